@@ -1,0 +1,63 @@
+# Chorus: `make demo` sets everything up and serves http://127.0.0.1:8000; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n1)
+VENV := .venv
+PY := $(VENV)/bin/python
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+LOCAL_ENV = CHORUS_LOCAL_HTTP=1 SECRET_KEY="$$(cat var/secret_key)"
+TEST_ENV = CHORUS_LOCAL_HTTP=1 CHORUS_STATIC_MANIFEST=0 SECRET_KEY=test-only-not-secret-0123456789abcdefghijklmnop
+
+.PHONY: install demo serve test test-sqlite test-postgres lint bench clean
+
+install: $(VENV)/.installed node_modules/.installed .system-deps
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Chorus needs Python 3.12 (Django 6 does not run on 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.system-deps: scripts/system-deps.sh
+	./scripts/system-deps.sh
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: install var/secret_key
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput -v0
+	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(LOCAL_ENV) $(PY) manage.py load_demo
+	$(MAKE) --no-print-directory serve
+
+serve: var/secret_key
+	@echo "Serving Chorus at http://127.0.0.1:8000 (Ctrl+C stops it)"
+	$(LOCAL_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+lint: install
+	$(VENV)/bin/ruff check chorus tests bench
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== tests on SQLite"
+	$(TEST_ENV) $(VENV)/bin/pytest -q -p no:cacheprovider
+
+test-postgres: install
+	@echo "== Django tests on PostgreSQL ($(POSTGRES_URL))"
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
+	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(VENV)/bin/pytest -q -p no:cacheprovider tests/apps
+
+bench: install
+	for script in bench/[a-z]*.py; do $(PY) -m bench.$$(basename $$script .py) || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .system-deps

@@ -1,0 +1,1 @@
+"""Chorus: community intelligence for health and care."""

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("contributions/", views.contribution_list, name="contributions"),
+    path("contributions/<int:pk>/", views.contribution_detail, name="contribution"),
+    path("contributions/<int:pk>/withdraw/", views.withdraw_consent, name="withdraw-consent"),
+    path("record/", views.record_conversation, name="record"),
+    path("record/saved/<int:pk>/", views.recorded, name="recorded"),
+]

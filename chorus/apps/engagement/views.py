@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chorus.apps.programmes.models import Programme
+from chorus.apps.programmes.rules import member_programmes
+
+from . import actions
+from .forms import ContributionFilterForm, RecordConversationForm, WithdrawConsentForm
+from .models import Contribution
+from .rules import recordable_programme_ids, visible_contributions
+
+
+def _visible_or_404(user, pk: int) -> Contribution:
+    contribution = (
+        visible_contributions(user).select_related("activity", "ward", "programme", "recorded_by").filter(pk=pk).first()
+    )
+    if contribution is None:
+        raise Http404("No such contribution")
+    return contribution
+
+
+@login_required
+def contribution_list(request):
+    form = ContributionFilterForm(request.GET or None, programmes=member_programmes(request.user))
+    contributions = visible_contributions(request.user).select_related("activity", "ward", "programme")
+    contributions = form.apply(contributions) if form.is_bound else contributions
+    page = Paginator(contributions, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "engagement/contribution_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+@login_required
+def contribution_detail(request, pk: int):
+    contribution = _visible_or_404(request.user, pk)
+    can_withdraw = request.user.has_perm("engagement.withdraw_consent", contribution)
+    return render(
+        request,
+        "engagement/contribution_detail.html",
+        {"contribution": contribution, "withdraw_form": WithdrawConsentForm() if can_withdraw else None},
+    )
+
+
+@login_required
+@require_POST
+def withdraw_consent(request, pk: int):
+    contribution = _visible_or_404(request.user, pk)
+    if not request.user.has_perm("engagement.withdraw_consent", contribution):
+        raise PermissionDenied
+    form = WithdrawConsentForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "engagement/contribution_detail.html", {"contribution": contribution, "withdraw_form": form}
+        )
+    scope = form.cleaned_data["scope"]
+    actions.withdraw_consent(contribution, scope, by=request.user)
+    if scope == "analysis":
+        messages.success(request, "What the resident said has been removed from Chorus.")
+        return redirect("contributions")
+    messages.success(request, "The resident's consent has been updated.")
+    return redirect("contribution", pk=pk)
+
+
+@login_required
+def record_conversation(request):
+    programmes = Programme.objects.filter(pk__in=recordable_programme_ids(request.user)).order_by("name")
+    if not programmes.exists():
+        raise PermissionDenied("You are not a connector, partner or analyst in any programme.")
+    form = RecordConversationForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result = actions.record_conversation(
+            by=request.user,
+            programme=data["programme"],
+            data=form.to_input(),
+            submission_key=data["submission_key"],
+            when=data["date"],
+        )
+        if result.created:
+            messages.success(request, "Conversation saved. Thank you.")
+        else:
+            messages.info(request, "This conversation was already saved, so it has not been saved twice.")
+        return redirect("recorded", pk=result.contribution.pk)
+    return render(request, "engagement/record.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def recorded(request, pk: int):
+    contribution = _visible_or_404(request.user, pk)
+    return render(request, "engagement/recorded.html", {"contribution": contribution})

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class OrganisationKind(models.TextChoices):
+    VCS = "vcs", "Voluntary and community organisation"
+    HEALTHWATCH = "healthwatch", "Healthwatch"
+    COUNCIL = "council", "Local council"
+    NHS = "nhs", "NHS body (ICB, trust, practice)"
+    DECISION_BODY = "decision-body", "Decision-making body (board, committee, alliance)"
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    areas_served = models.ManyToManyField("places.Area", blank=True, related_name="organisations")
+    communities_served = models.CharField(
+        max_length=300, blank=True, help_text="PLUS groups served, e.g. carers, Roma, people experiencing homelessness."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A priority topic a programme focuses on (e.g. hypertension, social isolation)."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_programmes"
+    )
+    local_authority = models.ForeignKey(
+        "places.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="programmes",
+        limit_choices_to={"level": "lad"},
+    )
+    focus_areas = models.ManyToManyField(
+        "places.Area", blank=True, related_name="focus_of_programmes", help_text="Wards the programme focuses on."
+    )
+    priority_topics = models.ManyToManyField(Topic, blank=True, related_name="programmes")
+    partners = models.ManyToManyField(Organisation, through="Partnership", related_name="partner_programmes")
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    is_public = models.BooleanField(default=False, help_text="Show the programme's public page.")
+    keep_original_text = models.BooleanField(
+        default=False, help_text="Keep residents' original words (encrypted) beside the redacted text."
+    )
+    feedback_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Days within which residents hear back after a listening event."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme", args=[self.slug])
+
+
+class Partnership(models.Model):
+    """An organisation taking part in a programme as a delivery partner."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partnerships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnerships")
+    joined_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["programme", "organisation__name"]
+        constraints = [models.UniqueConstraint(fields=["programme", "organisation"], name="unique_partnership")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.programme}"

@@ -1,0 +1,1 @@
+"""Protecting residents: redaction, disclosure control, anonymisation. No Django here."""

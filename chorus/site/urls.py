@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Chorus administration"
+admin.site.site_title = "Chorus admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("chorus.apps.accounts.urls")),
+    path("", include("chorus.apps.web.urls")),
+    path("", include("chorus.apps.engagement.urls")),
+]
