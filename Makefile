@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 LOCAL_ENV = CHORUS_LOCAL_HTTP=1 SECRET_KEY="$$(cat var/secret_key)"
-TEST_ENV = CHORUS_LOCAL_HTTP=1 CHORUS_STATIC_MANIFEST=0 SECRET_KEY=test-only-not-secret-0123456789abcdefghijklmnop
+TEST_ENV =
 
 .PHONY: install demo serve test test-sqlite test-postgres lint bench clean
 

@@ -75,7 +75,9 @@ def imd_by_lsoa() -> dict[str, tuple[int, int]]:
 @cache
 def population_by_lsoa() -> dict[str, int]:
     column = "Total population: mid 2015 (excluding prisoners)"
-    return {row["LSOA code (2011)"]: _int(row[column]) for row in _read_gz_csv("iod2019_population_lsoa.csv.gz")}
+    return {
+        row["LSOA code (2011)"]: _int(row[column]) for row in _read_gz_csv("iod2019_population_lsoa.csv.gz")
+    }
 
 
 def is_core20(imd_rank: int) -> bool:
@@ -107,7 +109,11 @@ def build_local_authority(la_code: str) -> PlaceSet:
         for f in ward_boundaries(la_code)["features"]
     }
     lsoa_centroids = {
-        f["properties"]["LSOA11CD"]: (f["properties"]["LSOA11NM"], f["properties"]["LONG"], f["properties"]["LAT"])
+        f["properties"]["LSOA11CD"]: (
+            f["properties"]["LSOA11NM"],
+            f["properties"]["LONG"],
+            f["properties"]["LAT"],
+        )
         for f in _geojson("lsoa11", la_code)["features"]
     }
     lookup = [row for row in _read_gz_csv("lsoa11_to_ward19.csv.gz") if row["LAD19CD"] == la_code]
@@ -132,7 +138,8 @@ def build_local_authority(la_code: str) -> PlaceSet:
                 former.setdefault(ward_code, {}).setdefault(old, 0)
                 former[ward_code][old] += 1
                 report.append(
-                    f"{la_code}: LSOA {code} ({name}): 2019 ward {old} ({row['WD19NM']}) has no 2025 boundary; "
+                    f"{la_code}: LSOA {code} ({name}): 2019 ward {old} ({row['WD19NM']}) "
+                    "has no 2025 boundary; "
                     f"placed in {ward_code} ({wards[ward_code][0]}) by centroid"
                 )
         lsoas.append(

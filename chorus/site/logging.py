@@ -13,7 +13,16 @@ from datetime import UTC, datetime
 
 QUERY_STRING = re.compile(r"\?[^\s\"']*")
 # Extra fields a log call may attach; anything else given as `extra=` is dropped.
-ALLOWED_EXTRA = {"event", "user_id", "programme", "contribution_id", "count", "duration_ms", "status", "task_id"}
+ALLOWED_EXTRA = {
+    "event",
+    "user_id",
+    "programme",
+    "contribution_id",
+    "count",
+    "duration_ms",
+    "status",
+    "task_id",
+}
 
 
 class DropRequestDetails(logging.Filter):

@@ -27,14 +27,15 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+TESTING = "PYTEST_VERSION" in os.environ  # set by pytest itself: test defaults below, never in production
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("CHORUS_ALLOW_INSECURE_KEY", False):
+    if not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
     SECRET_KEY = "insecure-development-key-do-not-use-in-production-" + "x" * 20
 
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or env_bool("CHORUS_LOCAL_HTTP", False) else ""
+    "ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING or env_bool("CHORUS_LOCAL_HTTP", False) else ""
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("SITE_NAME", "Chorus")
@@ -134,7 +135,7 @@ STATICFILES_DIRS = [
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
 # Hashed, compressed static files need `collectstatic` first; tests and DEBUG serve straight from the finders.
-STATIC_MANIFEST = env_bool("CHORUS_STATIC_MANIFEST", not DEBUG)
+STATIC_MANIFEST = env_bool("CHORUS_STATIC_MANIFEST", not (DEBUG or TESTING))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -146,12 +147,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_BACKEND_NAME = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": EMAIL_BACKEND_NAME,
+        "OPTIONS": {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+        }
+        if EMAIL_BACKEND_NAME.endswith("smtp.EmailBackend")
+        else {},
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chorus@localhost")
 
 TASKS = {
@@ -163,13 +173,13 @@ TASKS = {
 
 # Security: strict by default. CHORUS_LOCAL_HTTP=1 says "plain http on this machine only" (the demo, the
 # browser tests), which turns off the https-only parts; DEBUG implies it.
-LOCAL_HTTP = DEBUG or env_bool("CHORUS_LOCAL_HTTP", False)
+LOCAL_HTTP = DEBUG or env_bool("CHORUS_LOCAL_HTTP", TESTING)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not LOCAL_HTTP)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not LOCAL_HTTP)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not LOCAL_HTTP)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if LOCAL_HTTP else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not LOCAL_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

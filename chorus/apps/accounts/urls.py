@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import SignInForm, StartPasswordResetForm, ChooseNewPasswordForm
+from .forms import ChooseNewPasswordForm, SignInForm, StartPasswordResetForm
 
 urlpatterns = [
     path(

@@ -56,7 +56,9 @@ def _check(data: ContributionInput) -> None:
     if not data.text.strip():
         raise ActionError("Enter what the resident said.")
     if not data.consent_analysis:
-        raise ActionError("A resident's words can only be recorded if they agree to them being used for analysis.")
+        raise ActionError(
+            "A resident's words can only be recorded if they agree to them being used for analysis."
+        )
     if data.ward is not None and data.ward.level != Level.WARD:
         raise ActionError(f"{data.ward} is not a ward.")
     if data.lsoa is not None and data.lsoa.level != Level.LSOA:
@@ -114,7 +116,10 @@ def _partner_for(user, programme: Programme) -> Organisation | None:
     if not getattr(user, "is_authenticated", False):
         return None
     membership = (
-        user.memberships.filter(programme=programme).exclude(organisation=None).select_related("organisation").first()
+        user.memberships.filter(programme=programme)
+        .exclude(organisation=None)
+        .select_related("organisation")
+        .first()
     )
     return membership.organisation if membership else None
 
@@ -147,14 +152,16 @@ def record_conversation(
         activity.delete()
         return recorded
     audit("contribution.recorded", actor=by, obj=recorded.contribution, programme=programme)
-    log.info("conversation recorded", extra={"event": "contribution.recorded",
-                                             "contribution_id": recorded.contribution.pk})
+    log.info(
+        "conversation recorded",
+        extra={"event": "contribution.recorded", "contribution_id": recorded.contribution.pk},
+    )
     return recorded
 
 
 @transaction.atomic
 def withdraw_consent(contribution: Contribution, scope: str, *, by=None) -> None:
-    """Withdraw one consent. Withdrawing consent to analysis deletes the contribution and all derived from it."""
+    """Withdraw one consent. Withdrawing analysis consent deletes the contribution and all derived from it."""
     if scope not in CONSENT_SCOPES:
         raise ActionError(f"Unknown consent {scope!r}; choose one of {', '.join(CONSENT_SCOPES)}.")
     contribution_id, programme = contribution.pk, contribution.programme

@@ -25,10 +25,29 @@ class ActivityAdmin(admin.ModelAdmin):
 
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
-    list_display = ["id", "programme", "activity", "ward", "imd_decile", "age_band", "consent_quote",
-                    "consent_open_data", "consent_recontact", "recorded_at"]
-    list_filter = ["programme", "activity__kind", "core20", "imd_decile", "age_band", "sex", "consent_quote",
-                   "consent_open_data", "consent_recontact"]
+    list_display = [
+        "id",
+        "programme",
+        "activity",
+        "ward",
+        "imd_decile",
+        "age_band",
+        "consent_quote",
+        "consent_open_data",
+        "consent_recontact",
+        "recorded_at",
+    ]
+    list_filter = [
+        "programme",
+        "activity__kind",
+        "core20",
+        "imd_decile",
+        "age_band",
+        "sex",
+        "consent_quote",
+        "consent_open_data",
+        "consent_recontact",
+    ]
     search_fields = ["text"]
     date_hierarchy = "recorded_at"
     autocomplete_fields = ["activity", "ward", "lsoa", "recorded_by", "consent_taken_by"]

@@ -47,27 +47,38 @@ class RecordConversationForm(NhsukForm):
         error_messages={"required": "Enter what the resident told you"},
     )
     ward = forms.ModelChoiceField(
-        queryset=Area.objects.none(), required=False, label="Which ward do they live in?",
+        queryset=Area.objects.none(),
+        required=False,
+        label="Which ward do they live in?",
         empty_label="Choose a ward",
     )
     postcode_district = forms.CharField(
-        label="Or the first part of their postcode", required=False, max_length=4,
+        label="Or the first part of their postcode",
+        required=False,
+        max_length=10,
         help_text="For example SS1 or PL1. Do not write the full postcode.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-5"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-5"}
+        ),
     )
     age_band = forms.ChoiceField(label="Age", choices=NOT_ANSWERED + equality.AGE_BANDS, required=False)
     sex = _optional_radios("Sex", equality.SEXES)
     gender_identity_same = _optional_radios(
-        "Is the gender they identify with the same as their sex registered at birth?", equality.GENDER_IDENTITY_SAME
+        "Is the gender they identify with the same as their sex registered at birth?",
+        equality.GENDER_IDENTITY_SAME,
     )
     ethnicity = forms.ChoiceField(
-        label="Ethnic group", choices=[("", "Not asked")] + equality.ethnicity_choices_grouped(), required=False
+        label="Ethnic group",
+        choices=[("", "Not asked")] + equality.ethnicity_choices_grouped(),
+        required=False,
     )
     disability = _optional_radios(
-        "Do they have a disability or long-term condition that limits their day-to-day activities?", equality.YES_NO
+        "Do they have a disability or long-term condition that limits their day-to-day activities?",
+        equality.YES_NO,
     )
-    carer = _optional_radios("Do they look after or support someone because of illness, disability or age?",
-                             equality.YES_NO)
+    carer = _optional_radios(
+        "Do they look after or support someone because of illness, disability or age?", equality.YES_NO
+    )
     consent_analysis = _consent(
         "Do they agree that what they said can be used to understand what matters to local people?",
         "do they agree to their words being used for analysis?",
@@ -91,7 +102,9 @@ class RecordConversationForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["ward"].queryset = (
-            Area.objects.filter(level=Level.WARD, parent__programmes__in=programmes).distinct().order_by("name")
+            Area.objects.filter(level=Level.WARD, parent__programmes__in=programmes)
+            .distinct()
+            .order_by("name")
         )
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
@@ -122,8 +135,15 @@ class RecordConversationForm(NhsukForm):
                 "If they do not agree, do not record the conversation.",
             )
         programme, ward = cleaned.get("programme"), cleaned.get("ward")
-        if programme and ward and programme.local_authority_id and ward.parent_id != programme.local_authority_id:
-            self.add_error("ward", f"{ward} is not in {programme.local_authority}; choose a ward in the programme's area")
+        if (
+            programme
+            and ward
+            and programme.local_authority_id
+            and ward.parent_id != programme.local_authority_id
+        ):
+            self.add_error(
+                "ward", f"{ward} is not in {programme.local_authority}; choose a ward in the programme's area"
+            )
         return cleaned
 
     def to_input(self) -> ContributionInput:
@@ -141,10 +161,14 @@ class RecordConversationForm(NhsukForm):
 
 
 class ContributionFilterForm(NhsukForm):
-    q = forms.CharField(label="Words", required=False, help_text="Find contributions that contain these words")
+    q = forms.CharField(
+        label="Words", required=False, help_text="Find contributions that contain these words"
+    )
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), required=False, empty_label="All")
     ward = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, empty_label="All")
-    kind = forms.ChoiceField(label="Activity", choices=[("", "All")] + list(ActivityKind.choices), required=False)
+    kind = forms.ChoiceField(
+        label="Activity", choices=[("", "All")] + list(ActivityKind.choices), required=False
+    )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -152,7 +176,9 @@ class ContributionFilterForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["ward"].queryset = (
-            Area.objects.filter(level=Level.WARD, parent__programmes__in=programmes).distinct().order_by("name")
+            Area.objects.filter(level=Level.WARD, parent__programmes__in=programmes)
+            .distinct()
+            .order_by("name")
         )
 
     def clean(self):

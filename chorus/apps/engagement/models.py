@@ -29,7 +29,11 @@ class Activity(models.Model):
     title = models.CharField(max_length=200)
     date = models.DateField(db_index=True)
     area = models.ForeignKey(
-        "places.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="activities",
+        "places.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
         help_text="Where it took place (usually a ward).",
     )
     partner = models.ForeignKey(
@@ -39,7 +43,9 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities"
     )
     participants = models.PositiveIntegerField(default=1)
-    source = models.CharField(max_length=120, blank=True, help_text="Where the records came from, if imported.")
+    source = models.CharField(
+        max_length=120, blank=True, help_text="Where the records came from, if imported."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,7 +63,9 @@ class Contribution(models.Model):
     keeps that it happened, never what was said). The other consents can be withdrawn one by one.
     """
 
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="contributions")
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="contributions"
+    )
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="contributions")
     text = models.TextField(help_text="What the resident said, as recorded for analysis.")
     answers = models.JSONField(default=dict, blank=True, help_text="Structured answers, question -> answer.")
@@ -68,14 +76,23 @@ class Contribution(models.Model):
         "places.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="lsoa_contributions"
     )
     postcode_district = models.CharField(max_length=4, blank=True)
-    imd_decile = models.PositiveSmallIntegerField(null=True, blank=True, help_text="From the LSOA, when known.")
+    imd_decile = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="From the LSOA, when known."
+    )
     core20 = models.BooleanField(null=True, help_text="From the LSOA, when known.")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contributions",
     )
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
     submission_key = models.CharField(
-        max_length=64, unique=True, null=True, blank=True,
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text="Identifies one submission (a form, a field-tool instance) so a resend is stored once.",
     )
 
@@ -83,7 +100,9 @@ class Contribution(models.Model):
     age_band = models.CharField(max_length=20, blank=True, choices=_choices(equality.AGE_BANDS))
     sex = models.CharField(max_length=20, blank=True, choices=_choices(equality.SEXES))
     gender_identity_same = models.CharField(
-        max_length=20, blank=True, choices=_choices(equality.GENDER_IDENTITY_SAME),
+        max_length=20,
+        blank=True,
+        choices=_choices(equality.GENDER_IDENTITY_SAME),
         verbose_name="gender identity same as sex registered at birth",
     )
     ethnicity = models.CharField(max_length=40, blank=True, choices=_choices(equality.ETHNICITIES))
@@ -107,7 +126,9 @@ class Contribution(models.Model):
             models.Index(fields=["programme", "ward"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(consent_analysis=True), name="contribution_has_analysis_consent")
+            models.CheckConstraint(
+                condition=models.Q(consent_analysis=True), name="contribution_has_analysis_consent"
+            )
         ]
 
     def __str__(self) -> str:

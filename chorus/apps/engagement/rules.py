@@ -35,7 +35,9 @@ def is_partner_that_gathered_it(user, contribution: Contribution | None) -> bool
     if contribution is None or not user.is_authenticated:
         return False
     return user.memberships.filter(
-        role=Role.PARTNER, programme_id=contribution.programme_id, organisation_id=contribution.activity.partner_id
+        role=Role.PARTNER,
+        programme_id=contribution.programme_id,
+        organisation_id=contribution.activity.partner_id,
     ).exists()
 
 

@@ -20,7 +20,10 @@ from .rules import recordable_programme_ids, visible_contributions
 
 def _visible_or_404(user, pk: int) -> Contribution:
     contribution = (
-        visible_contributions(user).select_related("activity", "ward", "programme", "recorded_by").filter(pk=pk).first()
+        visible_contributions(user)
+        .select_related("activity", "ward", "programme", "recorded_by")
+        .filter(pk=pk)
+        .first()
     )
     if contribution is None:
         raise Http404("No such contribution")
@@ -62,7 +65,9 @@ def withdraw_consent(request, pk: int):
     form = WithdrawConsentForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "engagement/contribution_detail.html", {"contribution": contribution, "withdraw_form": form}
+            request,
+            "engagement/contribution_detail.html",
+            {"contribution": contribution, "withdraw_form": form},
         )
     scope = form.cleaned_data["scope"]
     actions.withdraw_consent(contribution, scope, by=request.user)

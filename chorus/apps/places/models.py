@@ -15,11 +15,19 @@ class Area(models.Model):
     code = models.CharField(max_length=9, unique=True)
     name = models.CharField(max_length=120)
     level = models.CharField(max_length=4, choices=Level.choices, db_index=True)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    population = models.PositiveIntegerField(null=True, blank=True, help_text="Mid-2015, from IoD 2019 File 6.")
-    imd_rank = models.PositiveIntegerField(null=True, blank=True, help_text="IMD 2019 rank; 1 = most deprived.")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    population = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Mid-2015, from IoD 2019 File 6."
+    )
+    imd_rank = models.PositiveIntegerField(
+        null=True, blank=True, help_text="IMD 2019 rank; 1 = most deprived."
+    )
     imd_decile = models.PositiveSmallIntegerField(null=True, blank=True)
-    core20 = models.BooleanField(null=True, help_text="LSOA in the national most-deprived quintile (IMD 2019).")
+    core20 = models.BooleanField(
+        null=True, help_text="LSOA in the national most-deprived quintile (IMD 2019)."
+    )
     core20_population_share = models.FloatField(
         null=True, blank=True, help_text="Share of the area's population living in Core20 LSOAs."
     )

@@ -20,7 +20,9 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     areas_served = models.ManyToManyField("places.Area", blank=True, related_name="organisations")
     communities_served = models.CharField(
-        max_length=300, blank=True, help_text="PLUS groups served, e.g. carers, Roma, people experiencing homelessness."
+        max_length=300,
+        blank=True,
+        help_text="PLUS groups served, e.g. carers, Roma, people experiencing homelessness.",
     )
 
     class Meta:
@@ -51,11 +53,18 @@ class Programme(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="led_programmes"
     )
     local_authority = models.ForeignKey(
-        "places.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="programmes",
+        "places.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
         limit_choices_to={"level": "lad"},
     )
     focus_areas = models.ManyToManyField(
-        "places.Area", blank=True, related_name="focus_of_programmes", help_text="Wards the programme focuses on."
+        "places.Area",
+        blank=True,
+        related_name="focus_of_programmes",
+        help_text="Wards the programme focuses on.",
     )
     priority_topics = models.ManyToManyField(Topic, blank=True, related_name="programmes")
     partners = models.ManyToManyField(Organisation, through="Partnership", related_name="partner_programmes")
@@ -89,7 +98,9 @@ class Partnership(models.Model):
 
     class Meta:
         ordering = ["programme", "organisation__name"]
-        constraints = [models.UniqueConstraint(fields=["programme", "organisation"], name="unique_partnership")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "organisation"], name="unique_partnership")
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.programme}"

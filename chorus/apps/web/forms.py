@@ -21,8 +21,10 @@ class NhsukBoundField(BoundField):
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
-        kind = "textarea" if isinstance(widget, forms.Textarea) else (
-            "select" if isinstance(widget, forms.Select) else getattr(widget, "input_type", "")
+        kind = (
+            "textarea"
+            if isinstance(widget, forms.Textarea)
+            else ("select" if isinstance(widget, forms.Select) else getattr(widget, "input_type", ""))
         )
         base = WIDGET_CLASS.get(kind)
         if base:

@@ -32,24 +32,31 @@ def programme_overview(request, slug: str):
     wards = (
         Area.objects.filter(level=Level.WARD, parent=programme.local_authority_id)
         .annotate(
-            contributions=Count("ward_contributions", filter=Q(ward_contributions__programme=programme), distinct=True),
-            activities=Count("activities", filter=Q(activities__programme=programme), distinct=True),
+            n_contributions=Count(
+                "ward_contributions", filter=Q(ward_contributions__programme=programme), distinct=True
+            ),
+            n_activities=Count("activities", filter=Q(activities__programme=programme), distinct=True),
         )
-        .order_by("-contributions", "name")
+        .order_by("-n_contributions", "name")
     )
-    by_ward = [w for w in wards if w.contributions or w.activities or w.pk in focus]
+    by_ward = [w for w in wards if w.n_contributions or w.n_activities or w.pk in focus]
     activity_kinds = (
         Activity.objects.filter(programme=programme).values("kind").annotate(n=Count("id")).order_by("-n")
     )
     totals = {
         "contributions": Contribution.objects.filter(programme=programme).count(),
         "activities": Activity.objects.filter(programme=programme).count(),
-        "participants": sum(Activity.objects.filter(programme=programme).values_list("participants", flat=True)),
+        "participants": sum(
+            Activity.objects.filter(programme=programme).values_list("participants", flat=True)
+        ),
         "core20": Contribution.objects.filter(programme=programme, core20=True).count(),
     }
-    sees_raw = request.user.is_administrator or request.user.memberships.filter(
-        programme=programme, role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]
-    ).exists()
+    sees_raw = (
+        request.user.is_administrator
+        or request.user.memberships.filter(
+            programme=programme, role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]
+        ).exists()
+    )
     latest = (
         visible_contributions(request.user).filter(programme=programme).select_related("ward", "activity")[:8]
         if sees_raw
@@ -63,7 +70,9 @@ def programme_overview(request, slug: str):
             "programme": programme,
             "by_ward": by_ward,
             "focus": focus,
-            "activity_kinds": [{"label": kind_labels.get(k["kind"], k["kind"]), "n": k["n"]} for k in activity_kinds],
+            "activity_kinds": [
+                {"label": kind_labels.get(k["kind"], k["kind"]), "n": k["n"]} for k in activity_kinds
+            ],
             "totals": totals,
             "latest": latest,
             "sees_raw": sees_raw,

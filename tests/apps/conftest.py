@@ -1,0 +1,16 @@
+import pytest
+from support.world import SOUTHEND, southend, world  # noqa: F401  (fixtures)
+
+from chorus.apps.places.actions import load_places
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load Southend's places once; tests roll back around them (browser tests reload them after a flush)."""
+    with django_db_blocker.unblock():
+        load_places([SOUTHEND])
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

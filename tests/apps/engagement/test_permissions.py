@@ -1,0 +1,84 @@
+"""The permission rules: who sees which raw contribution (rules predicates and list querysets agree)."""
+
+import pytest
+from django.urls import reverse
+from support.world import PASSWORD
+
+from chorus.apps.engagement.rules import visible_contributions
+
+
+def expected_visible(world):
+    return {
+        world.admin.username: set(world.contributions),
+        world.analyst.username: {world.by_partner_a, world.by_partner_b, world.by_connector},
+        world.other_analyst.username: {world.in_other_programme},
+        world.partner_a_member.username: {world.by_partner_a},
+        world.partner_b_member.username: {world.by_partner_b},
+        world.connector.username: {world.by_connector},
+        world.other_connector.username: set(),
+        world.decision_maker.username: set(),
+    }
+
+
+@pytest.mark.django_db
+def test_each_role_sees_exactly_its_contributions(world):
+    for user in world.users:
+        assert set(visible_contributions(user)) == expected_visible(world)[user.username], user.username
+
+
+@pytest.mark.django_db
+def test_object_rule_agrees_with_list_filter_for_every_user_and_contribution(world):
+    for user in world.users:
+        visible = set(visible_contributions(user))
+        for contribution in world.contributions:
+            assert user.has_perm("engagement.view_contribution", contribution) == (contribution in visible), (
+                user.username,
+                contribution.pk,
+            )
+
+
+@pytest.mark.django_db
+def test_another_partners_contribution_is_not_found(client, world):
+    client.login(username=world.partner_b_member.username, password=PASSWORD)
+    response = client.get(reverse("contribution", args=[world.by_partner_a.pk]))
+    assert response.status_code == 404
+    assert b"damp in our flat" not in response.content
+
+
+@pytest.mark.django_db
+def test_partner_sees_own_contribution(client, world):
+    client.login(username=world.partner_a_member.username, password=PASSWORD)
+    response = client.get(reverse("contribution", args=[world.by_partner_a.pk]))
+    assert response.status_code == 200
+    assert b"damp in our flat" in response.content
+
+
+@pytest.mark.django_db
+def test_contribution_list_shows_only_visible_ones(client, world):
+    client.login(username=world.connector.username, password=PASSWORD)
+    content = client.get(reverse("contributions")).content.decode()
+    assert "bus was cut" in content
+    assert "damp in our flat" not in content
+    assert "GP appointment" not in content
+
+
+@pytest.mark.django_db
+def test_decision_maker_sees_programme_figures_but_no_raw_words(client, world):
+    client.login(username=world.decision_maker.username, password=PASSWORD)
+    response = client.get(reverse("programme", args=[world.programme.slug]))
+    assert response.status_code == 200
+    assert "Kursaal" in response.content.decode()
+    assert "damp in our flat" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_is_sent_to_sign_in(client, world):
+    response = client.get(reverse("contribution", args=[world.by_partner_a.pk]))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_programme_page_of_a_programme_you_are_not_in_is_not_found(client, world):
+    client.login(username=world.other_analyst.username, password=PASSWORD)
+    assert client.get(reverse("programme", args=[world.programme.slug])).status_code == 404

@@ -1,0 +1,1 @@
+"""Helpers shared by the Django tests (importable because pytest puts tests/ on sys.path)."""
