@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "chorus.apps.programmes",
     "chorus.apps.engagement",
     "chorus.apps.audit",
+    "chorus.apps.maps",
+    "chorus.apps.accountability",
+    "chorus.apps.evaluation",
     "chorus.apps.web",
 ]
 

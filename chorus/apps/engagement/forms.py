@@ -37,7 +37,7 @@ class RecordConversationForm(NhsukForm):
     programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label="Programme", empty_label=None)
     date = forms.DateField(
         label="When did you talk?",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter the date you talked, for example 21/11/2026"},
     )
     text = forms.CharField(
@@ -169,8 +169,8 @@ class ContributionFilterForm(NhsukForm):
     kind = forms.ChoiceField(
         label="Activity", choices=[("", "All")] + list(ActivityKind.choices), required=False
     )
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
