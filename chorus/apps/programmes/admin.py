@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Organisation, Partnership, Programme, Topic
+from .models import Grant, Organisation, Partnership, Programme, Topic
 
 
 class PartnershipInline(admin.TabularInline):
@@ -40,3 +40,11 @@ class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["organisation", "programme", "joined_on"]
     list_filter = ["programme"]
     search_fields = ["organisation__name", "programme__name"]
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "programme", "amount_pounds", "purpose", "start_date", "end_date"]
+    list_filter = ["programme"]
+    search_fields = ["organisation__name", "purpose"]
+    autocomplete_fields = ["organisation"]

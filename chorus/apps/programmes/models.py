@@ -104,3 +104,29 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} in {self.programme}"
+
+
+class Grant(models.Model):
+    """Money a programme gives a partner for a period and purpose (e.g. £19k–£40k to each of 16 partners)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="grants")
+    amount_pence = models.PositiveBigIntegerField(help_text="In pence, so sums are exact.")
+    purpose = models.CharField(max_length=300)
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        ordering = ["programme", "organisation__name", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="grant_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount_pence / 100:,.0f} to {self.organisation} ({self.programme})"
+
+    @property
+    def amount_pounds(self) -> float:
+        return self.amount_pence / 100
