@@ -90,9 +90,7 @@ ETHNICITIES: list[tuple[str, str]] = [
     (code, label) for _, options in ETHNIC_GROUPS for code, label in options
 ] + [(PREFER_NOT_TO_SAY, "Prefer not to say")]
 
-ETHNICITY_GROUP_OF: dict[str, str] = {
-    code: group for group, options in ETHNIC_GROUPS for code, _ in options
-}
+ETHNICITY_GROUP_OF: dict[str, str] = {code: group for group, options in ETHNIC_GROUPS for code, _ in options}
 
 
 def ethnicity_choices_grouped() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -1,7 +1,9 @@
 import pytest
-from support.world import SOUTHEND, southend, world  # noqa: F401  (fixtures)
 
 from chorus.apps.places.actions import load_places
+
+from support.browser import browser, desktop, phone  # noqa: F401  (fixtures)
+from support.world import SOUTHEND, southend, world  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

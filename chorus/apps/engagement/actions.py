@@ -15,6 +15,7 @@ from django.utils import timezone
 from chorus.apps.audit.log import record as audit
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
+from chorus.privacy.redaction import redact
 
 from .models import Activity, ActivityKind, Contribution
 
@@ -44,6 +45,7 @@ class ContributionInput:
     ethnicity: str = ""
     disability: str = ""
     carer: str = ""
+    already_redacted: bool = False  # set by bulk loaders that redact a batch at once (faster)
 
 
 @dataclass
@@ -75,10 +77,11 @@ def add_contribution(
         if existing is not None:
             return Recorded(existing, created=False)
     ward = data.ward or (data.lsoa.parent if data.lsoa is not None else None)
+    text = data.text.strip() if data.already_redacted else redact(data.text.strip()).text
     contribution = Contribution(
         programme=activity.programme,
         activity=activity,
-        text=data.text.strip(),
+        text=text,
         answers=data.answers,
         ward=ward,
         lsoa=data.lsoa,

@@ -67,7 +67,9 @@ class Contribution(models.Model):
         "programmes.Programme", on_delete=models.PROTECT, related_name="contributions"
     )
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="contributions")
-    text = models.TextField(help_text="What the resident said, as recorded for analysis.")
+    text = models.TextField(
+        help_text="What the resident said, with personal data redacted before it is stored."
+    )
     answers = models.JSONField(default=dict, blank=True, help_text="Structured answers, question -> answer.")
     ward = models.ForeignKey(
         "places.Area", on_delete=models.PROTECT, null=True, blank=True, related_name="ward_contributions"

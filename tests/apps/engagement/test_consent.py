@@ -4,12 +4,13 @@ import json
 
 import pytest
 from django.urls import reverse
-from support.world import PASSWORD
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.engagement.actions import ActionError, withdraw_consent
 from chorus.apps.engagement.models import Activity, Contribution
 from chorus.apps.engagement.rules import visible_contributions
+
+from support.world import PASSWORD
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from support.world import PASSWORD
 
 from chorus.apps.engagement.rules import visible_contributions
+
+from support.world import PASSWORD
 
 
 def expected_visible(world):

@@ -4,10 +4,11 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from support.world import PASSWORD, ward
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.engagement.models import Activity, Contribution
+
+from support.world import PASSWORD, ward
 
 
 def filled_form(world, **overrides):
@@ -115,3 +116,13 @@ def test_form_offers_a_fresh_submission_key_each_time(connector_client):
     first = connector_client.get(reverse("record")).context["form"].initial["submission_key"]
     second = connector_client.get(reverse("record")).context["form"].initial["submission_key"]
     assert first != second
+
+
+@pytest.mark.django_db
+def test_personal_data_is_redacted_before_it_is_stored(connector_client, world):
+    said = "Ring my daughter Priya Sharma on 07700 900123, we live at 14 Elm Road, the GP in Milton is great"
+    connector_client.post(reverse("record"), filled_form(world, text=said))
+    stored = Contribution.objects.latest("id").text
+    assert "07700" not in stored and "Priya" not in stored and "14 Elm Road" not in stored
+    assert "[PHONE]" in stored
+    assert "GP" in stored and "Milton" in stored

@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from support.world import PASSWORD, ward
 
 from chorus.site.logging import DropRequestDetails, JsonFormatter
+
+from support.world import PASSWORD, ward
 
 
 @pytest.fixture

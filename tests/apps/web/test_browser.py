@@ -4,7 +4,8 @@ serious or critical accessibility problems on the main pages."""
 import pytest
 
 from chorus.apps.engagement.models import Contribution
-from support.browser import axe_violations, browser, desktop, phone, sign_in  # noqa: F401  (fixtures)
+
+from support.browser import axe_violations, sign_in
 from support.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +17,9 @@ def test_connector_records_a_conversation_on_a_phone_and_finds_it(live_server, w
     said = "The mould in the bathroom keeps coming back and my little girl's asthma is worse"
     phone.get_by_label("What matters to them about their health and wellbeing?").fill(said)
     phone.get_by_label("Which ward do they live in?").select_option(label="Kursaal")
-    phone.get_by_role("group", name="Do they agree that what they said can be used").get_by_label("Yes").check()
+    phone.get_by_role("group", name="Do they agree that what they said can be used").get_by_label(
+        "Yes"
+    ).check()
     phone.get_by_role("group", name="Do they agree to be quoted").get_by_label("Yes").check()
     phone.get_by_role("group", name="anonymous open data").get_by_label("No").check()
     phone.get_by_role("group", name="Do they want to hear what happened").get_by_label("Yes").check()
@@ -43,8 +46,14 @@ def test_form_comes_back_filled_when_a_consent_is_missing(live_server, world, ph
 
 @pytest.mark.parametrize(
     "path",
-    ["/accounts/sign-in/", "/accounts/password-reset/", "/record/", "/contributions/",
-     "/programmes/southend-connectors/", "/contributions/{contribution}/"],
+    [
+        "/accounts/sign-in/",
+        "/accounts/password-reset/",
+        "/record/",
+        "/contributions/",
+        "/programmes/southend-connectors/",
+        "/contributions/{contribution}/",
+    ],
 )
 def test_main_pages_have_no_serious_accessibility_violations(live_server, world, desktop, path):
     if not path.startswith("/accounts/"):

@@ -8,10 +8,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
-from support.world import PASSWORD, voice, ward
 
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
+
+from support.world import PASSWORD, voice, ward
 
 
 @pytest.mark.django_db

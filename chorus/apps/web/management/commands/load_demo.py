@@ -1,0 +1,40 @@
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from chorus.apps.web.demo import SEED, demo_password, load_demo, sign_ins
+
+DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+class Command(BaseCommand):
+    help = "Load the Chorus demo (places, programmes, people, voices, NHS FFT comments); print sign-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=SEED)
+        parser.add_argument(
+            "--data",
+            type=Path,
+            default=Path(os.environ.get("CHORUS_SHARED_DATA", DEFAULT_DATA)),
+            help="Folder holding feedback/nhs_fft_dev.csv (default: ../shared/data)",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Allow loading demo people outside local http"
+        )
+
+    def handle(self, *args, seed, data, force, **options):
+        if not (settings.LOCAL_HTTP or force):
+            raise CommandError(
+                "The demo creates people with a published password: run it locally "
+                "(CHORUS_LOCAL_HTTP=1 or DEBUG=1), or pass --force if you mean it."
+            )
+        if not (data / "feedback" / "nhs_fft_dev.csv").exists():
+            raise CommandError(f"NHS FFT comments not found under {data}; pass --data FOLDER")
+        loaded = load_demo(data, seed=seed, out=self.stdout.write)
+        if not loaded:
+            self.stdout.write("The demo data is already loaded.")
+        self.stdout.write(f"\nDemo sign-ins (password for all: {demo_password()}):")
+        for username, role in sign_ins():
+            self.stdout.write(f"  {username:<20} {role}")
