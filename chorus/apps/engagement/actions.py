@@ -15,7 +15,6 @@ from django.utils import timezone
 from chorus.apps.audit.log import record as audit
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
-from chorus.privacy.redaction import redact
 
 from .models import Activity, ActivityKind, Contribution
 
@@ -54,6 +53,12 @@ class Recorded:
     created: bool
 
 
+def _redact(text: str) -> str:
+    from chorus.privacy.redaction import redact  # loads spaCy and Presidio: only when a text arrives
+
+    return redact(text).text
+
+
 def _check(data: ContributionInput) -> None:
     if not data.text.strip():
         raise ActionError("Enter what the resident said.")
@@ -77,7 +82,7 @@ def add_contribution(
         if existing is not None:
             return Recorded(existing, created=False)
     ward = data.ward or (data.lsoa.parent if data.lsoa is not None else None)
-    text = data.text.strip() if data.already_redacted else redact(data.text.strip()).text
+    text = data.text.strip() if data.already_redacted else _redact(data.text.strip())
     contribution = Contribution(
         programme=activity.programme,
         activity=activity,
