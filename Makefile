@@ -1,6 +1,6 @@
 # Chorus: `make demo` sets everything up and serves http://127.0.0.1:8000; `make test` runs the whole suite.
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.12 2>/dev/null || ls /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n1)
+PYTHON ?= $(shell ./scripts/find-python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
@@ -12,7 +12,7 @@ TEST_ENV =
 install: $(VENV)/.installed node_modules/.installed .system-deps
 
 $(VENV)/.installed: pyproject.toml
-	@test -n "$(PYTHON)" || { echo "Chorus needs Python 3.12 (Django 6 does not run on 3.11)"; exit 1; }
+	@test -n "$(PYTHON)" || { ./scripts/find-python.sh; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
