@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "chorus.apps.maps",
     "chorus.apps.accountability",
     "chorus.apps.evaluation",
+    "chorus.apps.delivery",
     "chorus.apps.web",
 ]
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("maps/", include("chorus.apps.maps.urls")),
     path("", include("chorus.apps.accountability.urls")),
     path("evaluation/", include("chorus.apps.evaluation.urls")),
+    path("delivery/", include("chorus.apps.delivery.urls")),
 ]
