@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "chorus.apps.programmes",
     "chorus.apps.engagement",
     "chorus.apps.audit",
+    "chorus.apps.imports",
     "chorus.apps.maps",
     "chorus.apps.accountability",
     "chorus.apps.evaluation",

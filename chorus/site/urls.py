@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("chorus.apps.accounts.urls")),
     path("", include("chorus.apps.web.urls")),
     path("", include("chorus.apps.engagement.urls")),
+    path("imports/", include("chorus.apps.imports.urls")),
     path("maps/", include("chorus.apps.maps.urls")),
     path("", include("chorus.apps.accountability.urls")),
     path("evaluation/", include("chorus.apps.evaluation.urls")),
