@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "chorus.apps.engagement",
     "chorus.apps.audit",
     "chorus.apps.imports",
+    "chorus.apps.coding",
     "chorus.apps.maps",
     "chorus.apps.accountability",
     "chorus.apps.evaluation",

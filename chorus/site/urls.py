@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("chorus.apps.web.urls")),
     path("", include("chorus.apps.engagement.urls")),
     path("imports/", include("chorus.apps.imports.urls")),
+    path("coding/", include("chorus.apps.coding.urls")),
     path("maps/", include("chorus.apps.maps.urls")),
     path("", include("chorus.apps.accountability.urls")),
     path("evaluation/", include("chorus.apps.evaluation.urls")),
