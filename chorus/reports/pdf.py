@@ -8,7 +8,7 @@ PRINT_CSS = Path(__file__).with_name("print.css")
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None, extra_css: str = "") -> bytes:
-    """Render a whole HTML document to PDF bytes. Only data: and file: URLs load, so a report never calls out."""
+    """Render an HTML document to PDF bytes. Only data: and file: URLs load: a report never calls out."""
     from weasyprint import CSS, HTML
     from weasyprint.urls import URLFetcher
 
