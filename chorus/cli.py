@@ -13,7 +13,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "maps": ("chorus.maps.cli", "simulate and measure fuzzy cognitive maps"),
     "coding": ("chorus.coding.cli", "fit and apply thematic coding models to spreadsheets"),
     "redact": ("chorus.privacy.cli", "redact personal data from text on stdin, line by line"),
-    "check": ("chorus.ingest.cli", "show how a file would import (reading, mapping, problems), importing nothing"),
+    "check": ("chorus.ingest.cli", "show how a file would read, map and validate, importing nothing"),
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }
