@@ -12,7 +12,7 @@ def run_check(env: dict, *args: str) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("CHORUS_", "DATABASE_URL", "SECRET_KEY", "DEBUG", "PYTEST_"))
+        if not k.startswith(("CHORUS_", "DATABASE_URL", "SECRET_KEY", "DEBUG", "PYTEST_", "DJANGO_"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
