@@ -1,0 +1,17 @@
+import random
+
+import pytest
+
+from chorus.apps.evaluation import demo
+from chorus.apps.evaluation.models import Intervention
+
+from support.browser import browser, desktop, phone  # noqa: F401  (fixtures for the browser tests)
+
+
+@pytest.fixture
+def screening(world) -> Intervention:
+    """The demo's cancer screening evaluation, loaded on top of the small world (Kursaal is partner A)."""
+    lines: list[str] = []
+    demo.load(random.Random(7), lines.append)
+    assert any("/evaluation/southend-connectors/cancer-screening-uptake/" in line for line in lines)
+    return Intervention.objects.get(slug=demo.SLUG)
