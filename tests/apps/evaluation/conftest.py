@@ -5,8 +5,6 @@ import pytest
 from chorus.apps.evaluation import demo
 from chorus.apps.evaluation.models import Intervention
 
-from support.browser import browser, desktop, phone  # noqa: F401  (fixtures for the browser tests)
-
 
 @pytest.fixture
 def screening(world) -> Intervention:

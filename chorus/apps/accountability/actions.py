@@ -1,0 +1,451 @@
+"""Write actions for "you said, we did": each validates, changes atomically and records an audit event
+(ids only, never residents' words or contact details). Views and tests call these."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+
+from chorus.apps.audit.log import record as audit
+from chorus.apps.engagement.actions import ActionError
+from chorus.apps.engagement.models import Activity, Contribution
+from chorus.apps.places.models import Area
+from chorus.apps.programmes.models import Organisation, Programme
+
+from . import deadlines, tokens
+from .models import (
+    Action,
+    ActionStatus,
+    ActionUpdate,
+    Assessment,
+    AssessmentSource,
+    BodyKind,
+    Channel,
+    Decision,
+    DecisionBody,
+    Difference,
+    FeedbackDelivery,
+    FeedbackItem,
+    FeedbackKind,
+    FeedbackRecipient,
+    Listened,
+    Meeting,
+    Outcome,
+    Priority,
+    Proposal,
+)
+from .sms import SmsProvider, get_sms_provider
+
+log = logging.getLogger("chorus.accountability")
+
+__all__ = ["ActionError"]
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+UK_MOBILE = re.compile(r"^(?:\+44|0)7\d{9}$")
+# Activities that bring people together, after which residents are owed "what we heard".
+GATHERINGS = ("listening-event", "focus-group", "workshop", "event", "survey")
+
+
+def _require(value: str, message: str) -> str:
+    if not value or not value.strip():
+        raise ActionError(message)
+    return value.strip()
+
+
+def _same_programme(contributions: Iterable[Contribution], programme: Programme) -> list[Contribution]:
+    contributions = list(contributions)
+    strays = [c.pk for c in contributions if c.programme_id != programme.pk]
+    if strays:
+        raise ActionError(f"Contributions {', '.join(map(str, strays))} are not in {programme}.")
+    return contributions
+
+
+@transaction.atomic
+def create_priority(
+    *,
+    by,
+    programme: Programme,
+    title: str,
+    theme: str,
+    summary: str,
+    contributions: Iterable[Contribution] = (),
+    quotes: Iterable[Contribution] = (),
+    is_public: bool = False,
+) -> Priority:
+    """A priority with its supporting contributions. Quotes only from those who agreed to be quoted."""
+    contributions = _same_programme(contributions, programme)
+    quotes = _same_programme(quotes, programme)
+    unquotable = [c.pk for c in quotes if not c.consent_quote]
+    if unquotable:
+        raise ActionError(
+            f"Contributions {', '.join(map(str, unquotable))} cannot be quoted: the residents did not agree."
+        )
+    priority = Priority.objects.create(
+        programme=programme,
+        title=_require(title, "Enter a title for the priority."),
+        theme=_require(theme, "Enter the theme."),
+        summary=_require(summary, "Enter what residents said."),
+        is_public=is_public,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    priority.contributions.set(contributions + [q for q in quotes if q not in contributions])
+    priority.quotes.set(quotes)
+    audit(
+        "priority.created",
+        actor=by,
+        obj=priority,
+        programme=programme,
+        contributions=len(set(contributions) | set(quotes)),
+    )
+    return priority
+
+
+@transaction.atomic
+def add_proposal(
+    *,
+    by,
+    priority: Priority,
+    title: str,
+    description: str,
+    group: str = "",
+    contribution: Contribution | None = None,
+) -> Proposal:
+    """Residents' own solution. Linked to one resident only if they agreed to be quoted."""
+    if contribution is not None:
+        _same_programme([contribution], priority.programme)
+        if not contribution.consent_quote:
+            raise ActionError(
+                "This resident did not agree to be quoted, so the proposal cannot be linked to them. "
+                "Record it as the group's proposal instead."
+            )
+    proposal = Proposal.objects.create(
+        priority=priority,
+        title=_require(title, "Enter the proposal's title."),
+        description=_require(description, "Describe what residents propose."),
+        proposed_by_group=group.strip(),
+        contribution=contribution,
+    )
+    audit("proposal.added", actor=by, obj=proposal, programme=priority.programme, priority_id=priority.pk)
+    return proposal
+
+
+@transaction.atomic
+def create_decision_body(
+    *, by, programme: Programme, name: str, kind: str, organisation: Organisation | None = None
+) -> DecisionBody:
+    if kind not in BodyKind.values:
+        raise ActionError(f"Unknown kind of decision body {kind!r}.")
+    body = DecisionBody.objects.create(
+        programme=programme,
+        name=_require(name, "Enter the body's name."),
+        kind=kind,
+        organisation=organisation,
+    )
+    audit("decision_body.created", actor=by, obj=body, programme=programme)
+    return body
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    by,
+    body: DecisionBody,
+    title: str,
+    date: date,
+    priorities: Iterable[Priority],
+    proposals: Iterable[Proposal] = (),
+    location: str = "",
+) -> Meeting:
+    priorities, proposals = list(priorities), list(proposals)
+    if not priorities:
+        raise ActionError("Choose at least one priority for the agenda.")
+    if any(p.programme_id != body.programme_id for p in priorities):
+        raise ActionError("Every priority on the agenda must be from the board's programme.")
+    if any(p.priority not in priorities for p in proposals):
+        raise ActionError("A proposal can only be on the agenda with its priority.")
+    meeting = Meeting.objects.create(
+        body=body, title=_require(title, "Enter the meeting's title."), date=date, location=location.strip()
+    )
+    meeting.agenda_priorities.set(priorities)
+    meeting.agenda_proposals.set(proposals)
+    audit("meeting.scheduled", actor=by, obj=meeting, programme=body.programme, priorities=len(priorities))
+    return meeting
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    by,
+    meeting: Meeting,
+    priority: Priority,
+    outcome: str,
+    summary: str,
+    reason: str = "",
+    referred_to: str = "",
+    owner: Organisation | None = None,
+    due_date: date | None = None,
+    proposal: Proposal | None = None,
+    feedback_channel: str = Channel.PUBLIC_PAGE,
+) -> Decision:
+    """Record what a meeting decided on a priority, and owe residents "what happened"."""
+    if not meeting.agenda_priorities.filter(pk=priority.pk).exists():
+        raise ActionError(f"“{priority}” is not on this meeting's agenda.")
+    if outcome not in Outcome.values:
+        raise ActionError("Choose what was decided.")
+    if proposal is not None and proposal.priority_id != priority.pk:
+        raise ActionError("That proposal belongs to another priority.")
+    if outcome in (Outcome.DECLINED, Outcome.DEFERRED) and not reason.strip():
+        raise ActionError("Give the reason: residents are told why.")
+    if outcome == Outcome.REFERRED and not referred_to.strip():
+        raise ActionError("Say who it was referred to.")
+    if outcome == Outcome.ACCEPTED and (owner is None or due_date is None):
+        raise ActionError("An accepted decision needs an owner and a due date.")
+    if feedback_channel not in Channel.values:
+        raise ActionError("Choose how residents will hear what happened.")
+    decision = Decision.objects.create(
+        meeting=meeting,
+        priority=priority,
+        proposal=proposal,
+        outcome=outcome,
+        summary=_require(summary, "Say what was decided."),
+        reason=reason.strip(),
+        referred_to=referred_to.strip(),
+        owner=owner,
+        due_date=due_date,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    programme = priority.programme
+    FeedbackItem.objects.create(
+        programme=programme,
+        kind=FeedbackKind.WHAT_HAPPENED,
+        decision=decision,
+        channel=feedback_channel,
+        title=f"What happened: {priority.title}",
+        due_date=deadlines.feedback_due(meeting.date, programme.feedback_days),
+    )
+    audit(
+        "decision.recorded",
+        actor=by,
+        obj=decision,
+        programme=programme,
+        meeting_id=meeting.pk,
+        priority_id=priority.pk,
+        outcome=outcome,
+    )
+    return decision
+
+
+@transaction.atomic
+def create_action(
+    *,
+    by,
+    priority: Priority,
+    title: str,
+    owner: Organisation,
+    due_date: date,
+    decision: Decision | None = None,
+) -> Action:
+    if decision is not None and decision.priority_id != priority.pk:
+        raise ActionError("That decision is about another priority.")
+    action = Action.objects.create(
+        priority=priority,
+        decision=decision,
+        title=_require(title, "Enter what will be done."),
+        owner=owner,
+        due_date=due_date,
+    )
+    audit("action.created", actor=by, obj=action, programme=priority.programme, priority_id=priority.pk)
+    return action
+
+
+@transaction.atomic
+def update_action(*, by, action: Action, status: str, note: str, today: date) -> ActionUpdate:
+    """A progress update. Done or cancelled closes the action on `today`; reopening clears that."""
+    if status not in ActionStatus.values:
+        raise ActionError("Choose the action's status.")
+    update = ActionUpdate.objects.create(
+        action=action,
+        date=today,
+        status=status,
+        note=_require(note, "Say what has happened."),
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    action.status = status
+    closed = status in (ActionStatus.DONE, ActionStatus.CANCELLED)
+    action.completed_on = (action.completed_on or today) if closed else None
+    action.save(update_fields=["status", "completed_on", "updated_at"])
+    audit("action.updated", actor=by, obj=action, programme=action.priority.programme, status=status)
+    return update
+
+
+def is_gathering(activity: Activity) -> bool:
+    return activity.kind in GATHERINGS
+
+
+@transaction.atomic
+def owe_what_we_heard(*, by, activity: Activity, channel: str, title: str = "") -> FeedbackItem:
+    """Residents are owed "what we heard" within the programme's feedback days of the activity."""
+    if channel not in Channel.values:
+        raise ActionError("Choose how residents will hear back.")
+    existing = FeedbackItem.objects.filter(activity=activity, kind=FeedbackKind.WHAT_WE_HEARD).first()
+    if existing is not None:
+        return existing
+    programme = activity.programme
+    item = FeedbackItem.objects.create(
+        programme=programme,
+        kind=FeedbackKind.WHAT_WE_HEARD,
+        activity=activity,
+        channel=channel,
+        title=title.strip() or f"What we heard: {activity.title}",
+        due_date=deadlines.feedback_due(activity.date, programme.feedback_days),
+    )
+    audit("feedback.owed", actor=by, obj=item, programme=programme, activity_id=activity.pk)
+    return item
+
+
+@transaction.atomic
+def add_feedback_recipient(
+    *, by, contribution: Contribution, channel: str, contact: str
+) -> FeedbackRecipient:
+    """Keep how to reach a resident, only if they agreed to be contacted about what happened."""
+    if not contribution.consent_recontact:
+        raise ActionError("This resident did not agree to be contacted, so no contact details are kept.")
+    contact = re.sub(r"[\s()-]", "", contact) if channel == Channel.SMS else contact.strip()
+    if channel == Channel.EMAIL and not EMAIL.match(contact):
+        raise ActionError("Enter an email address, like name@example.com.")
+    if channel == Channel.SMS and not UK_MOBILE.match(contact):
+        raise ActionError("Enter a UK mobile number, like 07700 900123.")
+    if channel not in (Channel.EMAIL, Channel.SMS):
+        raise ActionError("Residents are contacted by email or text message only.")
+    recipient = FeedbackRecipient.objects.filter(contribution=contribution, channel=channel).first()
+    recipient = recipient or FeedbackRecipient(contribution=contribution, channel=channel)
+    recipient.contact = contact
+    recipient.save()
+    audit(
+        "feedback_recipient.saved",
+        actor=by,
+        obj=recipient,
+        programme=contribution.programme,
+        contribution_id=contribution.pk,
+        channel=channel,
+    )
+    return recipient
+
+
+def contributions_owed(item: FeedbackItem):
+    """The contributions whose residents this feedback is about."""
+    if item.activity_id:
+        return Contribution.objects.filter(activity_id=item.activity_id)
+    return Contribution.objects.filter(priorities=item.decision.priority_id)
+
+
+def assessment_link(
+    item: FeedbackItem, recipient: FeedbackRecipient | None = None, base_url: str = ""
+) -> str:
+    path = reverse(
+        "accountability:have-your-say", args=[tokens.make_token(item.pk, recipient and recipient.pk)]
+    )
+    return (base_url or getattr(settings, "CHORUS_BASE_URL", "http://localhost:8000")).rstrip("/") + path
+
+
+@dataclass
+class Sent:
+    feedback: FeedbackItem
+    emails: int
+    texts: int
+
+
+def send_feedback(
+    *,
+    by,
+    item: FeedbackItem,
+    message: str,
+    now: datetime,
+    base_url: str = "",
+    sms_provider: SmsProvider | None = None,
+) -> Sent:
+    """Mark feedback sent; by email or text, send it to each resident who agreed to hear back, with their
+    own link to say whether they felt listened to. Sending again reaches only those not yet reached."""
+    message = _require(message, "Write what residents will be told.")
+    emails = texts = 0
+    if item.channel in (Channel.EMAIL, Channel.SMS):
+        recipients = FeedbackRecipient.objects.filter(
+            channel=item.channel,
+            contribution__in=contributions_owed(item).filter(consent_recontact=True),
+        ).exclude(deliveries__feedback=item)
+        sms_provider = sms_provider or (get_sms_provider() if item.channel == Channel.SMS else None)
+        for recipient in recipients:
+            link = assessment_link(item, recipient, base_url)
+            if item.channel == Channel.EMAIL:
+                body = f"{message}\n\nDid we listen? Tell us in two questions: {link}\n"
+                EmailMessage(subject=item.title, body=body, to=[recipient.contact]).send()
+                emails += 1
+            else:
+                sms_provider.send(recipient.contact, f"{item.title}. {message} Did we listen? {link}")
+                texts += 1
+            with transaction.atomic():
+                FeedbackDelivery.objects.create(feedback=item, recipient=recipient, sent_at=now)
+    with transaction.atomic():
+        item.message = message
+        item.sent_on = item.sent_on or now.date()
+        item.sent_by = by if getattr(by, "is_authenticated", False) else item.sent_by
+        item.save(update_fields=["message", "sent_on", "sent_by"])
+        audit("feedback.sent", actor=by, obj=item, programme=item.programme, emails=emails, texts=texts)
+    log.info("feedback sent", extra={"event": "feedback.sent", "feedback_id": item.pk, "emails": emails})
+    return Sent(item, emails, texts)
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    feedback: FeedbackItem,
+    listened: str,
+    difference: int,
+    now: datetime,
+    source: str,
+    comment: str = "",
+    recipient: FeedbackRecipient | None = None,
+    contribution: Contribution | None = None,
+    ward: Area | None = None,
+    by=None,
+) -> Assessment:
+    """A resident's answer. Answering again from one's own link replaces the earlier answer.
+
+    `contribution` is for a connector who knows which resident answered (for reporting by group)."""
+    if feedback.sent_on is None:
+        raise ActionError("Residents are asked after the feedback has been sent.")
+    if listened not in Listened.values:
+        raise ActionError("Select whether you felt listened to.")
+    if int(difference) not in Difference.values:
+        raise ActionError("Select whether it made a difference.")
+    if source not in AssessmentSource.values:
+        raise ActionError("Unknown source of the answer.")
+    if recipient is not None:
+        contribution = recipient.contribution
+    if contribution is not None and contribution.programme_id != feedback.programme_id:
+        raise ActionError("That resident's contribution is in another programme.")
+    values = {
+        "listened": listened,
+        "difference": int(difference),
+        "comment": comment.strip(),
+        "source": source,
+        "ward": ward or (contribution.ward if contribution else None),
+        "recorded_by": by if getattr(by, "is_authenticated", False) else None,
+        "answered_at": now,
+    }
+    if contribution is not None:
+        assessment, _ = Assessment.objects.update_or_create(
+            feedback=feedback, contribution=contribution, defaults=values
+        )
+    else:
+        assessment = Assessment.objects.create(feedback=feedback, **values)
+    audit("assessment.recorded", actor=by, obj=assessment, programme=feedback.programme, source=source)
+    return assessment

@@ -1,0 +1,302 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+from chorus.apps.engagement.models import Contribution
+from chorus.apps.places.models import Area, Level
+from chorus.apps.programmes.models import Organisation
+from chorus.apps.web.forms import NhsukForm
+
+from .models import ActionStatus, Channel, Difference, Listened, Outcome
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: str, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=DATE_WIDGET,
+        error_messages={
+            "invalid": "Enter a real date, for example 21/11/2026",
+            "required": f"Enter {label.lower()}",
+        },
+    )
+
+
+def _ids(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text or "")]
+
+
+class PriorityForm(NhsukForm):
+    programme = forms.ModelChoiceField(queryset=None, empty_label=None)
+    title = forms.CharField(
+        label="Priority", max_length=200, error_messages={"required": "Enter the priority"}
+    )
+    theme = forms.CharField(
+        label="Theme",
+        max_length=120,
+        help_text="For example: damp and mould",
+        error_messages={"required": "Enter the theme"},
+    )
+    summary = forms.CharField(
+        label="What did residents say?",
+        help_text="A few sentences, without names.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what residents said"},
+    )
+    words = forms.CharField(
+        label="Supporting contributions: words to look for",
+        required=False,
+        help_text="Contributions in the programme containing any of these words are linked as evidence.",
+    )
+    contribution_ids = forms.CharField(
+        label="Supporting contributions: numbers",
+        required=False,
+        help_text="Contribution numbers, separated by commas.",
+    )
+    quote_ids = forms.CharField(
+        label="Contributions to quote (numbers)",
+        required=False,
+        help_text="Only residents who agreed to be quoted. Quotes are shown without names.",
+    )
+    is_public = forms.BooleanField(label="Show on the public “You said, we did” page", required=False)
+
+    def __init__(self, *args, programmes, contributions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contributions = contributions  # what the user may see
+        self.fields["programme"].queryset = programmes
+        if programmes.count() == 1:
+            self.fields["programme"].widget = forms.HiddenInput()
+            self.initial.setdefault("programme", programmes.first())
+
+    def clean(self):
+        cleaned = super().clean()
+        programme = cleaned.get("programme")
+        if programme is None:
+            return cleaned
+        mine = self.contributions.filter(programme=programme)
+        chosen = set(mine.filter(pk__in=_ids(cleaned.get("contribution_ids", ""))))
+        missing = set(_ids(cleaned.get("contribution_ids", ""))) - {c.pk for c in chosen}
+        if missing:
+            self.add_error("contribution_ids", f"No contribution {', '.join(map(str, sorted(missing)))} here")
+        for word in (cleaned.get("words") or "").replace(",", " ").split():
+            chosen |= set(mine.filter(text__icontains=word))
+        quotes = list(mine.filter(pk__in=_ids(cleaned.get("quote_ids", ""))))
+        unquotable = [c.pk for c in quotes if not c.consent_quote]
+        if unquotable:
+            self.add_error(
+                "quote_ids",
+                f"Contribution {', '.join(map(str, unquotable))} cannot be quoted: no consent to quote",
+            )
+        cleaned["contributions"], cleaned["quotes"] = sorted(chosen, key=lambda c: c.pk), quotes
+        return cleaned
+
+
+class ProposalForm(NhsukForm):
+    title = forms.CharField(
+        label="Proposal", max_length=200, error_messages={"required": "Enter the proposal"}
+    )
+    description = forms.CharField(
+        label="What do residents propose?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Describe what residents propose"},
+    )
+    group = forms.CharField(
+        label="Proposed by which group?",
+        required=False,
+        max_length=200,
+        help_text="For example: Milton tenants",
+    )
+    contribution_id = forms.IntegerField(
+        label="Or proposed by one resident: contribution number",
+        required=False,
+        help_text="Only if they agreed to be quoted. Their name is never shown.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+    )
+
+    def __init__(self, *args, priority, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.priority = priority
+
+    def clean_contribution_id(self):
+        pk = self.cleaned_data.get("contribution_id")
+        if pk is None:
+            return None
+        contribution = Contribution.objects.filter(pk=pk, programme=self.priority.programme).first()
+        if contribution is None:
+            raise forms.ValidationError("There is no contribution with that number in this programme")
+        if not contribution.consent_quote:
+            raise forms.ValidationError(
+                "This resident did not agree to be quoted: record the proposal as their group's"
+            )
+        return contribution
+
+
+class MeetingForm(NhsukForm):
+    body = forms.ModelChoiceField(label="Decision body", queryset=None, empty_label=None)
+    title = forms.CharField(
+        label="Meeting", max_length=200, error_messages={"required": "Enter the meeting's name"}
+    )
+    date = _date("Date")
+    location = forms.CharField(label="Where", max_length=200, required=False)
+    priorities = forms.ModelMultipleChoiceField(
+        label="Priorities on the agenda",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one priority for the agenda"},
+    )
+
+    def __init__(self, *args, bodies, priorities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies
+        self.fields["priorities"].queryset = priorities
+
+
+class DecisionForm(NhsukForm):
+    outcome = forms.ChoiceField(
+        label="What did the meeting decide?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the meeting decided"},
+    )
+    summary = forms.CharField(
+        label="The decision in plain words",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the decision in plain words"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        help_text="Needed when declined or deferred.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    referred_to = forms.CharField(label="Referred to", required=False, help_text="Needed when referred on.")
+    proposal = forms.ModelChoiceField(
+        label="Residents' proposal this decision answers", queryset=None, required=False, empty_label="None"
+    )
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="Choose an organisation",
+    )
+    due_date = _date("Due date", required=False)
+    feedback_channel = forms.ChoiceField(
+        label="How will residents hear what happened?", choices=Channel.choices, initial=Channel.PUBLIC_PAGE
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome in (Outcome.DECLINED, Outcome.DEFERRED) and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Enter the reason: residents are told why")
+        if outcome == Outcome.REFERRED and not cleaned.get("referred_to", "").strip():
+            self.add_error("referred_to", "Enter who it was referred to")
+        if outcome == Outcome.ACCEPTED:
+            if not cleaned.get("owner"):
+                self.add_error("owner", "Choose who owns the accepted decision")
+            if not cleaned.get("due_date") and "due_date" not in self.errors:
+                self.add_error("due_date", "Enter when it is due")
+        return cleaned
+
+
+class ActionForm(NhsukForm):
+    title = forms.CharField(
+        label="What will be done?", max_length=200, error_messages={"required": "Enter what will be done"}
+    )
+    owner = forms.ModelChoiceField(
+        label="Owning organisation",
+        queryset=Organisation.objects.all(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the owning organisation"},
+    )
+    due_date = _date("Due date")
+
+
+class ActionUpdateForm(NhsukForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the status"},
+    )
+    note = forms.CharField(
+        label="Progress",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what has happened"},
+    )
+
+
+class OweFeedbackForm(NhsukForm):
+    channel = forms.ChoiceField(label="How will residents hear back?", choices=Channel.choices)
+
+
+class SendFeedbackForm(NhsukForm):
+    message = forms.CharField(
+        label="What will residents be told?",
+        help_text="No names. Email and text messages add a link asking whether they felt listened to.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Write what residents will be told"},
+    )
+
+
+class RecipientForm(NhsukForm):
+    contribution_id = forms.IntegerField(
+        label="Contribution number",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
+        error_messages={"required": "Enter the contribution number"},
+    )
+    channel = forms.ChoiceField(
+        label="How do they want to hear back?",
+        choices=[(Channel.EMAIL, "Email"), (Channel.SMS, "Text message")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select email or text message"},
+    )
+    contact = forms.CharField(
+        label="Email address or mobile number",
+        help_text="Kept encrypted, used only to tell them what happened, never shown again.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the email address or mobile number"},
+    )
+
+
+class AssessmentForm(NhsukForm):
+    listened = forms.ChoiceField(
+        label="Did you feel listened to?",
+        choices=Listened.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you felt listened to"},
+    )
+    difference = forms.TypedChoiceField(
+        label="Did it make a difference?",
+        choices=Difference.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether it made a difference"},
+    )
+    comment = forms.CharField(
+        label="Anything else you want to tell us? (optional)",
+        required=False,
+        help_text="Please do not include your name or anyone else's.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ConnectorAssessmentForm(AssessmentForm):
+    ward = forms.ModelChoiceField(
+        label="Which ward do they live in?", queryset=None, required=False, empty_label="Not known"
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = Area.objects.filter(
+            level=Level.WARD, parent=programme.local_authority_id
+        ).order_by("name")

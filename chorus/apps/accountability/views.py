@@ -1,0 +1,605 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chorus.apps.engagement.models import Activity
+from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.programmes.models import Programme
+from chorus.privacy.disclosure import display_count, display_percentage
+
+from . import actions, boardpack, deadlines, reporting, tokens
+from .forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AssessmentForm,
+    ConnectorAssessmentForm,
+    DecisionForm,
+    MeetingForm,
+    OweFeedbackForm,
+    PriorityForm,
+    ProposalForm,
+    RecipientForm,
+    SendFeedbackForm,
+)
+from .models import (
+    Action,
+    Assessment,
+    AssessmentSource,
+    DecisionBody,
+    FeedbackItem,
+    FeedbackRecipient,
+    Listened,
+    Meeting,
+    Priority,
+)
+from .rules import managed_programmes, programmes_for
+
+
+def _check(request, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise Http404 if not request.user.has_perm("accountability.view", obj) else PermissionDenied
+
+
+def _rule(programme: Programme) -> str:
+    return deadlines.RULE_TEXT.format(days=programme.feedback_days)
+
+
+# Priorities and proposals
+
+
+@login_required
+def priority_list(request):
+    programmes = programmes_for(request.user)
+    priorities = (
+        Priority.objects.filter(programme__in=programmes)
+        .select_related("programme")
+        .annotate(
+            n_contributions=Count("contributions", distinct=True),
+            n_decisions=Count("decisions", distinct=True),
+            n_open_actions=Count("actions", filter=Q(actions__completed_on=None), distinct=True),
+        )
+    )
+    return render(
+        request,
+        "accountability/priority_list.html",
+        {"priorities": priorities, "can_create": managed_programmes(request.user).exists()},
+    )
+
+
+@login_required
+def priority_new(request):
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = PriorityForm(
+        request.POST or None, programmes=programmes, contributions=visible_contributions(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            priority = actions.create_priority(
+                by=request.user,
+                programme=data["programme"],
+                title=data["title"],
+                theme=data["theme"],
+                summary=data["summary"],
+                contributions=data["contributions"],
+                quotes=data["quotes"],
+                is_public=data["is_public"],
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Priority saved with {len(data['contributions'])} supporting contributions."
+            )
+            return redirect(priority)
+    return render(
+        request, "accountability/priority_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def priority_detail(request, pk: int):
+    priority = get_object_or_404(Priority.objects.select_related("programme"), pk=pk)
+    _check(request, "accountability.view", priority)
+    manages = request.user.has_perm("accountability.manage", priority)
+    today = timezone.localdate()
+    evidence = reporting.priority_evidence(priority)
+    supporting = visible_contributions(request.user).filter(priorities=priority).select_related("ward")
+    return render(
+        request,
+        "accountability/priority_detail.html",
+        {
+            "priority": priority,
+            "manages": manages,
+            "evidence": evidence if manages else None,
+            "released": evidence.released(),
+            "supporting": supporting[:50],
+            "supporting_total": supporting.count(),
+            "quotes": reporting.quotes(priority),
+            "proposals": priority.proposals.all(),
+            "decisions": priority.decisions.select_related("meeting__body", "owner", "proposal"),
+            "actions": [(a, a.deadline(today)) for a in priority.actions.select_related("owner")],
+            "proposal_form": ProposalForm(priority=priority) if manages else None,
+            "action_form": ActionForm() if manages else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def proposal_new(request, pk: int):
+    priority = get_object_or_404(Priority, pk=pk)
+    _check(request, "accountability.manage", priority)
+    form = ProposalForm(request.POST, priority=priority)
+    if form.is_valid():
+        data = form.cleaned_data
+        actions.add_proposal(
+            by=request.user,
+            priority=priority,
+            title=data["title"],
+            description=data["description"],
+            group=data["group"],
+            contribution=data["contribution_id"],
+        )
+        messages.success(request, "Proposal added.")
+        return redirect(priority)
+    return render(
+        request,
+        "accountability/simple_form.html",
+        {
+            "form": form,
+            "title": f"Add a proposal to “{priority}”",
+            "button": "Add proposal",
+            "back": priority,
+        },
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def action_new(request, pk: int):
+    priority = get_object_or_404(Priority, pk=pk)
+    _check(request, "accountability.manage", priority)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        action = actions.create_action(by=request.user, priority=priority, **form.cleaned_data)
+        messages.success(request, "Action added.")
+        return redirect(action)
+    return render(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": f"Add an action to “{priority}”", "button": "Add action", "back": priority},
+        status=400,
+    )
+
+
+# Meetings and decisions
+
+
+@login_required
+def meeting_list(request):
+    meetings = (
+        Meeting.objects.filter(body__programme__in=programmes_for(request.user))
+        .select_related("body__programme")
+        .annotate(
+            n_items=Count("agenda_priorities", distinct=True), n_decisions=Count("decisions", distinct=True)
+        )
+    )
+    return render(
+        request,
+        "accountability/meeting_list.html",
+        {"meetings": meetings, "can_create": managed_programmes(request.user).exists()},
+    )
+
+
+@login_required
+def meeting_new(request):
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = MeetingForm(
+        request.POST or None,
+        bodies=DecisionBody.objects.filter(programme__in=programmes),
+        priorities=Priority.objects.filter(programme__in=programmes).select_related("programme"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.schedule_meeting(by=request.user, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting added.")
+            return redirect(meeting)
+    return render(
+        request, "accountability/meeting_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _meeting(request, pk: int) -> Meeting:
+    meeting = get_object_or_404(Meeting.objects.select_related("body__programme"), pk=pk)
+    _check(request, "accountability.view", meeting.body)
+    return meeting
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = _meeting(request, pk)
+    decisions = meeting.decisions.select_related("owner", "proposal")
+    agenda = [
+        (priority, [d for d in decisions if d.priority_id == priority.pk])
+        for priority in meeting.agenda_priorities.all()
+    ]
+    return render(
+        request,
+        "accountability/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "agenda": agenda,
+            "proposals": meeting.agenda_proposals.all(),
+            "manages": request.user.has_perm("accountability.manage", meeting.body),
+        },
+    )
+
+
+@login_required
+def decision_new(request, pk: int, priority_pk: int):
+    meeting = _meeting(request, pk)
+    _check(request, "accountability.manage", meeting.body)
+    priority = get_object_or_404(meeting.agenda_priorities, pk=priority_pk)
+    form = DecisionForm(request.POST or None, proposals=priority.proposals.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_decision(by=request.user, meeting=meeting, priority=priority, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Decision on “{priority}” recorded. Residents are owed what happened.")
+            return redirect(meeting)
+    return render(
+        request,
+        "accountability/decision_form.html",
+        {"form": form, "meeting": meeting, "priority": priority, "rule": _rule(meeting.body.programme)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def board_pack(request, pk: int):
+    meeting = _meeting(request, pk)
+    html = boardpack.render_html(meeting, today=timezone.localdate())
+    return HttpResponse(html)
+
+
+@login_required
+def board_pack_pdf(request, pk: int):
+    meeting = _meeting(request, pk)
+    pdf = boardpack.render_pdf(meeting, today=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="board-pack-{meeting.date:%Y-%m-%d}.pdf"'
+    return response
+
+
+# Actions
+
+
+@login_required
+def action_list(request):
+    today = timezone.localdate()
+    rows = [
+        (action, action.deadline(today))
+        for action in Action.objects.filter(
+            priority__programme__in=programmes_for(request.user)
+        ).select_related("owner", "priority__programme")
+    ]
+    only_overdue = request.GET.get("show") == "overdue"
+    if only_overdue:
+        rows = [(a, d) for a, d in rows if d.overdue]
+    return render(
+        request,
+        "accountability/action_list.html",
+        {"rows": rows, "only_overdue": only_overdue, "overdue": sum(d.overdue for _, d in rows)},
+    )
+
+
+@login_required
+def action_detail(request, pk: int):
+    action = get_object_or_404(Action.objects.select_related("priority__programme", "owner"), pk=pk)
+    _check(request, "accountability.view", action.priority)
+    manages = request.user.has_perm("accountability.manage", action.priority)
+    form = ActionUpdateForm(request.POST or None, initial={"status": action.status}) if manages else None
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            actions.update_action(
+                by=request.user, action=action, today=timezone.localdate(), **form.cleaned_data
+            )
+            messages.success(request, "Progress recorded.")
+            return redirect(action)
+    return render(
+        request,
+        "accountability/action_detail.html",
+        {
+            "action": action,
+            "deadline": action.deadline(timezone.localdate()),
+            "updates": action.updates.select_related("by"),
+            "form": form,
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+# Feedback owed to residents
+
+
+@login_required
+def feedback_list(request):
+    today = timezone.localdate()
+    programmes = programmes_for(request.user)
+    owed = reporting.feedback_owed(programmes.values_list("pk", flat=True), today)
+    sent = (
+        FeedbackItem.objects.filter(programme__in=programmes)
+        .exclude(sent_on=None)
+        .select_related("programme")
+    )
+    return render(
+        request,
+        "accountability/feedback_list.html",
+        {
+            "owed": owed,
+            "sent": sent.order_by("-sent_on")[:30],
+            "rules": sorted({_rule(p) for p in programmes}),
+            "plan_form": OweFeedbackForm(),
+            "manages": managed_programmes(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def feedback_plan(request, activity_pk: int):
+    activity = get_object_or_404(Activity.objects.select_related("programme"), pk=activity_pk)
+    _check(request, "accountability.manage", activity.programme)
+    form = OweFeedbackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how residents will hear back.")
+        return redirect("accountability:feedback")
+    item = actions.owe_what_we_heard(by=request.user, activity=activity, channel=form.cleaned_data["channel"])
+    return redirect(item)
+
+
+def _feedback(request, pk: int) -> FeedbackItem:
+    item = get_object_or_404(
+        FeedbackItem.objects.select_related(
+            "programme", "activity", "decision__priority", "decision__meeting"
+        ),
+        pk=pk,
+    )
+    _check(request, "accountability.view", item.programme)
+    return item
+
+
+@login_required
+def feedback_item(request, pk: int):
+    item = _feedback(request, pk)
+    manages = request.user.has_perm("accountability.manage", item.programme)
+    form = SendFeedbackForm(request.POST or None, initial={"message": item.message}) if manages else None
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                sent = actions.send_feedback(
+                    by=request.user,
+                    item=item,
+                    message=form.cleaned_data["message"],
+                    now=timezone.now(),
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except actions.ActionError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"Feedback marked as sent ({sent.emails} emails, {sent.texts} text messages)."
+                )
+                return redirect(item)
+    report = reporting.assessment_report(item.assessments.all())
+    return render(
+        request,
+        "accountability/feedback_item.html",
+        {
+            "item": item,
+            "deadline": item.deadline(timezone.localdate()),
+            "rule": _rule(item.programme),
+            "form": form,
+            "deliveries": item.deliveries.count(),
+            "owed_to": actions.contributions_owed(item).filter(consent_recontact=True).count(),
+            "summary": [row.released() for row in report["All"]],
+            "general_link": actions.assessment_link(item, None, request.build_absolute_uri("/"))
+            if item.sent_on
+            else "",
+            "can_record": request.user.has_perm("accountability.record_assessment", item.programme),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+def recipient_new(request):
+    form = RecipientForm(request.POST or None, initial={"contribution_id": request.GET.get("contribution")})
+    if request.method == "POST" and form.is_valid():
+        contribution = (
+            visible_contributions(request.user).filter(pk=form.cleaned_data["contribution_id"]).first()
+        )
+        if contribution is None:
+            form.add_error("contribution_id", "There is no contribution with that number that you can see")
+        else:
+            try:
+                actions.add_feedback_recipient(
+                    by=request.user,
+                    contribution=contribution,
+                    channel=form.cleaned_data["channel"],
+                    contact=form.cleaned_data["contact"],
+                )
+            except actions.ActionError as error:
+                form.add_error("contact" if "Enter" in str(error) else None, str(error))
+            else:
+                messages.success(request, "Saved. They will hear what happened.")
+                return redirect("accountability:feedback")
+    return render(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": "Add how a resident wants to hear back", "button": "Save", "back": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def assessment_record(request, pk: int):
+    item = _feedback(request, pk)
+    _check(request, "accountability.record_assessment", item.programme)
+    form = ConnectorAssessmentForm(request.POST or None, programme=item.programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_assessment(
+                feedback=item,
+                now=timezone.now(),
+                source=AssessmentSource.CONNECTOR,
+                by=request.user,
+                **form.cleaned_data,
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Their answer is saved. Thank you.")
+            return redirect(item)
+    return render(
+        request,
+        "accountability/assessment_record.html",
+        {"form": form, "item": item},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def assessment_report(request):
+    programmes = programmes_for(request.user)
+    chosen = programmes.filter(slug=request.GET.get("programme")).first()
+    assessments = Assessment.objects.filter(feedback__programme__in=[chosen] if chosen else programmes)
+    report = reporting.assessment_report(assessments)
+    return render(
+        request,
+        "accountability/assessment_report.html",
+        {
+            "programmes": programmes,
+            "chosen": chosen,
+            "tables": {title: [row.released() for row in rows] for title, rows in report.items()},
+        },
+    )
+
+
+# Residents: the short link form (no sign-in)
+
+
+def have_your_say(request, token: str):
+    try:
+        key = tokens.read_token(token)
+    except tokens.BadLink as error:
+        return render(
+            request, "accountability/have_your_say_bad_link.html", {"problem": str(error)}, status=404
+        )
+    item = FeedbackItem.objects.select_related("programme").filter(pk=key.feedback_id).first()
+    if item is None or item.sent_on is None:
+        return render(
+            request,
+            "accountability/have_your_say_bad_link.html",
+            {"problem": "This link is not right.", "days": tokens.link_days()},
+            status=404,
+        )
+    recipient = FeedbackRecipient.objects.filter(pk=key.recipient_id).first() if key.recipient_id else None
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.record_assessment(
+            feedback=item,
+            now=timezone.now(),
+            source=AssessmentSource.LINK,
+            recipient=recipient,
+            **form.cleaned_data,
+        )
+        return redirect("accountability:have-your-say-thanks")
+    return render(
+        request,
+        "accountability/have_your_say.html",
+        {"form": form, "item": item},
+        status=400 if form.errors else 200,
+    )
+
+
+def have_your_say_thanks(request):
+    return render(request, "accountability/have_your_say_thanks.html")
+
+
+# The public page
+
+
+def public_programme(slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not (programme.is_public or programme.priorities.filter(is_public=True).exists()):
+        raise Http404
+    return programme
+
+
+def public_priorities(programme: Programme):
+    return (
+        programme.priorities.filter(is_public=True)
+        .prefetch_related(
+            Prefetch("decisions", queryset=reporting.public_decisions()),
+            Prefetch("actions", queryset=Action.objects.select_related("owner")),
+            "proposals",
+        )
+        .order_by("title")
+    )
+
+
+def you_said_we_did(request, slug: str):
+    programme = public_programme(slug)
+    today = timezone.localdate()
+    priorities = [
+        {
+            "priority": priority,
+            "evidence": reporting.priority_evidence(priority).released(),
+            "quotes": reporting.quotes(priority, limit=3),
+            "decisions": list(priority.decisions.all()),
+            "actions": [(a, a.deadline(today)) for a in priority.actions.all()],
+            "proposals": list(priority.proposals.all()),
+        }
+        for priority in public_priorities(programme)
+    ]
+    assessments = Assessment.objects.filter(feedback__programme=programme)
+    answered = assessments.count()
+    return render(
+        request,
+        "accountability/you_said_we_did.html",
+        {
+            "programme": programme,
+            "priorities": priorities,
+            "answered": display_count(answered),
+            "listened_percent": display_percentage(
+                assessments.filter(listened=Listened.YES).count(), answered
+            ),
+            "empowered_percent": display_percentage(assessments.filter(difference__gte=1).count(), answered),
+            "feedback_sent": display_count(
+                FeedbackItem.objects.filter(programme=programme).exclude(sent_on=None).count()
+            ),
+        },
+    )
