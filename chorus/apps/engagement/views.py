@@ -52,7 +52,11 @@ def contribution_detail(request, pk: int):
     return render(
         request,
         "engagement/contribution_detail.html",
-        {"contribution": contribution, "withdraw_form": WithdrawConsentForm() if can_withdraw else None},
+        {
+            "contribution": contribution,
+            "withdraw_form": WithdrawConsentForm() if can_withdraw else None,
+            "can_code_links": request.user.has_perm("maps.change_maps", contribution.programme),
+        },
     )
 
 

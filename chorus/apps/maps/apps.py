@@ -5,3 +5,6 @@ class MapsConfig(AppConfig):
     name = "chorus.apps.maps"
     label = "maps"
     verbose_name = "Maps of experience"
+
+    def ready(self) -> None:
+        from . import rules, signals  # noqa: F401  (register permissions and signal handlers)

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from django import forms
+
+from chorus.apps.web.forms import NhsukForm
+from chorus.maps.simulate import RULES
+
+from .actions import IMPORT_FORMATS, Strength
+from .models import AggregationMethod, ExperienceMap, Sign
+
+SIGN_CHOICES = [(str(value), label) for value, label in Sign.choices]
+
+
+def _strength_choices(experience_map: ExperienceMap | None) -> list[tuple[str, str]]:
+    terms = experience_map.strength_terms if experience_map is not None else {}
+    from .models import default_strength_terms
+
+    return [(term, term.capitalize()) for term in (terms or default_strength_terms())]
+
+
+class LinkStrengthFields(NhsukForm):
+    sign = forms.ChoiceField(
+        label="Does the cause make the effect more or less?",
+        choices=SIGN_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the link is positive or negative"},
+    )
+    term = forms.ChoiceField(
+        label="How strong is the link?",
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how strong the link is"},
+    )
+
+    def __init__(self, *args, experience_map: ExperienceMap | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = _strength_choices(experience_map)
+
+    def strength(self) -> Strength:
+        return Strength(sign=int(self.cleaned_data["sign"]), term=self.cleaned_data["term"])
+
+
+def _factor_field(label: str, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=120,
+        help_text=help_text,
+        error_messages={"required": f"Enter the {label.lower()}"},
+        widget=forms.TextInput(attrs={"list": "factor-names", "autocomplete": "off"}),
+    )
+
+
+class CodeLinkForm(LinkStrengthFields):
+    quote = forms.CharField(
+        label="The words that show the link",
+        help_text="Copy the words exactly from what the resident said.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    source = _factor_field("Cause", "The factor that changes something, for example 'damp'")
+    target = _factor_field("Effect", "The factor it changes, for example 'breathing problems'")
+
+    field_order = ["quote", "source", "target", "sign", "term"]
+
+
+class LinkForm(LinkStrengthFields):
+    source = _factor_field("Cause")
+    target = _factor_field("Effect")
+    note = forms.CharField(
+        label="Note (optional)",
+        help_text="What the group said about this link. Leave out names.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    field_order = ["source", "target", "sign", "term", "note"]
+
+
+class EditLinkForm(LinkStrengthFields):
+    note = forms.CharField(label="Note (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class FactorForm(NhsukForm):
+    name = forms.CharField(
+        label="Factor", max_length=120, error_messages={"required": "Enter the factor's name"}
+    )
+    description = forms.CharField(
+        label="Description (optional)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NewMapForm(NhsukForm):
+    name = forms.CharField(
+        label="Name of the map", max_length=200, error_messages={"required": "Enter a name for the map"}
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="For example, who drew it and when",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+
+class ImportMapForm(NhsukForm):
+    name = forms.CharField(
+        label="Name of the map", max_length=200, error_messages={"required": "Enter a name for the map"}
+    )
+    format = forms.ChoiceField(
+        label="What kind of file is it?",
+        choices=list(IMPORT_FORMATS.items()),
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of file"},
+    )
+    file = forms.FileField(label="File", error_messages={"required": "Choose a file to import"})
+
+
+class CombineMapsForm(NhsukForm):
+    name = forms.CharField(
+        label="Name of the community map",
+        max_length=200,
+        error_messages={"required": "Enter a name for the community map"},
+    )
+    sources = forms.ModelMultipleChoiceField(
+        label="Maps to combine",
+        queryset=ExperienceMap.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least two maps to combine"},
+    )
+    method = forms.ChoiceField(
+        label="How should the strengths be combined?",
+        choices=AggregationMethod.choices,
+        initial=AggregationMethod.MEAN_WITH_ZEROS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how to combine the strengths"},
+    )
+
+    def __init__(self, *args, maps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].queryset = maps
+
+    def clean_sources(self):
+        sources = self.cleaned_data["sources"]
+        if len(sources) < 2:
+            raise forms.ValidationError("Select at least two maps to combine")
+        return sources
+
+
+class ScenarioForm(NhsukForm):
+    """One "hold" checkbox and one slider (0..1) per factor, built from the map's factors."""
+
+    rule = forms.ChoiceField(
+        label="Update rule",
+        choices=[(rule, rule.replace("-", " ").capitalize()) for rule in RULES],
+        initial="kosko",
+        help_text="Modified Kosko keeps some of each factor's own value from step to step.",
+    )
+
+    def __init__(self, *args, factors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = list(factors)
+        for factor in self.factors:
+            self.fields[f"hold_{factor.pk}"] = forms.BooleanField(label=f"Hold {factor.name}", required=False)
+            self.fields[f"value_{factor.pk}"] = forms.FloatField(
+                label=f"Value for {factor.name}",
+                min_value=0.0,
+                max_value=1.0,
+                initial=1.0,
+                required=False,
+                widget=forms.NumberInput(attrs={"type": "range", "step": "0.05", "min": "0", "max": "1"}),
+            )
+
+    def rows(self):
+        for factor in self.factors:
+            value = self[f"value_{factor.pk}"].value()
+            yield {
+                "factor": factor,
+                "hold": self[f"hold_{factor.pk}"],
+                "value": self[f"value_{factor.pk}"],
+                "shown": value if value not in (None, "") else "1.0",
+            }
+
+    def clamps(self) -> dict:
+        data = self.cleaned_data
+        return {
+            factor: (1.0 if data.get(f"value_{factor.pk}") is None else data[f"value_{factor.pk}"])
+            for factor in self.factors
+            if data.get(f"hold_{factor.pk}")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"hold_{factor.pk}") for factor in self.factors):
+            raise forms.ValidationError("Select at least one factor to hold")
+        return cleaned
+
+
+class LeverageForm(NhsukForm):
+    outcomes = forms.ModelMultipleChoiceField(
+        label="Which outcomes matter most?",
+        help_text="For example feeling connected or health",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one outcome"},
+    )
+
+    def __init__(self, *args, factors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcomes"].queryset = factors

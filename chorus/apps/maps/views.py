@@ -1,0 +1,446 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.programmes.models import Programme
+from chorus.maps import map_metrics
+from chorus.maps.simulate import SimulationSettings
+
+from . import actions, exports
+from .forms import (
+    CodeLinkForm,
+    CombineMapsForm,
+    EditLinkForm,
+    FactorForm,
+    ImportMapForm,
+    LeverageForm,
+    LinkForm,
+    NewMapForm,
+    ScenarioForm,
+)
+from .models import ExperienceMap, Factor, Link, MapKind
+
+
+def _programme(request, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm("maps.view_maps", programme):
+        raise Http404("No such programme")
+    return programme
+
+
+def _map(request, pk: int) -> ExperienceMap:
+    experience_map = get_object_or_404(ExperienceMap.objects.select_related("programme"), pk=pk)
+    if not request.user.has_perm("maps.view_maps", experience_map):
+        raise Http404("No such map")
+    return experience_map
+
+
+def _require_change(request, target) -> None:
+    if not request.user.has_perm("maps.change_maps", target):
+        raise PermissionDenied("Only the programme's leads and analysts change maps.")
+
+
+def _status(form) -> int:
+    return 400 if form.errors else 200
+
+
+@login_required
+def map_list(request, slug: str):
+    programme = _programme(request, slug)
+    maps = programme.maps.annotate(
+        n_factors=Count("factors", distinct=True), n_links=Count("links", distinct=True)
+    ).order_by("kind", "name")
+    groups = [(label, [m for m in maps if m.kind == kind]) for kind, label in MapKind.choices]
+    return render(
+        request,
+        "maps/map_list.html",
+        {
+            "programme": programme,
+            "groups": [(label, items) for label, items in groups if items],
+            "can_change": request.user.has_perm("maps.change_maps", programme),
+        },
+    )
+
+
+@login_required
+def new_map(request, slug: str):
+    programme = _programme(request, slug)
+    _require_change(request, programme)
+    form = NewMapForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        experience_map = actions.create_map(
+            programme,
+            form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            by=request.user,
+        )
+        messages.success(request, "Map created. Add its factors and links.")
+        return redirect(experience_map)
+    return render(request, "maps/new_map.html", {"programme": programme, "form": form}, status=_status(form))
+
+
+def _links(experience_map: ExperienceMap):
+    return experience_map.links.select_related("source", "target", "contribution").prefetch_related(
+        Prefetch("derived_from", queryset=Link.objects.select_related("contribution", "source", "target"))
+    )
+
+
+def _detail_context(request, experience_map: ExperienceMap, **forms) -> dict:
+    factors = list(experience_map.factors.all())
+    fcm = experience_map.as_fcm()
+    metrics = map_metrics(fcm)
+    by_id = {str(factor.pk): factor for factor in factors}
+    factor_rows = sorted(
+        ((by_id[item.id], item) for item in metrics.factors),
+        key=lambda pair: (-pair[1].centrality, pair[0].name),
+    )
+    can_change = request.user.has_perm("maps.change_maps", experience_map)
+    editable = can_change and experience_map.kind != MapKind.COMMUNITY
+    context = {
+        "map": experience_map,
+        "programme": experience_map.programme,
+        "metrics": metrics,
+        "factor_rows": factor_rows,
+        "links": _links(experience_map),
+        "factors": factors,
+        "can_change": can_change,
+        "editable": editable,
+        "sources": experience_map.sources.order_by("name"),
+    }
+    if editable:
+        context["factor_form"] = forms.get("factor_form") or FactorForm(prefix="factor")
+        context["link_form"] = forms.get("link_form") or LinkForm(
+            prefix="link", experience_map=experience_map
+        )
+    return context
+
+
+@login_required
+def map_detail(request, pk: int):
+    experience_map = _map(request, pk)
+    return render(request, "maps/map_detail.html", _detail_context(request, experience_map))
+
+
+@login_required
+@require_POST
+def add_factor(request, pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    form = FactorForm(request.POST, prefix="factor")
+    if form.is_valid():
+        try:
+            factor = actions.add_factor(
+                experience_map, form.cleaned_data["name"], form.cleaned_data["description"], by=request.user
+            )
+        except actions.MapActionError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, f"Factor '{factor}' added.")
+            return redirect(experience_map)
+    context = _detail_context(request, experience_map, factor_form=form)
+    return render(request, "maps/map_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def add_link(request, pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    form = LinkForm(request.POST, prefix="link", experience_map=experience_map)
+    if form.is_valid():
+        try:
+            actions.add_link(
+                experience_map,
+                form.cleaned_data["source"],
+                form.cleaned_data["target"],
+                form.strength(),
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except actions.MapActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Link added.")
+            return redirect(experience_map)
+    context = _detail_context(request, experience_map, link_form=form)
+    return render(request, "maps/map_detail.html", context, status=400)
+
+
+@login_required
+def edit_link(request, pk: int, link_pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    link = get_object_or_404(experience_map.links.select_related("source", "target"), pk=link_pk)
+    initial = {"sign": str(link.sign), "term": link.term, "note": link.note}
+    form = EditLinkForm(request.POST or None, initial=initial, experience_map=experience_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_link(link, form.strength(), note=form.cleaned_data["note"], by=request.user)
+        except actions.MapActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Link changed.")
+            return redirect(experience_map)
+    return render(
+        request,
+        "maps/edit_link.html",
+        {"map": experience_map, "link": link, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def delete_link(request, pk: int, link_pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    link = get_object_or_404(experience_map.links, pk=link_pk)
+    try:
+        actions.delete_link(link, by=request.user)
+    except actions.MapActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Link removed.")
+    return redirect(experience_map)
+
+
+@login_required
+def edit_factor(request, pk: int, factor_pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    factor = get_object_or_404(experience_map.factors, pk=factor_pk)
+    form = FactorForm(request.POST or None, initial={"name": factor.name, "description": factor.description})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_factor(
+                factor, form.cleaned_data["name"], form.cleaned_data["description"], by=request.user
+            )
+        except actions.MapActionError as error:
+            form.add_error("name", str(error))
+        else:
+            messages.success(request, "Factor changed.")
+            return redirect(experience_map)
+    return render(
+        request,
+        "maps/edit_factor.html",
+        {"map": experience_map, "factor": factor, "form": form},
+        status=_status(form),
+    )
+
+
+@login_required
+@require_POST
+def delete_factor(request, pk: int, factor_pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    factor = get_object_or_404(experience_map.factors, pk=factor_pk)
+    try:
+        actions.delete_factor(factor, by=request.user)
+    except actions.MapActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Factor '{factor.name}' and its links removed.")
+    return redirect(experience_map)
+
+
+@login_required
+@require_POST
+def rebuild_map(request, pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    try:
+        actions.rebuild_community_map(experience_map, by=request.user)
+    except actions.MapActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The community map has been combined again from its maps.")
+    return redirect(experience_map)
+
+
+@login_required
+@require_POST
+def delete_map(request, pk: int):
+    experience_map = _map(request, pk)
+    _require_change(request, experience_map)
+    slug = experience_map.programme.slug
+    actions.delete_map(experience_map, by=request.user)
+    messages.success(request, "Map deleted.")
+    return redirect("maps:list", slug=slug)
+
+
+@login_required
+def code_link(request, contribution_pk: int):
+    contribution = (
+        visible_contributions(request.user).select_related("programme").filter(pk=contribution_pk).first()
+    )
+    if contribution is None:
+        raise Http404("No such contribution")
+    _require_change(request, contribution.programme)
+    experience_map = ExperienceMap.objects.filter(contribution=contribution).first()
+    form = CodeLinkForm(request.POST or None, experience_map=experience_map)
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = actions.code_link_from_contribution(
+                contribution,
+                form.cleaned_data["source"],
+                form.cleaned_data["target"],
+                form.strength(),
+                quote=form.cleaned_data["quote"],
+                by=request.user,
+            )
+        except actions.MapActionError as error:
+            form.add_error("quote" if "quote" in str(error) else None, str(error))
+        else:
+            if form.cleaned_data["quote"] and not link.quote:
+                messages.info(
+                    request, "Link saved without the quote: the resident did not agree to be quoted."
+                )
+            else:
+                messages.success(request, f"Link saved: {link.source} → {link.target}.")
+            return redirect("maps:code-link", contribution_pk=contribution.pk)
+    factor_names = sorted(
+        set(Factor.objects.filter(map__programme=contribution.programme).values_list("name", flat=True))
+    )
+    return render(
+        request,
+        "maps/code_link.html",
+        {
+            "contribution": contribution,
+            "form": form,
+            "map": experience_map,
+            "links": _links(experience_map) if experience_map else [],
+            "factor_names": factor_names,
+        },
+        status=_status(form),
+    )
+
+
+@login_required
+def import_map(request, slug: str):
+    programme = _programme(request, slug)
+    _require_change(request, programme)
+    form = ImportMapForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            experience_map = actions.import_map(
+                programme,
+                form.cleaned_data["name"],
+                form.cleaned_data["format"],
+                upload.read(actions.MAX_IMPORT_BYTES + 1),
+                by=request.user,
+            )
+        except actions.MapActionError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "Map imported.")
+            return redirect(experience_map)
+    return render(
+        request, "maps/import_map.html", {"programme": programme, "form": form}, status=_status(form)
+    )
+
+
+@login_required
+def combine_maps(request, slug: str):
+    programme = _programme(request, slug)
+    _require_change(request, programme)
+    form = CombineMapsForm(
+        request.POST or None, maps=programme.maps.exclude(kind=MapKind.COMMUNITY).order_by("name")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = actions.combine_maps(
+                programme,
+                form.cleaned_data["sources"],
+                form.cleaned_data["name"],
+                form.cleaned_data["method"],
+                by=request.user,
+            )
+        except actions.MapActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Community map made.")
+            return redirect(community)
+    return render(
+        request, "maps/combine_maps.html", {"programme": programme, "form": form}, status=_status(form)
+    )
+
+
+@login_required
+def scenario(request, pk: int):
+    experience_map = _map(request, pk)
+    factors = experience_map.factors.all()
+    form = ScenarioForm(request.GET if "run" in request.GET else None, factors=factors)
+    outcome = None
+    if form.is_bound and form.is_valid():
+        try:
+            outcome = actions.run_scenario(
+                experience_map, form.clamps(), SimulationSettings(rule=form.cleaned_data["rule"])
+            )
+        except actions.MapActionError as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "maps/scenario.html",
+        {"map": experience_map, "form": form, "outcome": outcome},
+        status=_status(form),
+    )
+
+
+@login_required
+def leverage(request, pk: int):
+    experience_map = _map(request, pk)
+    factors = experience_map.factors.all()
+    form = LeverageForm(request.GET if "outcomes" in request.GET else None, factors=factors)
+    rows = None
+    if form.is_bound and form.is_valid():
+        try:
+            rows = actions.leverage_table(experience_map, list(form.cleaned_data["outcomes"]))
+        except actions.MapActionError as error:
+            form.add_error(None, str(error))
+    outcomes = list(form.cleaned_data["outcomes"]) if rows is not None else []
+    return render(
+        request,
+        "maps/leverage.html",
+        {"map": experience_map, "form": form, "rows": rows, "outcomes": outcomes},
+        status=_status(form),
+    )
+
+
+def _download(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def export(request, pk: int, fmt: str):
+    experience_map = _map(request, pk)
+    fcm = experience_map.as_fcm()
+    stem = slugify(experience_map.name) or f"map-{experience_map.pk}"
+    if fmt == "edges.csv":
+        # Quotes stay out of exports: a file travels further than a page does.
+        extra = {
+            (str(link.source_id), str(link.target_id)): {
+                "term": link.term,
+                "agreement": "" if link.agreement is None else link.agreement,
+                "entropy": "" if link.entropy is None else round(link.entropy, 4),
+            }
+            for link in experience_map.links.all()
+        }
+        return _download(exports.edge_list_csv(fcm, extra), "text/csv; charset=utf-8", f"{stem}-edges.csv")
+    if fmt == "matrix.csv":
+        return _download(exports.matrix_csv(fcm), "text/csv; charset=utf-8", f"{stem}-matrix.csv")
+    if fmt == "map.svg":
+        return HttpResponse(exports.draw(fcm, "svg"), content_type="image/svg+xml")
+    if fmt == "map.png":
+        return _download(exports.draw(fcm, "png", experience_map.name), "image/png", f"{stem}.png")
+    raise Http404("No such export")

@@ -1,0 +1,221 @@
+"""Map pages: who may see and change them, forms that come back filled, scenarios, leverage, exports."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils.html import escape
+
+from chorus.apps.maps import actions
+from chorus.apps.maps.actions import Strength
+from chorus.apps.maps.demo import EXAMPLE
+from chorus.apps.maps.models import ExperienceMap, Link, MapKind
+from chorus.maps import read_edge_list_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def plymouth_map(world) -> ExperienceMap:
+    return actions.import_map(
+        world.programme, "Plymouth", "edge-list", EXAMPLE.read_bytes(), by=world.analyst
+    )
+
+
+@pytest.fixture
+def coded(world) -> Link:
+    return actions.code_link_from_contribution(
+        world.by_partner_a,
+        "damp",
+        "breathing",
+        Strength(1, "strong"),
+        quote="makes my chest bad",
+        by=world.analyst,
+    )
+
+
+def test_readers_and_editors(world, plymouth_map):
+    detail = f"/maps/{plymouth_map.pk}/"
+    for user in (world.admin, world.analyst, world.partner_a_member, world.connector, world.decision_maker):
+        assert client_for(user).get(detail).status_code == 200, user
+        assert client_for(user).get(f"/maps/programme/{world.programme.slug}/").status_code == 200, user
+    assert client_for(world.other_analyst).get(detail).status_code == 404
+    anonymous = client_for(None).get(detail)
+    assert anonymous.status_code == 302 and "/accounts/" in anonymous["Location"]
+    assert client_for(None).get(f"/maps/{plymouth_map.pk}/export/edges.csv").status_code == 302
+
+    for user in (world.partner_a_member, world.connector, world.decision_maker):
+        client = client_for(user)
+        assert client.get(f"/maps/programme/{world.programme.slug}/import/").status_code == 403
+        response = client.post(f"/maps/{plymouth_map.pk}/factors/add/", {"factor-name": "rain"})
+        assert response.status_code == 403
+    assert not plymouth_map.factors.filter(name="rain").exists()
+    assert (
+        client_for(world.other_analyst)
+        .post(f"/maps/{plymouth_map.pk}/factors/add/", {"factor-name": "rain"})
+        .status_code
+        == 404
+    )
+
+    response = client_for(world.analyst).post(
+        f"/maps/{plymouth_map.pk}/factors/add/", {"factor-name": "rain"}
+    )
+    assert response.status_code == 302 and plymouth_map.factors.filter(name="rain").exists()
+
+
+def test_map_detail_shows_metrics_links_and_quotes_with_consent(world, coded):
+    page = client_for(world.partner_b_member).get(f"/maps/{coded.map_id}/").content.decode()
+    assert "Density" in page and "Hierarchy" in page and "Driver" in page and "Receiver" in page
+    assert "makes my chest bad" in page and "+0.75" in page
+    world.by_partner_a.consent_quote = False
+    world.by_partner_a.save()  # the signal drops the stored quote too, but the page must not rely on it
+    page = client_for(world.analyst).get(f"/maps/{coded.map_id}/").content.decode()
+    assert "makes my chest bad" not in page and "(not quoted)" in page
+
+
+def test_code_a_link_form(world):
+    url = f"/maps/contribution/{world.by_connector.pk}/code/"
+    analyst = client_for(world.analyst)
+    assert "Since the bus was cut" in analyst.get(url).content.decode()
+    bad = analyst.post(url, {"quote": "Since the bus", "source": "bus routes", "target": "", "sign": "1"})
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    assert "There is a problem" in page and 'value="bus routes"' in page and "Enter the effect" in page
+    assert "Select how strong the link is" in page
+    ok = analyst.post(
+        url,
+        {
+            "quote": "Since the bus was cut",
+            "source": "bus routes",
+            "target": "going out",
+            "sign": "-1",
+            "term": "strong",
+        },
+    )
+    assert ok.status_code == 302
+    link = Link.objects.get(contribution=world.by_connector)
+    assert link.weight == pytest.approx(-0.75) and link.quote == "Since the bus was cut"
+    assert client_for(world.connector).get(url).status_code == 403  # may read it, may not code it
+    assert client_for(world.decision_maker).get(url).status_code == 404  # cannot see raw words at all
+
+
+def test_add_edit_and_delete_a_link_on_a_workshop_map(world):
+    analyst = client_for(world.analyst)
+    response = analyst.post(f"/maps/programme/{world.programme.slug}/new/", {"name": "Workshop 1"})
+    workshop = ExperienceMap.objects.get(name="Workshop 1")
+    assert response["Location"] == f"/maps/{workshop.pk}/" and workshop.kind == MapKind.WORKSHOP
+    response = analyst.post(
+        f"/maps/{workshop.pk}/links/add/",
+        {
+            "link-source": "jobs",
+            "link-target": "money",
+            "link-sign": "1",
+            "link-term": "medium",
+            "link-note": "x",
+        },
+    )
+    assert response.status_code == 302
+    link = workshop.links.get()
+    assert (link.source.name, link.target.name, link.weight, link.note) == ("jobs", "money", 0.5, "x")
+    response = analyst.post(f"/maps/{workshop.pk}/links/{link.pk}/", {"sign": "-1", "term": "very strong"})
+    link.refresh_from_db()
+    assert link.weight == pytest.approx(-(0.75 + 1 + 1) / 3)
+    duplicate = analyst.post(
+        f"/maps/{workshop.pk}/links/add/",
+        {"link-source": "Jobs", "link-target": "money", "link-sign": "1", "link-term": "weak"},
+    )
+    assert duplicate.status_code == 400 and "already has a link" in duplicate.content.decode()
+    analyst.post(f"/maps/{workshop.pk}/links/{link.pk}/delete/")
+    assert not workshop.links.exists()
+
+
+def test_import_page_takes_a_file_and_shows_errors(world):
+    analyst = client_for(world.analyst)
+    url = f"/maps/programme/{world.programme.slug}/import/"
+    bad = analyst.post(
+        url, {"name": "Bad", "format": "matrix", "file": SimpleUploadedFile("m.csv", b",a,b\na,,1\n")}
+    )
+    assert (
+        bad.status_code == 400
+        and "not square" in bad.content.decode()
+        and 'value="Bad"' in bad.content.decode()
+    )
+    good = analyst.post(
+        url,
+        {"name": "Good", "format": "edge-list", "file": SimpleUploadedFile("e.csv", EXAMPLE.read_bytes())},
+    )
+    imported = ExperienceMap.objects.get(name="Good")
+    assert good["Location"] == f"/maps/{imported.pk}/" and imported.links.count() == len(
+        read_edge_list_csv(EXAMPLE).links
+    )
+
+
+def test_combine_page(world, coded):
+    other = actions.code_link_from_contribution(
+        world.by_partner_b, "damp", "breathing", Strength(1, "weak"), by=world.analyst
+    )
+    analyst = client_for(world.analyst)
+    url = f"/maps/programme/{world.programme.slug}/combine/"
+    one = analyst.post(url, {"name": "C", "sources": [coded.map_id], "method": "median"})
+    assert one.status_code == 400 and "at least two" in one.content.decode()
+    response = analyst.post(url, {"name": "C", "sources": [coded.map_id, other.map_id], "method": "median"})
+    community = ExperienceMap.objects.get(kind=MapKind.COMMUNITY)
+    assert response["Location"] == f"/maps/{community.pk}/" and community.aggregation_method == "median"
+    page = client_for(world.partner_b_member).get(f"/maps/{community.pk}/").content.decode()
+    assert "From 2 links" in page and "makes my chest bad" in page and "Maps holding it" in page
+
+
+def test_scenario_page_without_javascript(world, plymouth_map):
+    bus = plymouth_map.factors.get(name="bus routes")
+    client = client_for(world.decision_maker)
+    blank = client.get(f"/maps/{plymouth_map.pk}/scenario/")
+    assert blank.status_code == 200 and 'type="range"' in blank.content.decode()
+    assert "What rises and falls" not in blank.content.decode()
+    response = client.get(
+        f"/maps/{plymouth_map.pk}/scenario/",
+        {"run": "1", f"hold_{bus.pk}": "on", f"value_{bus.pk}": "0.8", "rule": "kosko"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "What rises and falls" in page and "Rises" in page
+    assert 'value="0.8"' in page and ">0.8</output>" in page
+    assert actions.run_scenario(plymouth_map, {bus: 0.8}).rows[1].factor.name in page
+    none_held = client.get(f"/maps/{plymouth_map.pk}/scenario/", {"run": "1", "rule": "kosko"})
+    assert none_held.status_code == 400 and "Select at least one factor to hold" in none_held.content.decode()
+
+
+def test_leverage_page(world, plymouth_map):
+    connected = plymouth_map.factors.get(name="feeling connected")
+    health = plymouth_map.factors.get(name="health")
+    response = client_for(world.connector).get(
+        f"/maps/{plymouth_map.pk}/leverage/", {"outcomes": [connected.pk, health.pk]}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "Swing on feeling connected" in page and "Swing on health" in page
+    ranked = [row.factor.name for row in actions.leverage_table(plymouth_map, [connected, health])]
+    body = page[page.index("<tbody") :]
+    positions = [body.index(f'class="nhsuk-table__header">{escape(name)}</th>') for name in ranked]
+    assert positions == sorted(positions)
+
+
+def test_exports(world, plymouth_map):
+    client = client_for(world.partner_a_member)
+    base = f"/maps/{plymouth_map.pk}/export/"
+    edges = client.get(base + "edges.csv")
+    assert edges["Content-Type"].startswith("text/csv") and "attachment" in edges["Content-Disposition"]
+    text = edges.content.decode()
+    assert text.startswith("from,to,weight") and "bus routes,mobility,0.75" in text
+    assert "The bus is my legs" not in text  # no quotes or notes in exports
+    matrix = client.get(base + "matrix.csv").content.decode()
+    header = matrix.splitlines()[0].split(",")
+    assert header[0] == "" and set(header[1:]) == set(plymouth_map.factors.values_list("name", flat=True))
+    assert client.get(base + "map.svg")["Content-Type"] == "image/svg+xml"
+    assert client.get(base + "map.png").content.startswith(b"\x89PNG")
+    assert client.get(base + "map.gif").status_code == 404
