@@ -28,7 +28,7 @@ class NhsukBoundField(BoundField):
         )
         base = WIDGET_CLASS.get(kind)
         if base:
-            classes = [base, attrs.get("class", "")]
+            classes = [base, widget.attrs.get("class", ""), attrs.get("class", "")]
             if self.errors:
                 classes.append(f"{base}--error")
             attrs["class"] = " ".join(c for c in classes if c)
