@@ -216,6 +216,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "chorus": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "presidio-analyzer": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
