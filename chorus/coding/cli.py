@@ -1,0 +1,200 @@
+"""`chorus coding`: fit a coding model on a labelled spreadsheet, apply it to a new one.
+
+    chorus coding fit --data LABELLED.csv --text-column COL
+        (--label-columns COL [COL ...] | --label-column COL) [--sentiment-column COL] --out MODEL_DIR
+    chorus coding apply --model MODEL_DIR --data NEW.csv --text-column COL --out PRED.csv
+
+--label-columns: one column per theme, 1 = applies, blank or 0 = not (multi-label).
+--label-column: one column holding the category (single-label); rows with a blank category are not used.
+PRED.csv holds the input columns, then one 0/1 column per theme (single-label: `label`), then `sentiment`
+if the model was fitted with a sentiment column.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+SENTIMENT_DIR = "sentiment"
+
+
+class InputError(Exception):
+    """Bad input from the user: reported as one line, never a traceback."""
+
+
+def read_csv(path: str | Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a CSV file, UTF-8 with or without BOM, or whatever charset-normalizer finds."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is None:
+            raise InputError(f"{path}: cannot tell the text encoding; save it as UTF-8 CSV") from None
+        text = str(best)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InputError(f"{path}: not a readable CSV file ({error})") from None
+    # Blank lines are not rows; a row of empty cells (",,,") is, and keeps its place.
+    rows = [row for row in rows if row]
+    if not rows or not any(name.strip() for name in rows[0]):
+        raise InputError(f"{path}: the file is empty")
+    header = [name.strip() for name in rows[0]]
+    width = len(header)
+    body = [(row + [""] * width)[:width] for row in rows[1:]]
+    if not body:
+        raise InputError(f"{path}: the file has a header but no rows")
+    return header, body
+
+
+def column(header: list[str], rows: list[list[str]], name: str, path: str | Path) -> list[str]:
+    if name not in header:
+        raise InputError(f"{path}: no column {name!r} (columns are: {', '.join(header)})")
+    index = header.index(name)
+    return [row[index] for row in rows]
+
+
+def theme_labels(
+    header: list[str], rows: list[list[str]], themes: Sequence[str], path: str | Path
+) -> np.ndarray:
+    """0/1 matrix from theme columns holding 1, 0 or blank (also 1.0/0.0 as spreadsheets export them)."""
+    labels = np.zeros((len(rows), len(themes)))
+    for j, theme in enumerate(themes):
+        for i, value in enumerate(column(header, rows, theme, path)):
+            cell = value.strip()
+            if cell in {"1", "1.0"}:
+                labels[i, j] = 1
+            elif cell not in {"", "0", "0.0"}:
+                raise InputError(
+                    f"{path}: theme column {theme!r} has {value!r} on row {i + 2}; "
+                    "use 1 (applies), 0 or blank"
+                )
+    return labels
+
+
+def fit(args: argparse.Namespace) -> int:
+    from chorus.coding.classifier import MultiLabelCoder, SingleLabelCoder
+    from chorus.coding.sentiment import SentimentModel, parse_label
+
+    header, rows = read_csv(args.data)
+    texts = column(header, rows, args.text_column, args.data)
+    sentiments = None
+    if args.sentiment_column:  # checked before the long fit, so a typo fails at once
+        cells = column(header, rows, args.sentiment_column, args.data)
+        try:
+            sentiments = [parse_label(cell) for cell in cells]
+        except ValueError as error:
+            raise InputError(f"{args.data}: column {args.sentiment_column!r}: {error}") from None
+        if len({label for label in sentiments if label}) < 2:
+            raise InputError(f"{args.data}: column {args.sentiment_column!r} needs two different sentiments")
+    if args.label_columns:
+        themes = list(dict.fromkeys(args.label_columns))
+        labels = theme_labels(header, rows, themes, args.data)
+        coder = MultiLabelCoder.fit(texts, labels, themes)
+        summary = f"{len(themes)} themes"
+    else:
+        categories = [value.strip() for value in column(header, rows, args.label_column, args.data)]
+        kept = [i for i, category in enumerate(categories) if category]
+        if len({categories[i] for i in kept}) < 2:
+            raise InputError(
+                f"{args.data}: column {args.label_column!r} needs at least two different categories"
+            )
+        coder = SingleLabelCoder.fit([texts[i] for i in kept], [categories[i] for i in kept])
+        summary = f"{len(coder.themes)} categories"
+    out = Path(args.out)
+    coder.save(out)
+    if sentiments is not None:
+        SentimentModel.fit(texts, sentiments).save(out / SENTIMENT_DIR)
+        summary += " and sentiment"
+    print(f"fitted {summary} on {len(rows)} rows -> {out}", file=sys.stderr)
+    return 0
+
+
+def apply(args: argparse.Namespace) -> int:
+    from chorus.coding.classifier import MultiLabelCoder, load
+    from chorus.coding.sentiment import SentimentModel
+
+    model_dir = Path(args.model)
+    try:
+        coder = load(model_dir)
+    except (FileNotFoundError, ValueError, KeyError) as error:
+        raise InputError(f"{model_dir}: cannot load the model ({error})") from None
+    header, rows = read_csv(args.data)
+    texts = column(header, rows, args.text_column, args.data)
+    if isinstance(coder, MultiLabelCoder):
+        predicted_names = list(coder.themes)
+        predicted = [[str(int(value)) for value in row] for row in coder.predict(texts)]
+    else:
+        predicted_names = ["label"]
+        predicted = [[label] for label in coder.predict(texts)]
+    if (model_dir / SENTIMENT_DIR).is_dir():
+        predicted_names.append("sentiment")
+        labels = SentimentModel.load(model_dir / SENTIMENT_DIR).predict(texts)
+        predicted = [row + [label] for row, label in zip(predicted, labels, strict=True)]
+    # An input column named like a prediction (applying to a labelled file) keeps its data under a new name.
+    clashes = set(header) & set(predicted_names)
+    out_header = [f"{name} (input)" if name in clashes else name for name in header] + predicted_names
+    if clashes:
+        print(f"note: input columns {sorted(clashes)} renamed with ' (input)'", file=sys.stderr)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(out_header)
+        writer.writerows(row + extra for row, extra in zip(rows, predicted, strict=True))
+    print(f"coded {len(rows)} rows -> {out}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="chorus coding", description=__doc__.split("\n")[0])
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    fit_parser = commands.add_parser("fit", help="train a coding model on a labelled CSV")
+    fit_parser.add_argument("--data", required=True, help="labelled CSV file")
+    fit_parser.add_argument("--text-column", required=True)
+    labels = fit_parser.add_mutually_exclusive_group(required=True)
+    labels.add_argument("--label-columns", nargs="+", metavar="COL", help="one 0/1 column per theme")
+    labels.add_argument("--label-column", metavar="COL", help="one column holding each row's category")
+    fit_parser.add_argument(
+        "--sentiment-column", help="positive/neutral/negative/mixed, or 1-5 (1 very positive)"
+    )
+    fit_parser.add_argument("--out", required=True, help="folder to save the model in")
+    fit_parser.set_defaults(run=fit)
+    apply_parser = commands.add_parser("apply", help="code a CSV with a fitted model")
+    apply_parser.add_argument("--model", required=True, help="folder made by `chorus coding fit`")
+    apply_parser.add_argument("--data", required=True, help="CSV file to code")
+    apply_parser.add_argument("--text-column", required=True)
+    apply_parser.add_argument("--out", required=True, help="CSV file to write")
+    apply_parser.set_defaults(run=apply)
+    return main_parser
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as error:
+        print(f"chorus coding {args.command}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(
+            f"chorus coding {args.command}: {error.strerror or error}: {error.filename or ''}",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

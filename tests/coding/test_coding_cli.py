@@ -1,0 +1,233 @@
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chorus.coding import cli
+
+REPO = Path(__file__).resolve().parents[2]
+
+LABELLED = [
+    ("I waited four hours for the ambulance", "1", "", "", "5"),
+    ("The wait for an appointment was far too long", "1", "0", "", "4"),
+    ("Long delays in the emergency department", "1", "", "", "4"),
+    ("Had to wait three weeks to be seen", "1", "", "", "4"),
+    ("It took ages before anyone came", "1", "", "", "5"),
+    ("Waiting times are terrible", "1", "", "", "5"),
+    ("The nurses were kind and caring", "", "1", "", "1"),
+    ("Staff were rude to my mother", "", "1", "", "5"),
+    ("A lovely friendly doctor", "", "1", "", "1"),
+    ("The receptionist was very helpful", "", "1", "", "2"),
+    ("The paramedics were polite and reassuring", "", "1", "", "1"),
+    ("Staff treated me with respect", "", "1", "", "1"),
+    ("Nowhere to park the car", "", "", "1", "4"),
+    ("The car park was full", "", "", "1", "4"),
+    ("Parking charges are too expensive", "", "", "1", "4"),
+    ("Could not find a parking space", "", "", "1", "4"),
+    ("Car parking at the hospital is a nightmare", "", "", "1", "5"),
+    ("No disabled parking bays near the entrance", "", "", "1", "4"),
+    ("Kind nurses but the wait was long", "1", "1", "", "3"),
+    ("Waited ages and then could not park", "1", "", "1", "5"),
+    ("Friendly staff, shame about the car park", "", "1", "1", "3"),
+    ("Nothing to add", "", "", "", "3"),
+    ("No comment", "", "", "", "3"),
+    ("", "", "", "", ""),
+]
+THEMES = ["Waiting", "Staff", "Parking"]
+
+
+def write_csv(path: Path, header: list[str], rows, encoding: str = "utf-8") -> Path:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def chorus(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "chorus.cli", "coding", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("labelled")
+    # Byte-order mark, as Excel writes "CSV UTF-8".
+    return write_csv(
+        folder / "labelled.csv", ["Comment", *THEMES, "Sentiment"], LABELLED, encoding="utf-8-sig"
+    )
+
+
+@pytest.fixture(scope="module")
+def new_comments(tmp_path_factory) -> Path:
+    rows = [
+        ("c1", "The car park was full again"),
+        ("c2", ""),
+        ("c3", "We waited five hours"),
+        ("c4", "Such a kind nurse, thank you"),
+    ]
+    return write_csv(tmp_path_factory.mktemp("new") / "new.csv", ["id", "Comment"], rows)
+
+
+@pytest.fixture(scope="module")
+def multi_model(labelled, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("multi") / "model"
+    args = ["--text-column", "Comment", "--label-columns", *THEMES, "--sentiment-column", "Sentiment"]
+    fitted = chorus("fit", "--data", labelled, *args, "--out", out)
+    assert fitted.returncode == 0, fitted.stderr
+    return out
+
+
+def apply_model(model: Path, data: Path, out: Path) -> list[dict[str, str]]:
+    applied = chorus("apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out)
+    assert applied.returncode == 0, applied.stderr
+    return read_csv(out)
+
+
+def test_multi_label_fit_then_apply_keeps_rows_in_order_and_codes_empty_texts(
+    multi_model, new_comments, tmp_path
+):
+    rows = apply_model(multi_model, new_comments, tmp_path / "pred.csv")
+    assert list(rows[0]) == ["id", "Comment", *THEMES, "sentiment"]
+    assert [row["id"] for row in rows] == ["c1", "c2", "c3", "c4"]
+    assert rows[1]["Comment"] == "" and all(rows[1][theme] in {"0", "1"} for theme in THEMES)
+    assert [rows[0][t] for t in THEMES] == ["0", "0", "1"]
+    assert [rows[2][t] for t in THEMES] == ["1", "0", "0"]
+    assert rows[3]["Staff"] == "1"
+    assert all(row["sentiment"] in {"positive", "neutral", "negative", "mixed"} for row in rows)
+
+
+def test_applying_to_the_labelled_file_keeps_its_theme_columns_under_new_names(
+    multi_model, labelled, tmp_path
+):
+    rows = apply_model(multi_model, labelled, tmp_path / "pred.csv")
+    assert list(rows[0]) == [
+        "Comment",
+        "Waiting (input)",
+        "Staff (input)",
+        "Parking (input)",
+        "Sentiment",
+        *THEMES,
+        "sentiment",
+    ]
+    assert len(rows) == len(LABELLED)
+
+
+def test_single_label_fit_then_apply_writes_one_label_column(tmp_path, new_comments):
+    rows = [
+        (text, theme)
+        for text, *flags, _ in LABELLED
+        for theme, flag in zip(THEMES, flags, strict=True)
+        if flag == "1" and sum(f == "1" for f in flags) == 1
+    ] + [("unlabelled row", "")]
+    data = write_csv(tmp_path / "single.csv", ["Comment", "Category"], rows)
+    fitted = chorus(
+        "fit",
+        "--data",
+        data,
+        "--text-column",
+        "Comment",
+        "--label-column",
+        "Category",
+        "--out",
+        tmp_path / "m",
+    )
+    assert fitted.returncode == 0, fitted.stderr
+    predictions = apply_model(tmp_path / "m", new_comments, tmp_path / "pred.csv")
+    assert list(predictions[0]) == ["id", "Comment", "label"]
+    assert [row["label"] for row in predictions][0::2] == ["Parking", "Waiting"]
+    assert predictions[1]["label"] in THEMES
+
+
+def run_in_process(capsys, *args) -> tuple[int, str]:
+    status = cli.main([str(arg) for arg in args])
+    return status, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("rows", "args", "message"),
+    [
+        ([("a", "1")], ["--text-column", "Text"], "no column 'Text'"),
+        ([("a", "yes"), ("b", "")], ["--text-column", "Comment"], "use 1 (applies), 0 or blank"),
+        ([], ["--text-column", "Comment"], "no rows"),
+    ],
+)
+def test_bad_input_gives_one_clear_line_and_no_traceback(capsys, tmp_path, rows, args, message):
+    data = write_csv(tmp_path / "bad.csv", ["Comment", "Waiting"], rows)
+    status, stderr = run_in_process(
+        capsys, "fit", "--data", data, *args, "--label-columns", "Waiting", "--out", tmp_path
+    )
+    assert status != 0
+    assert message in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def test_empty_file_and_missing_model_are_reported_clearly(capsys, tmp_path):
+    (tmp_path / "empty.csv").write_text("")
+    status, stderr = run_in_process(
+        capsys,
+        "fit",
+        "--data",
+        tmp_path / "empty.csv",
+        "--text-column",
+        "C",
+        "--label-column",
+        "L",
+        "--out",
+        tmp_path,
+    )
+    assert status != 0 and "empty" in stderr
+    status, stderr = run_in_process(
+        capsys,
+        "apply",
+        "--model",
+        tmp_path / "nothing",
+        "--data",
+        tmp_path / "empty.csv",
+        "--text-column",
+        "C",
+        "--out",
+        tmp_path / "p.csv",
+    )
+    assert status != 0 and "cannot load the model" in stderr
+
+
+def test_a_bad_sentiment_value_is_reported_before_any_fitting(capsys, tmp_path):
+    rows = [("good", "1", "great"), ("bad", "", "5")]
+    data = write_csv(tmp_path / "s.csv", ["Comment", "Waiting", "Sentiment"], rows)
+    status, stderr = run_in_process(
+        capsys,
+        "fit",
+        "--data",
+        data,
+        "--text-column",
+        "Comment",
+        "--label-columns",
+        "Waiting",
+        "--sentiment-column",
+        "Sentiment",
+        "--out",
+        tmp_path / "m",
+    )
+    assert status != 0 and "'great'" in stderr
+    assert not (tmp_path / "m").exists()
+
+
+def test_utf8_with_bom_and_latin1_files_read_the_same(tmp_path):
+    rows = [("Café queue was long, we waited ages for a nurse", "1"), ("Nurse was lovely", "")]
+    for encoding in ["utf-8-sig", "latin-1"]:
+        data = write_csv(tmp_path / f"{encoding}.csv", ["Comment", "Waiting"], rows, encoding=encoding)
+        header, read = cli.read_csv(data)
+        assert header == ["Comment", "Waiting"]
+        assert read == [list(row) for row in rows]
