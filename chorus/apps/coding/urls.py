@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "coding"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("contributions/<int:pk>/", views.contribution_codings, name="contribution"),
+    path("<slug:slug>/", views.programme_home, name="programme"),
+    path("<slug:slug>/codebooks/starter/", views.load_starter, name="load_starter"),
+    path("<slug:slug>/codebooks/import/", views.import_codebook, name="import"),
+    path("<slug:slug>/codebooks/<int:pk>/export.<str:fmt>", views.export_codebook, name="export"),
+    path("<slug:slug>/code/", views.start_coding, name="start"),
+    path("<slug:slug>/runs/<int:pk>/", views.run_detail, name="run"),
+    path("<slug:slug>/review/", views.review_next, name="review_next"),
+    path("<slug:slug>/review/<int:pk>/", views.review_contribution, name="review"),
+    path("<slug:slug>/emerging/", views.emerging, name="emerging"),
+    path("<slug:slug>/emerging/find/", views.start_emerging, name="find_emerging"),
+    path("<slug:slug>/emerging/<int:pk>/promote/", views.promote, name="promote"),
+    path("<slug:slug>/agreement/", views.agreement, name="agreement"),
+    path("<slug:slug>/agreement/<int:pk>/", views.sample_detail, name="sample"),
+    path("<slug:slug>/agreement/<int:pk>/code/", views.sample_code, name="sample_code"),
+]

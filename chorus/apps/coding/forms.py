@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from django import forms
+
+from chorus.apps.web.forms import NhsukForm
+from chorus.coding.codebook import starter_names
+
+from .actions import STARTER_TITLES
+
+MAX_CODEBOOK_BYTES = 2 * 1024 * 1024
+
+
+class StarterCodebookForm(NhsukForm):
+    starter = forms.ChoiceField(
+        label="Starter codebook",
+        choices=[(name, STARTER_TITLES.get(name, name)) for name in starter_names()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a starter codebook"},
+    )
+
+
+class ImportCodebookForm(NhsukForm):
+    file = forms.FileField(
+        label="Codebook file",
+        help_text="A CSV file (columns id, parent_id, name, description, examples) or a REFI-QDA codebook "
+        "(.qdc) exported from NVivo, ATLAS.ti, MAXQDA or QualCoder.",
+        error_messages={"required": "Choose a codebook file"},
+    )
+    name = forms.CharField(label="Name (optional)", required=False, max_length=200)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CODEBOOK_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        if not upload.name.lower().endswith((".csv", ".qdc")):
+            raise forms.ValidationError("The file must be a .csv or .qdc file")
+        return upload
+
+
+class ReviewForm(NhsukForm):
+    """Themes for one contribution: a plain form, so it works without JavaScript."""
+
+    themes = forms.MultipleChoiceField(label="Themes", required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.theme_objects = {str(theme.pk): theme for theme in themes}
+        self.fields["themes"].choices = [(str(theme.pk), theme.name) for theme in themes]
+
+    def chosen(self):
+        return [self.theme_objects[pk] for pk in self.cleaned_data["themes"]]
+
+
+class SearchForm(NhsukForm):
+    q = forms.CharField(
+        label="Search what residents said",
+        help_text="Search by meaning, for example “damp in Milton” or “can’t get through on the phone”.",
+        max_length=300,
+        error_messages={"required": "Enter what you are looking for"},
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    programme = forms.ModelChoiceField(queryset=None, required=False, label="Programme", empty_label="All")
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+
+class PromoteForm(NhsukForm):
+    name = forms.CharField(
+        label="Theme name", max_length=200, error_messages={"required": "Enter a theme name"}
+    )
+    parent = forms.ModelChoiceField(
+        queryset=None, required=False, label="Under theme (optional)", empty_label="None (a top-level theme)"
+    )
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = themes
+
+
+class SampleForm(NhsukForm):
+    name = forms.CharField(label="Name (optional)", required=False, max_length=200)
+    size = forms.IntegerField(
+        label="How many contributions",
+        min_value=2,
+        max_value=500,
+        initial=20,
+        error_messages={"required": "Enter how many contributions to sample"},
+    )
+    coders = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Who codes the sample",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one person"},
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coders"].queryset = people

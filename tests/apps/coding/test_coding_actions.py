@@ -1,0 +1,269 @@
+"""Coding actions on the small world: codebooks, model runs, reviews that change the next predictions,
+search that respects who may see what, emerging issues, agreement, and the real background-task path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from chorus.apps.audit.models import AuditEvent
+from chorus.apps.coding import actions
+from chorus.apps.coding.models import (
+    Coding,
+    CodingEvent,
+    CodingStatus,
+    ContributionVector,
+    EmergingCluster,
+    ModelRun,
+    ReviewState,
+    RunKind,
+    RunStatus,
+    Sentiment,
+)
+from chorus.apps.engagement.actions import add_contribution, withdraw_consent
+from chorus.apps.engagement.models import Activity, ActivityKind
+from chorus.coding.codebook import codebook_from_csv, codebook_from_qdc, validate_qdc
+
+from support.world import voice
+
+pytestmark = pytest.mark.django_db
+
+MORE_VOICES = [
+    "Black mould in the bedroom again and the baby keeps coughing",
+    "The landlord won't fix the leak in the kitchen",
+    "I can never get through to the surgery on the phone at eight",
+    "Waited three weeks for a doctor's appointment",
+    "The bus to the hospital only runs once an hour",
+    "My energy bills have doubled and we sit in the cold",
+    "Nobody to talk to since my husband died, I feel so alone",
+    "Kids are vaping outside the school gates every day",
+]
+
+
+def coded_world(world, *, min_reviewed: int = actions.MIN_REVIEWED_PER_THEME) -> ModelRun:
+    activity = Activity.objects.create(
+        programme=world.programme,
+        kind=ActivityKind.LISTENING_EVENT,
+        title="Listening event",
+        date=date(2026, 9, 1),
+        recorded_by=world.analyst,
+    )
+    for text in MORE_VOICES:
+        add_contribution(activity, voice(text), by=world.analyst)
+    actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(
+        programme=world.programme, codebook=actions.current_codebook(world.programme)
+    )
+    return actions.run_coding(run.pk, min_reviewed=min_reviewed)
+
+
+def test_starter_codebook_is_a_tree_and_exports_validate(world):
+    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    damp = codebook.themes.get(slug="housing/damp-mould")
+    assert damp.parent.slug == "housing" and damp.examples
+    qdc, content_type, filename = actions.export_codebook(codebook, "qdc", by=world.analyst)
+    assert validate_qdc(qdc) == [] and filename.endswith(".qdc")
+    assert len(codebook_from_qdc(qdc, "x")) == codebook.themes.count()
+    csv_bytes, _, _ = actions.export_codebook(codebook, "csv", by=world.analyst)
+    again = actions.import_codebook(world.programme, csv_bytes, "again.csv", by=world.analyst)
+    assert list(again.themes.values_list("slug", "parent__slug")) == list(
+        codebook.themes.values_list("slug", "parent__slug")
+    )
+    assert len(codebook_from_csv(csv_bytes.decode(), "x")) == codebook.themes.count()
+    assert AuditEvent.objects.filter(action="coding.codebook_exported").count() == 2
+
+
+def test_a_broken_codebook_file_says_why(world):
+    with pytest.raises(actions.ActionError, match="missing the column"):
+        actions.import_codebook(world.programme, b"title,text\nx,y\n", "bad.csv", by=world.analyst)
+    with pytest.raises(actions.ActionError, match="not a readable"):
+        actions.import_codebook(world.programme, b"<not xml", "bad.qdc", by=world.analyst)
+
+
+def test_coding_run_records_model_version_sentiment_vectors_and_queue(world):
+    run = coded_world(world)
+    assert run.status == RunStatus.DONE and run.kind == RunKind.ZERO_SHOT
+    contributions = world.programme.contributions.count()
+    assert ContributionVector.objects.filter(contribution__programme=world.programme).count() == contributions
+    assert Sentiment.objects.filter(contribution__programme=world.programme).count() == contributions
+    assert ReviewState.objects.filter(contribution__programme=world.programme).count() == contributions
+    suggestions = Coding.objects.filter(run=run)
+    assert suggestions.exists()
+    assert all("@" in coding.made_by_model and coding.made_by_user is None for coding in suggestions)
+    assert all(0 <= coding.confidence <= 1 for coding in suggestions)
+    mould = Coding.objects.filter(contribution__text__startswith="Black mould", current=True)
+    assert "housing/damp-mould" in {coding.theme.slug for coding in mould}
+    # The queue asks first about what the model is least sure of.
+    codebook = actions.current_codebook(world.programme)
+    margins = [
+        c.review_state.margin for c in actions.review_queue(codebook, world.programme.contributions.all())
+    ]
+    assert margins == sorted(margins) and len(margins) == contributions
+
+
+def test_review_accepts_rejects_adds_and_keeps_history(world):
+    coded_world(world)
+    codebook = actions.current_codebook(world.programme)
+    contribution = world.programme.contributions.get(text__startswith="Black mould")
+    suggested = [c.theme for c in actions.current_codings(contribution, codebook)]
+    keep, drop = suggested[0], suggested[1:]
+    transport = codebook.themes.get(slug="transport")
+    counts = actions.review(contribution, codebook, [keep, transport], by=world.analyst)
+    assert counts == {"accepted": 1, "rejected": len(drop), "added": 1}
+    current = {c.theme.slug: c for c in actions.current_codings(contribution, codebook)}
+    assert (
+        current[keep.slug].status == CodingStatus.ACCEPTED
+        and current[keep.slug].made_by_user == world.analyst
+    )
+    assert current["transport"].status == CodingStatus.ACCEPTED
+    assert all(current[theme.slug].status == CodingStatus.REJECTED for theme in drop)
+    # The model's suggestion is kept as history, no longer current.
+    assert Coding.objects.filter(
+        contribution=contribution, theme=keep, current=False, made_by_user=None
+    ).exists()
+    actions_seen = set(CodingEvent.objects.filter(contribution=contribution).values_list("action", flat=True))
+    assert {"accepted", "added"} <= actions_seen
+    assert contribution.review_state.reviewed_by == world.analyst
+    assert not actions.review_queue(
+        codebook, world.programme.contributions.filter(pk=contribution.pk)
+    ).exists()
+
+
+def test_reviews_change_the_next_predictions(world):
+    coded_world(world, min_reviewed=1)
+    codebook = actions.current_codebook(world.programme)
+    transport = codebook.themes.get(slug="transport")
+    mould = world.programme.contributions.get(text__startswith="Black mould")
+    gp = world.programme.contributions.get(text__startswith="I can never get through")
+    before = {c.theme.slug for c in actions.current_codings(mould, codebook)}
+    assert "transport" not in before
+    # A reviewer says, against the zero-shot model, that the mould contribution is about transport
+    # and the GP contribution is not.
+    actions.review(mould, codebook, [transport], by=world.analyst)
+    actions.review(gp, codebook, [], by=world.analyst)
+    similar = world.programme.contributions.get(text__startswith="The damp in our flat")
+    zero_shot_transport = Coding.objects.filter(contribution=similar, theme=transport, current=True).first()
+
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    run = actions.run_coding(run.pk, min_reviewed=1)
+
+    assert run.kind == RunKind.TRAINED and "transport" in run.metrics["trained_themes"]
+    assert (world.programme.model_runs.first().directory or "").startswith("models/")
+    learnt = Coding.objects.filter(contribution=similar, theme=transport, current=True).first()
+    assert zero_shot_transport is None and learnt is not None
+    assert learnt.made_by_model.startswith("chorus-coder-multi-label")
+    # People's decisions are never overwritten by the model.
+    assert Coding.objects.get(contribution=mould, theme=transport, current=True).made_by_user == world.analyst
+
+
+def test_search_returns_only_what_the_user_may_see(world):
+    coded_world(world)
+    everything = world.programme.contributions.all()
+    assert actions.semantic_search("damp in the flat", everything)[0].contribution == world.by_partner_a
+
+    from chorus.apps.engagement.rules import visible_contributions
+
+    def found(user, query):
+        return {hit.contribution.pk for hit in actions.semantic_search(query, visible_contributions(user))}
+
+    assert world.by_partner_a.pk in found(world.analyst, "damp in the flat")
+    assert world.by_partner_a.pk not in found(world.partner_b_member, "damp in the flat")
+    assert found(world.partner_b_member, "damp in the flat") == {world.by_partner_b.pk}
+    assert found(world.decision_maker, "damp in the flat") == set()
+    assert world.by_partner_a.pk not in found(world.other_analyst, "damp in the flat")
+    # A ward named in the query narrows the search to it.
+    in_milton = actions.semantic_search("damp in Milton", everything)
+    assert in_milton and {hit.contribution.ward.name for hit in in_milton} == {"Milton"}
+    world.by_partner_a.consent_quote = False
+    world.by_partner_a.save()
+    quotes = actions.semantic_search("damp in the flat", everything, quotes_only=True)
+    assert world.by_partner_a.pk not in {hit.contribution.pk for hit in quotes}
+
+
+def test_withdrawn_consent_takes_codings_vectors_and_sentiment_with_it(world):
+    coded_world(world)
+    contribution = world.by_partner_a
+    assert Coding.objects.filter(contribution=contribution).exists()
+    withdraw_consent(contribution, "analysis", by=world.analyst)
+    assert not Coding.objects.filter(contribution_id=contribution.pk).exists()
+    assert not ContributionVector.objects.filter(contribution_id=contribution.pk).exists()
+    assert not Sentiment.objects.filter(contribution_id=contribution.pk).exists()
+
+
+def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(world):
+    coded_world(world)
+    activity = Activity.objects.create(
+        programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
+    )
+    texts = [
+        "The seagulls on the pier are stealing everyone's chips",
+        "Seagulls stealing chips on the pier again",
+        "Those seagulls on the pier went for my chips",
+        "Seagulls on the pier grabbed my daughter's chips",
+        "The pier seagulls steal chips from children",
+    ]
+    contributions = [add_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+    contributions[0].consent_quote = False
+    contributions[0].save()
+    codebook = actions.current_codebook(world.programme)
+    # Unthemed, the others as well: clustering centres the vectors, which needs a varied pool.
+    Coding.objects.filter(contribution__programme=world.programme).delete()
+    actions.embed_missing(world.programme)
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook, kind=RunKind.EMERGING)
+    run = actions.run_emerging(run.pk, min_cluster_size=4)
+    assert run.status == RunStatus.DONE, run.error
+    cluster = next(
+        c
+        for c in EmergingCluster.objects.filter(programme=world.programme)
+        if contributions[1].pk in c.member_ids
+    )
+    assert "seagull" in cluster.name.lower() or "chips" in cluster.name.lower()
+    assert cluster.size >= 4 and cluster.representative_ids
+    theme = actions.promote_cluster(cluster, by=world.analyst, name="Seagulls")
+    assert theme.codebook == codebook and theme.promoted_from_cluster == cluster
+    assert texts[0] not in theme.examples and theme.examples
+    with pytest.raises(actions.ActionError):
+        actions.promote_cluster(cluster, by=world.analyst)
+
+
+def test_agreement_between_people_and_the_model(world):
+    coded_world(world)
+    sample = actions.create_agreement_sample(
+        world.programme, coders=[world.analyst, world.admin], size=6, by=world.analyst, seed=1
+    )
+    codebook = sample.codebook
+    damp = codebook.themes.get(slug="housing/damp-mould")
+    gp = codebook.themes.get(slug="gp-access")
+    for contribution in sample.contributions.all():
+        themes = (
+            [damp] if "mould" in contribution.text.lower() or "damp" in contribution.text.lower() else [gp]
+        )
+        actions.answer_sample(sample, contribution, themes, by=world.analyst)
+        actions.answer_sample(sample, contribution, themes, by=world.admin)
+    report = actions.agreement_report(sample)
+    assert ("admin", "analyst") in report.pairwise and ("admin", "model") in report.pairwise
+    people = {result.theme_id: result for result in report.pairwise[("admin", "analyst")]}
+    assert people["gp-access"].percent_agreement == 1.0
+    assert report.overall.units > 0
+    with pytest.raises(actions.ActionError):
+        actions.answer_sample(sample, sample.contributions.first(), [gp], by=world.connector)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_coding_runs_as_a_background_task_on_the_coding_queue(world):
+    actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = actions.start_coding(world.programme, by=world.analyst)
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED
+    call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert run.progress_done == run.progress_total > 0
+    assert Coding.objects.filter(run=run).exists()
+
+    emerging = actions.start_emerging(world.programme, by=world.analyst)
+    call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
+    emerging.refresh_from_db()
+    assert emerging.status == RunStatus.DONE, emerging.error

@@ -1,0 +1,58 @@
+"""In Debian's headless Chromium: the review queue on a phone, by keyboard, and its accessibility."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus.apps.coding import actions
+from chorus.apps.coding.models import CodingStatus, ModelRun
+
+from support.browser import axe_violations, sign_in
+from support.world import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def coded(world):
+    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    actions.run_coding(run.pk)
+    return world
+
+
+def test_review_queue_by_keyboard_on_a_phone_with_no_accessibility_violations(live_server, coded, phone):
+    codebook = actions.current_codebook(coded.programme)
+    first = actions.review_queue(codebook, coded.programme.contributions.all()).first()
+    suggested = [c.theme for c in actions.current_codings(first, codebook)]
+    assert suggested, "the damp/GP/bus contributions should get zero-shot suggestions"
+
+    sign_in(phone, live_server.url, "analyst", PASSWORD)
+    phone.goto(f"{live_server.url}/coding/{coded.programme.slug}/review/")
+    phone.get_by_role("heading", name="Which themes apply?").wait_for()
+    phone.screenshot(path="test-results/coding-review-phone.png", full_page=True)
+    assert axe_violations(phone) == []
+
+    # r rejects every suggestion, 1 ticks the first suggested theme again, Enter saves and moves on.
+    phone.keyboard.press("r")
+    assert phone.locator('input[name="themes"]:checked').count() == 0
+    phone.keyboard.press("1")
+    assert phone.locator('input[data-key="1"]').is_checked()
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(lambda url: f"/review/{first.pk}/" not in url)
+
+    current = {c.theme_id: c.status for c in actions.current_codings(first, codebook)}
+    key_one = suggested[0]
+    assert current[key_one.pk] == CodingStatus.ACCEPTED
+    assert all(current[theme.pk] == CodingStatus.REJECTED for theme in suggested[1:])
+
+
+def test_programme_coding_page_has_no_accessibility_violations(live_server, coded, desktop):
+    sign_in(desktop, live_server.url, "analyst", PASSWORD)
+    for path in (
+        f"/coding/{coded.programme.slug}/",
+        f"/coding/{coded.programme.slug}/emerging/",
+        "/coding/search/?q=damp",
+    ):
+        desktop.goto(live_server.url + path)
+        assert axe_violations(desktop) == [], path
