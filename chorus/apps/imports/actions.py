@@ -1,0 +1,413 @@
+"""Write actions for imports and for protecting residents: each validates, changes atomically and records
+an audit event with ids and counts only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chorus.apps.audit.log import record as audit
+from chorus.apps.engagement.models import Contribution
+from chorus.apps.places.models import Level
+from chorus.apps.programmes.models import Programme
+from chorus.ingest import Mapping, ReadError, find_mapping, guess_mapping, open_table, shape_signature
+from chorus.ingest.fieldtools import kobo_form_id, records_from_json
+from chorus.ingest.readers import Table
+from chorus.ingest.safety import SafeCsvWriter
+from chorus.ingest.validate import Problem, Quarantine, validate_row
+from chorus.privacy.kanonymity import QuasiIdentifiers, anonymise
+
+from .lookup import AreaTableLookup
+from .models import (
+    BatchStatus,
+    ErasureRecord,
+    ImportBatch,
+    ImportSource,
+    OriginalText,
+    Participant,
+    QuarantinedRow,
+    SavedMapping,
+    SourceKind,
+)
+from .pipeline import ChunkWriter, Outcome, imports_dir, shorten_raw, submission_key
+from .protection import decrypt, hash_token, new_token, open_data_rows
+
+MAX_UPLOAD_BYTES = 2 * 1024**3
+
+
+class ActionError(ValueError):
+    """An import step that cannot be done, with a message a person understands."""
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+@transaction.atomic
+def create_source(
+    programme: Programme, name: str, kind: str = SourceKind.UPLOAD, *, by=None
+) -> tuple[ImportSource, str | None]:
+    """A new source. A field-tool source gets a token, returned here once and stored only as a hash."""
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError("Enter a name for the source.")
+    if ImportSource.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ActionError(f"This programme already has a source called {name!r}.")
+    token = new_token() if kind == SourceKind.FIELD_TOOL else None
+    source = ImportSource.objects.create(
+        programme=programme,
+        name=name,
+        kind=kind,
+        token_hash=hash_token(token) if token else "",
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit("import.source_created", actor=by, obj=source, programme=programme, kind=kind)
+    return source, token
+
+
+def source_named(programme: Programme, name: str, kind: str, *, by=None) -> ImportSource:
+    source = ImportSource.objects.filter(programme=programme, name__iexact=name).first()
+    return source or create_source(programme, name, kind, by=by)[0]
+
+
+def authenticate_source(source_id: int, authorization: str) -> ImportSource | None:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "token" or not token.strip():
+        return None
+    source = ImportSource.objects.select_related("programme").filter(pk=source_id).first()
+    if source is None or not source.token_hash:
+        return None
+    return source if hmac.compare_digest(source.token_hash, hash_token(token.strip())) else None
+
+
+# ---------------------------------------------------------------------------------------------- mappings
+
+
+def saved_mappings(programme: Programme, key: str) -> list[dict]:
+    return [saved.mapping for saved in SavedMapping.objects.filter(programme=programme, key=key)]
+
+
+def suggested_mapping(programme: Programme, headers: list[str]) -> tuple[Mapping, bool]:
+    """The mapping saved for files of this shape, or a guess; and whether it was saved."""
+    found = find_mapping(headers, saved_mappings(programme, shape_signature(headers)))
+    return (found, True) if found else (guess_mapping(headers), False)
+
+
+def save_mapping(programme: Programme, key: str, mapping: Mapping, *, by=None) -> SavedMapping:
+    saved, _ = SavedMapping.objects.update_or_create(
+        programme=programme,
+        key=key,
+        defaults={
+            "mapping": mapping.to_dict(),
+            "saved_by": by if getattr(by, "is_authenticated", False) else None,
+        },
+    )
+    return saved
+
+
+# ---------------------------------------------------------------------------------------------- files
+
+
+def _store_upload(chunks: Iterable[bytes], suffix: str) -> tuple[Path, str, int]:
+    folder = imports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{suffix[:10]}"
+    digest, size = hashlib.sha256(), 0
+    with path.open("wb") as stream:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                stream.close()
+                path.unlink(missing_ok=True)
+                raise ActionError("The file is larger than 2 GB. Split it into smaller files.")
+            digest.update(chunk)
+            stream.write(chunk)
+    return path, digest.hexdigest(), size
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def start_upload(
+    programme: Programme,
+    filename: str,
+    chunks: Iterable[bytes],
+    *,
+    by=None,
+    source: ImportSource | None = None,
+) -> tuple[ImportBatch, Table]:
+    """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping."""
+    filename = Path(filename or "upload").name[:255]
+    path, sha256, _ = _store_upload(chunks, Path(filename).suffix)
+    try:
+        table = open_table(path, filename)
+    except ReadError as error:
+        path.unlink(missing_ok=True)
+        raise ActionError(str(error)) from None
+    source = source or source_named(programme, "Uploads", SourceKind.UPLOAD, by=by)
+    batch = ImportBatch.objects.create(
+        source=source,
+        filename=filename,
+        file_sha256=sha256,
+        stored_path=str(path),
+        sheet=table.sheet or "",
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit("import.uploaded", actor=by, obj=batch, programme=programme)
+    return batch, table
+
+
+def open_batch_table(batch: ImportBatch) -> Table:
+    try:
+        return open_table(batch.stored_path, batch.filename, sheet=batch.sheet or None)
+    except (ReadError, OSError) as error:
+        raise ActionError(
+            str(error) if isinstance(error, ReadError) else "The stored file is gone."
+        ) from None
+
+
+def _enqueue(batch: ImportBatch) -> None:
+    from .tasks import run_import
+
+    transaction.on_commit(lambda: run_import.enqueue(batch.pk))
+
+
+@transaction.atomic
+def confirm_mapping(batch: ImportBatch, mapping: Mapping, *, by=None, enqueue: bool = True) -> ImportBatch:
+    """Save the mapping for files of this shape and queue the import (enqueue=False: the caller runs it)."""
+    if batch.status != BatchStatus.DRAFT:
+        raise ActionError("This import has already started.")
+    problems = mapping.problems()
+    if problems:
+        raise ActionError(" ".join(problems))
+    programme = batch.source.programme
+    save_mapping(programme, mapping.shape, mapping, by=by)
+    batch.mapping = mapping.to_dict()
+    batch.status = BatchStatus.QUEUED
+    batch.save(update_fields=["mapping", "status", "updated_at"])
+    audit("import.mapping_confirmed", actor=by, obj=batch, programme=programme)
+    if enqueue:
+        _enqueue(batch)
+    return batch
+
+
+@transaction.atomic
+def resume_batch(batch: ImportBatch, *, by=None) -> ImportBatch:
+    """Queue a stopped import again; rows already committed are skipped."""
+    if batch.status == BatchStatus.DONE or not batch.mapping:
+        raise ActionError("Only an import that stopped can be resumed.")
+    if not batch.stored_path or not Path(batch.stored_path).exists():
+        raise ActionError("The file is no longer stored. Upload it again: rows already imported are skipped.")
+    batch.status = BatchStatus.QUEUED
+    batch.error = ""
+    if batch.rows_total is not None and batch.last_row_committed == 0:
+        batch.rows_total = None  # the file may have been fixed: count it again
+    batch.save(update_fields=["status", "error", "rows_total", "updated_at"])
+    audit("import.resumed", actor=by, obj=batch, programme=batch.source.programme)
+    _enqueue(batch)
+    return batch
+
+
+# ---------------------------------------------------------------------------------------------- field tools
+
+
+def receive_submission(source: ImportSource, payload: Any) -> tuple[str, list[Outcome], ImportBatch | None]:
+    """Store what a field tool posted: a KoboToolbox REST post, ODK OData {"value": [...]}, a plain object
+    or a list. Returns the overall status ("imported", "duplicate", "quarantined") and each outcome."""
+    try:
+        tool, records = records_from_json(payload)
+    except ValueError as error:
+        raise ActionError(str(error)) from None
+    programme = source.programme
+    batch = ImportBatch.objects.create(
+        source=source,
+        filename=f"{tool or 'field tool'} post",
+        status=BatchStatus.RUNNING,
+        rows_total=len(records),
+        delete_file_when_done=False,
+        started_at=timezone.now(),
+    )
+    writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority))
+    outcomes = []
+    used: Mapping | None = None
+    for number, record in enumerate(records, start=1):
+        headers = list(record)
+        form_id = kobo_form_id(record)
+        key = f"kobo:{form_id}" if form_id else shape_signature(headers)
+        mapping = find_mapping(headers, saved_mappings(programme, key))
+        if mapping is None:
+            mapping = guess_mapping(headers)
+            if not mapping.problems():
+                mapping.shape = key if form_id else mapping.shape
+                save_mapping(programme, key, mapping)
+        mapping = used = mapping.for_headers(headers)
+        if mapping.problems():
+            outcomes.append(Quarantine(number, [Problem("", "", p) for p in mapping.problems()], record))
+            continue
+        outcomes.append(validate_row(record, mapping, number, lookup=writer.lookup))
+    results = writer.write(outcomes)
+    # Kept so a quarantined post can be corrected and run again with the mapping it was read with.
+    batch.mapping = (used.to_dict() if used else {}) | {"field_tool": tool}
+    batch.status = BatchStatus.DONE
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["mapping", "status", "finished_at", "updated_at"])
+    audit(
+        "import.field_post",
+        obj=batch,
+        programme=programme,
+        imported=batch.imported,
+        duplicates=batch.duplicates,
+        quarantined=batch.quarantined,
+    )
+    statuses = {result.status for result in results}
+    overall = (
+        "imported" if "imported" in statuses else ("duplicate" if "duplicate" in statuses else "quarantined")
+    )
+    return overall, results, batch
+
+
+# ---------------------------------------------------------------------------------------------- quarantine
+
+
+def rerun_quarantined_row(row: QuarantinedRow, values: dict[str, str], *, by=None) -> Outcome:
+    """Validate a corrected row with its batch's mapping; import it if it is now clean."""
+    if row.resolved_at:
+        raise ActionError("This row has already been imported.")
+    batch = row.batch
+    if not batch.mapping or "columns" not in batch.mapping:
+        raise ActionError("This row came without a column mapping; post it again from the field tool.")
+    programme = batch.source.programme
+    raw = {key: str(values.get(key, row.raw.get(key, ""))) for key in row.raw}
+    mapping = Mapping.from_dict(batch.mapping).for_headers(list(raw))
+    writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority), by=by)
+    outcome = validate_row(raw, mapping, row.row_number, lookup=writer.lookup)
+    if isinstance(outcome, Quarantine):
+        with transaction.atomic():
+            row.raw = shorten_raw(raw)
+            row.problems = [
+                {"column": p.column, "message": p.message, "text": p.describe(row.row_number)}
+                for p in outcome.problems
+            ]
+            row.save(update_fields=["raw", "problems"])
+        return Outcome("quarantined", row.row_number, outcome.messages)
+    # Store it without moving the batch's resume point (it is behind us).
+    last_row, rows_seen = batch.last_row_committed, batch.rows_seen
+    with transaction.atomic():
+        result = writer.write([outcome], rows_seen=rows_seen)[0]
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            last_row_committed=last_row, quarantined=max(0, batch.quarantined - 1)
+        )
+        contribution = Contribution.objects.filter(
+            submission_key=submission_key(programme.pk, outcome)
+        ).first()
+        row.resolved_at = timezone.now()
+        row.contribution = contribution
+        row.raw = {}  # the corrected values now live (redacted) in the contribution
+        row.save(update_fields=["resolved_at", "contribution", "raw"])
+        audit("import.row_corrected", actor=by, obj=batch, programme=programme, row=row.row_number)
+    batch.refresh_from_db()
+    return result
+
+
+# ---------------------------------------------------------------------------------------------- protection
+
+
+def read_original_text(contribution: Contribution, *, by) -> str | None:
+    """The original words, decrypted; every reading is written to the audit log."""
+    original = OriginalText.objects.filter(contribution=contribution).first()
+    if original is None:
+        return None
+    audit("original_text.viewed", actor=by, obj=contribution, programme=contribution.programme)
+    return decrypt(original.ciphertext)
+
+
+@transaction.atomic
+def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
+    """Erase a participant: their contributions and all derived from them go; that it happened is kept."""
+    contributions = Contribution.objects.filter(participant_link__participant=participant)
+    count = contributions.count()
+    for contribution in contributions:
+        contribution.delete()  # one by one, so every app's delete signals and cascades run
+    erasure = ErasureRecord.objects.create(
+        programme=participant.programme,
+        pseudonym=participant.pseudonym,
+        contributions_removed=count,
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    participant.delete()
+    audit("participant.erased", actor=by, obj=erasure, programme=erasure.programme, contributions=count)
+    return erasure
+
+
+OPEN_DATA_COLUMNS = [
+    "activity_kind",
+    "month",
+    "area",
+    "postcode_district",
+    "imd_decile",
+    "age_band",
+    "sex",
+    "ethnicity",
+    "disability",
+    "carer",
+]
+
+
+def open_data_csv(programme: Programme, *, by=None, k: int = 10) -> tuple[str, int]:
+    """Record-level open data: only rows with open-data consent, no free text, k-anonymous (k >= 10),
+    every cell formula-safe. Returns the CSV text and the number of rows released."""
+    contributions = open_data_rows(Contribution.objects.filter(programme=programme)).select_related(
+        "activity", "ward", "ward__parent"
+    )
+    rows = []
+    area_parents: dict[str, str] = {}
+    for contribution in contributions.iterator(chunk_size=2000):
+        ward = contribution.ward
+        if ward is not None and ward.level == Level.WARD and ward.parent is not None:
+            area_parents[ward.code] = ward.parent.code
+        rows.append(
+            {
+                "activity_kind": contribution.activity.kind,
+                "month": contribution.activity.date.strftime("%Y-%m"),
+                "area": ward.code if ward is not None else None,
+                "postcode_district": contribution.postcode_district or None,
+                "imd_decile": contribution.imd_decile,
+                "age_band": contribution.age_band or None,
+                "sex": contribution.sex or None,
+                "ethnicity": contribution.ethnicity or None,
+                "disability": contribution.disability or None,
+                "carer": contribution.carer or None,
+            }
+        )
+    released, report = anonymise(
+        rows,
+        QuasiIdentifiers(others=("imd_decile", "disability", "carer")),
+        k=k,
+        area_parents=area_parents,
+    )
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer, lineterminator="\n")
+    writer.writerow(OPEN_DATA_COLUMNS)
+    for row in released:
+        writer.writerow(["" if row.get(column) is None else row[column] for column in OPEN_DATA_COLUMNS])
+    audit(
+        "open_data.exported",
+        actor=by,
+        programme=programme,
+        rows=report.rows_released,
+        suppressed=report.rows_suppressed,
+        k=report.k_after,
+    )
+    return buffer.getvalue(), report.rows_released
