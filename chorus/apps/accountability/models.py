@@ -3,14 +3,13 @@ decisions, actions, the feedback owed to residents and residents' own assessment
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from datetime import date
 
-from cryptography.fernet import Fernet
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+
+from chorus.apps.imports import protection
 
 from . import deadlines
 
@@ -263,11 +262,6 @@ class FeedbackItem(models.Model):
         return deadlines.Deadline(self.due_date, self.sent_on, today)
 
 
-def _contact_cipher() -> Fernet:
-    key = hashlib.sha256(b"chorus.accountability.contact:" + settings.SECRET_KEY.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 class FeedbackRecipient(models.Model):
     """How to reach a resident who asked to hear back. The contact value is encrypted and never shown,
     logged or exported. Issue 3 moves contact details to an encrypted participant record; until then they
@@ -295,11 +289,11 @@ class FeedbackRecipient(models.Model):
 
     @property
     def contact(self) -> str:
-        return _contact_cipher().decrypt(bytes(self.contact_encrypted)).decode()
+        return protection.decrypt(self.contact_encrypted)
 
     @contact.setter
     def contact(self, value: str) -> None:
-        self.contact_encrypted = _contact_cipher().encrypt(value.encode())
+        self.contact_encrypted = protection.encrypt(value)
 
 
 class FeedbackDelivery(models.Model):
