@@ -225,5 +225,7 @@ CHORUS_DEMO_PASSWORD = os.environ.get("CHORUS_DEMO_PASSWORD", "")
 # Fernet key for residents' original words and contact details. Unset: derived from SECRET_KEY (then rotating
 # SECRET_KEY makes stored originals unreadable), so production should set it.
 CHORUS_ENCRYPTION_KEY = os.environ.get("CHORUS_ENCRYPTION_KEY") or None
-CHORUS_SMS_PROVIDER = os.environ.get("CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider")
+CHORUS_SMS_PROVIDER = os.environ.get(
+    "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
+)
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
