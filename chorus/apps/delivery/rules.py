@@ -13,15 +13,11 @@ import rules
 from django.db.models import QuerySet
 
 from chorus.apps.accounts.models import Role
+from chorus.apps.accounts.rules import is_administrator
 from chorus.apps.engagement.models import Activity
 from chorus.apps.programmes.models import Organisation, Programme
 
 from .models import SafeguardingConcern
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_administrator)
 
 
 @rules.predicate

@@ -14,13 +14,9 @@ import rules
 from django.db.models import Q, QuerySet
 
 from chorus.apps.accounts.models import Role
+from chorus.apps.accounts.rules import is_administrator
 
 from .models import Contribution
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_administrator)
 
 
 @rules.predicate

@@ -13,13 +13,9 @@ import rules
 from django.db.models import QuerySet
 
 from chorus.apps.accounts.models import Role
+from chorus.apps.accounts.rules import is_administrator
 
 from .models import Intervention
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_administrator)
 
 
 @rules.predicate

@@ -14,6 +14,7 @@ import rules
 from django.db.models import QuerySet
 
 from chorus.apps.accounts.models import Role
+from chorus.apps.accounts.rules import is_administrator
 from chorus.apps.programmes.models import Programme
 
 from .models import ExperienceMap
@@ -21,11 +22,6 @@ from .models import ExperienceMap
 
 def _programme_of(target: Programme | ExperienceMap | None) -> Programme | None:
     return target.programme if isinstance(target, ExperienceMap) else target
-
-
-@rules.predicate
-def is_administrator(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_administrator)
 
 
 @rules.predicate
