@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "chorus.apps.accountability",
     "chorus.apps.evaluation",
     "chorus.apps.delivery",
+    "chorus.apps.insight",
+    "chorus.apps.publishing",
+    "chorus.apps.api",
     "chorus.apps.web",
 ]
 
@@ -139,6 +142,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = Path(os.environ.get("CHORUS_NODE_MODULES", BASE_DIR / "node_modules"))
 STATICFILES_DIRS = [
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
 ]
 # Hashed, compressed static files need `collectstatic` first; tests and DEBUG serve straight from the finders.
 STATIC_MANIFEST = env_bool("CHORUS_STATIC_MANIFEST", not (DEBUG or TESTING))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from chorus.apps.api.api import api as read_api
+
 admin.site.site_header = "Chorus administration"
 admin.site.site_title = "Chorus admin"
 
@@ -15,4 +17,8 @@ urlpatterns = [
     path("", include("chorus.apps.accountability.urls")),
     path("evaluation/", include("chorus.apps.evaluation.urls")),
     path("delivery/", include("chorus.apps.delivery.urls")),
+    path("insight/", include("chorus.apps.insight.urls")),
+    path("", include("chorus.apps.publishing.urls")),
+    path("api/v1/", read_api.urls),
+    path("api/", include("chorus.apps.api.urls")),
 ]

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .actions import TokenError, create_token, revoke_token
+from .forms import NewTokenForm
+
+
+@login_required
+def tokens(request):
+    """The signed-in user's API tokens: create one (its secret is shown once) or revoke one."""
+    new_secret = ""
+    form = NewTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new_secret = create_token(request.user, form.cleaned_data["name"]).secret
+        except TokenError as error:
+            form.add_error("name", str(error))
+        else:
+            form = NewTokenForm()
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "new_secret": new_secret, "tokens": request.user.api_tokens.all()},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, pk: int):
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
+    revoke_token(token, by=request.user)
+    return redirect("api:tokens")
