@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
 from chorus.apps.engagement.actions import ActionError
@@ -68,6 +69,14 @@ def _same_programme(contributions: Iterable[Contribution], programme: Programme)
     return contributions
 
 
+def _refuse_unquotable(quotes: Iterable[Contribution]) -> None:
+    unquotable = [c.pk for c in quotes if not c.consent_quote]
+    if unquotable:
+        raise ActionError(
+            f"Contributions {', '.join(map(str, unquotable))} cannot be quoted: the residents did not agree."
+        )
+
+
 @transaction.atomic
 def create_priority(
     *,
@@ -83,11 +92,7 @@ def create_priority(
     """A priority with its supporting contributions. Quotes only from those who agreed to be quoted."""
     contributions = _same_programme(contributions, programme)
     quotes = _same_programme(quotes, programme)
-    unquotable = [c.pk for c in quotes if not c.consent_quote]
-    if unquotable:
-        raise ActionError(
-            f"Contributions {', '.join(map(str, unquotable))} cannot be quoted: the residents did not agree."
-        )
+    _refuse_unquotable(quotes)
     priority = Priority.objects.create(
         programme=programme,
         title=_require(title, "Enter a title for the priority."),
@@ -109,6 +114,91 @@ def create_priority(
 
 
 @transaction.atomic
+def update_priority(
+    *, by, priority: Priority, title: str, theme: str, summary: str, is_public: bool
+) -> Priority:
+    """Change what a priority says and whether it is public. Its evidence changes through link_evidence."""
+    priority.title = _require(title, "Enter a title for the priority.")
+    priority.theme = _require(theme, "Enter the theme.")
+    priority.summary = _require(summary, "Enter what residents said.")
+    published = is_public and not priority.is_public
+    priority.is_public = is_public
+    priority.save(update_fields=["title", "theme", "summary", "is_public", "updated_at"])
+    audit(
+        "priority.updated",
+        actor=by,
+        obj=priority,
+        programme=priority.programme,
+        is_public=is_public,
+        published=published,
+    )
+    return priority
+
+
+@dataclass
+class EvidenceChange:
+    added: int
+    removed: int
+    quoted: int
+    unquoted: int
+
+
+@transaction.atomic
+def link_evidence(
+    *,
+    by,
+    priority: Priority,
+    add: Iterable[Contribution] = (),
+    remove: Iterable[Contribution] = (),
+    quote: Iterable[Contribution] = (),
+    unquote: Iterable[Contribution] = (),
+) -> EvidenceChange:
+    """Link contributions to a priority as evidence or unlink them, and choose which are quoted.
+
+    Quoting links the contribution too; unlinking stops quoting it. Quotes only with consent to quote."""
+    programme = priority.programme
+    add, remove = _same_programme(add, programme), _same_programme(remove, programme)
+    quote, unquote = _same_programme(quote, programme), _same_programme(unquote, programme)
+    both = {c.pk for c in add} & {c.pk for c in remove} | {c.pk for c in quote} & {c.pk for c in unquote}
+    if both:
+        raise ActionError(f"Contributions {', '.join(map(str, sorted(both)))} are both added and removed.")
+    if {c.pk for c in quote} & {c.pk for c in remove}:
+        raise ActionError("A contribution cannot be quoted and removed at once.")
+    _refuse_unquotable(quote)
+    linked = set(priority.contributions.values_list("pk", flat=True))
+    quoted = set(priority.quotes.values_list("pk", flat=True))
+    to_link = [c for c in [*add, *quote] if c.pk not in linked]
+    to_unlink = [c for c in remove if c.pk in linked]
+    to_quote = [c for c in quote if c.pk not in quoted]
+    to_unquote = [c for c in [*unquote, *remove] if c.pk in quoted]
+    priority.contributions.add(*to_link)
+    priority.contributions.remove(*to_unlink)
+    priority.quotes.add(*to_quote)
+    priority.quotes.remove(*to_unquote)
+    change = EvidenceChange(
+        added=len({c.pk for c in to_link}),
+        removed=len(to_unlink),
+        quoted=len(to_quote),
+        unquoted=len({c.pk for c in to_unquote}),
+    )
+    if any(vars(change).values()):
+        Priority.objects.filter(pk=priority.pk).update(updated_at=timezone.now())
+        audit("priority.evidence_linked", actor=by, obj=priority, programme=programme, **vars(change))
+    return change
+
+
+def _check_proposer(contribution: Contribution | None, programme: Programme) -> None:
+    if contribution is None:
+        return
+    _same_programme([contribution], programme)
+    if not contribution.consent_quote:
+        raise ActionError(
+            "This resident did not agree to be quoted, so the proposal cannot be linked to them. "
+            "Record it as the group's proposal instead."
+        )
+
+
+@transaction.atomic
 def add_proposal(
     *,
     by,
@@ -119,13 +209,7 @@ def add_proposal(
     contribution: Contribution | None = None,
 ) -> Proposal:
     """Residents' own solution. Linked to one resident only if they agreed to be quoted."""
-    if contribution is not None:
-        _same_programme([contribution], priority.programme)
-        if not contribution.consent_quote:
-            raise ActionError(
-                "This resident did not agree to be quoted, so the proposal cannot be linked to them. "
-                "Record it as the group's proposal instead."
-            )
+    _check_proposer(contribution, priority.programme)
     proposal = Proposal.objects.create(
         priority=priority,
         title=_require(title, "Enter the proposal's title."),
@@ -138,19 +222,72 @@ def add_proposal(
 
 
 @transaction.atomic
+def update_proposal(
+    *,
+    by,
+    proposal: Proposal,
+    title: str,
+    description: str,
+    group: str = "",
+    contribution: Contribution | None = None,
+) -> Proposal:
+    """Correct a proposal's words or who proposed it (one resident only with consent to be quoted)."""
+    _check_proposer(contribution, proposal.priority.programme)
+    proposal.title = _require(title, "Enter the proposal's title.")
+    proposal.description = _require(description, "Describe what residents propose.")
+    proposal.proposed_by_group = group.strip()
+    proposal.contribution = contribution
+    proposal.save(update_fields=["title", "description", "proposed_by_group", "contribution"])
+    audit(
+        "proposal.updated",
+        actor=by,
+        obj=proposal,
+        programme=proposal.priority.programme,
+        priority_id=proposal.priority_id,
+    )
+    return proposal
+
+
+def _check_body(programme: Programme, name: str, kind: str, exclude: int | None = None) -> str:
+    name = _require(name, "Enter the body's name.")
+    if kind not in BodyKind.values:
+        raise ActionError("Choose what kind of body it is.")
+    if DecisionBody.objects.filter(programme=programme, name__iexact=name).exclude(pk=exclude).exists():
+        raise ActionError(f"{programme} already has a decision body called “{name}”.")
+    return name
+
+
+@transaction.atomic
 def create_decision_body(
     *, by, programme: Programme, name: str, kind: str, organisation: Organisation | None = None
 ) -> DecisionBody:
-    if kind not in BodyKind.values:
-        raise ActionError(f"Unknown kind of decision body {kind!r}.")
     body = DecisionBody.objects.create(
-        programme=programme,
-        name=_require(name, "Enter the body's name."),
-        kind=kind,
-        organisation=organisation,
+        programme=programme, name=_check_body(programme, name, kind), kind=kind, organisation=organisation
     )
     audit("decision_body.created", actor=by, obj=body, programme=programme)
     return body
+
+
+@transaction.atomic
+def update_decision_body(
+    *, by, body: DecisionBody, name: str, kind: str, organisation: Organisation | None = None
+) -> DecisionBody:
+    """Rename a body, or change its kind or organisation. Its programme stays: its meetings belong there."""
+    body.name = _check_body(body.programme, name, kind, exclude=body.pk)
+    body.kind = kind
+    body.organisation = organisation
+    body.save(update_fields=["name", "kind", "organisation"])
+    audit("decision_body.updated", actor=by, obj=body, programme=body.programme)
+    return body
+
+
+def _check_agenda(body: DecisionBody, priorities: list[Priority], proposals: list[Proposal]) -> None:
+    if not priorities:
+        raise ActionError("Choose at least one priority for the agenda.")
+    if any(p.programme_id != body.programme_id for p in priorities):
+        raise ActionError("Every priority on the agenda must be from the board's programme.")
+    if any(p.priority not in priorities for p in proposals):
+        raise ActionError("A proposal can only be on the agenda with its priority.")
 
 
 @transaction.atomic
@@ -165,18 +302,51 @@ def schedule_meeting(
     location: str = "",
 ) -> Meeting:
     priorities, proposals = list(priorities), list(proposals)
-    if not priorities:
-        raise ActionError("Choose at least one priority for the agenda.")
-    if any(p.programme_id != body.programme_id for p in priorities):
-        raise ActionError("Every priority on the agenda must be from the board's programme.")
-    if any(p.priority not in priorities for p in proposals):
-        raise ActionError("A proposal can only be on the agenda with its priority.")
+    _check_agenda(body, priorities, proposals)
     meeting = Meeting.objects.create(
         body=body, title=_require(title, "Enter the meeting's title."), date=date, location=location.strip()
     )
     meeting.agenda_priorities.set(priorities)
     meeting.agenda_proposals.set(proposals)
     audit("meeting.scheduled", actor=by, obj=meeting, programme=body.programme, priorities=len(priorities))
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    *,
+    by,
+    meeting: Meeting,
+    body: DecisionBody,
+    title: str,
+    date: date,
+    priorities: Iterable[Priority],
+    proposals: Iterable[Proposal] = (),
+    location: str = "",
+) -> Meeting:
+    """Change a meeting's details and agenda. A priority it has decided on stays on its agenda, and a
+    meeting with decisions keeps its date: residents were told when "what happened" is due from it."""
+    priorities, proposals = list(priorities), list(proposals)
+    if body.programme_id != meeting.body.programme_id:
+        raise ActionError("A meeting stays in its programme: choose one of that programme's bodies.")
+    _check_agenda(body, priorities, proposals)
+    decided = set(meeting.decisions.values_list("priority_id", flat=True))
+    dropped = decided - {p.pk for p in priorities}
+    if dropped:
+        names = ", ".join(f"“{p}”" for p in Priority.objects.filter(pk__in=dropped).order_by("title"))
+        raise ActionError(f"{names} cannot leave the agenda: the meeting has recorded a decision on it.")
+    if decided and date != meeting.date:
+        raise ActionError(
+            "The date cannot change once decisions are recorded: residents are owed feedback from it."
+        )
+    meeting.body = body
+    meeting.title = _require(title, "Enter the meeting's title.")
+    meeting.date = date
+    meeting.location = location.strip()
+    meeting.save(update_fields=["body", "title", "date", "location"])
+    meeting.agenda_priorities.set(priorities)
+    meeting.agenda_proposals.set(proposals)
+    audit("meeting.updated", actor=by, obj=meeting, programme=body.programme, priorities=len(priorities))
     return meeting
 
 
@@ -263,6 +433,18 @@ def create_action(
         due_date=due_date,
     )
     audit("action.created", actor=by, obj=action, programme=priority.programme, priority_id=priority.pk)
+    return action
+
+
+@transaction.atomic
+def edit_action(*, by, action: Action, title: str, owner: Organisation, due_date: date) -> Action:
+    """Correct what will be done, who owns it or when it is due. Progress goes through update_action."""
+    moved = due_date != action.due_date
+    action.title = _require(title, "Enter what will be done.")
+    action.owner = owner
+    action.due_date = due_date
+    action.save(update_fields=["title", "owner", "due_date", "updated_at"])
+    audit("action.edited", actor=by, obj=action, programme=action.priority.programme, due_date_moved=moved)
     return action
 
 

@@ -1,10 +1,10 @@
 """When feedback to residents and actions are due, and whether they are late. No Django, no clock.
 
 The rule, shown to people in the app: feedback is due N calendar days after the listening event,
-activity or decision (N is the programme's setting, 10 by default). When that day is a Saturday or
-Sunday, it moves to the Monday (and past any bank holidays passed in `holidays`; the app passes none
-yet). Something is overdue from the day after it was due, until it is done. Every function takes
-`today` so tests run on a fixed clock.
+activity or decision (N is the programme's setting, 10 by default). When that day is a Saturday,
+Sunday or bank holiday in England, it moves to the next working day (bank holidays from
+`bank_holidays.py`, 2024 to 2028, unless other `holidays` are passed). Something is overdue from the day
+after it was due, until it is done. Every function takes `today` so tests run on a fixed clock.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from . import bank_holidays
+
 SATURDAY = 5
 DUE_SOON_DAYS = 3
 RULE_TEXT = (
     "Feedback is due {days} calendar days after the event or decision. "
-    "If that day is a Saturday or Sunday, it is due on the Monday after."
+    "If that day is a Saturday, Sunday or bank holiday in England, it is due on the next working day."
 )
 
 
@@ -31,14 +33,14 @@ class Standing(StrEnum):
     NO_DUE_DATE = "no due date"
 
 
-def next_working_day(day: date, holidays: Collection[date] = ()) -> date:
+def next_working_day(day: date, holidays: Collection[date] = bank_holidays.DAYS) -> date:
     """`day` itself if it is a working day, otherwise the first working day after it."""
     while day.weekday() >= SATURDAY or day in holidays:
         day += timedelta(days=1)
     return day
 
 
-def feedback_due(event_date: date, days: int, holidays: Collection[date] = ()) -> date:
+def feedback_due(event_date: date, days: int, holidays: Collection[date] = bank_holidays.DAYS) -> date:
     """The day feedback is due: `days` calendar days after `event_date`, moved off weekends and holidays."""
     if days < 0:
         raise ValueError(f"days must not be negative, got {days}")

@@ -9,7 +9,7 @@ from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation
 from chorus.apps.web.forms import NhsukForm
 
-from .models import ActionStatus, Channel, Difference, Listened, Outcome
+from .models import ActionStatus, BodyKind, Channel, Difference, Listened, Outcome, Proposal
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,8 +31,7 @@ def _ids(text: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", text or "")]
 
 
-class PriorityForm(NhsukForm):
-    programme = forms.ModelChoiceField(queryset=None, empty_label=None)
+class PriorityEditForm(NhsukForm):
     title = forms.CharField(
         label="Priority", max_length=200, error_messages={"required": "Enter the priority"}
     )
@@ -48,6 +47,12 @@ class PriorityForm(NhsukForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter what residents said"},
     )
+    is_public = forms.BooleanField(label="Show on the public “You said, we did” page", required=False)
+
+
+class PriorityForm(PriorityEditForm):
+    field_order = ["programme", "title", "theme", "summary", "words", "contribution_ids", "quote_ids"]
+    programme = forms.ModelChoiceField(queryset=None, empty_label=None)
     words = forms.CharField(
         label="Supporting contributions: words to look for",
         required=False,
@@ -63,7 +68,6 @@ class PriorityForm(NhsukForm):
         required=False,
         help_text="Only residents who agreed to be quoted. Quotes are shown without names.",
     )
-    is_public = forms.BooleanField(label="Show on the public “You said, we did” page", required=False)
 
     def __init__(self, *args, programmes, contributions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,6 +98,90 @@ class PriorityForm(NhsukForm):
             )
         cleaned["contributions"], cleaned["quotes"] = sorted(chosen, key=lambda c: c.pk), quotes
         return cleaned
+
+
+class EvidenceForm(NhsukForm):
+    """Link and unlink supporting contributions, and choose quotes. Every choice is limited to the
+    contributions in the priority's programme that the user may see."""
+
+    add = forms.ModelMultipleChoiceField(
+        label="Link as evidence", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    add_ids = forms.CharField(
+        label="Or link contributions by number",
+        required=False,
+        help_text="Contribution numbers, separated by commas.",
+    )
+    remove = forms.ModelMultipleChoiceField(
+        label="Unlink", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    quote = forms.ModelMultipleChoiceField(
+        label="Quote", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    unquote = forms.ModelMultipleChoiceField(
+        label="Stop quoting", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, priority, contributions, **kwargs):
+        super().__init__(*args, **kwargs)
+        mine = contributions.filter(programme=priority.programme)
+        self.mine = mine
+        linked = mine.filter(priorities=priority)
+        self.fields["add"].queryset = mine.exclude(priorities=priority)
+        self.fields["remove"].queryset = linked
+        self.fields["quote"].queryset = linked.filter(consent_quote=True).exclude(
+            quoted_in_priorities=priority
+        )
+        self.fields["unquote"].queryset = mine.filter(quoted_in_priorities=priority)
+
+    def clean(self):
+        cleaned = super().clean()
+        wanted = set(_ids(cleaned.get("add_ids", "")))
+        by_number = list(self.mine.filter(pk__in=wanted))
+        missing = wanted - {c.pk for c in by_number}
+        if missing:
+            self.add_error(
+                "add_ids", f"No contribution {', '.join(map(str, sorted(missing)))} you can see here"
+            )
+        cleaned["add"] = list(cleaned.get("add") or []) + [
+            c for c in by_number if c not in (cleaned.get("add") or [])
+        ]
+        if not any(cleaned.get(name) for name in ("add", "remove", "quote", "unquote")) and not self.errors:
+            raise forms.ValidationError("Choose contributions to link, unlink, quote or stop quoting")
+        return cleaned
+
+
+class DecisionBodyForm(NhsukForm):
+    programme = forms.ModelChoiceField(queryset=None, empty_label=None)
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="For example: Southend Health and Wellbeing Board",
+        error_messages={"required": "Enter the body's name"},
+    )
+    kind = forms.ChoiceField(
+        label="What kind of body is it?",
+        choices=BodyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of body it is"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation it belongs to (optional)",
+        queryset=Organisation.objects.all(),
+        required=False,
+        empty_label="None",
+    )
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        """`programmes` to choose from for a new body; none when editing (a body stays in its programme)."""
+        super().__init__(*args, **kwargs)
+        if programmes is None:
+            del self.fields["programme"]
+            return
+        self.fields["programme"].queryset = programmes
+        if programmes.count() == 1:
+            self.fields["programme"].widget = forms.HiddenInput()
+            self.initial.setdefault("programme", programmes.first())
 
 
 class ProposalForm(NhsukForm):
@@ -149,11 +237,34 @@ class MeetingForm(NhsukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one priority for the agenda"},
     )
+    proposals = forms.ModelMultipleChoiceField(
+        label="Residents' proposals on the agenda",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A proposal goes on the agenda with its priority.",
+    )
 
     def __init__(self, *args, bodies, priorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies
         self.fields["priorities"].queryset = priorities
+        self.fields["proposals"].queryset = Proposal.objects.filter(priority__in=priorities).select_related(
+            "priority"
+        )
+        self.fields["proposals"].label_from_instance = lambda p: f"{p.title} (for “{p.priority.title}”)"
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = set(cleaned.get("priorities") or [])
+        strays = [p for p in cleaned.get("proposals") or [] if p.priority not in chosen]
+        if strays and "priorities" not in self.errors:
+            stray = strays[0]
+            self.add_error(
+                "proposals",
+                f"Put “{stray.priority.title}” on the agenda too, or untick its proposal “{stray.title}”",
+            )
+        return cleaned
 
 
 class DecisionForm(NhsukForm):

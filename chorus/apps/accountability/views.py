@@ -3,12 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chorus.apps.coding.models import Coding, CodingStatus, Theme
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
@@ -20,9 +22,12 @@ from .forms import (
     ActionUpdateForm,
     AssessmentForm,
     ConnectorAssessmentForm,
+    DecisionBodyForm,
     DecisionForm,
+    EvidenceForm,
     MeetingForm,
     OweFeedbackForm,
+    PriorityEditForm,
     PriorityForm,
     ProposalForm,
     RecipientForm,
@@ -38,6 +43,7 @@ from .models import (
     Listened,
     Meeting,
     Priority,
+    Proposal,
 )
 from .rules import managed_programmes, programmes_for
 
@@ -134,6 +140,107 @@ def priority_detail(request, pk: int):
     )
 
 
+def _managed_priority(request, pk: int) -> Priority:
+    priority = get_object_or_404(Priority.objects.select_related("programme"), pk=pk)
+    _check(request, "accountability.manage", priority)
+    return priority
+
+
+def _form_page(request, template: str, context: dict):
+    """Render a form page: 400 when the form came back with errors, so it is filled and explained."""
+    return render(request, template, context, status=400 if context["form"].errors else 200)
+
+
+@login_required
+def priority_edit(request, pk: int):
+    priority = _managed_priority(request, pk)
+    initial = {f: getattr(priority, f) for f in ("title", "theme", "summary", "is_public")}
+    form = PriorityEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_priority(by=request.user, priority=priority, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Priority updated.")
+            return redirect(priority)
+    return _form_page(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": f"Edit “{priority}”", "button": "Save changes", "back": priority},
+    )
+
+
+EVIDENCE_PAGE_SIZE = 50
+
+
+@login_required
+def priority_evidence(request, pk: int):
+    """Search the programme's contributions and link them to the priority; unlink, quote, stop quoting."""
+    priority = _managed_priority(request, pk)
+    visible = visible_contributions(request.user).select_related("ward")
+    data = request.POST if request.method == "POST" else None
+    form = EvidenceForm(data, priority=priority, contributions=visible)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = actions.link_evidence(
+                by=request.user,
+                priority=priority,
+                add=data["add"],
+                remove=data["remove"],
+                quote=data["quote"],
+                unquote=data["unquote"],
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Evidence updated: {change.added} linked, {change.removed} unlinked, "
+                f"{change.quoted} quoted, {change.unquoted} no longer quoted.",
+            )
+            return redirect("accountability:priority-evidence", pk=priority.pk)
+    source = request.POST if request.method == "POST" else request.GET
+    words = (source.get("q") or "").strip()
+    themes = Theme.objects.filter(codebook__programme=priority.programme).select_related("codebook")
+    theme = themes.filter(pk=source.get("theme")).first() if source.get("theme", "").isdigit() else None
+    found = form.fields["add"].queryset
+    if words:
+        matching = Q()
+        for word in words.replace(",", " ").split():
+            matching |= Q(text__icontains=word)
+        found = found.filter(matching)
+    if theme is not None:
+        coded = Coding.objects.filter(theme=theme, current=True).exclude(status=CodingStatus.REJECTED)
+        found = found.filter(pk__in=coded.values("contribution_id"))
+    searched = bool(words) or theme is not None
+    linked = Paginator(form.fields["remove"].queryset.order_by("pk"), EVIDENCE_PAGE_SIZE)
+    quoted = set(form.fields["unquote"].queryset.values_list("pk", flat=True))
+    quotable = set(form.fields["quote"].queryset.values_list("pk", flat=True))
+    return _form_page(
+        request,
+        "accountability/priority_evidence.html",
+        {
+            "form": form,
+            "priority": priority,
+            "words": words,
+            "themes": themes,
+            "theme": theme,
+            "searched": searched,
+            "found": found.order_by("pk")[:EVIDENCE_PAGE_SIZE] if searched else [],
+            "found_total": found.count() if searched else 0,
+            "linked": linked.get_page(request.GET.get("page")),
+            "quoted": quoted,
+            "quotable": quotable,
+            "ticked": {
+                name: {str(pk) for pk in form[name].value() or []}
+                for name in ("add", "remove", "quote", "unquote")
+            },
+        },
+    )
+
+
 @login_required
 @require_POST
 def proposal_new(request, pk: int):
@@ -166,6 +273,46 @@ def proposal_new(request, pk: int):
 
 
 @login_required
+def proposal_edit(request, pk: int):
+    proposal = get_object_or_404(Proposal.objects.select_related("priority__programme"), pk=pk)
+    priority = proposal.priority
+    _check(request, "accountability.manage", priority)
+    initial = {
+        "title": proposal.title,
+        "description": proposal.description,
+        "group": proposal.proposed_by_group,
+        "contribution_id": proposal.contribution_id,
+    }
+    form = ProposalForm(request.POST or None, priority=priority, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_proposal(
+                by=request.user,
+                proposal=proposal,
+                title=data["title"],
+                description=data["description"],
+                group=data["group"],
+                contribution=data["contribution_id"],
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Proposal updated.")
+            return redirect(priority)
+    return _form_page(
+        request,
+        "accountability/simple_form.html",
+        {
+            "form": form,
+            "title": f"Edit the proposal “{proposal}”",
+            "button": "Save changes",
+            "back": priority,
+        },
+    )
+
+
+@login_required
 @require_POST
 def action_new(request, pk: int):
     priority = get_object_or_404(Priority, pk=pk)
@@ -180,6 +327,96 @@ def action_new(request, pk: int):
         "accountability/simple_form.html",
         {"form": form, "title": f"Add an action to “{priority}”", "button": "Add action", "back": priority},
         status=400,
+    )
+
+
+@login_required
+def action_edit(request, pk: int):
+    action = get_object_or_404(Action.objects.select_related("priority__programme"), pk=pk)
+    _check(request, "accountability.manage", action.priority)
+    initial = {"title": action.title, "owner": action.owner, "due_date": action.due_date}
+    form = ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.edit_action(by=request.user, action=action, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Action updated.")
+            return redirect(action)
+    return _form_page(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": f"Edit “{action}”", "button": "Save changes", "back": action},
+    )
+
+
+# Decision bodies
+
+
+@login_required
+def body_list(request):
+    bodies = (
+        DecisionBody.objects.filter(programme__in=programmes_for(request.user))
+        .select_related("programme", "organisation")
+        .annotate(n_meetings=Count("meetings"))
+    )
+    managed = set(managed_programmes(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "accountability/body_list.html",
+        {"bodies": [(b, b.programme_id in managed) for b in bodies], "can_create": bool(managed)},
+    )
+
+
+@login_required
+def body_new(request):
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = DecisionBodyForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.create_decision_body(by=request.user, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['name']} added. You can now add its meetings.")
+            return redirect("accountability:bodies")
+    return _form_page(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": "Add a decision body", "button": "Save decision body", "back": None},
+    )
+
+
+@login_required
+def body_edit(request, pk: int):
+    body = get_object_or_404(DecisionBody.objects.select_related("programme"), pk=pk)
+    _check(request, "accountability.manage", body)
+    form = DecisionBodyForm(
+        request.POST or None,
+        initial={"name": body.name, "kind": body.kind, "organisation": body.organisation},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_decision_body(
+                by=request.user,
+                body=body,
+                name=data["name"],
+                kind=data["kind"],
+                organisation=data["organisation"],
+            )
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{body.name} updated.")
+            return redirect("accountability:bodies")
+    return _form_page(
+        request,
+        "accountability/simple_form.html",
+        {"form": form, "title": f"Edit {body.name}", "button": "Save changes", "back": None},
     )
 
 
@@ -202,16 +439,21 @@ def meeting_list(request):
     )
 
 
+def _meeting_form(request, programmes, **kwargs) -> MeetingForm:
+    return MeetingForm(
+        request.POST or None,
+        bodies=DecisionBody.objects.filter(programme__in=programmes).select_related("programme"),
+        priorities=Priority.objects.filter(programme__in=programmes).select_related("programme"),
+        **kwargs,
+    )
+
+
 @login_required
 def meeting_new(request):
     programmes = managed_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied
-    form = MeetingForm(
-        request.POST or None,
-        bodies=DecisionBody.objects.filter(programme__in=programmes),
-        priorities=Priority.objects.filter(programme__in=programmes).select_related("programme"),
-    )
+    form = _meeting_form(request, programmes)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = actions.schedule_meeting(by=request.user, **form.cleaned_data)
@@ -220,8 +462,39 @@ def meeting_new(request):
         else:
             messages.success(request, "Meeting added.")
             return redirect(meeting)
-    return render(
-        request, "accountability/meeting_form.html", {"form": form}, status=400 if form.errors else 200
+    return _form_page(
+        request,
+        "accountability/meeting_form.html",
+        {"form": form, "meeting": None, "has_bodies": form.fields["body"].queryset.exists()},
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = _meeting(request, pk)
+    _check(request, "accountability.manage", meeting.body)
+    form = _meeting_form(
+        request,
+        Programme.objects.filter(pk=meeting.body.programme_id),
+        initial={
+            "body": meeting.body,
+            "title": meeting.title,
+            "date": meeting.date,
+            "location": meeting.location,
+            "priorities": list(meeting.agenda_priorities.all()),
+            "proposals": list(meeting.agenda_proposals.all()),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_meeting(by=request.user, meeting=meeting, **form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Meeting updated.")
+            return redirect(meeting)
+    return _form_page(
+        request, "accountability/meeting_form.html", {"form": form, "meeting": meeting, "has_bodies": True}
     )
 
 

@@ -159,6 +159,70 @@ def test_the_teams_pages_have_no_serious_accessibility_problems(live_server, wor
         item.get_absolute_url(),
         f"/feedback/{item.pk}/assessments/new/",
         "/feedback/assessments/",
+        f"/priorities/{damp.pk}/edit/",
+        f"/priorities/{damp.pk}/evidence/?q=damp",
+        f"/meetings/{meeting.pk}/edit/",
+        f"/actions/{damp.actions.get().pk}/edit/",
+        "/decision-bodies/",
+        "/decision-bodies/new/",
+        f"/decision-bodies/{meeting.body_id}/edit/",
     ]:
         desktop.goto(live_server.url + path)
         assert axe_violations(desktop) == [], path
+
+
+def test_a_lead_sets_up_a_board_and_its_agenda_without_the_admin(live_server, world, desktop):  # noqa: F811
+    damp = actions.create_priority(
+        by=world.analyst,
+        programme=world.programme,
+        title="Warm, dry homes",
+        theme="Damp and mould",
+        summary="Damp in rented flats.",
+    )
+    actions.add_proposal(
+        by=world.analyst, priority=damp, title="Damp hotline", description="One number.", group="Tenants"
+    )
+    sign_in(desktop, live_server.url, "analyst", PASSWORD)
+
+    # Evidence: find what residents said and link it, quoting one who agreed.
+    desktop.goto(f"{live_server.url}{damp.get_absolute_url()}")
+    desktop.get_by_role("link", name="Link evidence and choose quotes").click()
+    desktop.get_by_label("Find contributions in Southend community connectors").fill("damp")
+    desktop.get_by_role("button", name="Search").click()
+    assert axe_violations(desktop) == []
+    desktop.get_by_label(f"Link contribution {world.by_partner_a.pk}", exact=False).check()
+    desktop.get_by_role("button", name="Save evidence").click()
+    desktop.get_by_text("Evidence updated: 1 linked").wait_for()
+    desktop.get_by_label(f"Quote contribution {world.by_partner_a.pk}", exact=True).check()
+    desktop.get_by_role("button", name="Save evidence").click()
+    desktop.get_by_text("1 quoted").wait_for()
+    assert axe_violations(desktop) == []
+    assert list(damp.quotes.all()) == [world.by_partner_a]
+
+    # The board itself, then a meeting whose agenda holds the priority and the residents' proposal.
+    desktop.goto(f"{live_server.url}/meetings/new/")
+    desktop.get_by_role("link", name="Add a decision body").first.click()
+    desktop.get_by_label("Name").fill("Southend Health and Wellbeing Board")
+    desktop.get_by_label("Health and Wellbeing Board", exact=True).check()
+    assert axe_violations(desktop) == []
+    desktop.get_by_role("button", name="Save decision body").click()
+    desktop.get_by_role("cell", name="Health and Wellbeing Board", exact=True).wait_for()
+    assert axe_violations(desktop) == []
+
+    desktop.goto(f"{live_server.url}/meetings/new/")
+    desktop.get_by_label("Meeting").fill("Health and Wellbeing Board")
+    desktop.get_by_label("Date").fill("2026-11-11")
+    desktop.get_by_label("Damp hotline (for “Warm, dry homes”)").check()
+    desktop.get_by_role("button", name="Save meeting").click()
+    # A proposal without its priority: the form comes back filled, with the reason.
+    desktop.get_by_role("heading", name="There is a problem").wait_for()
+    assert desktop.get_by_label("Meeting").input_value() == "Health and Wellbeing Board"
+    assert axe_violations(desktop) == []
+    desktop.get_by_label("Warm, dry homes", exact=True).check()
+    desktop.get_by_role("button", name="Save meeting").click()
+    desktop.get_by_role("link", name="Edit the meeting and agenda").click()
+    desktop.get_by_label("Where").fill("Civic Centre")
+    desktop.get_by_role("button", name="Save meeting").click()
+    desktop.get_by_text("Meeting updated.").wait_for()
+    assert "Civic Centre" in desktop.content() and "Damp hotline" in desktop.content()
+    assert desktop.get_by_role("link", name="Record a decision on Warm, dry homes").is_visible()
