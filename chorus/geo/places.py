@@ -21,6 +21,13 @@ from shapely.prepared import prep
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
 CORE20_MAX_RANK = 6568  # national IMD quintile 1 of 32,844 LSOAs
+ENGLAND_CODE = "E92000001"
+# IoD 2019 File 6 population by broad age band (mid-2015, excluding prisoners): field name -> column.
+AGE_BAND_COLUMNS = {
+    "population_0_15": "Dependent Children aged 0-15: mid 2015 (excluding prisoners)",
+    "population_16_59": "Population aged 16-59: mid 2015 (excluding prisoners)",
+    "population_60_plus": "Older population aged 60 and over: mid 2015 (excluding prisoners)",
+}
 SEED_LOCAL_AUTHORITIES = {
     "E06000033": "Southend-on-Sea",
     "E06000026": "Plymouth",
@@ -34,9 +41,12 @@ SEED_LOCAL_AUTHORITIES = {
 class AreaRecord:
     code: str
     name: str
-    level: str  # "lad" | "ward" | "lsoa"
+    level: str  # "ctry" | "lad" | "ward" | "lsoa"
     parent_code: str | None = None
     population: int | None = None
+    population_0_15: int | None = None
+    population_16_59: int | None = None
+    population_60_plus: int | None = None
     imd_rank: int | None = None
     imd_decile: int | None = None
     core20: bool | None = None
@@ -80,6 +90,33 @@ def population_by_lsoa() -> dict[str, int]:
     }
 
 
+@cache
+def age_populations_by_lsoa() -> dict[str, dict[str, int]]:
+    """LSOA code -> {"population_0_15": n, "population_16_59": n, "population_60_plus": n}, all of England."""
+    return {
+        row["LSOA code (2011)"]: {name: _int(row[column]) for name, column in AGE_BAND_COLUMNS.items()}
+        for row in _read_gz_csv("iod2019_population_lsoa.csv.gz")
+    }
+
+
+def _age_sums(codes: Iterable[str], ages: dict[str, dict[str, int]]) -> dict[str, int | None]:
+    """Each age band summed over the LSOAs; None for a band when no LSOA has figures."""
+    known = [ages[code] for code in codes if code in ages]
+    return {name: (sum(bands[name] for bands in known) if known else None) for name in AGE_BAND_COLUMNS}
+
+
+def england_record() -> AreaRecord:
+    """England as a whole: the benchmark that local indicators are compared with."""
+    ages = age_populations_by_lsoa()
+    return AreaRecord(
+        code=ENGLAND_CODE,
+        name="England",
+        level="ctry",
+        population=sum(population_by_lsoa().values()),
+        **_age_sums(ages, ages),
+    )
+
+
 def is_core20(imd_rank: int) -> bool:
     return imd_rank <= CORE20_MAX_RANK
 
@@ -102,6 +139,7 @@ def build_local_authority(la_code: str) -> PlaceSet:
         raise ValueError(f"{la_code} is not one of the shipped places: {', '.join(SEED_LOCAL_AUTHORITIES)}")
     imd = imd_by_lsoa()
     population = population_by_lsoa()
+    ages = age_populations_by_lsoa()
     report: list[str] = []
 
     wards = {
@@ -149,6 +187,7 @@ def build_local_authority(la_code: str) -> PlaceSet:
                 level="lsoa",
                 parent_code=ward_code,
                 population=population.get(code),
+                **ages.get(code, {}),
                 imd_rank=rank,
                 imd_decile=decile,
                 core20=is_core20(rank),
@@ -170,12 +209,19 @@ def build_local_authority(la_code: str) -> PlaceSet:
                 level="ward",
                 parent_code=la_code,
                 population=total or None,
+                **_age_sums((lsoa.code for lsoa in members), ages),
                 core20_population_share=(core20_people / total) if total else None,
                 former_codes=sorted(former.get(code, {})),
             )
         )
     la_population = sum(lsoa.population or 0 for lsoa in lsoas)
-    authority = AreaRecord(code=la_code, name=la_name, level="lad", population=la_population or None)
+    authority = AreaRecord(
+        code=la_code,
+        name=la_name,
+        level="lad",
+        population=la_population or None,
+        **_age_sums((lsoa.code for lsoa in lsoas), ages),
+    )
     return PlaceSet(areas=[authority, *ward_records, *lsoas], report=report)
 
 

@@ -1,0 +1,170 @@
+"""Who we heard from: contributors against the IoD 2019 population of the programme's area."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.models import Activity, ActivityKind
+from chorus.apps.insight.filters import Filters
+from chorus.apps.insight.heard import who_we_heard_from
+from chorus.apps.places.models import Area, Level
+from chorus.stats import wilson_ci
+
+from support.world import PASSWORD, voice, ward
+
+
+def heard(world, n: int, **extra) -> list:
+    activity = Activity.objects.create(
+        programme=world.programme,
+        kind=ActivityKind.CONVERSATION,
+        title="Listening",
+        date=date(2026, 9, 1),
+        recorded_by=world.connector,
+    )
+    return [
+        add_contribution(activity, voice(f"Voice {i}", already_redacted=True, **extra), by=world.connector)
+        for i in range(n)
+    ]
+
+
+def lsoas(core20: bool) -> list[Area]:
+    return list(Area.objects.filter(level=Level.LSOA, parent__parent__code="E06000033", core20=core20))
+
+
+def rows(section):
+    return {row.key: row for row in section.rows}
+
+
+def test_core20_share_is_compared_with_the_local_authoritys_lsoa_population(world, southend):
+    core20, other = lsoas(True), lsoas(False)
+    for lsoa in core20[:6]:
+        heard(world, 1, lsoa=lsoa)
+    for lsoa in other[:4]:
+        heard(world, 1, lsoa=lsoa)
+    result = who_we_heard_from(world.programme, Filters())
+
+    core20_people = sum(a.population for a in core20)
+    everyone = sum(a.population for a in core20 + other)
+    section = result.section("core20")
+    row = rows(section)["core20"]
+    assert (row.contributors, section.answered) == (6, 10)
+    assert row.share == pytest.approx(0.6)
+    assert (row.lower, row.upper) == pytest.approx(wilson_ci(6, 10))
+    assert row.population_share == pytest.approx(core20_people / everyone)
+    assert row.ratio == pytest.approx(0.6 / (core20_people / everyone))
+    assert row.sentence == f"Core20 residents were {row.ratio:.1f}× their share of the population."
+    # The world's three contributions have a ward but no LSOA: shown apart, left out of the shares.
+    assert [(item.label, item.count) for item in section.set_aside] == [
+        ("Where they live is not known to the LSOA", 3)
+    ]
+
+
+def test_imd_quintiles_use_national_quintiles_of_the_lsoas(world, southend):
+    lsoa = lsoas(True)[0]
+    heard(world, 2, lsoa=lsoa)
+    section = who_we_heard_from(world.programme, Filters()).section("imd_quintile")
+    by_key = rows(section)
+    assert by_key["1"].contributors == 2
+    population = {
+        str(q): sum(
+            a.population
+            for a in Area.objects.filter(parent__parent=southend, level=Level.LSOA)
+            if a.imd_quintile == q
+        )
+        for q in range(1, 6)
+    }
+    total = sum(population.values())
+    for key, row in by_key.items():
+        assert row.population_share == pytest.approx(population[key] / total)
+
+
+def test_age_bands_fold_into_population_bands_and_55_to_64_is_set_aside(world, southend):
+    heard(world, 1, age_band="under-16")
+    heard(world, 3, age_band="25-34")
+    heard(world, 1, age_band="45-54")
+    heard(world, 2, age_band="55-64")
+    heard(world, 1, age_band="75-plus")
+    heard(world, 1, age_band="prefer-not-to-say")
+    section = who_we_heard_from(world.programme, Filters()).section("age")
+    by_key = rows(section)
+    assert {key: row.contributors for key, row in by_key.items()} == {"0-15": 1, "16-59": 4, "60-plus": 1}
+    assert by_key["16-59"].share == pytest.approx(4 / 6)
+    assert by_key["60-plus"].population_share == pytest.approx(
+        southend.population_60_plus
+        / (southend.population_0_15 + southend.population_16_59 + southend.population_60_plus)
+    )
+    set_aside = {item.label: item.count for item in section.set_aside}
+    assert set_aside == {
+        "55 to 64: cannot be compared (spans 16 to 59 and 60 and over)": 2,
+        "Not asked": 3,  # the world's own three contributions
+        "Prefer not to say": 1,
+    }
+
+
+def test_a_group_clearly_below_its_population_share_is_flagged_under_heard(world, southend):
+    heard(world, 25, age_band="35-44")
+    result = who_we_heard_from(world.programme, Filters())
+    older = rows(result.section("age"))["60-plus"]
+    assert older.contributors == 0 and older.under_heard
+    assert older.sentence == "No people aged 60 and over were heard."
+    assert rows(result.section("age"))["16-59"].under_heard is False
+    assert ("age", "60-plus") in {(section.name, row.key) for section, row in result.under_heard}
+
+
+def test_sex_and_ethnicity_have_no_population_figure(world, southend):
+    heard(world, 2, sex="female", ethnicity="black-african")
+    heard(world, 1, sex="male", ethnicity="white-british")
+    result = who_we_heard_from(world.programme, Filters())
+    sex = result.section("sex")
+    assert not sex.compared and "No population figure" in sex.population_note
+    assert rows(sex)["female"].share == pytest.approx(2 / 3)
+    assert all(row.population_share is None and row.ratio is None for row in sex.rows)
+    ethnicity = rows(result.section("ethnicity"))
+    assert ethnicity["Black, Black British, Black Welsh, Caribbean or African"].contributors == 2
+
+
+def test_a_ward_filter_compares_with_that_wards_population(world, southend):
+    milton = ward("Milton")
+    lsoa = milton.children.filter(level=Level.LSOA).first()
+    heard(world, 4, lsoa=lsoa, age_band="16-24")
+    result = who_we_heard_from(world.programme, Filters(wards=(milton.code,)))
+    assert result.population_area == "Milton ward"
+    assert result.population == milton.population
+    assert result.contributions == 6  # two from the world, four here
+    core20 = rows(result.section("core20"))
+    population = sum(a.population for a in milton.children.filter(level=Level.LSOA, core20=True))
+    if "core20" in core20:
+        assert core20["core20"].population == population
+    age = rows(result.section("age"))
+    assert age["16-59"].population == milton.population_16_59
+
+
+def test_page_shows_sentences_flags_and_carries_filters(client, world, southend):
+    heard(world, 25, age_band="35-44", lsoa=lsoas(True)[0])
+    client.login(username="decision-maker", password=PASSWORD)
+    url = reverse("insight:heard", args=[world.programme.slug])
+    response = client.get(url + "?kind=conversation")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Core20 residents were" in page and "× their share of the population" in page
+    assert "Under-heard" in page
+    assert "No population figure" in page
+    assert "cannot be compared" in page.lower() or "Cannot be compared" in page
+    places = reverse("insight:places", args=[world.programme.slug]) + "?kind=conversation"
+    assert f'href="{places}"' in page
+
+
+def test_page_is_not_there_for_people_outside_the_programme(client, world):
+    client.login(username="other-analyst", password=PASSWORD)
+    assert client.get(reverse("insight:heard", args=[world.programme.slug])).status_code == 404
+
+
+def test_age_band_populations_add_up_for_wards_the_local_authority_and_england(southend):
+    wards = list(Area.objects.filter(level=Level.WARD, parent=southend))
+    for area in [southend, *wards]:
+        assert area.population_0_15 + area.population_16_59 + area.population_60_plus == area.population
+    assert southend.population_60_plus == sum(w.population_60_plus for w in wards)
+    england = Area.objects.get(code="E92000001", level=Level.COUNTRY)
+    assert england.population > 50_000_000 and england.population_60_plus > 10_000_000
