@@ -15,8 +15,10 @@ from typing import Any
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-# "-5" or "+3.2" cannot run anything; leaving plain numbers alone keeps exported figures usable.
-_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# "-5", "+3.2" or "-1e-05" cannot run anything; leaving plain numbers alone keeps exported figures usable.
+# ASCII digits, one point and an exponent only: float() would also pass "-inf", "-nan", "-1_0" and other
+# scripts' digits, which a spreadsheet reads as formulas (errors at best), so those still get the apostrophe.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def neutralise_formula(value: Any) -> Any:

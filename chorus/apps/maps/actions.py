@@ -21,7 +21,17 @@ from chorus.maps.formats import read_edge_list_csv, read_matrix_csv, read_mmp
 from chorus.maps.simulate import SimulationSettings
 from chorus.maps.strengths import strength_to_weight
 
-from .models import AggregationMethod, ExperienceMap, Factor, Link, MapKind, factor_key
+from .models import (
+    AggregationMethod,
+    ExperienceMap,
+    Factor,
+    Link,
+    MapKind,
+    MapSettings,
+    factor_key,
+    programme_strength_terms,
+    strength_terms_problem,
+)
 
 IMPORT_FORMATS = {
     "edge-list": "Edge list CSV (columns from, to, and weight or strength with sign)",
@@ -60,6 +70,7 @@ def create_map(
         kind=kind,
         description=description.strip(),
         contribution=contribution,
+        strength_terms=programme_strength_terms(programme),
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
     _audit("maps.map_created", by, experience_map, kind=kind)
@@ -90,6 +101,7 @@ def _factor_named(experience_map: ExperienceMap, name: str) -> Factor:
 
 @transaction.atomic
 def add_factor(experience_map: ExperienceMap, name: str, description: str = "", *, by=None) -> Factor:
+    _check_editable(experience_map)
     if _find_factor(experience_map, name) is not None:
         raise MapActionError(f"The map already has a factor called {' '.join(name.split())!r}.")
     factor = _factor_named(experience_map, name)
@@ -101,6 +113,7 @@ def add_factor(experience_map: ExperienceMap, name: str, description: str = "", 
 
 @transaction.atomic
 def edit_factor(factor: Factor, name: str, description: str = "", *, by=None) -> Factor:
+    _check_editable(factor.map)
     cleaned = " ".join(name.split())
     if not cleaned:
         raise MapActionError("Enter the factor's name.")
@@ -109,6 +122,7 @@ def edit_factor(factor: Factor, name: str, description: str = "", *, by=None) ->
         raise MapActionError(f"The map already has a factor called {cleaned!r}.")
     factor.name, factor.description = cleaned, description.strip()
     factor.save(update_fields=["name", "description"])
+    _flag_community_maps(factor.map)  # maps are combined by factor name
     _audit("maps.factor_edited", by, factor.map, factor_id=factor.pk)
     return factor
 
@@ -147,6 +161,11 @@ class Strength:
         if not -1.0 <= value <= 1.0 or not np.isfinite(value):
             raise MapActionError("A link's strength must be between -1 and 1.")
         return value
+
+
+def _flag_community_maps(experience_map: ExperienceMap) -> None:
+    """Community maps combined from this map are out of date once it changes: ask for a rebuild."""
+    experience_map.combined_into.filter(needs_rebuild=False).update(needs_rebuild=True)
 
 
 def _check_editable(experience_map: ExperienceMap) -> None:
@@ -192,6 +211,7 @@ def add_link(
         note=note.strip(),
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
+    _flag_community_maps(experience_map)
     _audit("maps.link_added", by, experience_map, link_id=link.pk, contribution_id=link.contribution_id)
     return link
 
@@ -203,6 +223,7 @@ def edit_link(link: Link, strength: Strength, *, note: str | None = None, by=Non
     if note is not None:
         link.note = note.strip()
     link.save(update_fields=["weight", "sign", "term", "note"])
+    _flag_community_maps(link.map)
     _audit("maps.link_edited", by, link.map, link_id=link.pk)
     return link
 
@@ -247,6 +268,80 @@ def code_link_from_contribution(
         by=by,
     )
     return add_link(experience_map, source, target, strength, by=by, contribution=contribution, quote=span)
+
+
+# Strength terms ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermsChange:
+    maps: int  # maps of the programme now using the terms
+    links_reweighed: int  # links whose weight changed
+    community_maps_flagged: int  # community maps to rebuild because a source changed
+
+
+def _term_key(term: str) -> str:
+    return " ".join(term.lower().split())
+
+
+@transaction.atomic
+def set_strength_terms(programme: Programme, terms: Mapping[str, object], *, by=None) -> TermsChange:
+    """Make `terms` the programme's strength words and re-weigh every link chosen with a word.
+
+    A term that links still use cannot be dropped (their weight would lose its meaning): the error names
+    it. Community maps built from a re-weighed map are flagged to be combined again.
+    """
+    cleaned = {" ".join(str(term).split()): value for term, value in terms.items()}
+    problem = strength_terms_problem(cleaned)
+    if problem:
+        raise MapActionError(problem)
+    if len({_term_key(term) for term in cleaned}) != len(cleaned):
+        raise MapActionError("Each strength needs its own words: two terms are the same.")
+    maps = list(programme.maps.select_for_update().order_by("pk"))
+    links = Link.objects.filter(map__programme=programme).exclude(term="").select_related("map")
+    kept = {_term_key(term) for term in cleaned}
+    missing = sorted({link.term for link in links if _term_key(link.term) not in kept})
+    if missing:
+        raise MapActionError(
+            f"Links still use {', '.join(repr(term) for term in missing)}: keep "
+            f"{'that term' if len(missing) == 1 else 'those terms'} or change those links first."
+        )
+    settings, _ = MapSettings.objects.select_for_update().get_or_create(programme=programme)
+    settings.strength_terms = cleaned
+    settings.updated_by = by if getattr(by, "is_authenticated", False) else None
+    settings.save()
+
+    changed_maps: set[int] = set()
+    reweighed = []
+    for link in links:
+        weight = strength_to_weight(link.term, link.sign, cleaned)
+        if abs(weight - link.weight) > 1e-12:
+            link.weight = weight
+            reweighed.append(link)
+            changed_maps.add(link.map_id)
+    Link.objects.bulk_update(reweighed, ["weight"])
+    for experience_map in maps:
+        experience_map.strength_terms = cleaned
+    ExperienceMap.objects.bulk_update(maps, ["strength_terms"])
+    flagged = (
+        ExperienceMap.objects.filter(kind=MapKind.COMMUNITY, sources__in=changed_maps)
+        .exclude(needs_rebuild=True)
+        .distinct()
+    )
+    flagged_ids = list(flagged.values_list("pk", flat=True))
+    ExperienceMap.objects.filter(pk__in=flagged_ids).update(needs_rebuild=True)
+    audit(
+        "maps.strength_terms_set",
+        actor=by,
+        obj=settings,
+        programme=programme,
+        terms=len(cleaned),
+        links_reweighed=len(reweighed),
+        community_maps_flagged=flagged_ids,
+    )
+    return TermsChange(
+        maps=len(maps), links_reweighed=len(reweighed), community_maps_flagged=len(flagged_ids)
+    )
 
 
 # Import -----------------------------------------------------------------------------------------------

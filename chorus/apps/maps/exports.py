@@ -9,9 +9,9 @@ import csv
 import io
 import math
 
+from chorus.ingest.safety import neutralise_formula
 from chorus.maps import FuzzyCognitiveMap
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 POSITIVE_COLOUR = "#005eb8"  # NHS blue
 NEGATIVE_COLOUR = "#d5281b"  # NHS red
 NODE_COLOUR = "#e8edee"
@@ -19,19 +19,14 @@ TEXT_COLOUR = "#212b32"
 
 
 def safe_cell(value: object) -> str:
-    """Text a spreadsheet will not run as a formula: a risky first character gets a leading apostrophe.
+    """A cell as text a spreadsheet will not run as a formula (chorus.ingest.safety decides what is risky).
 
-    Numbers stay numbers ("-0.5" is a weight, not a formula).
+    Floats are written with six significant figures; numbers, "-0.5" or "-1e-05", stay numbers.
     """
     text = (
         value if isinstance(value, str) else format(value, ".6g") if isinstance(value, float) else str(value)
     )
-    if text.startswith(FORMULA_STARTS):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
+    return neutralise_formula(text)
 
 
 def _csv(rows: list[list[object]]) -> str:
@@ -71,7 +66,12 @@ def matrix_csv(fcm: FuzzyCognitiveMap) -> str:
     return _csv(rows)
 
 
-def _layout(fcm: FuzzyCognitiveMap) -> dict[str, tuple[float, float]]:
+# Kamada-Kawai reads best but costs O(N²) memory and time; larger (imported) maps get a seeded spring layout.
+KAMADA_KAWAI_UP_TO = 150
+
+
+def layout(fcm: FuzzyCognitiveMap) -> dict[str, tuple[float, float]]:
+    """Positions in about -1..1 for each factor id (y upwards); the same map always gets the same layout."""
     import networkx as nx
 
     graph = fcm.to_networkx()
@@ -80,8 +80,12 @@ def _layout(fcm: FuzzyCognitiveMap) -> dict[str, tuple[float, float]]:
     undirected = nx.Graph(graph.to_undirected())
     for _, _, data in undirected.edges(data=True):
         data["weight"] = abs(data.get("weight", 1.0)) or 0.1
-    # A fixed seed: the same map is always drawn the same way.
-    positions = nx.kamada_kawai_layout(undirected) if len(graph) > 2 else nx.circular_layout(undirected)
+    if len(graph) <= 2:
+        positions = nx.circular_layout(undirected)
+    elif len(graph) <= KAMADA_KAWAI_UP_TO:
+        positions = nx.kamada_kawai_layout(undirected)  # deterministic: it starts from a circle
+    else:
+        positions = nx.spring_layout(undirected, seed=0, iterations=50)
     return {node: (float(x), float(y)) for node, (x, y) in positions.items()}
 
 
@@ -99,7 +103,7 @@ def draw(fcm: FuzzyCognitiveMap, fmt: str = "svg", title: str = "") -> bytes:
     with plt.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans"}):
         figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
         axes.set_axis_off()
-        positions = _layout(fcm)
+        positions = layout(fcm)
         for link in fcm.links:
             start, end = positions[link.source], positions[link.target]
             colour = POSITIVE_COLOUR if link.weight >= 0 else NEGATIVE_COLOUR

@@ -205,3 +205,96 @@ class LeverageForm(NhsukForm):
     def __init__(self, *args, factors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["outcomes"].queryset = factors
+
+
+class StrengthTermsForm(NhsukForm):
+    """One row per strength word: the words, and a triangle (lowest, peak, highest) on 0 to 1.
+
+    Rows left blank are ignored, so a term is removed by clearing its row; two blank rows add new terms.
+    """
+
+    EXTRA_ROWS = 2
+    MAX_ROWS = 20
+    POINTS = (("low", "Lowest"), ("peak", "Peak"), ("high", "Highest"))
+
+    rows = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
+
+    def __init__(self, *args, terms: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        count = min(len(terms) + self.EXTRA_ROWS, self.MAX_ROWS)
+        if self.is_bound:
+            try:
+                count = max(1, min(int(self.data.get("rows", count)), self.MAX_ROWS))
+            except (TypeError, ValueError):
+                pass
+        self.fields["rows"].initial = count
+        self.row_count = count
+        starting = list(terms.items())
+        for row in range(count):
+            term, value = starting[row] if row < len(starting) else ("", None)
+            points = value if isinstance(value, list | tuple) else [value] * 3
+            self.fields[f"term_{row}"] = forms.CharField(
+                label="Words", max_length=40, required=False, initial=term
+            )
+            for (name, label), point in zip(self.POINTS, points, strict=True):
+                self.fields[f"{name}_{row}"] = forms.FloatField(
+                    label=label,
+                    min_value=0.0,
+                    max_value=1.0,
+                    required=False,
+                    initial=point,
+                    error_messages={
+                        "min_value": f"{label} must be 0 or more",
+                        "max_value": f"{label} must be 1 or less",
+                        "invalid": f"{label} must be a number from 0 to 1",
+                    },
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.01", "min": "0", "max": "1", "class": "nhsuk-input--width-4"}
+                    ),
+                )
+
+    def row_fields(self):
+        """(row number, words field, [lowest, peak, highest fields]) for the template."""
+        for row in range(self.row_count):
+            yield (
+                row + 1,
+                self[f"term_{row}"],
+                [self[f"{name}_{row}"] for name, _ in self.POINTS],
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        terms: dict[str, list[float]] = {}
+        for row in range(self.row_count):
+            term = " ".join((cleaned.get(f"term_{row}") or "").split())
+            names = [f"{name}_{row}" for name, _ in self.POINTS]
+            if any(name in self.errors for name in names):
+                continue
+            points = [cleaned.get(name) for name in names]
+            if not term and all(point is None for point in points):
+                continue
+            if not term:
+                self.add_error(f"term_{row}", f"Enter the words for strength {row + 1}")
+                continue
+            missing = [
+                (name, label)
+                for name, (_, label), point in zip(names, self.POINTS, points, strict=True)
+                if point is None
+            ]
+            for name, label in missing:
+                self.add_error(name, f"Enter the {label.lower()} value for '{term}'")
+            if missing:
+                continue
+            if not points[0] <= points[1] <= points[2]:
+                self.add_error(
+                    f"peak_{row}", f"For '{term}', the peak must be between the lowest and highest"
+                )
+                continue
+            if term.lower() in {known.lower() for known in terms}:
+                self.add_error(f"term_{row}", f"'{term}' is there twice: give each strength its own words")
+                continue
+            terms[term] = points
+        if not terms and not self.errors:
+            raise forms.ValidationError("Keep at least one strength")
+        cleaned["terms"] = terms
+        return cleaned

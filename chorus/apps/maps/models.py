@@ -40,6 +40,43 @@ def strength_terms_problem(terms: object) -> str:
     return ""
 
 
+class MapSettings(models.Model):
+    """A programme's settings for its maps: the words people use for a link's strength and what they weigh.
+
+    New maps copy these terms; saving new terms re-weighs the links of every map of the programme
+    (chorus/apps/maps/actions.set_strength_terms), so one word means one number across a programme.
+    """
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="map_settings"
+    )
+    strength_terms = models.JSONField(
+        default=default_strength_terms,
+        help_text="Linguistic strength -> triangle [low, peak, high] on 0..1, or a plain number.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "map settings"
+
+    def __str__(self) -> str:
+        return f"Map settings for {self.programme}"
+
+    def clean(self) -> None:
+        problem = strength_terms_problem(self.strength_terms)
+        if problem:
+            raise ValidationError({"strength_terms": problem})
+
+
+def programme_strength_terms(programme) -> dict:
+    """The strength terms a programme's maps use (the published default until someone changes them)."""
+    found = MapSettings.objects.filter(programme=programme).values_list("strength_terms", flat=True).first()
+    return found or default_strength_terms()
+
+
 class MapKind(models.TextChoices):
     INDIVIDUAL = "individual", "Individual (coded from one contribution or one person)"
     WORKSHOP = "workshop", "Workshop (drawn by a group)"
@@ -86,7 +123,8 @@ class ExperienceMap(models.Model):
         "self", symmetrical=False, blank=True, related_name="combined_into", help_text="Maps combined."
     )
     needs_rebuild = models.BooleanField(
-        default=False, help_text="Evidence behind this community map was removed since it was built."
+        default=False,
+        help_text="The maps or evidence behind this community map changed since it was combined.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

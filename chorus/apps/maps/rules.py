@@ -1,23 +1,30 @@
 """Who may see and change maps of experience.
 
 - administrators see and change everything;
-- a programme's leads and analysts change its maps (code links, import, combine, edit);
-- every other member of the programme (partners, connectors, decision-makers) reads its maps;
+- a programme's leads and analysts change its maps (code links, import, combine, edit, strength words);
+- an individual map is one resident's account, coded from their contribution: it is seen by whoever may
+  see that contribution (the analysts, the partner that gathered it, the connector who recorded it);
+- every member of the programme (partners, connectors, decision-makers) reads its workshop, imported and
+  community maps. The evidence behind a community link shows a resident's words only when they agreed to be
+  quoted (and contributions are redacted before they are stored); a link to the contribution itself appears
+  only for those who may open it. So decision-makers see the combined picture and consented, redacted quotes,
+  never a single resident's map or record;
 - the public sees no maps.
 
-`visible_maps` is the read rule as a queryset filter, for lists.
+`visible_maps` is the read rule as a queryset filter, for lists; a test holds the two together.
 """
 
 from __future__ import annotations
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from chorus.apps.accounts.models import Role
 from chorus.apps.accounts.rules import is_administrator
+from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 
-from .models import ExperienceMap
+from .models import ExperienceMap, MapKind
 
 
 def _programme_of(target: Programme | ExperienceMap | None) -> Programme | None:
@@ -40,7 +47,26 @@ def is_programme_analyst(user, target: Programme | ExperienceMap | None) -> bool
     return programme.pk in user.programme_ids(Role.ANALYST)
 
 
-rules.add_perm("maps.view_maps", is_administrator | is_programme_member)
+@rules.predicate
+def is_shared_with_the_programme(user, target: Programme | ExperienceMap | None) -> bool:
+    """A programme itself, or any map that is not one resident's individual map."""
+    return not (isinstance(target, ExperienceMap) and target.kind == MapKind.INDIVIDUAL)
+
+
+@rules.predicate
+def may_see_its_contribution(user, target: Programme | ExperienceMap | None) -> bool:
+    if not isinstance(target, ExperienceMap) or target.contribution is None:
+        return False
+    return user.has_perm("engagement.view_contribution", target.contribution)
+
+
+rules.add_perm(
+    "maps.view_maps",
+    is_administrator
+    | is_programme_analyst
+    | (is_programme_member & is_shared_with_the_programme)
+    | (is_programme_member & may_see_its_contribution),
+)
 rules.add_perm("maps.change_maps", is_administrator | is_programme_analyst)
 
 
@@ -50,4 +76,14 @@ def visible_maps(user) -> QuerySet[ExperienceMap]:
         return maps.none()
     if user.is_administrator:
         return maps
-    return maps.filter(programme_id__in=user.programme_ids())
+    shared = ~Q(kind=MapKind.INDIVIDUAL) | Q(programme_id__in=user.programme_ids(Role.ANALYST))
+    own_evidence = Q(contribution__in=visible_contributions(user))
+    return maps.filter(Q(programme_id__in=user.programme_ids()) & (shared | own_evidence))
+
+
+def visible_contribution_ids(user, contribution_ids) -> set[int]:
+    """Which of these contributions `user` may open (the pages link only to those)."""
+    ids = {pk for pk in contribution_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(visible_contributions(user).filter(pk__in=ids).values_list("pk", flat=True))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("programme/<slug:slug>/new/", views.new_map, name="new"),
     path("programme/<slug:slug>/import/", views.import_map, name="import"),
     path("programme/<slug:slug>/combine/", views.combine_maps, name="combine"),
+    path("programme/<slug:slug>/strengths/", views.strength_terms, name="strengths"),
     path("contribution/<int:contribution_pk>/code/", views.code_link, name="code-link"),
     path("<int:pk>/", views.map_detail, name="detail"),
     path("<int:pk>/factors/add/", views.add_factor, name="add-factor"),

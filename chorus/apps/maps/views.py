@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -13,8 +14,9 @@ from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.maps import map_metrics
 from chorus.maps.simulate import SimulationSettings
+from chorus.maps.strengths import term_value
 
-from . import actions, exports
+from . import actions, exports, graph
 from .forms import (
     CodeLinkForm,
     CombineMapsForm,
@@ -25,8 +27,10 @@ from .forms import (
     LinkForm,
     NewMapForm,
     ScenarioForm,
+    StrengthTermsForm,
 )
-from .models import ExperienceMap, Factor, Link, MapKind
+from .models import ExperienceMap, Factor, Link, MapKind, default_strength_terms, programme_strength_terms
+from .rules import visible_contribution_ids, visible_maps
 
 
 def _programme(request, slug: str) -> Programme:
@@ -55,9 +59,12 @@ def _status(form) -> int:
 @login_required
 def map_list(request, slug: str):
     programme = _programme(request, slug)
-    maps = programme.maps.annotate(
-        n_factors=Count("factors", distinct=True), n_links=Count("links", distinct=True)
-    ).order_by("kind", "name")
+    maps = (
+        visible_maps(request.user)
+        .filter(programme=programme)
+        .annotate(n_factors=Count("factors", distinct=True), n_links=Count("links", distinct=True))
+        .order_by("kind", "name")
+    )
     groups = [(label, [m for m in maps if m.kind == kind]) for kind, label in MapKind.choices]
     return render(
         request,
@@ -68,6 +75,41 @@ def map_list(request, slug: str):
             "can_change": request.user.has_perm("maps.change_maps", programme),
         },
     )
+
+
+@login_required
+def strength_terms(request, slug: str):
+    """The programme's strength words and what each weighs; saving re-weighs the links that use them."""
+    programme = _programme(request, slug)
+    _require_change(request, programme)
+    current = programme_strength_terms(programme)
+    form = StrengthTermsForm(request.POST or None, terms=current)
+    if request.method == "POST":
+        use_default = "use_default" in request.POST
+        if use_default or form.is_valid():
+            terms = default_strength_terms() if use_default else form.cleaned_data["terms"]
+            try:
+                change = actions.set_strength_terms(programme, terms, by=request.user)
+            except actions.MapActionError as error:
+                form.is_valid()  # so the page shows the rows as they were typed
+                form.add_error(None, str(error))
+            else:
+                links, flagged = change.links_reweighed, change.community_maps_flagged
+                message = f"Strength words saved. {links} link{pluralize(links)} re-weighed."
+                if flagged:
+                    message += f" {flagged} community map{pluralize(flagged)} to combine again."
+                messages.success(request, message)
+                return redirect("maps:strengths", slug=programme.slug)
+    return render(
+        request,
+        "maps/strength_terms.html",
+        {"programme": programme, "form": form, "current": _term_values(current)},
+        status=_status(form),
+    )
+
+
+def _term_values(terms: dict) -> list[tuple[str, float]]:
+    return [(term, term_value(term, terms)) for term in terms]
 
 
 @login_required
@@ -93,6 +135,16 @@ def _links(experience_map: ExperienceMap):
     )
 
 
+def _evidence_access(user, links: list[Link]) -> dict:
+    """Which contributions and maps behind these links the user may open: the pages link only to those."""
+    evidence = [item for link in links for item in (link, *link.derived_from.all())]
+    map_ids = {item.map_id for item in evidence}
+    return {
+        "openable_contributions": visible_contribution_ids(user, {item.contribution_id for item in evidence}),
+        "openable_maps": set(visible_maps(user).filter(pk__in=map_ids).values_list("pk", flat=True)),
+    }
+
+
 def _detail_context(request, experience_map: ExperienceMap, **forms) -> dict:
     factors = list(experience_map.factors.all())
     fcm = experience_map.as_fcm()
@@ -104,16 +156,20 @@ def _detail_context(request, experience_map: ExperienceMap, **forms) -> dict:
     )
     can_change = request.user.has_perm("maps.change_maps", experience_map)
     editable = can_change and experience_map.kind != MapKind.COMMUNITY
+    links = list(_links(experience_map))
     context = {
         "map": experience_map,
         "programme": experience_map.programme,
         "metrics": metrics,
         "factor_rows": factor_rows,
-        "links": _links(experience_map),
+        "links": links,
+        **_evidence_access(request.user, links),
         "factors": factors,
         "can_change": can_change,
         "editable": editable,
         "sources": experience_map.sources.order_by("name"),
+        "graph": graph.graph_data(experience_map, fcm, metrics, links, editable=editable),
+        "graph_library": graph.library_url(),
     }
     if editable:
         context["factor_form"] = forms.get("factor_form") or FactorForm(prefix="factor")
@@ -309,6 +365,7 @@ def code_link(request, contribution_pk: int):
     factor_names = sorted(
         set(Factor.objects.filter(map__programme=contribution.programme).values_list("name", flat=True))
     )
+    links = list(_links(experience_map)) if experience_map else []
     return render(
         request,
         "maps/code_link.html",
@@ -316,7 +373,8 @@ def code_link(request, contribution_pk: int):
             "contribution": contribution,
             "form": form,
             "map": experience_map,
-            "links": _links(experience_map) if experience_map else [],
+            "links": links,
+            **_evidence_access(request.user, links),
             "factor_names": factor_names,
         },
         status=_status(form),
@@ -387,12 +445,14 @@ def scenario(request, pk: int):
             )
         except actions.MapActionError as error:
             form.add_error(None, str(error))
-    return render(
-        request,
-        "maps/scenario.html",
-        {"map": experience_map, "form": form, "outcome": outcome},
-        status=_status(form),
-    )
+    context = {"map": experience_map, "form": form, "outcome": outcome}
+    if outcome is not None:
+        fcm = experience_map.as_fcm()
+        context["graph"] = graph.graph_data(
+            experience_map, fcm, map_metrics(fcm), _links(experience_map), scenario=outcome
+        )
+        context["graph_library"] = graph.library_url()
+    return render(request, "maps/scenario.html", context, status=_status(form))
 
 
 @login_required

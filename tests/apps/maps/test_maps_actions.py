@@ -14,6 +14,7 @@ from chorus.apps.engagement.actions import add_contribution, withdraw_consent
 from chorus.apps.maps import actions, exports
 from chorus.apps.maps.actions import MapActionError, Strength
 from chorus.apps.maps.models import ExperienceMap, Link, MapKind
+from chorus.ingest.safety import neutralise_formula
 from chorus.maps import (
     Factor,
     FuzzyCognitiveMap,
@@ -263,6 +264,10 @@ def test_edge_list_and_matrix_exports_neutralise_formulas():
     assert matrix_rows[0] == ["", '\'=HYPERLINK("http://x")', "'@risk", "plain"]
     assert matrix_rows[1][2] == "-0.5"
     assert exports.safe_cell("+44 7700") == "'+44 7700" and exports.safe_cell("-1e-3") == "-1e-3"
+    # One rule with the ingest exports: tiny weights stay numbers, disguised formulas do not.
+    assert exports.safe_cell(-0.00001) == "-1e-05" == neutralise_formula("-1e-05")
+    assert exports.safe_cell("  =1+2") == "'  =1+2" == neutralise_formula("  =1+2")
+    assert exports.safe_cell("-inf") == "'-inf"
     assert read_edge_list_csv(io.StringIO(exports.edge_list_csv(fcm))).link("'@risk", "plain").weight == 0.25
 
 
@@ -293,3 +298,63 @@ def test_strength_term_settings_are_checked(world, terms, ok):
     else:
         with pytest.raises(ValidationError):
             experience_map.full_clean()
+
+
+def test_programme_strength_terms_reweigh_links_and_reach_new_maps(world):
+    coded = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", Strength(-1, "strong"))
+    other = actions.code_link_from_contribution(world.by_partner_b, "damp", "health", Strength(-1, "weak"))
+    community = actions.combine_maps(world.programme, [coded.map, other.map], "C", by=world.analyst)
+    numeric = actions.import_map(world.programme, "Numbers", "matrix", b",a,b\na,,0.3\nb,,\n")
+    elsewhere = actions.code_link_from_contribution(world.in_other_programme, "x", "y", Strength(1, "strong"))
+
+    terms = {"weak": [0.1, 0.2, 0.3], "strong": [0.6, 0.8, 1.0], "overwhelming": 1.0}
+    change = actions.set_strength_terms(world.programme, terms, by=world.analyst)
+
+    assert (change.links_reweighed, change.community_maps_flagged) == (2, 1)
+    coded.refresh_from_db(), other.refresh_from_db(), community.refresh_from_db()
+    assert coded.weight == pytest.approx(-0.8) and other.weight == pytest.approx(-0.2)
+    assert community.needs_rebuild
+    assert numeric.links.get().weight == pytest.approx(0.3)  # a number, not a word: unchanged
+    elsewhere.refresh_from_db()
+    assert elsewhere.weight == pytest.approx(0.75)  # another programme keeps its own terms
+    new_map = actions.create_map(world.programme, "Later", by=world.analyst)
+    assert new_map.strength_terms == terms
+    assert actions.add_link(new_map, "a", "b", Strength(1, "overwhelming")).weight == 1.0
+    event = AuditEvent.objects.get(action="maps.strength_terms_set")
+    assert event.details["links_reweighed"] == 2 and "damp" not in str(event.details)
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ({"weak": [0, 0.25, 0.5]}, "Links still use 'strong'"),
+        ({"weak": [0.5, 0.25, 0], "strong": 0.75}, "low <= peak <= high"),
+        ({"Strong": 0.7, "strong ": 0.8, "weak": 0.2}, "two terms are the same"),
+        ({}, "Give the terms"),
+    ],
+)
+def test_strength_terms_that_would_lose_meaning_are_refused(world, terms, message):
+    link = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", STRONG)
+    with pytest.raises(MapActionError, match=message):
+        actions.set_strength_terms(world.programme, terms, by=world.analyst)
+    link.refresh_from_db()
+    assert link.weight == pytest.approx(0.75) and not AuditEvent.objects.filter(
+        action="maps.strength_terms_set"
+    )
+
+
+def test_changing_a_source_map_asks_for_the_community_map_to_be_rebuilt(world):
+    workshop = actions.create_map(world.programme, "W", by=world.analyst)
+    link = actions.add_link(workshop, "jobs", "money", STRONG)
+    coded = actions.code_link_from_contribution(world.by_partner_a, "jobs", "money", STRONG)
+    community = actions.combine_maps(world.programme, [workshop, coded.map], "C", by=world.analyst)
+    assert not community.needs_rebuild
+    actions.edit_link(link, Strength(-1, "weak"), by=world.analyst)
+    community.refresh_from_db()
+    assert community.needs_rebuild
+    actions.rebuild_community_map(community, by=world.analyst)
+    actions.edit_factor(workshop.factors.get(name="jobs"), "work", by=world.analyst)
+    community.refresh_from_db()
+    assert community.needs_rebuild
+    with pytest.raises(MapActionError, match="combined from other maps"):
+        actions.add_factor(community, "rain", by=world.analyst)

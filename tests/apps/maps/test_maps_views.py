@@ -72,7 +72,7 @@ def test_readers_and_editors(world, plymouth_map):
 
 
 def test_map_detail_shows_metrics_links_and_quotes_with_consent(world, coded):
-    page = client_for(world.partner_b_member).get(f"/maps/{coded.map_id}/").content.decode()
+    page = client_for(world.partner_a_member).get(f"/maps/{coded.map_id}/").content.decode()
     assert "Density" in page and "Hierarchy" in page and "Driver" in page and "Receiver" in page
     assert "makes my chest bad" in page and "+0.75" in page
     world.by_partner_a.consent_quote = False
@@ -219,3 +219,89 @@ def test_exports(world, plymouth_map):
     assert client.get(base + "map.svg")["Content-Type"] == "image/svg+xml"
     assert client.get(base + "map.png").content.startswith(b"\x89PNG")
     assert client.get(base + "map.gif").status_code == 404
+
+
+def test_decision_makers_see_the_combined_map_with_consented_quotes_but_no_records(world, coded):
+    unquoted = actions.code_link_from_contribution(
+        world.by_connector, "damp", "breathing", Strength(1, "weak"), by=world.analyst
+    )
+    world.by_connector.consent_quote = False
+    world.by_connector.save()
+    community = actions.combine_maps(
+        world.programme, [coded.map, unquoted.map], "Community", by=world.analyst
+    )
+    decision_maker = client_for(world.decision_maker)
+
+    page = decision_maker.get(f"/maps/{community.pk}/").content.decode()
+    assert "makes my chest bad" in page  # agreed to be quoted (and redacted when stored)
+    assert "a resident, not quoted" in page
+    assert f"/contributions/{world.by_partner_a.pk}/" not in page  # no way to the records
+    assert f"/maps/{coded.map_id}/" not in page
+    assert decision_maker.get(f"/maps/{coded.map_id}/").status_code == 404  # one resident's map
+    assert decision_maker.get(f"/maps/{coded.map_id}/export/edges.csv").status_code == 404
+    listing = decision_maker.get(f"/maps/programme/{world.programme.slug}/").content.decode()
+    assert "Community" in listing and f"Contribution {world.by_partner_a.pk}" not in listing
+
+    analyst_page = client_for(world.analyst).get(f"/maps/{community.pk}/").content.decode()
+    assert f'href="/contributions/{world.by_partner_a.pk}/"' in analyst_page
+
+
+def test_the_map_page_carries_its_network_for_the_interactive_view(world, plymouth_map):
+    import json
+    import re
+
+    def graph_of(user):
+        page = client_for(user).get(f"/maps/{plymouth_map.pk}/").content.decode()
+        found = re.search(r'<script id="map-graph-data" type="application/json">(.*?)</script>', page, re.S)
+        assert 'data-map-graph="map-graph-data"' in page and "maps/graph.mjs" in page
+        return json.loads(found.group(1))
+
+    data = graph_of(world.analyst)
+    assert len(data["factors"]) == plymouth_map.factors.count()
+    assert len(data["links"]) == plymouth_map.links.count()
+    bus = next(f for f in data["factors"] if f["name"] == "bus routes")
+    mobility = next(f for f in data["factors"] if f["name"] == "mobility")
+    link = next(x for x in data["links"] if x["source"] == bus["id"] and x["target"] == mobility["id"])
+    assert (link["weight"], link["verb"], link["label"]) == (0.75, "raises", "+0.75")
+    assert link["edit"] == f"/maps/{plymouth_map.pk}/links/{link['id']}/" and "addLink" in data
+    assert len({(f["x"], f["y"]) for f in data["factors"]}) == len(data["factors"])  # laid out, not piled up
+    assert "The bus is my legs" not in json.dumps(data)  # notes and quotes stay in the tables
+
+    read_only = graph_of(world.decision_maker)
+    assert "addLink" not in read_only and not any("edit" in item for item in read_only["links"])
+
+
+def test_strength_words_page(world):
+    link = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", Strength(1, "strong"))
+    url = f"/maps/programme/{world.programme.slug}/strengths/"
+    assert client_for(world.decision_maker).get(url).status_code == 403
+    assert client_for(world.other_analyst).get(url).status_code == 404
+    analyst = client_for(world.analyst)
+    page = analyst.get(url).content.decode()
+    assert 'value="very strong"' in page and 'name="term_5"' in page and 'name="term_7"' not in page
+
+    rows = {"rows": "3", "term_0": "weak", "low_0": "0", "peak_0": "0.2", "high_0": "0.4"}
+    rows |= {"term_1": "strong", "low_1": "0.9", "peak_1": "0.7", "high_1": "1"}
+    rows |= {"term_2": "", "low_2": "0.5", "peak_2": "", "high_2": ""}
+    bad = analyst.post(url, rows)
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "There is a problem" in page
+    assert (
+        "the peak must be between the lowest and highest" in page and "Enter the words for strength 3" in page
+    )
+    assert 'value="0.9"' in page and 'value="weak"' in page  # the rows come back as typed
+
+    rows |= {"low_1": "0.6", "peak_1": "0.8", "low_2": ""}
+    dropped_strong = analyst.post(url, rows | {"term_1": ""} | {"low_1": "", "peak_1": "", "high_1": ""})
+    assert (
+        dropped_strong.status_code == 400
+        and "Links still use &#x27;strong&#x27;" in dropped_strong.content.decode()
+    )
+
+    saved = analyst.post(url, rows, follow=True)
+    assert "1 link re-weighed" in saved.content.decode()
+    link.refresh_from_db()
+    assert link.weight == pytest.approx(0.8)
+    reset = analyst.post(url, {"use_default": "1"}, follow=True)
+    link.refresh_from_db()
+    assert reset.status_code == 200 and link.weight == pytest.approx(0.75)
