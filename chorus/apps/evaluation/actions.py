@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
 
 from chorus.apps.audit.log import record as audit
 
@@ -18,13 +23,25 @@ from .models import (
     Measurement,
     MeasurementSource,
     OutcomeIndicator,
+    Reach,
+    Survey,
+    SurveyItem,
+    SurveyTally,
+    Wave,
 )
 
 log = logging.getLogger("chorus.evaluation")
 
 
 class ActionError(ValueError):
-    """A write that cannot be done, with a message a person understands."""
+    """A write that cannot be done, with a message a person understands.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -208,3 +225,728 @@ def set_case_study_published(story: CaseStudy, published: bool, *, by=None) -> N
         obj=story,
         programme=story.intervention.programme,
     )
+
+
+@transaction.atomic
+def change_case_study(
+    story: CaseStudy,
+    *,
+    title: str,
+    text: str,
+    consent_to_publish: bool,
+    publish: bool,
+    partner: InterventionPartner | None,
+    by=None,
+) -> CaseStudy:
+    if not title.strip() or not text.strip():
+        raise ActionError("Enter a title and the story.")
+    if partner is not None and partner.intervention_id != story.intervention_id:
+        raise ActionError(f"{partner} is not a partner in {story.intervention}.", "partner")
+    if publish and not consent_to_publish:
+        raise ActionError("A story can only be published if the person agreed to it being shared.", "publish")
+    changed = _apply(
+        story,
+        title=title.strip(),
+        text=text.strip(),
+        consent_to_publish=consent_to_publish,
+        published=publish,
+        partner=partner,
+    )
+    _save(story)
+    audit(
+        "evaluation.case_study_changed",
+        actor=by,
+        obj=story,
+        programme=story.intervention.programme,
+        changed=changed,
+    )
+    return story
+
+
+# Editing the evaluation's set-up: interventions, partners, comparators, indicators, measurements, reach,
+# surveys. Each write checks what a person can get wrong with a message that says what to do, then lets the
+# model's own validation (field limits, choices, constraints) catch anything else before saving.
+
+
+def _apply(instance: Any, **values: Any) -> list[str]:
+    """Set `values` on `instance`; return the names (never the values) of the fields that changed."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name, value in values.items():
+        setattr(instance, name, value)
+    return changed
+
+
+def _save(instance: Any) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        field_name, messages = next(iter(error.message_dict.items()))
+        raise ActionError(" ".join(messages), None if field_name == "__all__" else field_name) from None
+    instance.save()
+
+
+def _check_dates(start: date | None, end: date | None, end_field: str = "end_date") -> None:
+    if start and end and end < start:
+        raise ActionError("The end date must be the same as or after the start date.", end_field)
+
+
+def _required(value: str, message: str, field_name: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ActionError(message, field_name)
+    return value
+
+
+def _unique_slug(programme, name: str) -> str:
+    base = (slugify(name) or "evaluation")[:70]
+    taken = set(
+        Intervention.objects.filter(programme=programme, slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def create_intervention(
+    programme,
+    *,
+    name: str,
+    summary: str = "",
+    start_date: date | None = None,
+    end_date: date | None = None,
+    report_is_public: bool = False,
+    by=None,
+) -> Intervention:
+    name = _required(name, "Enter the name of the intervention.", "name")
+    _check_dates(start_date, end_date)
+    if Intervention.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ActionError(f"{programme} already has an intervention called '{name}'.", "name")
+    intervention = Intervention(
+        programme=programme,
+        slug=_unique_slug(programme, name),
+        name=name,
+        summary=(summary or "").strip(),
+        start_date=start_date,
+        end_date=end_date,
+        report_is_public=report_is_public,
+    )
+    _save(intervention)
+    audit("evaluation.intervention_created", actor=by, obj=intervention, programme=programme)
+    return intervention
+
+
+@transaction.atomic
+def change_intervention(
+    intervention: Intervention,
+    *,
+    name: str,
+    summary: str,
+    start_date: date | None,
+    end_date: date | None,
+    report_is_public: bool,
+    by=None,
+) -> Intervention:
+    """Change the description; the address (slug) stays, so links already shared keep working."""
+    name = _required(name, "Enter the name of the intervention.", "name")
+    _check_dates(start_date, end_date)
+    clash = Intervention.objects.filter(programme_id=intervention.programme_id, name__iexact=name)
+    if clash.exclude(pk=intervention.pk).exists():
+        raise ActionError(f"{intervention.programme} already has an intervention called '{name}'.", "name")
+    changed = _apply(
+        intervention,
+        name=name,
+        summary=(summary or "").strip(),
+        start_date=start_date,
+        end_date=end_date,
+        report_is_public=report_is_public,
+    )
+    _save(intervention)
+    audit(
+        "evaluation.intervention_changed",
+        actor=by,
+        obj=intervention,
+        programme=intervention.programme,
+        changed=changed,
+    )
+    return intervention
+
+
+def _check_area(intervention: Intervention, area) -> None:
+    if area is not None and area.pk not in set(area_choices(intervention).values_list("pk", flat=True)):
+        raise ActionError("Choose an area in the programme's local authority.", "area")
+
+
+def area_choices(intervention: Intervention):
+    """The areas a population can be placed in: the programme's local authority and its wards."""
+    from chorus.apps.places.models import Area, Level
+
+    authority = intervention.programme.local_authority_id
+    if authority is None:
+        return Area.objects.none()
+    return Area.objects.filter(Q(pk=authority) | Q(parent_id=authority, level=Level.WARD)).order_by("name")
+
+
+def organisation_choices(intervention: Intervention):
+    """Organisations that can deliver the intervention: the programme's partners and its lead."""
+    from chorus.apps.programmes.models import Organisation
+
+    programme = intervention.programme
+    return Organisation.objects.filter(
+        pk__in=list(programme.partnerships.values_list("organisation_id", flat=True))
+        + ([programme.lead_organisation_id] if programme.lead_organisation_id else [])
+        + list(intervention.partners.values_list("organisation_id", flat=True))
+    ).order_by("name")
+
+
+def _check_partner(intervention: Intervention, organisation, partner: InterventionPartner | None) -> None:
+    if organisation is None or not organisation_choices(intervention).filter(pk=organisation.pk).exists():
+        raise ActionError("Choose one of the programme's partner organisations.", "organisation")
+    others = intervention.partners.filter(organisation=organisation)
+    if partner is not None:
+        others = others.exclude(pk=partner.pk)
+    if others.exists():
+        raise ActionError(f"{organisation} is already a partner in this intervention.", "organisation")
+
+
+@transaction.atomic
+def add_partner(
+    intervention: Intervention,
+    *,
+    organisation,
+    population_kind: str,
+    population_description: str,
+    area=None,
+    by=None,
+) -> InterventionPartner:
+    _check_partner(intervention, organisation, None)
+    description = _required(
+        population_description,
+        "Describe who is eligible in this partner's population.",
+        "population_description",
+    )
+    _check_area(intervention, area)
+    partner = InterventionPartner(
+        intervention=intervention,
+        organisation=organisation,
+        population_kind=population_kind,
+        population_description=description,
+        area=area,
+    )
+    _save(partner)
+    audit(
+        "evaluation.partner_added",
+        actor=by,
+        obj=partner,
+        programme=intervention.programme,
+        organisation_id=organisation.pk,
+    )
+    return partner
+
+
+@transaction.atomic
+def change_partner(
+    partner: InterventionPartner,
+    *,
+    organisation,
+    population_kind: str,
+    population_description: str,
+    area=None,
+    by=None,
+) -> InterventionPartner:
+    intervention = partner.intervention
+    _check_partner(intervention, organisation, partner)
+    description = _required(
+        population_description,
+        "Describe who is eligible in this partner's population.",
+        "population_description",
+    )
+    _check_area(intervention, area)
+    changed = _apply(
+        partner,
+        organisation=organisation,
+        population_kind=population_kind,
+        population_description=description,
+        area=area,
+    )
+    _save(partner)
+    audit(
+        "evaluation.partner_changed", actor=by, obj=partner, programme=intervention.programme, changed=changed
+    )
+    return partner
+
+
+@transaction.atomic
+def remove_partner(partner: InterventionPartner, *, by=None) -> None:
+    """Remove a partner with nothing recorded against it; recorded figures are never deleted by accident."""
+    if partner.measurements.exists() or partner.reach.exists():
+        raise ActionError(
+            f"{partner} has measurements or reach recorded. Remove those first if the partner was added by "
+            "mistake."
+        )
+    intervention = partner.intervention
+    audit(
+        "evaluation.partner_removed",
+        actor=by,
+        obj=partner,
+        programme=intervention.programme,
+        intervention_id=intervention.pk,
+    )
+    partner.delete()
+
+
+def _check_comparator(intervention: Intervention, name: str, comparator: ComparatorPopulation | None) -> str:
+    name = _required(name, "Enter the name of the comparator population.", "name")
+    clashes = intervention.comparators.filter(name__iexact=name)
+    if comparator is not None:
+        clashes = clashes.exclude(pk=comparator.pk)
+    if clashes.exists():
+        raise ActionError(f"There is already a comparator population called '{name}'.", "name")
+    if intervention.partners.filter(organisation__name__iexact=name).exists():
+        raise ActionError(
+            f"'{name}' is the name of a partner; give the comparator a name of its own so measurement "
+            "tables can tell them apart.",
+            "name",
+        )
+    return name
+
+
+@transaction.atomic
+def add_comparator(
+    intervention: Intervention,
+    *,
+    name: str,
+    population_kind: str,
+    description: str = "",
+    area=None,
+    by=None,
+) -> ComparatorPopulation:
+    name = _check_comparator(intervention, name, None)
+    _check_area(intervention, area)
+    comparator = ComparatorPopulation(
+        intervention=intervention,
+        name=name,
+        population_kind=population_kind,
+        description=(description or "").strip(),
+        area=area,
+    )
+    _save(comparator)
+    audit("evaluation.comparator_added", actor=by, obj=comparator, programme=intervention.programme)
+    return comparator
+
+
+@transaction.atomic
+def change_comparator(
+    comparator: ComparatorPopulation,
+    *,
+    name: str,
+    population_kind: str,
+    description: str = "",
+    area=None,
+    by=None,
+) -> ComparatorPopulation:
+    intervention = comparator.intervention
+    name = _check_comparator(intervention, name, comparator)
+    _check_area(intervention, area)
+    changed = _apply(
+        comparator,
+        name=name,
+        population_kind=population_kind,
+        description=(description or "").strip(),
+        area=area,
+    )
+    _save(comparator)
+    audit(
+        "evaluation.comparator_changed",
+        actor=by,
+        obj=comparator,
+        programme=intervention.programme,
+        changed=changed,
+    )
+    return comparator
+
+
+@transaction.atomic
+def remove_comparator(comparator: ComparatorPopulation, *, by=None) -> None:
+    if comparator.measurements.exists():
+        raise ActionError(f"{comparator} has measurements recorded. Remove those first.")
+    intervention = comparator.intervention
+    audit(
+        "evaluation.comparator_removed",
+        actor=by,
+        obj=comparator,
+        programme=intervention.programme,
+        intervention_id=intervention.pk,
+    )
+    comparator.delete()
+
+
+def _check_indicator(intervention: Intervention, name: str, indicator: OutcomeIndicator | None) -> str:
+    name = _required(name, "Enter the name of the outcome indicator.", "name")
+    clashes = intervention.indicators.filter(name__iexact=name)
+    if indicator is not None:
+        clashes = clashes.exclude(pk=indicator.pk)
+    if clashes.exists():
+        raise ActionError(f"There is already an indicator called '{name}'.", "name")
+    return name
+
+
+@transaction.atomic
+def add_indicator(
+    intervention: Intervention, *, name: str, kind: str, definition: str, by=None
+) -> OutcomeIndicator:
+    name = _check_indicator(intervention, name, None)
+    definition = _required(definition, "Define the indicator: who is counted, and out of whom.", "definition")
+    indicator = OutcomeIndicator(intervention=intervention, name=name, kind=kind, definition=definition)
+    _save(indicator)
+    audit("evaluation.indicator_added", actor=by, obj=indicator, programme=intervention.programme)
+    return indicator
+
+
+@transaction.atomic
+def change_indicator(
+    indicator: OutcomeIndicator, *, name: str, kind: str, definition: str, by=None
+) -> OutcomeIndicator:
+    intervention = indicator.intervention
+    name = _check_indicator(intervention, name, indicator)
+    definition = _required(definition, "Define the indicator: who is counted, and out of whom.", "definition")
+    changed = _apply(indicator, name=name, kind=kind, definition=definition)
+    _save(indicator)
+    audit(
+        "evaluation.indicator_changed",
+        actor=by,
+        obj=indicator,
+        programme=intervention.programme,
+        changed=changed,
+    )
+    return indicator
+
+
+@transaction.atomic
+def remove_indicator(indicator: OutcomeIndicator, *, by=None) -> None:
+    if indicator.measurements.exists():
+        raise ActionError(f"{indicator.name} has measurements. Remove them first.")
+    intervention = indicator.intervention
+    audit(
+        "evaluation.indicator_removed",
+        actor=by,
+        obj=indicator,
+        programme=intervention.programme,
+        intervention_id=intervention.pk,
+    )
+    indicator.delete()
+
+
+def _check_counts(eligible: int, with_outcome: int) -> None:
+    if eligible is None or eligible < 1:
+        raise ActionError("Enter the number of eligible people: at least 1.", "eligible")
+    if with_outcome is None or with_outcome < 0:
+        raise ActionError("Enter the number of people with the outcome: 0 or more.", "with_outcome")
+    if with_outcome > eligible:
+        raise ActionError(
+            f"{with_outcome} people with the outcome is more than the {eligible} eligible people.",
+            "with_outcome",
+        )
+
+
+@transaction.atomic
+def record_measurement(
+    indicator: OutcomeIndicator,
+    population: InterventionPartner | ComparatorPopulation,
+    *,
+    when: date,
+    eligible: int,
+    with_outcome: int,
+    by=None,
+) -> Measurement:
+    """One measurement typed in by hand (counts, never a percentage alone)."""
+    if population.intervention_id != indicator.intervention_id:
+        raise ActionError(f"{population} is not part of {indicator.intervention}.", "population")
+    _check_counts(eligible, with_outcome)
+    is_partner = isinstance(population, InterventionPartner)
+    existing = indicator.measurements.filter(
+        date=when, **({"partner": population} if is_partner else {"comparator": population})
+    )
+    if existing.exists():
+        raise ActionError(
+            f"{population} already has a measurement on {when:%d %B %Y}; change that one.", "when"
+        )
+    measurement = Measurement(
+        indicator=indicator,
+        partner=population if is_partner else None,
+        comparator=None if is_partner else population,
+        date=when,
+        eligible=eligible,
+        with_outcome=with_outcome,
+    )
+    _save(measurement)
+    audit(
+        "evaluation.measurement_recorded",
+        actor=by,
+        obj=measurement,
+        programme=indicator.intervention.programme,
+        indicator_id=indicator.pk,
+    )
+    return measurement
+
+
+@transaction.atomic
+def change_measurement(measurement: Measurement, *, eligible: int, with_outcome: int, by=None) -> Measurement:
+    """Correct a measurement's counts. A corrected count is a count, not a reconstruction any more."""
+    _check_counts(eligible, with_outcome)
+    changed = _apply(measurement, eligible=eligible, with_outcome=with_outcome)
+    if changed and measurement.source == MeasurementSource.RECONSTRUCTED:
+        changed += _apply(measurement, source=MeasurementSource.COUNTS, published_percentage=None)
+    _save(measurement)
+    audit(
+        "evaluation.measurement_changed",
+        actor=by,
+        obj=measurement,
+        programme=measurement.indicator.intervention.programme,
+        changed=changed,
+    )
+    return measurement
+
+
+@transaction.atomic
+def remove_measurement(measurement: Measurement, *, by=None) -> None:
+    intervention = measurement.indicator.intervention
+    audit(
+        "evaluation.measurement_removed",
+        actor=by,
+        obj=measurement,
+        programme=intervention.programme,
+        indicator_id=measurement.indicator_id,
+    )
+    measurement.delete()
+
+
+def _check_reach(partner: InterventionPartner, period_start, period_end, residents_reached) -> None:
+    if period_start is None:
+        raise ActionError("Enter the first day of the period.", "period_start")
+    if period_end is None:
+        raise ActionError("Enter the last day of the period.", "period_end")
+    _check_dates(period_start, period_end, "period_end")
+    if residents_reached is None or residents_reached < 0:
+        raise ActionError("Enter the number of residents reached: 0 or more.", "residents_reached")
+
+
+@transaction.atomic
+def record_reach(
+    partner: InterventionPartner,
+    *,
+    period_start: date,
+    period_end: date,
+    residents_reached: int,
+    how_counted: str = "",
+    by=None,
+) -> Reach:
+    _check_reach(partner, period_start, period_end, residents_reached)
+    reach = Reach(
+        partner=partner,
+        period_start=period_start,
+        period_end=period_end,
+        residents_reached=residents_reached,
+        how_counted=(how_counted or "").strip(),
+    )
+    _save(reach)
+    audit(
+        "evaluation.reach_recorded",
+        actor=by,
+        obj=reach,
+        programme=partner.intervention.programme,
+        partner_id=partner.pk,
+        residents_reached=residents_reached,
+    )
+    return reach
+
+
+@transaction.atomic
+def change_reach(
+    reach: Reach,
+    *,
+    partner: InterventionPartner,
+    period_start: date,
+    period_end: date,
+    residents_reached: int,
+    how_counted: str = "",
+    by=None,
+) -> Reach:
+    if partner.intervention_id != reach.partner.intervention_id:
+        raise ActionError(f"{partner} is not a partner in this intervention.", "partner")
+    _check_reach(partner, period_start, period_end, residents_reached)
+    changed = _apply(
+        reach,
+        partner=partner,
+        period_start=period_start,
+        period_end=period_end,
+        residents_reached=residents_reached,
+        how_counted=(how_counted or "").strip(),
+    )
+    _save(reach)
+    audit(
+        "evaluation.reach_changed",
+        actor=by,
+        obj=reach,
+        programme=partner.intervention.programme,
+        changed=changed,
+    )
+    return reach
+
+
+@transaction.atomic
+def remove_reach(reach: Reach, *, by=None) -> None:
+    audit(
+        "evaluation.reach_removed",
+        actor=by,
+        obj=reach,
+        programme=reach.partner.intervention.programme,
+        partner_id=reach.partner_id,
+    )
+    reach.delete()
+
+
+@transaction.atomic
+def add_survey(intervention: Intervention, *, title: str, who_was_asked: str = "", by=None) -> Survey:
+    title = _required(title, "Enter the survey's title.", "title")
+    survey = Survey(intervention=intervention, title=title, who_was_asked=(who_was_asked or "").strip())
+    _save(survey)
+    audit("evaluation.survey_added", actor=by, obj=survey, programme=intervention.programme)
+    return survey
+
+
+@transaction.atomic
+def change_survey(survey: Survey, *, title: str, who_was_asked: str = "", by=None) -> Survey:
+    title = _required(title, "Enter the survey's title.", "title")
+    changed = _apply(survey, title=title, who_was_asked=(who_was_asked or "").strip())
+    _save(survey)
+    audit(
+        "evaluation.survey_changed",
+        actor=by,
+        obj=survey,
+        programme=survey.intervention.programme,
+        changed=changed,
+    )
+    return survey
+
+
+@transaction.atomic
+def remove_survey(survey: Survey, *, by=None) -> None:
+    if SurveyItem.objects.filter(survey=survey).filter(responses__isnull=False).exists():
+        raise ActionError(f"{survey} holds individual answers; it cannot be removed here.")
+    intervention = survey.intervention
+    audit(
+        "evaluation.survey_removed",
+        actor=by,
+        obj=survey,
+        programme=intervention.programme,
+        intervention_id=intervention.pk,
+    )
+    survey.delete()
+
+
+Tally = tuple[int, int]  # (agreeing, respondents)
+
+
+def _check_tally(tally: Tally | None, wave: str) -> None:
+    if tally is None:
+        return
+    agreeing, respondents = tally
+    if respondents < 1:
+        raise ActionError("Enter how many people answered: at least 1.", f"{wave}_respondents")
+    if agreeing < 0 or agreeing > respondents:
+        raise ActionError(
+            f"{agreeing} agreeing is more than the {respondents} people who answered.", f"{wave}_agreeing"
+        )
+
+
+def _set_tallies(item: SurveyItem, before: Tally | None, after: Tally | None) -> None:
+    for wave, tally in ((Wave.PRE, before), (Wave.POST, after)):
+        if tally is None:
+            SurveyTally.objects.filter(item=item, wave=wave).delete()
+        else:
+            SurveyTally.objects.update_or_create(
+                item=item, wave=wave, defaults={"agreeing": tally[0], "respondents": tally[1]}
+            )
+
+
+def _check_item(item: SurveyItem, statement: str, before: Tally | None, after: Tally | None) -> str:
+    statement = _required(statement, "Enter the statement people agreed or disagreed with.", "statement")
+    _check_tally(before, "before")
+    _check_tally(after, "after")
+    if (before or after) and item.pk and item.responses.exists():
+        raise ActionError(
+            "This statement has individual answers, which are used instead of totals; "
+            "leave the totals blank.",
+            "before_respondents",
+        )
+    return statement
+
+
+@transaction.atomic
+def add_survey_item(
+    survey: Survey,
+    *,
+    statement: str,
+    domain: str,
+    before: Tally | None = None,
+    after: Tally | None = None,
+    by=None,
+) -> SurveyItem:
+    """A statement with, when only totals are known, how many agreed before and after."""
+    item = SurveyItem(survey=survey, domain=domain)
+    item.statement = _check_item(item, statement, before, after)
+    item.position = (survey.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    _save(item)
+    _set_tallies(item, before, after)
+    audit(
+        "evaluation.survey_item_added",
+        actor=by,
+        obj=item,
+        programme=survey.intervention.programme,
+        survey_id=survey.pk,
+    )
+    return item
+
+
+@transaction.atomic
+def change_survey_item(
+    item: SurveyItem,
+    *,
+    statement: str,
+    domain: str,
+    before: Tally | None = None,
+    after: Tally | None = None,
+    by=None,
+) -> SurveyItem:
+    statement = _check_item(item, statement, before, after)
+    changed = _apply(item, statement=statement, domain=domain)
+    _save(item)
+    if not item.responses.exists():
+        old = {t.wave: (t.agreeing, t.respondents) for t in item.tallies.all()}
+        if old.get(Wave.PRE) != before or old.get(Wave.POST) != after:
+            changed.append("tallies")
+        _set_tallies(item, before, after)
+    audit(
+        "evaluation.survey_item_changed",
+        actor=by,
+        obj=item,
+        programme=item.survey.intervention.programme,
+        changed=changed,
+    )
+    return item
+
+
+@transaction.atomic
+def remove_survey_item(item: SurveyItem, *, by=None) -> None:
+    if item.responses.exists():
+        raise ActionError("This statement holds individual answers; it cannot be removed here.")
+    audit(
+        "evaluation.survey_item_removed",
+        actor=by,
+        obj=item,
+        programme=item.survey.intervention.programme,
+        survey_id=item.survey_id,
+    )
+    item.delete()

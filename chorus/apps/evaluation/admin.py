@@ -34,7 +34,7 @@ class IndicatorInline(admin.StackedInline):
 
 @admin.register(Intervention)
 class InterventionAdmin(admin.ModelAdmin):
-    list_display = ["name", "programme", "start_date", "end_date", "created_at"]
+    list_display = ["name", "programme", "start_date", "end_date", "report_is_public", "created_at"]
     list_filter = ["programme"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}

@@ -41,19 +41,25 @@ class Count:
 
 @dataclass(frozen=True)
 class UptakeRow:
-    """One population at one date: uptake with its Wilson interval and, after the baseline, the change."""
+    """One population at one date: uptake with its Wilson interval and, after the baseline, the change.
+
+    In the public version (chorus.apps.evaluation.release) the counts are "*" or rounded to 5, and a row
+    resting on a count of 1-7 has `suppressed` set and no uptake; `change_suppressed` likewise for a change.
+    """
 
     population: str
     is_comparator: bool
     when: date
-    eligible: int
-    with_outcome: int
-    uptake: float
-    lower: float
-    upper: float
+    eligible: int | str
+    with_outcome: int | str
+    uptake: float | None
+    lower: float | None
+    upper: float | None
     published_percentage: float | None
     baseline: date | None = None
     change: ProportionComparison | None = None
+    suppressed: bool = False
+    change_suppressed: bool = False
 
     @property
     def significant(self) -> bool:
@@ -254,6 +260,8 @@ class Share:
         """'9 in 10': the share rounded to the nearest tenth."""
         return round(self.proportion * 10)
 
+    suppressed = False  # a share computed here always shows; see release.ReleasedShare
+
 
 def share(agreeing: int, respondents: int) -> Share:
     lower, upper = wilson_ci(agreeing, respondents, LEVEL)
@@ -281,6 +289,7 @@ class ItemResult:
     before: Share | None
     after: Share | None
     change: ItemChange | None
+    change_suppressed: bool = False
 
 
 Answers = Sequence[tuple[str, bool]]  # (respondent key or "", agrees)

@@ -128,6 +128,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
         ),
         start_date=START,
         end_date=END,
+        report_is_public=True,
     )
     bowel = OutcomeIndicator.objects.create(
         intervention=intervention,
@@ -273,5 +274,6 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     )
     out(
         f"  Evaluation: '{intervention.name}' in {programme.name} with {len(partners)} partners and a "
-        f"comparator; see /evaluation/{programme.slug}/{SLUG}/ (report PDF at .../report.pdf)"
+        f"comparator; see /evaluation/{programme.slug}/{SLUG}/ (report PDF at .../report.pdf; the public "
+        f"version, open to anyone, at /evaluation/{programme.slug}/{SLUG}/public/)"
     )

@@ -9,7 +9,7 @@ from django.db.models import Q, Sum
 from chorus.apps.programmes.models import Grant
 from chorus.reports.charts import png_data_uri
 
-from . import analysis, charts
+from . import analysis, charts, release
 from .models import (
     CaseStudy,
     ComparatorPopulation,
@@ -40,6 +40,7 @@ class InterventionFigures:
     partners: list[InterventionPartner]
     comparators: list[ComparatorPopulation]
     whole_programme_view: bool
+    public: bool = False
     indicators: list[IndicatorFigures] = field(default_factory=list)
     reach: list[analysis.ReachRow] = field(default_factory=list)
     surveys: list[SurveyFigures] = field(default_factory=list)
@@ -83,8 +84,15 @@ def build(
     *,
     with_charts: bool = True,
     published_stories_only: bool = True,
+    public: bool = False,
 ) -> InterventionFigures:
-    """Figures for `intervention`; `scope` is the organisation ids whose rows may be shown (None: all)."""
+    """Figures for `intervention`; `scope` is the organisation ids whose rows may be shown (None: all).
+
+    `public` gives the version anyone may read: every partner, counts under disclosure control
+    (chorus.apps.evaluation.release) and published case studies only.
+    """
+    if public:
+        scope, published_stories_only = None, True
     partners = list(intervention.partners.select_related("organisation", "area"))
     if scope is not None:
         partners = [p for p in partners if p.organisation_id in scope]
@@ -94,16 +102,20 @@ def build(
         partners=partners,
         comparators=list(intervention.comparators.select_related("area")),
         whole_programme_view=whole,
+        public=public,
     )
     partner_ids = {p.pk for p in partners}
     for indicator in intervention.indicators.all():
         evaluation = analysis.evaluate_indicator(_counts(indicator, partner_ids), include_pooled=whole)
         if not whole:
             evaluation.funnel = None  # a funnel places every partner; partners see only their own rows
+        if public:
+            evaluation = release.release_indicator(evaluation)
         indicator_figures = IndicatorFigures(indicator, evaluation)
-        if with_charts and evaluation.rows:
+        charted = [row for row in evaluation.rows if not row.suppressed]
+        if with_charts and charted:
             indicator_figures.uptake_chart = png_data_uri(
-                charts.uptake_png(evaluation.rows, f"{indicator.name}: uptake by date")
+                charts.uptake_png(charted, f"{indicator.name}: uptake by date")
             )
         if with_charts and evaluation.funnel:
             indicator_figures.funnel_chart = png_data_uri(
@@ -120,6 +132,8 @@ def build(
         if reach_by_partner[p.pk] is not None
     ]
     figures.reach = analysis.reach_with_totals(reach_rows) if whole else reach_rows
+    if public:
+        figures.reach = release.release_reach(figures.reach)
 
     for survey in intervention.surveys.prefetch_related("items__responses", "items__tallies"):
         results = []
@@ -136,6 +150,8 @@ def build(
                     after_tally=tallies.get("post"),
                 )
             )
+        if public:
+            results = [release.release_item(result) for result in results]
         figures.surveys.append(SurveyFigures(survey, results))
 
     stories = intervention.case_studies.select_related("partner__organisation")

@@ -14,11 +14,12 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 from chorus.stats import reconstruct_counts
@@ -125,9 +126,30 @@ def _xlsx_grid(content: bytes) -> list[list[object]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise TableError("The file could not be opened as an Excel workbook (.xlsx).") from error
     try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        return [[_cell_value(cell) for cell in row] for row in workbook.worksheets[0].iter_rows()]
     finally:
         workbook.close()
+
+
+def _cell_value(cell) -> object:
+    """The value as the spreadsheet shows it where that matters: a cell formatted as a percentage holds a
+    fraction (0.59 shown as 59.0%), so it becomes the percentage shown, rounded as Excel rounds it."""
+    value = cell.value
+    number_format = getattr(cell, "number_format", None) or ""
+    if isinstance(value, bool) or not isinstance(value, int | float) or "%" not in number_format:
+        return value
+    shown = Decimal(repr(value)) * 100
+    places = _percent_format_decimals(number_format)
+    return shown.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places is not None else shown
+
+
+def _percent_format_decimals(number_format: str) -> int | None:
+    """Decimal places shown by a percentage format: '0%' -> 0, '0.0%' -> 1, '0.00%' -> 2; None if unclear."""
+    section = number_format.split(";")[0]
+    match = re.search(r"[0#]+(?:\.([0#]*))?%", section)
+    if match is None:
+        return None
+    return len(match.group(1) or "")
 
 
 def _parse_date(value: object) -> date:

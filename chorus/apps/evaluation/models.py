@@ -25,6 +25,11 @@ class Intervention(models.Model):
     summary = models.TextField(blank=True, help_text="What was done, with whom, and what it aimed to change.")
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    report_is_public = models.BooleanField(
+        default=False,
+        help_text="Anyone, signed in or not, can read the public version of the report: counts under "
+        "disclosure control, published case studies only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -32,9 +32,25 @@ def is_programme_member(user, intervention: Intervention | None) -> bool:
     return intervention.programme_id in user.programme_ids()
 
 
+@rules.predicate
+def is_analyst_of_programme(user, programme) -> bool:
+    if programme is None or not user.is_authenticated:
+        return False
+    return programme.pk in user.programme_ids(Role.ANALYST)
+
+
+@rules.predicate
+def report_is_public(user, intervention: Intervention | None) -> bool:
+    return intervention is not None and intervention.report_is_public
+
+
 can_edit = is_administrator | is_programme_analyst
 rules.add_perm("evaluation.view_intervention", can_edit | is_programme_member)
 rules.add_perm("evaluation.change_intervention", can_edit)
+# The public version of the report (disclosure-controlled): anyone once published, the programme before.
+rules.add_perm("evaluation.view_public_report", report_is_public | can_edit | is_programme_member)
+# Starting an evaluation is a programme-level permission (the object is a Programme).
+rules.add_perm("evaluation.add_intervention", is_administrator | is_analyst_of_programme)
 
 
 def visible_interventions(user) -> QuerySet[Intervention]:
@@ -45,6 +61,17 @@ def visible_interventions(user) -> QuerySet[Intervention]:
     if user.is_administrator:
         return interventions
     return interventions.filter(programme_id__in=user.programme_ids())
+
+
+def programmes_for_new_interventions(user):
+    """Programmes in which `user` may start an evaluation."""
+    from chorus.apps.programmes.models import Programme
+
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if user.is_administrator:
+        return Programme.objects.order_by("name")
+    return Programme.objects.filter(pk__in=user.programme_ids(Role.ANALYST)).order_by("name")
 
 
 def partner_scope(user, intervention: Intervention) -> set[int] | None:

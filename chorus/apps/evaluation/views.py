@@ -8,21 +8,39 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from chorus.reports.pdf import html_to_pdf
 
-from . import actions, figures
-from .forms import CaseStudyForm, ImportGoodRowsForm, ImportMeasurementsForm
+from . import actions, figures, workbook
+from .forms import (
+    CaseStudyForm,
+    ComparatorForm,
+    ImportGoodRowsForm,
+    ImportMeasurementsForm,
+    IndicatorForm,
+    InterventionForm,
+    MeasurementCountsForm,
+    MeasurementForm,
+    NewInterventionForm,
+    PartnerForm,
+    ReachForm,
+    SurveyForm,
+    SurveyItemForm,
+)
 from .measurement_table import Layout
-from .models import Intervention
-from .rules import partner_scope, visible_interventions
+from .models import Intervention, Measurement, Reach, SurveyItem, Wave
+from .rules import partner_scope, programmes_for_new_interventions, visible_interventions
 
 REPORT_CSS = Path(__file__).with_name("static") / "evaluation" / "report.css"
 PENDING_IMPORT = "evaluation-pending-import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _intervention_or_404(user, programme: str, slug: str) -> Intervention:
@@ -42,7 +60,10 @@ def _editable_or_403(user, programme: str, slug: str) -> Intervention:
 @login_required
 def intervention_list(request):
     interventions = visible_interventions(request.user).prefetch_related("partners", "indicators")
-    return render(request, "evaluation/intervention_list.html", {"interventions": interventions})
+    can_start = programmes_for_new_interventions(request.user).exists()
+    return render(
+        request, "evaluation/intervention_list.html", {"interventions": interventions, "can_start": can_start}
+    )
 
 
 @login_required
@@ -58,12 +79,61 @@ def intervention_detail(request, programme: str, slug: str):
     )
 
 
-def _report_context(request, intervention: Intervention) -> dict:
+def _report_context(request, intervention: Intervention, *, public: bool = False) -> dict:
     # A report leaves Chorus, so it only ever carries stories published with consent.
     built = figures.build(
-        intervention, partner_scope(request.user, intervention), published_stories_only=True
+        intervention,
+        None if public else partner_scope(request.user, intervention),
+        published_stories_only=True,
+        public=public,
     )
-    return {"figures": built, "intervention": intervention}
+    names = (
+        ("public-report", "public-report-pdf", "public-report-xlsx")
+        if public
+        else (
+            "report",
+            "report-pdf",
+            "report-xlsx",
+        )
+    )
+    args = [intervention.programme.slug, intervention.slug]
+    html_url, pdf_url, xlsx_url = (reverse(f"evaluation:{name}", args=args) for name in names)
+    return {
+        "figures": built,
+        "intervention": intervention,
+        "html_url": html_url,
+        "pdf_url": pdf_url,
+        "xlsx_url": xlsx_url,
+    }
+
+
+def _public_or_404(user, programme: str, slug: str) -> Intervention:
+    """The public version: anyone once published; before that, only people who can open the evaluation."""
+    intervention = (
+        Intervention.objects.select_related("programme").filter(programme__slug=programme, slug=slug).first()
+    )
+    if intervention is None or not user.has_perm("evaluation.view_public_report", intervention):
+        raise Http404("No such report")
+    return intervention
+
+
+def _pdf_response(request, context: dict, filename: str) -> HttpResponse:
+    html = render_to_string("evaluation/report_pdf.html", context, request)
+    pdf = html_to_pdf(html, extra_css=REPORT_CSS.read_text(encoding="utf-8"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_response(context: dict, filename: str) -> HttpResponse:
+    content = workbook.evaluation_workbook(context["figures"], produced_on=timezone.localdate())
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _filename(intervention: Intervention, suffix: str) -> str:
+    return f"evaluation-{slugify(intervention.programme.slug)}-{slugify(intervention.slug)}{suffix}"
 
 
 @login_required
@@ -75,12 +145,30 @@ def report_html(request, programme: str, slug: str):
 @login_required
 def report_pdf(request, programme: str, slug: str):
     intervention = _intervention_or_404(request.user, programme, slug)
-    html = render_to_string("evaluation/report_pdf.html", _report_context(request, intervention), request)
-    pdf = html_to_pdf(html, extra_css=REPORT_CSS.read_text(encoding="utf-8"))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"evaluation-{slugify(intervention.programme.slug)}-{slugify(intervention.slug)}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _pdf_response(request, _report_context(request, intervention), _filename(intervention, ".pdf"))
+
+
+@login_required
+def report_xlsx(request, programme: str, slug: str):
+    intervention = _intervention_or_404(request.user, programme, slug)
+    return _xlsx_response(_report_context(request, intervention), _filename(intervention, ".xlsx"))
+
+
+def public_report_html(request, programme: str, slug: str):
+    intervention = _public_or_404(request.user, programme, slug)
+    return render(request, "evaluation/report.html", _report_context(request, intervention, public=True))
+
+
+def public_report_pdf(request, programme: str, slug: str):
+    intervention = _public_or_404(request.user, programme, slug)
+    context = _report_context(request, intervention, public=True)
+    return _pdf_response(request, context, _filename(intervention, "-public.pdf"))
+
+
+def public_report_xlsx(request, programme: str, slug: str):
+    intervention = _public_or_404(request.user, programme, slug)
+    context = _report_context(request, intervention, public=True)
+    return _xlsx_response(context, _filename(intervention, "-public.xlsx"))
 
 
 @login_required
@@ -177,4 +265,579 @@ def add_case_study(request, programme: str, slug: str):
         "evaluation/case_study_form.html",
         {"intervention": intervention, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# Editing an evaluation's set-up. Every page is the same shape: a form that comes back filled with a
+# message beside the field when something is wrong, and one action function that does the write.
+
+
+def _manage_url(intervention: Intervention) -> str:
+    return reverse("evaluation:manage", args=[intervention.programme.slug, intervention.slug])
+
+
+def _form_page(
+    request,
+    intervention: Intervention,
+    form,
+    save,
+    *,
+    title: str,
+    submit: str,
+    done: str,
+    remove_url: str | None = None,
+    remove_label: str = "",
+):
+    """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the set-up page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except actions.ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(_manage_url(intervention))
+    return render(
+        request,
+        "evaluation/edit.html",
+        {
+            "intervention": intervention,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "remove_url": remove_url,
+            "remove_label": remove_label,
+            "back_url": _manage_url(intervention) if intervention.pk else reverse("evaluation:interventions"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _remove(request, intervention: Intervention, remove, done: str):
+    try:
+        remove()
+    except actions.ActionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect(_manage_url(intervention))
+
+
+@login_required
+def new_intervention(request):
+    programmes = programmes_for_new_interventions(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("Only programme leads and analysts can start an evaluation.")
+    form = NewInterventionForm(request.POST or None, programmes=programmes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            intervention = actions.create_intervention(
+                data["programme"],
+                name=data["name"],
+                summary=data["summary"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                report_is_public=data["report_is_public"],
+                by=request.user,
+            )
+        except actions.ActionError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Evaluation started. Add its partners, indicators and measurements.")
+            return redirect(_manage_url(intervention))
+    return render(
+        request,
+        "evaluation/edit.html",
+        {
+            "form": form,
+            "title": "Start an evaluation",
+            "submit": "Start the evaluation",
+            "back_url": reverse("evaluation:interventions"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def manage(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    return render(
+        request,
+        "evaluation/manage.html",
+        {
+            "intervention": intervention,
+            "partners": intervention.partners.select_related("organisation", "area"),
+            "comparators": intervention.comparators.select_related("area"),
+            "indicators": intervention.indicators.prefetch_related(
+                "measurements__partner__organisation", "measurements__comparator"
+            ),
+            "reach": Reach.objects.filter(partner__intervention=intervention).select_related(
+                "partner__organisation"
+            ),
+            "surveys": intervention.surveys.prefetch_related("items__tallies", "items__responses"),
+            "case_studies": intervention.case_studies.select_related("partner__organisation"),
+        },
+    )
+
+
+@login_required
+def edit_intervention(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    form = InterventionForm(
+        request.POST or None,
+        initial={
+            "name": intervention.name,
+            "summary": intervention.summary,
+            "start_date": intervention.start_date,
+            "end_date": intervention.end_date,
+            "report_is_public": intervention.report_is_public,
+        },
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_intervention(intervention, **data, by=request.user),
+        title="Change the intervention",
+        submit="Save changes",
+        done="Intervention saved.",
+    )
+
+
+@login_required
+def add_partner(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    form = PartnerForm(
+        request.POST or None,
+        organisations=actions.organisation_choices(intervention),
+        areas=actions.area_choices(intervention),
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.add_partner(intervention, **data, by=request.user),
+        title="Add a partner",
+        submit="Add partner",
+        done="Partner added.",
+    )
+
+
+@login_required
+def edit_partner(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    partner = get_object_or_404(intervention.partners, pk=pk)
+    form = PartnerForm(
+        request.POST or None,
+        organisations=actions.organisation_choices(intervention),
+        areas=actions.area_choices(intervention),
+        initial={
+            "organisation": partner.organisation_id,
+            "population_kind": partner.population_kind,
+            "population_description": partner.population_description,
+            "area": partner.area_id,
+        },
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_partner(partner, **data, by=request.user),
+        title=f"Change {partner}",
+        submit="Save changes",
+        done="Partner saved.",
+        remove_url=reverse("evaluation:remove-partner", args=[programme, slug, pk]),
+        remove_label="Remove this partner",
+    )
+
+
+@login_required
+@require_POST
+def remove_partner(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    partner = get_object_or_404(intervention.partners, pk=pk)
+    return _remove(
+        request, intervention, lambda: actions.remove_partner(partner, by=request.user), f"{partner} removed."
+    )
+
+
+@login_required
+def add_comparator(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    form = ComparatorForm(request.POST or None, areas=actions.area_choices(intervention))
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.add_comparator(intervention, **data, by=request.user),
+        title="Add a comparator population",
+        submit="Add comparator",
+        done="Comparator population added.",
+    )
+
+
+@login_required
+def edit_comparator(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    comparator = get_object_or_404(intervention.comparators, pk=pk)
+    form = ComparatorForm(
+        request.POST or None,
+        areas=actions.area_choices(intervention),
+        initial={
+            "name": comparator.name,
+            "population_kind": comparator.population_kind,
+            "description": comparator.description,
+            "area": comparator.area_id,
+        },
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_comparator(comparator, **data, by=request.user),
+        title=f"Change {comparator}",
+        submit="Save changes",
+        done="Comparator population saved.",
+        remove_url=reverse("evaluation:remove-comparator", args=[programme, slug, pk]),
+        remove_label="Remove this comparator",
+    )
+
+
+@login_required
+@require_POST
+def remove_comparator(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    comparator = get_object_or_404(intervention.comparators, pk=pk)
+    return _remove(
+        request,
+        intervention,
+        lambda: actions.remove_comparator(comparator, by=request.user),
+        f"{comparator} removed.",
+    )
+
+
+@login_required
+def add_indicator(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    return _form_page(
+        request,
+        intervention,
+        IndicatorForm(request.POST or None),
+        lambda data: actions.add_indicator(intervention, **data, by=request.user),
+        title="Add an outcome indicator",
+        submit="Add indicator",
+        done="Indicator added.",
+    )
+
+
+@login_required
+def edit_indicator(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    indicator = get_object_or_404(intervention.indicators, pk=pk)
+    form = IndicatorForm(
+        request.POST or None,
+        initial={"name": indicator.name, "kind": indicator.kind, "definition": indicator.definition},
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_indicator(indicator, **data, by=request.user),
+        title=f"Change {indicator.name}",
+        submit="Save changes",
+        done="Indicator saved.",
+        remove_url=reverse("evaluation:remove-indicator", args=[programme, slug, pk]),
+        remove_label="Remove this indicator",
+    )
+
+
+@login_required
+@require_POST
+def remove_indicator(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    indicator = get_object_or_404(intervention.indicators, pk=pk)
+    return _remove(
+        request,
+        intervention,
+        lambda: actions.remove_indicator(indicator, by=request.user),
+        f"{indicator.name} removed.",
+    )
+
+
+@login_required
+def add_measurement(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    form = MeasurementForm(request.POST or None, intervention=intervention)
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.record_measurement(
+            data["indicator"],
+            data["population"],
+            when=data["when"],
+            eligible=data["eligible"],
+            with_outcome=data["with_outcome"],
+            by=request.user,
+        ),
+        title="Add a measurement",
+        submit="Add measurement",
+        done="Measurement added.",
+    )
+
+
+def _measurement(intervention: Intervention, pk: int) -> Measurement:
+    return get_object_or_404(
+        Measurement.objects.select_related("indicator", "partner__organisation", "comparator"),
+        pk=pk,
+        indicator__intervention=intervention,
+    )
+
+
+@login_required
+def edit_measurement(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    measurement = _measurement(intervention, pk)
+    form = MeasurementCountsForm(
+        request.POST or None,
+        initial={"eligible": measurement.eligible, "with_outcome": measurement.with_outcome},
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_measurement(measurement, **data, by=request.user),
+        title=f"{measurement.indicator.name}: {measurement.population} on {measurement.date:%-d %B %Y}",
+        submit="Save changes",
+        done="Measurement saved.",
+        remove_url=reverse("evaluation:remove-measurement", args=[programme, slug, pk]),
+        remove_label="Remove this measurement",
+    )
+
+
+@login_required
+@require_POST
+def remove_measurement(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    measurement = _measurement(intervention, pk)
+    return _remove(
+        request,
+        intervention,
+        lambda: actions.remove_measurement(measurement, by=request.user),
+        "Measurement removed.",
+    )
+
+
+@login_required
+def add_reach(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    form = ReachForm(request.POST or None, intervention=intervention)
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.record_reach(
+            data["partner"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            residents_reached=data["residents_reached"],
+            how_counted=data["how_counted"],
+            by=request.user,
+        ),
+        title="Add residents reached",
+        submit="Add reach",
+        done="Reach added.",
+    )
+
+
+def _reach(intervention: Intervention, pk: int) -> Reach:
+    return get_object_or_404(
+        Reach.objects.select_related("partner__organisation"), pk=pk, partner__intervention=intervention
+    )
+
+
+@login_required
+def edit_reach(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    reach = _reach(intervention, pk)
+    form = ReachForm(
+        request.POST or None,
+        intervention=intervention,
+        initial={
+            "partner": reach.partner_id,
+            "period_start": reach.period_start,
+            "period_end": reach.period_end,
+            "residents_reached": reach.residents_reached,
+            "how_counted": reach.how_counted,
+        },
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_reach(reach, **data, by=request.user),
+        title=f"Residents reached by {reach.partner}",
+        submit="Save changes",
+        done="Reach saved.",
+        remove_url=reverse("evaluation:remove-reach", args=[programme, slug, pk]),
+        remove_label="Remove this reach figure",
+    )
+
+
+@login_required
+@require_POST
+def remove_reach(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    reach = _reach(intervention, pk)
+    return _remove(
+        request, intervention, lambda: actions.remove_reach(reach, by=request.user), "Reach figure removed."
+    )
+
+
+@login_required
+def add_survey(request, programme: str, slug: str):
+    intervention = _editable_or_403(request.user, programme, slug)
+    return _form_page(
+        request,
+        intervention,
+        SurveyForm(request.POST or None),
+        lambda data: actions.add_survey(intervention, **data, by=request.user),
+        title="Add a before-and-after survey",
+        submit="Add survey",
+        done="Survey added. Add its statements.",
+    )
+
+
+@login_required
+def edit_survey(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    survey = get_object_or_404(intervention.surveys, pk=pk)
+    form = SurveyForm(
+        request.POST or None, initial={"title": survey.title, "who_was_asked": survey.who_was_asked}
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_survey(survey, **data, by=request.user),
+        title=f"Change {survey}",
+        submit="Save changes",
+        done="Survey saved.",
+        remove_url=reverse("evaluation:remove-survey", args=[programme, slug, pk]),
+        remove_label="Remove this survey",
+    )
+
+
+@login_required
+@require_POST
+def remove_survey(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    survey = get_object_or_404(intervention.surveys, pk=pk)
+    return _remove(
+        request, intervention, lambda: actions.remove_survey(survey, by=request.user), f"{survey} removed."
+    )
+
+
+@login_required
+def add_survey_item(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    survey = get_object_or_404(intervention.surveys, pk=pk)
+    form = SurveyItemForm(request.POST or None)
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.add_survey_item(
+            survey,
+            statement=data["statement"],
+            domain=data["domain"],
+            before=form.tally("before"),
+            after=form.tally("after"),
+            by=request.user,
+        ),
+        title=f"Add a statement to {survey}",
+        submit="Add statement",
+        done="Statement added.",
+    )
+
+
+def _survey_item(intervention: Intervention, pk: int) -> SurveyItem:
+    return get_object_or_404(
+        SurveyItem.objects.select_related("survey"), pk=pk, survey__intervention=intervention
+    )
+
+
+@login_required
+def edit_survey_item(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    item = _survey_item(intervention, pk)
+    tallies = {t.wave: t for t in item.tallies.all()}
+    initial = {"statement": item.statement, "domain": item.domain}
+    for wave, prefix in ((Wave.PRE, "before"), (Wave.POST, "after")):
+        if wave in tallies:
+            initial[f"{prefix}_agreeing"] = tallies[wave].agreeing
+            initial[f"{prefix}_respondents"] = tallies[wave].respondents
+    form = SurveyItemForm(request.POST or None, initial=initial)
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_survey_item(
+            item,
+            statement=data["statement"],
+            domain=data["domain"],
+            before=form.tally("before"),
+            after=form.tally("after"),
+            by=request.user,
+        ),
+        title=f"Change a statement in {item.survey}",
+        submit="Save changes",
+        done="Statement saved.",
+        remove_url=reverse("evaluation:remove-survey-item", args=[programme, slug, pk]),
+        remove_label="Remove this statement",
+    )
+
+
+@login_required
+@require_POST
+def remove_survey_item(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    item = _survey_item(intervention, pk)
+    return _remove(
+        request, intervention, lambda: actions.remove_survey_item(item, by=request.user), "Statement removed."
+    )
+
+
+@login_required
+def edit_case_study(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    story = get_object_or_404(intervention.case_studies, pk=pk)
+    form = CaseStudyForm(
+        request.POST or None,
+        intervention=intervention,
+        initial={
+            "title": story.title,
+            "text": story.text,
+            "partner": story.partner_id,
+            "consent_to_publish": "yes" if story.consent_to_publish else "no",
+            "publish": story.published,
+        },
+    )
+    return _form_page(
+        request,
+        intervention,
+        form,
+        lambda data: actions.change_case_study(
+            story,
+            title=data["title"],
+            text=data["text"],
+            consent_to_publish=data["consent_to_publish"] == "yes",
+            publish=data["publish"],
+            partner=data["partner"],
+            by=request.user,
+        ),
+        title=f"Change the case study '{story.title}'",
+        submit="Save changes",
+        done="Case study saved.",
     )

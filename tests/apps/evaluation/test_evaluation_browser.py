@@ -50,6 +50,38 @@ def test_analyst_reads_the_evaluation_and_meets_an_impossible_percentage_on_a_ph
 
 def test_evaluation_pages_have_no_serious_accessibility_violations(live_server, screening_live, desktop):
     sign_in(desktop, live_server.url, "analyst", PASSWORD)
-    for path in ("/evaluation/", PAGE + "report/", PAGE + "case-studies/add/", PAGE + "import/"):
+    pages = [
+        "/evaluation/",
+        "/evaluation/new/",
+        PAGE + "report/",
+        PAGE + "public/",
+        PAGE + "case-studies/add/",
+    ]
+    pages += [PAGE + "import/", PAGE + "manage/", PAGE + "partners/add/", PAGE + "reach/add/"]
+    pages += [PAGE + "measurements/add/", PAGE + "indicators/add/"]
+    for path in pages:
         desktop.goto(live_server.url + path)
         assert axe_violations(desktop) == [], path
+
+
+def test_analyst_adds_reach_on_a_phone_and_a_mistake_keeps_what_was_typed(live_server, screening_live, phone):
+    sign_in(phone, live_server.url, "analyst", PASSWORD)
+    phone.goto(live_server.url + PAGE)
+    phone.get_by_role("link", name="Set up the evaluation").click()
+    phone.get_by_role("heading", name="Set up: Cancer screening uptake", level=1).wait_for()
+    phone.get_by_role("link", name="Add residents reached").click()
+    phone.get_by_label("Partner").select_option(label="Westborough Family Centre")
+    phone.get_by_label("First day of the period").fill("2025-04-01")
+    phone.get_by_label("Last day of the period").fill("2025-03-01")
+    phone.get_by_label("Residents reached").fill("120")
+    phone.get_by_label("How they were counted").fill("Sign-in sheets")
+    phone.get_by_role("button", name="Add reach").click()
+    phone.get_by_role("heading", name="There is a problem").wait_for()
+    assert phone.get_by_label("How they were counted").input_value() == "Sign-in sheets"
+    assert phone.get_by_label("Residents reached").input_value() == "120"
+    assert axe_violations(phone) == []
+    phone.get_by_label("Last day of the period").fill("2025-09-30")
+    phone.get_by_role("button", name="Add reach").click()
+    phone.get_by_role("heading", name="Set up: Cancer screening uptake", level=1).wait_for()
+    assert "Reach added." in phone.content()
+    assert "120 residents" in phone.content()

@@ -33,3 +33,12 @@ def test_demo_has_three_funded_partners_a_comparator_and_vckc_figures(world, scr
     demo.load(random.Random(7), lines.append)
     assert Intervention.objects.filter(slug=demo.SLUG).count() == 1
     assert lines == ["  Evaluation demo already loaded."]
+
+
+def test_demo_public_report_is_open_to_anyone_under_disclosure_control(client, screening):
+    response = client.get(f"/evaluation/{screening.programme.slug}/{screening.slug}/public/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This is the public version of the evaluation" in content
+    assert "1,710" in content and "1,712" not in content  # VCKC's eligible people, rounded to 5
+    assert "+6.02" in content  # the change still comes from the unrounded counts
