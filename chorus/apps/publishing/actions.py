@@ -1,0 +1,159 @@
+"""Writes for board reports: one function per action (validate, change atomically, record audit)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from chorus.apps.audit.log import record as audit
+from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import Programme
+
+from . import render
+from .figures import report_figures
+from .models import Report, ReportStatus
+
+log = logging.getLogger("chorus.publishing")
+
+# A report period longer than this is almost certainly a typing slip (a year 2206, say).
+LONGEST_PERIOD = datetime.timedelta(days=366 * 5)
+
+
+class ReportError(ValueError):
+    """A report that cannot be made, with a message a person understands."""
+
+
+def create_report(
+    programme: Programme,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    filters: Filters,
+    *,
+    public: bool,
+    by,
+    enqueue: bool = True,
+) -> Report:
+    """Make the next version of the programme's report for the period: freeze its figures now and queue
+    the rendering of its HTML and PDF on the "reports" queue (enqueue=False: the caller renders it)."""
+    if by is not None and not by.has_perm("publishing.create_report", programme):
+        raise ReportError("Only the programme's analysts and administrators can make its reports.")
+    if period_end < period_start:
+        raise ReportError("The period must end on or after the day it starts.")
+    if period_end - period_start > LONGEST_PERIOD:
+        raise ReportError("A report can cover at most five years.")
+    kept_filters = filters.without("from", "to")
+    with transaction.atomic():
+        # Lock the programme so two people making a report at once get versions n and n + 1.
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        figures = report_figures(programme, period_start, period_end, kept_filters, public=public)
+        latest = Report.objects.filter(
+            programme=programme, period_start=period_start, period_end=period_end
+        ).aggregate(latest=Max("version"))["latest"]
+        report = Report.objects.create(
+            programme=programme,
+            period_start=period_start,
+            period_end=period_end,
+            version=(latest or 0) + 1,
+            filters=[list(pair) for pair in kept_filters.as_params()],
+            is_public=public,
+            figures=figures,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        audit(
+            "publishing.report_created",
+            actor=by,
+            obj=report,
+            programme=programme,
+            version=report.version,
+            public=public,
+        )
+        if enqueue:
+            _enqueue(report)
+    return report
+
+
+def _enqueue(report: Report) -> None:
+    from .tasks import render_report as task
+
+    report_id = report.pk
+    transaction.on_commit(lambda: task.enqueue(report_id))
+
+
+def retry_report(report: Report, *, by) -> Report:
+    """Queue a failed rendering again (the figures stay as they were frozen)."""
+    if not by.has_perm("publishing.create_report", report.programme):
+        raise ReportError("Only the programme's analysts and administrators can do this.")
+    if report.status != ReportStatus.FAILED:
+        raise ReportError("Only a report whose rendering failed can be tried again.")
+    with transaction.atomic():
+        report.status, report.error, report.phase = ReportStatus.QUEUED, "", ""
+        report.progress_done = 0
+        report.save(update_fields=["status", "error", "phase", "progress_done"])
+        audit("publishing.report_retried", actor=by, obj=report, programme=report.programme)
+        _enqueue(report)
+    return report
+
+
+def title(report: Report) -> str:
+    return f"{report.programme.name}: report for {report.period_label}"
+
+
+def meta(report: Report) -> str:
+    audience = "Published version" if report.is_public else "For the programme and its board"
+    return f"Version {report.version} · {audience} · made {timezone.localtime(report.created_at):%-d %B %Y}"
+
+
+def render_report(report_id: int) -> Report:
+    """Draw the charts, write the HTML body and make the PDF of a report version, with progress.
+
+    Run by the background task; safe to run again (a finished report is left as it is).
+    """
+    report = Report.objects.select_related("programme").get(pk=report_id)
+    if report.status == ReportStatus.DONE:
+        return report
+    steps = len(render.CHARTS) + 2
+    state = {"done": 0}
+
+    def progress(phase: str | None = None, step: bool = True) -> None:
+        if step:
+            state["done"] += 1
+        fields = {"progress_done": state["done"]}
+        if phase is not None:
+            fields["phase"] = phase
+        Report.objects.filter(pk=report.pk).update(**fields)
+
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        phase="Drawing the charts",
+        progress_done=0,
+        progress_total=steps,
+        error="",
+    )
+    try:
+        charts = render.draw_charts(report.figures, progress=progress)
+        progress("Writing the report", step=False)
+        made_at = f"{timezone.localtime(report.created_at):%-d %B %Y}"
+        html = render.body_html(report.figures, charts, version=report.version, made_at=made_at)
+        Report.objects.filter(pk=report.pk).update(html=html)
+        progress("Making the PDF")
+        pdf = render.pdf_bytes(title=title(report), meta=meta(report), body=html)
+    except Exception as error:
+        log.exception("report %s could not be rendered", report.pk)
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED,
+            error=f"The report could not be rendered ({type(error).__name__}: {error})"[:2000],
+        )
+    else:
+        Report.objects.filter(pk=report.pk).update(
+            pdf=pdf,
+            status=ReportStatus.DONE,
+            phase="",
+            progress_done=steps,
+            rendered_at=timezone.now(),
+        )
+    report.refresh_from_db()
+    return report

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Report
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["programme", "period_start", "period_end", "version", "is_public", "status", "created_at"]
+    list_filter = ["programme", "is_public", "status"]
+    # A version never changes: the admin shows it but edits nothing.
+    readonly_fields = [field.name for field in Report._meta.fields if field.name != "pdf"]
+    exclude = ["pdf"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,37 @@
+"""Demo board reports for Southend: an internal version and a public one for the six months to September
+2026, rendered here (charts, HTML and PDF) so they are ready without the background worker."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+
+from chorus.apps.accounts.models import User
+from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import Programme
+
+from . import actions
+
+PROGRAMME = "southend-connectors"
+ANALYST = "lead-southend"
+PERIOD = (date(2026, 4, 1), date(2026, 9, 30))
+
+
+def load(rng: random.Random, out: Callable[[str], None]) -> None:
+    programme = Programme.objects.filter(slug=PROGRAMME).first()
+    analyst = User.objects.filter(username=ANALYST).first()
+    if programme is None or analyst is None:
+        raise RuntimeError(
+            f"the publishing demo needs {PROGRAMME!r} and {ANALYST!r}: load the core demo first"
+        )
+    out("Publishing: board reports for Southend")
+    for public in (False, True):
+        report = actions.create_report(
+            programme, *PERIOD, Filters(), public=public, by=analyst, enqueue=False
+        )
+        report = actions.render_report(report.pk)
+        kind = "public" if public else "internal"
+        state = report.get_status_display().lower()
+        out(f"  {kind} version {report.version} for {report.period_label}: {state}")
+    out(f"  Reports: /programmes/{PROGRAMME}/reports/  Public page: /public/{PROGRAMME}/")

@@ -1,0 +1,56 @@
+"""How a report's frozen figures are written: counts with thousands separators, "*" kept as it is."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+register = template.Library()
+
+NOTHING = "–"
+
+
+@register.filter
+def count(value) -> str:
+    if value is None:
+        return NOTHING
+    if isinstance(value, str):
+        return value
+    return intcomma(value)
+
+
+@register.filter
+def pct(value) -> str:
+    if value is None:
+        return NOTHING
+    if isinstance(value, str):
+        return value
+    return f"{value:.1f}%"
+
+
+@register.filter
+def interval(value) -> str:
+    """[lower, upper] in percent as '12.0 to 18.5', or '–' when left out."""
+    if not value:
+        return NOTHING
+    lower, upper = value
+    return f"{lower:.1f} to {upper:.1f}"
+
+
+@register.filter
+def points(value) -> str:
+    """A difference in percentage points with its sign."""
+    if value is None:
+        return NOTHING
+    return f"{value:+.1f}"
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """A frozen ISO date ('2026-03-12') as '12 March 2026'."""
+    try:
+        return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
+    except (TypeError, ValueError):
+        return value or NOTHING

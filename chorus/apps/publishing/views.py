@@ -1,0 +1,286 @@
+"""Board report pages (for the programme), the public programme page and its open-data files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chorus.apps.engagement.models import Activity
+from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import Programme
+
+from . import actions, opendata
+from . import render as rendering
+from .figures import describe_filters
+from .forms import ReportForm
+from .models import Report, ReportStatus
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+def _member_programme(request, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm("publishing.view_reports", programme):
+        raise Http404
+    return programme
+
+
+def _public_programme(slug: str) -> Programme:
+    return get_object_or_404(Programme, slug=slug, is_public=True)
+
+
+def _versions(reports) -> list[dict]:
+    """Report versions grouped by period, newest period first, newest version first within it."""
+    return [
+        {"start": start, "end": end, "versions": list(versions)}
+        for (start, end), versions in groupby(reports, key=lambda r: (r.period_start, r.period_end))
+    ]
+
+
+def _listing(queryset):
+    return queryset.defer("figures", "html", "pdf").order_by("-period_end", "-period_start", "-version")
+
+
+def _body(report: Report) -> str:
+    """The stored body, or (before the background task has run) the same body drawn now."""
+    if report.html:
+        return report.html
+    if report.status == ReportStatus.FAILED:
+        return ""
+    charts = rendering.draw_charts(report.figures)
+    made_at = f"{timezone.localtime(report.created_at):%-d %B %Y}"
+    return rendering.body_html(report.figures, charts, version=report.version, made_at=made_at)
+
+
+def _pdf_response(report: Report) -> HttpResponse:
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    name = (
+        f"{report.programme.slug}-report-{report.period_start}-to-{report.period_end}-v{report.version}.pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ reports
+
+
+@login_required
+def report_list(request, slug: str):
+    programme = _member_programme(request, slug)
+    reports = list(_listing(programme.reports.select_related("created_by")))
+    filters = Filters.from_query(request.GET)
+    return render(
+        request,
+        "publishing/report_list.html",
+        {
+            "programme": programme,
+            "periods": _versions(reports),
+            "can_create": request.user.has_perm("publishing.create_report", programme),
+            "query": filters.query_string(),
+            "refresh": any(report.is_active for report in reports),
+        },
+    )
+
+
+def _initial_period(programme: Programme, filters: Filters) -> dict:
+    first = (
+        Activity.objects.filter(programme=programme).order_by("date").values_list("date", flat=True).first()
+    )
+    return {
+        "period_start": filters.date_from or programme.start_date or first or timezone.localdate(),
+        "period_end": filters.date_to or timezone.localdate(),
+    }
+
+
+@login_required
+def report_new(request, slug: str):
+    programme = _member_programme(request, slug)
+    if not request.user.has_perm("publishing.create_report", programme):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                report = actions.create_report(
+                    programme,
+                    form.cleaned_data["period_start"],
+                    form.cleaned_data["period_end"],
+                    form.chosen_filters(),
+                    public=form.public,
+                    by=request.user,
+                )
+            except actions.ReportError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"Version {report.version} made. Its PDF is being prepared in the background."
+                )
+                return redirect(report)
+        chosen = Filters.from_query(QueryDict(request.POST.get("filters") or ""))
+    else:
+        chosen = Filters.from_query(request.GET)
+        form = ReportForm(
+            initial={
+                **_initial_period(programme, chosen),
+                "filters": urlencode(chosen.without("from", "to").as_params()),
+            }
+        )
+    return render(
+        request,
+        "publishing/report_form.html",
+        {
+            "programme": programme,
+            "form": form,
+            "filters": describe_filters(chosen.without("from", "to")),
+            "problems": chosen.problems,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _report_for(request, slug: str, pk: int, *, defer_pdf: bool = True) -> Report:
+    reports = Report.objects.select_related("programme", "created_by")
+    if defer_pdf:
+        reports = reports.defer("pdf")
+    report = get_object_or_404(reports, pk=pk, programme__slug=slug)
+    if not request.user.has_perm("publishing.view_report", report):
+        raise Http404
+    return report
+
+
+@login_required
+def report_detail(request, slug: str, pk: int):
+    report = _report_for(request, slug, pk)
+    return render(
+        request,
+        "publishing/report.html",
+        {
+            "report": report,
+            "programme": report.programme,
+            "title": actions.title(report),
+            "meta": actions.meta(report),
+            "body": _body(report),
+            "public_view": False,
+            "can_create": request.user.has_perm("publishing.create_report", report.programme),
+            "pdf_url": reverse("publishing:report-pdf", args=[slug, pk]),
+        },
+    )
+
+
+@login_required
+def report_pdf(request, slug: str, pk: int):
+    report = _report_for(request, slug, pk, defer_pdf=False)
+    if not report.has_pdf:
+        messages.info(request, "The PDF of this version is not ready yet.")
+        return redirect(report)
+    return _pdf_response(report)
+
+
+@login_required
+@require_POST
+def report_retry(request, slug: str, pk: int):
+    report = _report_for(request, slug, pk)
+    try:
+        actions.retry_report(report, by=request.user)
+    except actions.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The PDF will be made again.")
+    return redirect(report)
+
+
+# ------------------------------------------------------------------------------------------------ public
+
+
+def _public_report(slug: str, pk: int, *, defer_pdf: bool = True) -> Report:
+    programme = _public_programme(slug)
+    reports = Report.objects.select_related("programme")
+    if defer_pdf:
+        reports = reports.defer("pdf")
+    return get_object_or_404(reports, pk=pk, programme=programme, is_public=True)
+
+
+def public_programme(request, slug: str):
+    programme = _public_programme(slug)
+    reports = list(_listing(programme.reports.filter(is_public=True)))
+    return render(
+        request,
+        "publishing/public_programme.html",
+        {
+            "programme": programme,
+            "periods": _versions(reports),
+            "tables": opendata.TABLES,
+            "focus_wards": programme.focus_areas.order_by("name"),
+        },
+    )
+
+
+def public_report(request, slug: str, pk: int):
+    report = _public_report(slug, pk)
+    return render(
+        request,
+        "publishing/report.html",
+        {
+            "report": report,
+            "programme": report.programme,
+            "title": actions.title(report),
+            "meta": actions.meta(report),
+            "body": _body(report),
+            "public_view": True,
+            "pdf_url": reverse("publishing:public-report-pdf", args=[slug, pk]),
+        },
+    )
+
+
+def public_report_pdf(request, slug: str, pk: int):
+    report = _public_report(slug, pk, defer_pdf=False)
+    if not report.has_pdf:
+        raise Http404("The PDF of this report is not ready yet.")
+    return _pdf_response(report)
+
+
+def datapackage(request, slug: str):
+    programme = _public_programme(slug)
+    return HttpResponse(opendata.descriptor_text(programme), content_type="application/json; charset=utf-8")
+
+
+def open_data_file(request, slug: str, table: str, extension: str):
+    programme = _public_programme(slug)
+    if table not in opendata.SPECS or extension not in ("csv", "json"):
+        raise Http404
+    built = opendata.build_table(programme, table)
+    if extension == "csv":
+        response = HttpResponse(opendata.csv_text(built), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            opendata.json_text(built, programme), content_type="application/json; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'inline; filename="{table}.{extension}"'
+    return response
+
+
+def open_data_zip(request, slug: str):
+    """The whole data package in one file: the descriptor beside every table in CSV and JSON."""
+    programme = _public_programme(slug)
+    buffer = io.BytesIO()
+    folder = f"chorus-{programme.slug}"
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{folder}/datapackage.json", opendata.descriptor_text(programme))
+        for spec in opendata.TABLES:
+            built = opendata.build_table(programme, spec.name)
+            archive.writestr(f"{folder}/{spec.name}.csv", opendata.csv_text(built))
+            archive.writestr(f"{folder}/{spec.name}.json", opendata.json_text(built, programme))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{folder}-open-data.zip"'
+    return response

@@ -1,0 +1,31 @@
+"""The publishing demo needs the core demo's Southend programme and its lead."""
+
+import random
+
+import pytest
+
+from chorus.apps.publishing import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_needs_the_southend_programme_and_its_lead(world):
+    with pytest.raises(RuntimeError, match="lead-southend"):
+        demo.load(random.Random(1), print)
+
+
+def test_demo_makes_an_internal_and_a_public_version_ready_to_read(world):
+    from chorus.apps.accounts.models import Membership, Role, User
+    from chorus.apps.publishing.models import Report, ReportStatus
+
+    lead = User.objects.create_user(username="lead-southend")
+    Membership.objects.create(user=lead, role=Role.ANALYST, programme=world.programme)
+    lines: list[str] = []
+    demo.load(random.Random(1), lines.append)
+    reports = list(Report.objects.order_by("version"))
+    assert [(r.version, r.is_public, r.status) for r in reports] == [
+        (1, False, ReportStatus.DONE),
+        (2, True, ReportStatus.DONE),
+    ]
+    assert all(r.pdf and r.html for r in reports)
+    assert any("/public/southend-connectors/" in line for line in lines)

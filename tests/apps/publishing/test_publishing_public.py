@@ -1,0 +1,81 @@
+"""The public programme page: open-data files, public report versions and the "you said, we did" page,
+with nothing personal and no small counts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from chorus.apps.insight.filters import Filters
+from chorus.apps.publishing import actions, opendata
+
+pytestmark = pytest.mark.django_db
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def test_public_page_lists_open_data_public_reports_and_you_said_we_did(evidence):
+    world = evidence.world
+    slug = world.programme.slug
+    world.analyst.display_name = "Priya Makepeace"
+    world.analyst.save()
+    public = actions.create_report(
+        world.programme,
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        Filters(),
+        public=True,
+        by=world.analyst,
+        enqueue=False,
+    )
+    internal = actions.create_report(
+        world.programme,
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        Filters(),
+        public=False,
+        by=world.analyst,
+        enqueue=False,
+    )
+    client = Client()
+    response = client.get(reverse("publishing:public", args=[slug]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for spec in opendata.TABLES:
+        for extension in ("csv", "json"):
+            url = reverse("publishing:open-data", args=[slug, spec.name, extension])
+            assert f'href="{url}"' in html
+            assert client.get(url).status_code == 200
+    assert reverse("publishing:datapackage", args=[slug]) in html
+    assert reverse("publishing:open-data-zip", args=[slug]) in html
+    you_said = reverse("accountability:you-said-we-did", args=[slug])
+    assert f'href="{you_said}"' in html and client.get(you_said).status_code == 200
+    assert reverse("publishing:public-report", args=[slug, public.pk]) in html
+    assert reverse("publishing:public-report", args=[slug, internal.pk]) not in html
+    assert f"/reports/{internal.pk}/" not in html
+    # Nothing personal: no staff names or emails, no residents' words.
+    assert not any(person.email in html for person in world.users)
+    assert "Priya Makepeace" not in html  # who made the report (the members' list shows it)
+    assert not any(c.text in html for c in evidence.contributions)
+    # No count from 1 to 7: once dates, version numbers and the rule's own wording are set aside, no
+    # number is left on the page at all.
+    main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    text = unescape(re.sub(r"<[^>]+>", " ", main))
+    text = re.sub(rf"\b\d{{1,2}} ({MONTHS}) \d{{4}}\b", " ", text)
+    text = re.sub(
+        r"Version \d+|v3\.0|counts of 1 to 7|nearest 5|datapackage\.json|IMD 2019|95%|2025 boundaries|are 0",
+        " ",
+        text,
+    )
+    assert not re.findall(r"\d", text), re.findall(r".{0,30}\d.{0,10}", text)
+
+
+def test_public_page_is_only_for_public_programmes(evidence):
+    programme = evidence.world.programme
+    programme.is_public = False
+    programme.save()
+    assert Client().get(reverse("publishing:public", args=[programme.slug])).status_code == 404
