@@ -23,6 +23,7 @@ from chorus import equality
 from chorus.apps.coding.actions import current_codebook
 from chorus.apps.coding.models import Codebook, Coding, CodingStatus, EmergingCluster, Theme
 from chorus.apps.engagement.models import ActivityKind, Contribution
+from chorus.apps.places.models import Area
 from chorus.apps.programmes.models import Programme
 from chorus.stats import compare_proportions, wilson_ci
 
@@ -502,23 +503,17 @@ class DashboardFigures:
     by_ward: list[GroupCount]
     prevalence: list[Prevalence]  # each theme overall, codebook order
     top_themes: list[Prevalence]
-    breakdown: list[Prevalence]  # every theme within each group of the chosen breakdown
+    focus_theme: str  # slug of the theme broken down (the most raised unless one was asked for)
+    breakdown: list[Prevalence]  # the focus theme within each group of the chosen breakdown
     map_prevalence: list[Prevalence]  # the map's theme by ward, or [] when the map shows contributions
     changes: list[ThemeChange]  # latest quarter against the one before
     emerging: list[EmergingCluster]
-    coding: CodingSummary
 
 
-def _by_activity(programme: Programme, filters: Filters) -> dict[int, int]:
-    """Contributions per activity: a small table that folds into kind and partner in Python."""
-    rows = evidence(programme, filters).order_by().values("activity_id").annotate(n=Count("pk"))
-    return {row["activity_id"]: row["n"] for row in rows}
-
-
-def _fold_by(counts: dict[int, int], key_of: dict[int, tuple[str, str]]) -> list[GroupCount]:
+def _fold_by(counts: dict, key_of: dict) -> list[GroupCount]:
     folded: dict[str, list] = {}
-    for activity_id, n in counts.items():
-        key, label = key_of[activity_id]
+    for item, n in counts.items():
+        key, label = key_of[item]
         folded.setdefault(key, [label, 0])[1] += n
     groups = [GroupCount(key, label, n) for key, (label, n) in folded.items()]
     return sorted(groups, key=lambda c: (c.key == NOT_KNOWN, -c.count, c.label))
@@ -550,41 +545,48 @@ def _prevalence_from(
     return result
 
 
-def _theme_by_group(codings: QuerySet[Coding], grouping: Grouping) -> dict[tuple[int, str], int]:
-    per_theme: dict[tuple[int, str], int] = defaultdict(int)
-    fields = ["contribution__" + name for name in grouping.fields]
-    for row in codings.order_by().values("theme_id", *fields).annotate(n=Count("pk")):
-        key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
-        per_theme[(row["theme_id"], key)] += row["n"]
-    return per_theme
-
-
 def dashboard_figures(
     programme: Programme,
     filters: Filters,
     *,
     period: str = "month",
     breakdown: str = "ward",
+    focus_theme: str | None = None,
     map_theme: str | None = None,
     codebook: Codebook | None = None,
     level: float = LEVEL,
 ) -> DashboardFigures:
-    """The dashboard's figures. Same definitions as counts_by, counts_over_time, theme_prevalence and
-    theme_changes (tests hold them equal), but each table of contributions or codings is scanned once:
-    contributions per activity fold into time, kind and partner; codings per theme and month fold into
-    overall prevalence and the quarterly trend."""
+    """The dashboard's figures, with the same definitions as counts_by, counts_over_time,
+    theme_prevalence and theme_changes (tests hold them equal), in a few queries whose cost does not
+    grow with the page: contributions are counted once per (activity, ward) and folded in Python into
+    time, kind, partner and ward; codings are counted per theme (without touching contributions when
+    nothing is filtered), per theme and month over the last two quarters only (all that the change
+    needs), and by group or ward only for the one theme broken down or shaded on the map."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     codebook = codebook_for(programme, codebook)
     theme_list = themes(codebook)
 
-    per_activity = _by_activity(programme, filters)
+    contributions_in = evidence(programme, filters, codebook).order_by()
+    # Two narrow scans (each covered by an index on programme) beat one grouped by (activity, ward).
+    per_activity: dict[int, int] = dict(
+        contributions_in.values("activity_id").annotate(n=Count("pk")).values_list("activity_id", "n")
+    )
+    per_ward_id: dict[int | None, int] = dict(
+        contributions_in.values("ward_id").annotate(n=Count("pk")).values_list("ward_id", "n")
+    )
     activities = {
         row["pk"]: row
         for row in programme.activities.filter(pk__in=list(per_activity)).values(
             "pk", "date", "kind", "partner__slug", "partner__name"
         )
     }
+    ward_of = {
+        row["pk"]: _ward({"ward__code": row["code"], "ward__name": row["name"]})
+        for row in Area.objects.filter(pk__in=[pk for pk in per_ward_id if pk]).values("pk", "code", "name")
+    }
+    ward_of[None] = _ward({"ward__code": None, "ward__name": None})
+
     monthly: dict[str, int] = defaultdict(int)
     for activity_id, n in per_activity.items():
         monthly[activities[activity_id]["date"].strftime("%Y-%m")] += n
@@ -593,49 +595,83 @@ def dashboard_figures(
         per_activity,
         {pk: (row["kind"], kind_labels.get(row["kind"], row["kind"])) for pk, row in activities.items()},
     )
-    by_partner = _fold_by(
-        per_activity,
-        {
-            pk: _partner(
-                {
-                    "activity__partner__slug": row["partner__slug"],
-                    "activity__partner__name": row["partner__name"],
-                }
-            )
-            for pk, row in activities.items()
-        },
-    )
+    partner_of = {
+        pk: _partner(
+            {"activity__partner__slug": row["partner__slug"], "activity__partner__name": row["partner__name"]}
+        )
+        for pk, row in activities.items()
+    }
+    by_partner = _fold_by(per_activity, partner_of)
+    by_ward = _fold_by(per_ward_id, ward_of)
     contributions = sum(per_activity.values())
-    by_ward = counts_by(programme, filters, "ward")
 
     prevalence: list[Prevalence] = []
     breakdown_rows: list[Prevalence] = []
     map_rows: list[Prevalence] = []
     changes: list[ThemeChange] = []
+    focus = ""
     if theme_list and contributions:
-        codings = _codings_in(programme, filters, codebook)
-        theme_months = _theme_monthly_counts(programme, filters, codebook)
-        overall: dict[tuple[int, str], int] = defaultdict(int)
-        for (theme_id, _), n in theme_months.items():
-            overall[(theme_id, "all")] += n
+        if filters.is_empty:
+            # A codebook's themes belong to one programme, so its codings need no join to contributions.
+            codings = theme_codings(codebook)
+        else:
+            codings = _codings_in(programme, filters, codebook)
+        overall = {
+            (row["theme_id"], "all"): row["n"]
+            for row in codings.order_by().values("theme_id").annotate(n=Count("pk"))
+        }
         prevalence = _prevalence_from(
             theme_list, [GroupCount("all", "All contributions", contributions)], overall, level
         )
-        quarters = _fold_periods(monthly, "quarter")
-        changes = _changes(_trend(theme_list, quarters, theme_months, "quarter", level), level)
 
-        groups = by_ward if breakdown == "ward" else counts_by(programme, filters, breakdown)
-        by_group = _theme_by_group(codings, GROUPINGS[breakdown])
-        breakdown_rows = _prevalence_from(theme_list, groups, by_group, level)
-        if map_theme:
-            if breakdown == "ward":
-                map_rows = [row for row in breakdown_rows if row.theme == map_theme]
-            else:
-                chosen = [theme for theme in theme_list if theme.slug == map_theme]
-                by_ward_theme = _theme_by_group(codings.filter(theme__in=chosen), GROUPINGS["ward"])
-                map_rows = _prevalence_from(chosen, by_ward, by_ward_theme, level)
+        quarters = [q for q in _fold_periods(monthly, "quarter") if q.count][-2:]
+        if len(quarters) == 2:
+            since = datetime.date.fromisoformat(quarters[0].key)
+            recent = (
+                _codings_in(programme, filters, codebook)
+                .filter(contribution__activity__date__gte=since)
+                .order_by()
+                .annotate(month=YearMonth("contribution__activity__date"))
+                .values("theme_id", "month")
+                .annotate(n=Count("pk"))
+            )
+            theme_months = {(row["theme_id"], row["month"]): row["n"] for row in recent}
+            changes = _changes(_trend(theme_list, quarters, theme_months, "quarter", level), level)
 
-    top = sorted((p for p in prevalence if p.count), key=lambda p: (-p.count, p.theme_name))[:10]
+        slugs = {theme.slug: theme for theme in theme_list}
+        raised = sorted((p for p in prevalence if p.count), key=lambda p: (-p.count, p.theme_name))
+        focus = focus_theme if focus_theme in slugs else (raised[0].theme if raised else theme_list[0].slug)
+        wanted = {focus, map_theme} & set(slugs)
+        by_theme_ward: dict[tuple[int, str], int] = defaultdict(int)
+        if map_theme in slugs or breakdown == "ward":
+            rows = (
+                codings.filter(theme__slug__in=wanted)
+                .order_by()
+                .values("theme_id", "contribution__ward_id")
+                .annotate(n=Count("pk"))
+            )
+            for row in rows:
+                by_theme_ward[(row["theme_id"], ward_of[row["contribution__ward_id"]][0])] += row["n"]
+        if breakdown == "ward":
+            breakdown_rows = _prevalence_from([slugs[focus]], by_ward, by_theme_ward, level)
+        else:
+            grouping = GROUPINGS[breakdown]
+            groups = counts_by(programme, filters, breakdown)
+            per_group: dict[tuple[int, str], int] = defaultdict(int)
+            fields = ["contribution__" + name for name in grouping.fields]
+            rows = (
+                codings.filter(theme__slug=focus)
+                .order_by()
+                .values("theme_id", *fields)
+                .annotate(n=Count("pk"))
+            )
+            for row in rows:
+                key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
+                per_group[(row["theme_id"], key)] += row["n"]
+            breakdown_rows = _prevalence_from([slugs[focus]], groups, per_group, level)
+        if map_theme in slugs:
+            map_rows = _prevalence_from([slugs[map_theme]], by_ward, by_theme_ward, level)
+
     return DashboardFigures(
         total=contributions,
         over_time=_fold_periods(monthly, period),
@@ -643,10 +679,10 @@ def dashboard_figures(
         by_partner=by_partner,
         by_ward=by_ward,
         prevalence=prevalence,
-        top_themes=top,
+        top_themes=sorted((p for p in prevalence if p.count), key=lambda p: (-p.count, p.theme_name))[:10],
+        focus_theme=focus,
         breakdown=breakdown_rows,
         map_prevalence=map_rows,
         changes=changes,
         emerging=emerging_issues(programme),
-        coding=coding_summary(programme, filters, codebook),
     )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ExperienceMap, Factor, Link
+from .models import ExperienceMap, Factor, Link, MapSettings
 
 
 class FactorInline(admin.TabularInline):
@@ -53,3 +53,11 @@ class LinkAdmin(admin.ModelAdmin):
     search_fields = ["source__name", "target__name", "map__name", "note"]
     raw_id_fields = ["map", "source", "target", "contribution", "created_by", "derived_from"]
     list_select_related = ["map", "source", "target"]
+
+
+@admin.register(MapSettings)
+class MapSettingsAdmin(admin.ModelAdmin):
+    """Strength words are edited on the programme's maps page, which re-weighs links; this is to look."""
+
+    list_display = ["programme"]
+    readonly_fields = ["programme", "strength_terms"]
