@@ -6,8 +6,10 @@ Views, imports, the API and tests all call these; nothing else writes contributi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,9 @@ from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
 
 from .models import Activity, ActivityKind, Contribution
+
+if TYPE_CHECKING:
+    from chorus.apps.imports.models import Participant
 
 log = logging.getLogger("chorus.engagement")
 
@@ -44,7 +49,8 @@ class ContributionInput:
     ethnicity: str = ""
     disability: str = ""
     carer: str = ""
-    already_redacted: bool = False  # set by bulk loaders that redact a batch at once (faster)
+    already_redacted: bool = False  # set by loaders that redacted the text themselves
+    participant: Participant | None = None  # the pseudonymous resident, when the source names them
 
 
 @dataclass
@@ -72,29 +78,23 @@ def _check(data: ContributionInput) -> None:
         raise ActionError(f"{data.lsoa} is not an LSOA.")
 
 
-def add_contribution(
-    activity: Activity, data: ContributionInput, *, by=None, submission_key: str | None = None
-) -> Recorded:
-    """Store one contribution in an activity. A submission key seen before returns the stored one."""
-    _check(data)
-    if submission_key:
-        existing = Contribution.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return Recorded(existing, created=False)
-    ward = data.ward or (data.lsoa.parent if data.lsoa is not None else None)
-    text = data.text.strip() if data.already_redacted else _redact(data.text.strip())
-    contribution = Contribution(
+def _contribution(
+    activity: Activity, data: ContributionInput, text: str, *, by, submission_key: str | None
+) -> Contribution:
+    signed_in = by if getattr(by, "is_authenticated", False) else None
+    return Contribution(
         programme=activity.programme,
         activity=activity,
         text=text,
         answers=data.answers,
-        ward=ward,
+        ward=data.ward or (data.lsoa.parent if data.lsoa is not None else None),
         lsoa=data.lsoa,
         postcode_district=data.postcode_district.strip().upper(),
         imd_decile=data.lsoa.imd_decile if data.lsoa is not None else None,
         core20=data.lsoa.core20 if data.lsoa is not None else None,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=signed_in,
         submission_key=submission_key or None,
+        participant=data.participant,
         age_band=data.age_band,
         sex=data.sex,
         gender_identity_same=data.gender_identity_same,
@@ -106,8 +106,21 @@ def add_contribution(
         consent_open_data=data.consent_open_data,
         consent_recontact=data.consent_recontact,
         consent_taken_at=timezone.now(),
-        consent_taken_by=by if getattr(by, "is_authenticated", False) else None,
+        consent_taken_by=signed_in,
     )
+
+
+def add_contribution(
+    activity: Activity, data: ContributionInput, *, by=None, submission_key: str | None = None
+) -> Recorded:
+    """Store one contribution in an activity. A submission key seen before returns the stored one."""
+    _check(data)
+    if submission_key:
+        existing = Contribution.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return Recorded(existing, created=False)
+    text = data.text.strip() if data.already_redacted else _redact(data.text.strip())
+    contribution = _contribution(activity, data, text, by=by, submission_key=submission_key)
     try:
         with transaction.atomic():
             contribution.save()
@@ -118,6 +131,162 @@ def add_contribution(
                 return Recorded(existing, created=False)
         raise
     return Recorded(contribution, created=True)
+
+
+# ---------------------------------------------------------------------------------------------- chunks
+
+ANSWER_REDACT_CHARS = 20  # a free-text answer this long (and with a space) is redacted like the text
+_INSERT_ATTEMPTS = 3
+
+
+@dataclass
+class ChunkRow:
+    """One contribution of a chunk, with the key that recognises it if it is sent again."""
+
+    data: ContributionInput
+    submission_key: str | None = None
+
+
+@dataclass
+class ChunkResult:
+    status: str  # "imported", "duplicate" or "refused"
+    contribution: Contribution | None = None  # the stored one, when imported
+    contribution_id: int | None = None  # the stored one, when imported or a duplicate
+    problem: str = ""  # why a refused row was refused, for a person to read
+
+
+def _redact_many(texts: list[str]) -> list[str]:
+    if not texts:
+        return []
+    from chorus.privacy.redaction import redact_many  # loads spaCy and Presidio: only when texts arrive
+
+    return [result.text for result in redact_many(texts)]
+
+
+def _is_free_text(value: object) -> bool:
+    return isinstance(value, str) and len(value) >= ANSWER_REDACT_CHARS and " " in value.strip()
+
+
+def add_contributions(
+    activity: Activity,
+    rows: Sequence[ChunkRow],
+    *,
+    by=None,
+    in_transaction: Callable[[list[ChunkResult]], None] | None = None,
+) -> list[ChunkResult]:
+    """Store a chunk of contributions in one activity: add_contribution's guarantees at bulk speed.
+
+    - each row is checked; a bad row is refused with its reason and the others are still stored;
+    - a submission key stored before, or met earlier in the chunk, makes a duplicate (one query);
+    - the texts and the longer free-text answers of the new rows are redacted in one NLP batch, before
+      the transaction opens;
+    - the new rows go in with one bulk insert, in one transaction with one audit event for the chunk;
+      a key that raced in from elsewhere meanwhile turns into a duplicate, never an error.
+
+    in_transaction(results) runs inside that same transaction after the insert, so a caller's own
+    bookkeeping (an import's resume point) commits with the chunk or not at all.
+    Results are in the order of rows.
+    """
+    if not rows:
+        return []
+    results: list[ChunkResult | None] = [None] * len(rows)
+    keys = [row.submission_key for row in rows if row.submission_key]
+    seen = (
+        dict(Contribution.objects.filter(submission_key__in=keys).values_list("submission_key", "pk"))
+        if keys
+        else {}
+    )
+    fresh: list[int] = []
+    for index, row in enumerate(rows):
+        try:
+            _check(row.data)
+        except ActionError as error:
+            results[index] = ChunkResult("refused", problem=str(error))
+            continue
+        key = row.submission_key
+        if key and key in seen:
+            results[index] = ChunkResult("duplicate", contribution_id=seen[key])
+            continue
+        if key:
+            seen[key] = None  # a later copy in this chunk is a duplicate of this one
+        fresh.append(index)
+
+    # One NLP pass over the whole chunk: texts first, then the free-text answers.
+    to_redact = [rows[index].data.text.strip() for index in fresh if not rows[index].data.already_redacted]
+    answer_slots = [
+        (index, question)
+        for index in fresh
+        if not rows[index].data.already_redacted
+        for question, value in rows[index].data.answers.items()
+        if _is_free_text(value)
+    ]
+    redacted = iter(_redact_many(to_redact + [rows[index].data.answers[q] for index, q in answer_slots]))
+    texts = {
+        index: rows[index].data.text.strip() if rows[index].data.already_redacted else next(redacted)
+        for index in fresh
+    }
+    answers = {index: dict(rows[index].data.answers) for index in fresh}
+    for index, question in answer_slots:
+        answers[index][question] = next(redacted)
+
+    def build(indexes: list[int]) -> list[Contribution]:
+        built = []
+        for index in indexes:
+            contribution = _contribution(
+                activity, rows[index].data, texts[index], by=by, submission_key=rows[index].submission_key
+            )
+            contribution.answers = answers[index]
+            built.append(contribution)
+        return built
+
+    with transaction.atomic():
+        pending = fresh
+        for attempt in range(1, _INSERT_ATTEMPTS + 1):
+            contributions = build(pending)
+            try:
+                with transaction.atomic():  # a savepoint: a clash undoes only this insert
+                    Contribution.objects.bulk_create(contributions)
+                break
+            except IntegrityError:
+                pending_keys = [rows[index].submission_key for index in pending if rows[index].submission_key]
+                raced = dict(
+                    Contribution.objects.filter(submission_key__in=pending_keys).values_list(
+                        "submission_key", "pk"
+                    )
+                )
+                if not raced or attempt == _INSERT_ATTEMPTS:
+                    raise
+                for index in pending:
+                    if rows[index].submission_key in raced:
+                        results[index] = ChunkResult(
+                            "duplicate", contribution_id=raced[rows[index].submission_key]
+                        )
+                pending = [index for index in pending if results[index] is None]
+        for index, contribution in zip(pending, contributions, strict=True):
+            results[index] = ChunkResult(
+                "imported", contribution=contribution, contribution_id=contribution.pk
+            )
+        stored_ids = {contribution.submission_key: contribution.pk for contribution in contributions}
+        for result, row in zip(results, rows, strict=True):
+            if result is not None and result.status == "duplicate" and result.contribution_id is None:
+                result.contribution_id = stored_ids.get(row.submission_key)
+        done = [result for result in results if result is not None]
+        counts = {
+            status: sum(result.status == status for result in done)
+            for status in ("imported", "duplicate", "refused")
+        }
+        audit(
+            "contributions.added",
+            actor=by,
+            obj=activity,
+            programme=activity.programme,
+            added=counts["imported"],
+            duplicates=counts["duplicate"],
+            refused=counts["refused"],
+        )
+        if in_transaction is not None:
+            in_transaction(done)
+    return done
 
 
 def _partner_for(user, programme: Programme) -> Organisation | None:

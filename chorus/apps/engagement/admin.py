@@ -52,4 +52,4 @@ class ContributionAdmin(admin.ModelAdmin):
     date_hierarchy = "recorded_at"
     autocomplete_fields = ["activity", "ward", "lsoa", "recorded_by", "consent_taken_by"]
     list_select_related = ["programme", "activity", "ward"]
-    readonly_fields = ["recorded_at", "submission_key", "consent_taken_at"]
+    readonly_fields = ["recorded_at", "submission_key", "consent_taken_at", "participant"]

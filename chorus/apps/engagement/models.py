@@ -21,6 +21,8 @@ class ActivityKind(models.TextChoices):
     WORKSHOP = "workshop", "Workshop"
     EVENT = "event", "Event"
     PATIENT_FEEDBACK = "patient-feedback", "Patient feedback"
+    INTERVIEW = "interview", "Interview"
+    OTHER = "other", "Other"
 
 
 class Activity(models.Model):
@@ -90,6 +92,14 @@ class Contribution(models.Model):
         related_name="contributions",
     )
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    participant = models.ForeignKey(
+        "imports.Participant",
+        on_delete=models.PROTECT,  # a participant goes only by erasure, which removes their words first
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text="The pseudonymous resident who said it, when the source identified them.",
+    )
     submission_key = models.CharField(
         max_length=64,
         unique=True,
@@ -126,6 +136,8 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["programme", "recorded_at"]),
             models.Index(fields=["programme", "ward"]),
+            # The insight dashboard's breakdowns filter by programme and activity and group by ward.
+            models.Index(fields=["programme", "activity", "ward"], name="contribution_prog_act_ward"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -112,6 +112,39 @@ def save_mapping(programme: Programme, key: str, mapping: Mapping, *, by=None) -
     return saved
 
 
+def source_mappings(source: ImportSource) -> list[SavedMapping]:
+    """The saved mappings this source's imports were read with, newest first."""
+    keys = set()
+    for mapping in source.batches.filter(mapping__isnull=False).values_list("mapping", flat=True):
+        key = (mapping or {}).get("key") or (mapping or {}).get("shape")
+        if key:
+            keys.add(key)
+    return list(SavedMapping.objects.filter(programme=source.programme, key__in=keys).order_by("-saved_at"))
+
+
+@transaction.atomic
+def correct_mapping(saved: SavedMapping, mapping: Mapping, *, by=None) -> SavedMapping:
+    """A person corrects a saved (perhaps guessed) mapping; the next file or post of that shape uses it."""
+    problems = mapping.problems()
+    if problems:
+        raise ActionError(" ".join(problems))
+    before = Mapping.from_dict(saved.mapping)
+    mapping.shape = saved.key if saved.key.startswith("kobo:") else mapping.shape
+    mapping.constants = dict(before.constants)  # settings the form does not show are kept
+    mapping.value_maps = {target: dict(values) for target, values in before.value_maps.items()}
+    saved.mapping = mapping.to_dict()
+    saved.saved_by = by if getattr(by, "is_authenticated", False) else None
+    saved.save(update_fields=["mapping", "saved_by", "saved_at"])
+    audit(
+        "import.mapping_corrected",
+        actor=by,
+        obj=saved,
+        programme=saved.programme,
+        columns=sorted(mapping.columns),
+    )
+    return saved
+
+
 # ---------------------------------------------------------------------------------------------- files
 
 
@@ -242,24 +275,32 @@ def receive_submission(source: ImportSource, payload: Any) -> tuple[str, list[Ou
     writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority))
     outcomes = []
     used: Mapping | None = None
+    used_key = ""
     for number, record in enumerate(records, start=1):
         headers = list(record)
         form_id = kobo_form_id(record)
         key = f"kobo:{form_id}" if form_id else shape_signature(headers)
-        mapping = find_mapping(headers, saved_mappings(programme, key))
+        saved = saved_mappings(programme, key)
+        if form_id:  # a form's posts differ in headings (unanswered questions are left out): match by form
+            mapping = Mapping.from_dict(saved[0]).for_headers(headers) if saved else None
+        else:
+            mapping = find_mapping(headers, saved)
         if mapping is None:
+            # Saved even when the guess cannot work (no text column found), so a person can correct it on
+            # the source's columns page; the corrected mapping then reads this post again and the next.
             mapping = guess_mapping(headers)
-            if not mapping.problems():
-                mapping.shape = key if form_id else mapping.shape
-                save_mapping(programme, key, mapping)
+            mapping.shape = key if form_id else mapping.shape
+            save_mapping(programme, key, mapping)
         mapping = used = mapping.for_headers(headers)
+        used_key = key
         if mapping.problems():
             outcomes.append(Quarantine(number, [Problem("", "", p) for p in mapping.problems()], record))
             continue
         outcomes.append(validate_row(record, mapping, number, lookup=writer.lookup))
+    writer.participant_column = used.columns.get("participant_ref") if used else None
     results = writer.write(outcomes)
     # Kept so a quarantined post can be corrected and run again with the mapping it was read with.
-    batch.mapping = (used.to_dict() if used else {}) | {"field_tool": tool}
+    batch.mapping = (used.to_dict() if used else {}) | {"field_tool": tool, "key": used_key}
     batch.status = BatchStatus.DONE
     batch.finished_at = timezone.now()
     batch.save(update_fields=["mapping", "status", "finished_at", "updated_at"])
@@ -285,12 +326,16 @@ def rerun_quarantined_row(row: QuarantinedRow, values: dict[str, str], *, by=Non
     """Validate a corrected row with its batch's mapping; import it if it is now clean."""
     if row.resolved_at:
         raise ActionError("This row has already been imported.")
+    if row.erased_at:
+        raise ActionError("This row was erased; there is nothing left to run again.")
     batch = row.batch
     if not batch.mapping or "columns" not in batch.mapping:
         raise ActionError("This row came without a column mapping; post it again from the field tool.")
     programme = batch.source.programme
     raw = {key: str(values.get(key, row.raw.get(key, ""))) for key in row.raw}
-    mapping = Mapping.from_dict(batch.mapping).for_headers(list(raw))
+    # A field-tool post is read again with its form's mapping as it is now (a person may have corrected it).
+    corrected = SavedMapping.objects.filter(programme=programme, key=batch.mapping.get("key") or "-").first()
+    mapping = Mapping.from_dict(corrected.mapping if corrected else batch.mapping).for_headers(list(raw))
     writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority), by=by)
     outcome = validate_row(raw, mapping, row.row_number, lookup=writer.lookup)
     if isinstance(outcome, Quarantine):
@@ -333,21 +378,61 @@ def read_original_text(contribution: Contribution, *, by) -> str | None:
     return decrypt(original.ciphertext)
 
 
+def _erase_rows(rows) -> int:
+    """Empty quarantined rows of everything they held; the rows stay so the import's summary adds up."""
+    return rows.update(raw={}, problems=[], participant=None, erased_at=timezone.now())
+
+
 @transaction.atomic
 def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
-    """Erase a participant: their contributions and all derived from them go; that it happened is kept."""
-    contributions = Contribution.objects.filter(participant_link__participant=participant)
-    count = contributions.count()
-    for contribution in contributions:
+    """Erase a participant: their contributions and all derived from them go, their quarantined rows are
+    emptied, and that it happened is kept (never what was erased)."""
+    contributions = Contribution.objects.filter(participant=participant)
+    count = 0
+    for contribution in contributions.iterator():
         contribution.delete()  # one by one, so every app's delete signals and cascades run
+        count += 1
+    rows_erased = _erase_rows(QuarantinedRow.objects.filter(participant=participant))
     erasure = ErasureRecord.objects.create(
         programme=participant.programme,
         pseudonym=participant.pseudonym,
         contributions_removed=count,
+        quarantined_rows_erased=rows_erased,
         by=by if getattr(by, "is_authenticated", False) else None,
     )
     participant.delete()
-    audit("participant.erased", actor=by, obj=erasure, programme=erasure.programme, contributions=count)
+    audit(
+        "participant.erased",
+        actor=by,
+        obj=erasure,
+        programme=erasure.programme,
+        contributions=count,
+        quarantined_rows=rows_erased,
+    )
+    return erasure
+
+
+@transaction.atomic
+def erase_quarantined_row(row: QuarantinedRow, *, by=None) -> ErasureRecord:
+    """Erase what a quarantined row holds (it may name a person, or hold what they said): the row stays,
+    empty and marked erased, with its number, so the import's summary still adds up."""
+    if row.erased_at:
+        raise ActionError("This row has already been erased.")
+    if row.resolved_at:
+        raise ActionError(
+            "This row was corrected and imported; erase the participant or withdraw the contribution instead."
+        )
+    programme = row.batch.source.programme
+    _erase_rows(QuarantinedRow.objects.filter(pk=row.pk))
+    row.refresh_from_db()
+    erasure = ErasureRecord.objects.create(
+        programme=programme,
+        pseudonym="",
+        contributions_removed=0,
+        quarantined_rows_erased=1,
+        by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    audit("import.row_erased", actor=by, obj=row.batch, programme=programme, row=row.row_number)
     return erasure
 
 

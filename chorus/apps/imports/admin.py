@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from .models import (
-    ContributionParticipant,
     ErasureRecord,
     ImportBatch,
     ImportSource,
@@ -53,7 +52,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
 @admin.register(QuarantinedRow)
 class QuarantinedRowAdmin(admin.ModelAdmin):
-    list_display = ["batch", "row_number", "resolved_at"]
+    list_display = ["batch", "row_number", "resolved_at", "erased_at"]
     list_filter = ["batch__source__programme", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["batch__filename"]
 
@@ -64,13 +63,6 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_filter = ["programme"]
     search_fields = ["pseudonym"]
     readonly_fields = ["ref_hash"]
-
-
-@admin.register(ContributionParticipant)
-class ContributionParticipantAdmin(admin.ModelAdmin):
-    list_display = ["participant", "contribution"]
-    search_fields = ["participant__pseudonym"]
-    raw_id_fields = ["contribution"]
 
 
 @admin.register(OriginalText)
@@ -84,6 +76,6 @@ class OriginalTextAdmin(admin.ModelAdmin):
 
 @admin.register(ErasureRecord)
 class ErasureRecordAdmin(admin.ModelAdmin):
-    list_display = ["pseudonym", "programme", "contributions_removed", "at", "by"]
+    list_display = ["pseudonym", "programme", "contributions_removed", "quarantined_rows_erased", "at", "by"]
     list_filter = ["programme"]
     search_fields = ["pseudonym"]

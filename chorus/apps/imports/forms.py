@@ -99,3 +99,10 @@ class EraseForm(NhsukForm):
         label="I understand this deletes everything this participant said, and all made from it",
         error_messages={"required": "Confirm that you want to erase this participant."},
     )
+
+
+class EraseRowForm(NhsukForm):
+    confirm = forms.BooleanField(
+        label="I understand this empties the row for good: it cannot be corrected or imported afterwards",
+        error_messages={"required": "Confirm that you want to erase this row."},
+    )

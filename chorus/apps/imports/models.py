@@ -143,6 +143,17 @@ class QuarantinedRow(models.Model):
     contribution = models.ForeignKey(
         "engagement.Contribution", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    participant = models.ForeignKey(
+        "Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quarantined_rows",
+        help_text="Who the row is about, when it names a participant: erasing them erases the row too.",
+    )
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the row's content was erased; the row stays, empty."
+    )
 
     class Meta:
         ordering = ["batch", "row_number"]
@@ -171,17 +182,6 @@ class Participant(models.Model):
         return self.pseudonym
 
 
-class ContributionParticipant(models.Model):
-    # Lives here because the engagement app is not ours to edit; belongs on Contribution as a FK.
-    contribution = models.OneToOneField(
-        "engagement.Contribution", on_delete=models.CASCADE, related_name="participant_link"
-    )
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="links")
-
-    def __str__(self) -> str:
-        return f"{self.participant} → {self.contribution_id}"
-
-
 class OriginalText(models.Model):
     """The unredacted words, Fernet-encrypted; kept only when the programme says so."""
 
@@ -196,11 +196,14 @@ class OriginalText(models.Model):
 
 
 class ErasureRecord(models.Model):
-    """That an erasure (UK GDPR Article 17) happened; never what was erased."""
+    """That an erasure (UK GDPR Article 17) happened; never what was erased.
+
+    pseudonym is blank when a quarantined row was erased on its own (no participant named in it)."""
 
     programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
-    pseudonym = models.CharField(max_length=12)
+    pseudonym = models.CharField(max_length=12, blank=True)
     contributions_removed = models.PositiveIntegerField()
+    quarantined_rows_erased = models.PositiveIntegerField(default=0)
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -21,15 +21,15 @@ from django.db.models import F
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ChunkResult, ChunkRow, ContributionInput, add_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area
 from chorus.ingest import CleanRecord, Mapping, MappingError, Quarantine, ReadError, open_table, validate_rows
+from chorus.ingest.validate import Problem
 
 from .lookup import AreaTableLookup
 from .models import (
     BatchStatus,
-    ContributionParticipant,
     ImportBatch,
     OriginalText,
     Participant,
@@ -41,9 +41,7 @@ log = logging.getLogger("chorus.imports")
 
 CHUNK_ROWS = 500
 RAW_CELL_LIMIT = 2_000  # characters of a quarantined cell kept for correcting it
-ANSWER_REDACT_CHARS = 20  # free-text answers at least this long are redacted like the main text
 _ACTIVITY_KINDS = {choice.value for choice in ActivityKind}
-_KIND_FALLBACK = {"interview": ActivityKind.CONVERSATION, "other": ActivityKind.SURVEY}
 # Field-tool metadata that is not an answer (and may locate or name someone): never kept in answers.
 _METADATA_PREFIXES = ("_", "meta/", "formhub/", "__system", "__")
 _METADATA_NAMES = {
@@ -115,51 +113,80 @@ def _problems(quarantine: Quarantine) -> list[dict[str, str]]:
     ]
 
 
-def redact_texts(texts: list[str]) -> list[str]:
-    from chorus.privacy.redaction import redact_many  # loads spaCy: only when there is something to redact
-
-    return [result.text for result in redact_many(texts)] if texts else []
-
-
 class ChunkWriter:
-    """Stores validated outcomes for one batch: redaction outside the transaction, writes inside it."""
+    """Stores validated outcomes for one batch, a chunk at a time, through engagement's bulk path.
 
-    def __init__(self, batch: ImportBatch, lookup: AreaTableLookup, by=None) -> None:
+    Per chunk: the activity and the participants are made first (each in a small transaction of its own;
+    a resume finds and reuses them), then engagement.actions.add_contributions checks, deduplicates,
+    redacts and inserts the clean rows, and in its transaction this writer quarantines the bad rows and
+    moves the batch's counters and resume point. A chunk is stored whole or not at all.
+    """
+
+    def __init__(
+        self, batch: ImportBatch, lookup: AreaTableLookup, by=None, *, participant_column: str | None = None
+    ) -> None:
         self.batch = batch
         self.programme = batch.source.programme
         self.lookup = lookup
         self.by = by
+        self.participant_column = participant_column or _mapped_column(batch.mapping, "participant_ref")
         self._areas: dict[int, Area] = {}
 
     def _area(self, pk: int | None) -> Area | None:
         if pk is None:
             return None
         if pk not in self._areas:
-            self._areas[pk] = Area.objects.get(pk=pk)
+            self._areas[pk] = Area.objects.select_related("parent").get(pk=pk)
         return self._areas[pk]
 
-    def _activity(self, records: list[CleanRecord]) -> Activity:
-        dates = [record.date for record in records if record.date]
-        earliest = min(dates) if dates else None
+    def _activity(self, records: list[CleanRecord], keys: list[str]) -> Activity | None:
+        """The batch's activity, made (and committed with the batch) when the first new record arrives."""
         batch = self.batch
-        if batch.activity_id is None:
-            kinds = [record.activity_type for record in records if record.activity_type]
-            kind = kinds[0] if kinds else ActivityKind.SURVEY
-            kind = kind if kind in _ACTIVITY_KINDS else _KIND_FALLBACK.get(kind, ActivityKind.SURVEY)
+        if batch.activity_id is not None:
+            return batch.activity
+        stored = Contribution.objects.filter(submission_key__in=keys).count()
+        if stored >= len(set(keys)):
+            return None  # every record is already stored: no empty activity
+        kinds = [record.activity_type for record in records if record.activity_type]
+        kind = kinds[0] if kinds and kinds[0] in _ACTIVITY_KINDS else ActivityKind.SURVEY
+        dates = [record.date for record in records if record.date]
+        with transaction.atomic():
             batch.activity = Activity.objects.create(
                 programme=self.programme,
                 kind=kind,
                 title=f"Imported: {batch.filename}"[:200],
-                date=earliest or timezone.localdate(),
+                date=min(dates) if dates else timezone.localdate(),
                 source=batch.source.name[:120],
                 recorded_by=self.by if getattr(self.by, "is_authenticated", False) else None,
             )
-        elif earliest and earliest < batch.activity.date:
-            Activity.objects.filter(pk=batch.activity_id).update(date=earliest)
-            batch.activity.date = earliest
+            ImportBatch.objects.filter(pk=batch.pk).update(activity=batch.activity)
         return batch.activity
 
-    def _input(self, record: CleanRecord, text: str, answers: dict[str, str]) -> ContributionInput:
+    def _participants(self, refs: set[str]) -> dict[str, Participant]:
+        """The pseudonymous participant for each reference, made when new (one query to find them)."""
+        if not refs:
+            return {}
+        digests = {ref: ref_hash(self.programme.pk, ref) for ref in refs}
+        for _ in range(5):  # a clash of random pseudonyms, or another worker making the same person
+            found = {
+                participant.ref_hash: participant
+                for participant in Participant.objects.filter(
+                    programme=self.programme, ref_hash__in=set(digests.values())
+                )
+            }
+            missing = {digest for digest in digests.values() if digest not in found}
+            if not missing:
+                return {ref: found[digest] for ref, digest in digests.items()}
+            Participant.objects.bulk_create(
+                [
+                    Participant(programme=self.programme, pseudonym=new_pseudonym(), ref_hash=digest)
+                    for digest in sorted(missing)
+                ],
+                ignore_conflicts=True,
+            )
+        raise RuntimeError("Could not give every participant a pseudonym.")  # 32**6 pseudonyms: not expected
+
+    def _input(self, record: CleanRecord, participant: Participant | None) -> ContributionInput:
         place = record.place
         ward_pk = lsoa_pk = None
         if place is not None:
@@ -169,35 +196,28 @@ class ChunkWriter:
                 current = self.lookup.current_ward(place.ward_code)
                 ward_pk = self.lookup.ward_ids.get(current) if current else None
         return ContributionInput(
-            text=text,
+            text=record.text,
             consent_quote=record.consent_quote == "yes",
             consent_open_data=record.consent_open_data == "yes",
             consent_recontact=record.consent_recontact == "yes",
+            consent_analysis=record.consent_analysis in (None, "yes"),
             ward=self._area(ward_pk),
             lsoa=self._area(lsoa_pk),
             postcode_district=(record.postcode_district or "")[:4],
-            answers=answers,
+            answers=_kept_answers(record.answers),
             age_band=record.age_band or "",
             sex=record.sex or "",
             gender_identity_same=record.gender_identity_same or "",
             ethnicity=record.ethnicity or "",
             disability=record.disability or "",
             carer=record.carer or "",
-            already_redacted=True,
+            participant=participant,
         )
 
-    def _participant(self, participant_ref: str) -> Participant:
-        digest = ref_hash(self.programme.pk, participant_ref)
-        participant = Participant.objects.filter(programme=self.programme, ref_hash=digest).first()
-        if participant is None:
-            while True:
-                pseudonym = new_pseudonym()
-                if not Participant.objects.filter(pseudonym=pseudonym).exists():
-                    break
-            participant = Participant.objects.create(
-                programme=self.programme, pseudonym=pseudonym, ref_hash=digest
-            )
-        return participant
+    def _quarantine_ref(self, quarantine: Quarantine) -> str:
+        if not self.participant_column:
+            return ""
+        return " ".join(str(quarantine.raw.get(self.participant_column) or "").split())
 
     def write(
         self, outcomes: list[CleanRecord | Quarantine], *, rows_seen: int | None = None
@@ -205,87 +225,111 @@ class ChunkWriter:
         """Store one chunk and move the batch's resume point, atomically."""
         if not outcomes:
             return []
-        clean = [outcome for outcome in outcomes if isinstance(outcome, CleanRecord)]
-        keys = [submission_key(self.programme.pk, record) for record in clean]
-        # Records stored before (an earlier file, a resend) or twice in this chunk are duplicates: found
-        # with one query, and never redacted again.
-        stored = set(
-            Contribution.objects.filter(submission_key__in=keys).values_list("submission_key", flat=True)
-        )
-        fresh: list[int] = []
-        for index, key in enumerate(keys):
-            if key not in stored:
-                stored.add(key)
-                fresh.append(index)
-        answers: dict[int, dict[str, str]] = {index: _kept_answers(clean[index].answers) for index in fresh}
-        # One NLP pass over the texts and the longer free-text answers of the whole chunk.
-        to_redact = [clean[index].text for index in fresh]
-        answer_slots = [
-            (index, key)
-            for index in fresh
-            for key, value in answers[index].items()
-            if len(value) >= ANSWER_REDACT_CHARS and " " in value
-        ]
-        to_redact += [answers[index][key] for index, key in answer_slots]
-        redacted = redact_texts(to_redact)
-        texts = dict(zip(fresh, redacted[: len(fresh)], strict=True))
-        for (index, key), value in zip(answer_slots, redacted[len(fresh) :], strict=True):
-            answers[index][key] = value
-
-        results: list[Outcome] = []
         batch = self.batch
-        with transaction.atomic():
+        clean = [outcome for outcome in outcomes if isinstance(outcome, CleanRecord)]
+        quarantines = [outcome for outcome in outcomes if isinstance(outcome, Quarantine)]
+        keys = [submission_key(self.programme.pk, record) for record in clean]
+        activity = self._activity(clean, keys) if clean else None
+        refs = {record.participant_ref for record in clean if record.participant_ref}
+        refs |= {ref for ref in map(self._quarantine_ref, quarantines) if ref}
+        participants = self._participants(refs)
+        chunk = [
+            ChunkRow(self._input(record, participants.get(record.participant_ref or "")), key)
+            for record, key in zip(clean, keys, strict=True)
+        ]
+        by_row: dict[int, Outcome] = {}
+
+        def bookkeeping(results: list[ChunkResult]) -> None:
             imported = duplicates = quarantined = 0
-            activity = self._activity([clean[index] for index in texts]) if texts else None
-            clean_index = 0
-            for outcome in outcomes:
-                if isinstance(outcome, Quarantine):
-                    _, created = QuarantinedRow.objects.update_or_create(
-                        batch=batch,
-                        row_number=outcome.row_number,
-                        defaults={"raw": shorten_raw(outcome.raw), "problems": _problems(outcome)},
-                    )
-                    quarantined += int(created)
-                    results.append(Outcome("quarantined", outcome.row_number, outcome.messages))
-                    continue
-                index = clean_index
-                clean_index += 1
-                if index not in texts:
-                    duplicates += 1
-                    results.append(Outcome("duplicate", outcome.row_number, []))
-                    continue
-                recorded = add_contribution(
-                    activity,
-                    self._input(outcome, texts[index], answers[index]),
-                    by=self.by,
-                    submission_key=keys[index],
+            rows_to_quarantine = [
+                (
+                    quarantine.row_number,
+                    shorten_raw(quarantine.raw),
+                    _problems(quarantine),
+                    quarantine.messages,
                 )
-                if not recorded.created:
-                    duplicates += 1
-                    results.append(Outcome("duplicate", outcome.row_number, []))
-                    continue
-                imported += 1
-                contribution = recorded.contribution
-                if outcome.participant_ref:
-                    ContributionParticipant.objects.create(
-                        contribution=contribution, participant=self._participant(outcome.participant_ref)
+                for quarantine in quarantines
+            ]
+            refs_by_row = {
+                quarantine.row_number: self._quarantine_ref(quarantine) for quarantine in quarantines
+            }
+            originals = []
+            imported_dates = []
+            for record, result in zip(clean, results, strict=True):
+                if result.status == "refused":
+                    problem = Problem("", "", result.problem)
+                    rows_to_quarantine.append(
+                        (
+                            record.row_number,
+                            shorten_raw(self._raw_of(record)),
+                            _problems(Quarantine(record.row_number, [problem])),
+                            [problem.describe(record.row_number)],
+                        )
                     )
-                if self.programme.keep_original_text and texts[index] != outcome.text:
-                    OriginalText.objects.create(contribution=contribution, ciphertext=encrypt(outcome.text))
-                results.append(Outcome("imported", outcome.row_number, []))
+                    refs_by_row[record.row_number] = record.participant_ref or ""
+                elif result.status == "duplicate":
+                    duplicates += 1
+                    by_row[record.row_number] = Outcome("duplicate", record.row_number, [])
+                else:
+                    imported += 1
+                    by_row[record.row_number] = Outcome("imported", record.row_number, [])
+                    if record.date:
+                        imported_dates.append(record.date)
+                    contribution = result.contribution
+                    if self.programme.keep_original_text and contribution.text != record.text.strip():
+                        originals.append(
+                            OriginalText(contribution=contribution, ciphertext=encrypt(record.text))
+                        )
+            for row_number, raw, problems, messages in rows_to_quarantine:
+                ref = refs_by_row.get(row_number)
+                _, created = QuarantinedRow.objects.update_or_create(
+                    batch=batch,
+                    row_number=row_number,
+                    defaults={
+                        "raw": raw,
+                        "problems": problems,
+                        "participant": participants.get(ref) if ref else None,
+                    },
+                )
+                quarantined += int(created)
+                by_row[row_number] = Outcome("quarantined", row_number, messages)
+            OriginalText.objects.bulk_create(originals)
+            if imported_dates and batch.activity is not None and min(imported_dates) < batch.activity.date:
+                Activity.objects.filter(pk=batch.activity_id).update(date=min(imported_dates))
+                batch.activity.date = min(imported_dates)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 imported=F("imported") + imported,
                 duplicates=F("duplicates") + duplicates,
                 quarantined=F("quarantined") + quarantined,
                 rows_seen=rows_seen if rows_seen is not None else F("rows_seen") + len(outcomes),
                 last_row_committed=outcomes[-1].row_number,
-                activity=batch.activity,
                 updated_at=timezone.now(),
             )
+
+        if activity is not None:
+            add_contributions(activity, chunk, by=self.by, in_transaction=bookkeeping)
+        else:  # nothing new to store: every clean record is a duplicate
+            with transaction.atomic():
+                bookkeeping([ChunkResult("duplicate") for _ in clean])
         batch.refresh_from_db(
             fields=["imported", "duplicates", "quarantined", "rows_seen", "last_row_committed", "updated_at"]
         )
-        return results
+        return [by_row[outcome.row_number] for outcome in outcomes]
+
+    def _raw_of(self, record: CleanRecord) -> dict[str, str]:
+        """A clean record as a row of its file again (for a row refused after validation)."""
+        mapping = Mapping.from_dict(self.batch.mapping) if self.batch.mapping else Mapping()
+        raw = {
+            header: str(getattr(record, target))
+            for target, header in mapping.columns.items()
+            if getattr(record, target, None) is not None
+        }
+        raw.setdefault(mapping.columns.get("text", "text"), record.text)
+        return raw | dict(record.answers)
+
+
+def _mapped_column(mapping: dict | None, target: str) -> str | None:
+    return (mapping or {}).get("columns", {}).get(target)
 
 
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:

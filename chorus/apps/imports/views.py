@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,10 +15,20 @@ from django.views.decorators.http import require_POST
 
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
+from chorus.ingest import Mapping
+from chorus.ingest.mapping import TARGET_FIELDS
 
-from . import actions
-from .forms import EraseForm, MappingForm, RowCorrectionForm, SourceForm, UploadForm
-from .models import BatchStatus, ErasureRecord, ImportBatch, OriginalText, Participant, QuarantinedRow
+from . import actions, protection
+from .forms import EraseForm, EraseRowForm, MappingForm, RowCorrectionForm, SourceForm, UploadForm
+from .models import (
+    BatchStatus,
+    ErasureRecord,
+    ImportBatch,
+    ImportSource,
+    OriginalText,
+    Participant,
+    QuarantinedRow,
+)
 from .rules import importable_programmes
 
 MAX_POST_BYTES = 2_500_000  # Django's DATA_UPLOAD_MAX_MEMORY_SIZE; a field-tool submission is a few KB
@@ -154,6 +164,57 @@ def columns(request, pk: int):
     )
 
 
+def _source(user, pk: int) -> ImportSource:
+    source = ImportSource.objects.select_related("programme").filter(pk=pk).first()
+    if source is None or not user.has_perm("imports.manage", source.programme):
+        raise Http404("No such source")
+    return source
+
+
+@login_required
+def source_mappings(request, pk: int):
+    """The column mappings a source's imports were read with, each one open to correction."""
+    source = _source(request.user, pk)
+    mappings = [(saved, Mapping.from_dict(saved.mapping)) for saved in actions.source_mappings(source)]
+    labels = {target.name: target.label for target in TARGET_FIELDS}
+    return render(
+        request,
+        "imports/source_mappings.html",
+        {
+            "programme": source.programme,
+            "source": source,
+            "mappings": [
+                (saved, [(labels[target], header) for target, header in mapping.columns.items()])
+                for saved, mapping in mappings
+            ],
+        },
+    )
+
+
+@login_required
+def edit_mapping(request, pk: int, mapping_pk: int):
+    """Correct a saved mapping (a guessed one, for a field tool): the form comes back filled on error."""
+    source = _source(request.user, pk)
+    saved = next((saved for saved in actions.source_mappings(source) if saved.pk == mapping_pk), None)
+    if saved is None:
+        raise Http404("No such mapping for this source")
+    current = Mapping.from_dict(saved.mapping)
+    form = MappingForm(_posted(request), headers=current.headers, initial_mapping=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_mapping(saved, form.mapping(), by=request.user)
+        except actions.ActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The columns are saved: the next file or post of this shape uses them.")
+            return redirect("imports:source_mappings", source.pk)
+    return render(
+        request,
+        "imports/edit_mapping.html",
+        {"programme": source.programme, "source": source, "saved": saved, "form": form},
+    )
+
+
 def _stalled(batch: ImportBatch) -> bool:
     return batch.status == BatchStatus.RUNNING and timezone.now() - batch.updated_at > STALE_AFTER
 
@@ -172,7 +233,7 @@ def batch(request, pk: int):
         else:
             messages.success(request, "The import will carry on from where it stopped.")
         return redirect(batch)
-    rows = batch.quarantined_rows.filter(resolved_at=None)
+    rows = batch.quarantined_rows.filter(resolved_at=None, erased_at=None)
     return render(
         request,
         "imports/batch.html",
@@ -208,7 +269,7 @@ def progress(request, pk: int):
 def quarantined_row(request, pk: int):
     row = get_object_or_404(QuarantinedRow.objects.select_related("batch__source__programme"), pk=pk)
     batch = _batch(request.user, row.batch_id)
-    if row.resolved_at:
+    if row.resolved_at or row.erased_at:
         return redirect(batch)
     headers = (batch.mapping or {}).get("headers") or []
     form = RowCorrectionForm(_posted(request), raw=row.raw, headers=headers)
@@ -230,6 +291,29 @@ def quarantined_row(request, pk: int):
     return render(
         request,
         "imports/row.html",
+        {"programme": batch.source.programme, "batch": batch, "row": row, "form": form},
+    )
+
+
+@login_required
+def erase_row(request, pk: int):
+    """Empty a quarantined row that holds a person's data, leaving a content-free record of it."""
+    row = get_object_or_404(QuarantinedRow.objects.select_related("batch__source__programme"), pk=pk)
+    batch = _batch(request.user, row.batch_id)
+    if row.resolved_at or row.erased_at:
+        return redirect(batch)
+    form = EraseRowForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.erase_quarantined_row(row, by=request.user)
+        except actions.ActionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Row {row.row_number} is erased: nothing it held is kept.")
+        return redirect(batch)
+    return render(
+        request,
+        "imports/erase_row.html",
         {"programme": batch.source.programme, "batch": batch, "row": row, "form": form},
     )
 
@@ -282,10 +366,16 @@ def open_data(request, slug: str):
 @login_required
 def participants(request, slug: str):
     programme = _programme(request.user, slug)
-    people = Participant.objects.filter(programme=programme).annotate(contributions=Count("links"))
-    query = request.GET.get("pseudonym", "").strip().upper()
+    people = Participant.objects.filter(programme=programme).annotate(
+        contribution_count=Count("contributions", distinct=True),
+        quarantined_count=Count("quarantined_rows", distinct=True),
+    )
+    query = request.GET.get("pseudonym", "").strip()
     if query:
-        people = people.filter(pseudonym=query)
+        # The pseudonym, or the reference the field tool or spreadsheet gave them (matched by its keyed hash).
+        people = people.filter(
+            Q(pseudonym=query.upper()) | Q(ref_hash=protection.ref_hash(programme.pk, query))
+        )
     return render(
         request,
         "imports/participants.html",
@@ -308,14 +398,19 @@ def erase(request, slug: str, pseudonym: str):
         messages.success(
             request,
             f"{erasure.pseudonym} is erased: {erasure.contributions_removed} contribution(s) and all made "
-            "from them.",
+            f"from them, and {erasure.quarantined_rows_erased} quarantined row(s).",
         )
         return redirect("imports:participants", slug)
-    count = Contribution.objects.filter(participant_link__participant=participant).count()
     return render(
         request,
         "imports/erase.html",
-        {"programme": programme, "participant": participant, "form": form, "count": count},
+        {
+            "programme": programme,
+            "participant": participant,
+            "form": form,
+            "count": participant.contributions.count(),
+            "quarantined_count": participant.quarantined_rows.count(),
+        },
     )
 
 

@@ -246,7 +246,7 @@ def test_participants_are_pseudonymous_and_erasure_removes_everything(world, tmp
     people = Participant.objects.filter(programme=world.programme)
     assert people.count() == 2
     assert all(p.pseudonym.startswith("P-") and "0042" not in p.ref_hash for p in people)
-    erased = Participant.objects.get(links__contribution__text="The pharmacy closes at lunchtime")
+    erased = Participant.objects.get(contributions__text="The pharmacy closes at lunchtime")
 
     record = actions.erase_participant(erased, by=world.analyst)
     assert record.contributions_removed == 2

@@ -49,7 +49,8 @@ def test_analyst_imports_a_file_on_a_phone(live_server, world, phone, fixtures, 
     path.write_text(
         "Date,What matters to you?,Ward,Age,Consent to analysis\n"
         "01/03/2024,The surgery phone line is always engaged,Kursaal,45,yes\n"
-        "02/03/2024,The buses stop at six,Milton,2O,yes\n",
+        "02/03/2024,The buses stop at six,Milton,2O,yes\n"
+        "03/03/2024,My name is Ann Lee and the clinic lost my notes,Victoria,3X,yes\n",
         encoding="utf-8",
     )
     sign_in(phone, live_server.url, "analyst", PASSWORD)
@@ -74,6 +75,16 @@ def test_analyst_imports_a_file_on_a_phone(live_server, world, phone, fixtures, 
     phone.get_by_role("button", name="Run this row again").click()
     phone.get_by_text("Row 3 is imported.").wait_for()
     assert Contribution.objects.get(text="The buses stop at six").age_band == "45-54"
+    # A quarantined row that names someone is erased instead, after a confirmation.
+    phone.get_by_role("link", name="Correct row 4").click()
+    phone.get_by_role("link", name="erase row 4").click()
+    phone.get_by_role("button", name="Erase permanently").click()
+    phone.get_by_text("Confirm that you want to erase this row.").first.wait_for()
+    assert axe_violations(phone) == []
+    phone.get_by_label("I understand this empties the row").check()
+    phone.get_by_role("button", name="Erase permanently").click()
+    phone.get_by_text("Row 4 is erased").wait_for()
+    assert "Ann Lee" not in phone.content()
     phone.goto(f"{live_server.url}/imports/{world.programme.slug}/")
     phone.get_by_label("Name").fill("Kobo community survey")
     phone.get_by_role("group", name="How records arrive").get_by_label("Field tool").check()
@@ -83,4 +94,16 @@ def test_analyst_imports_a_file_on_a_phone(live_server, world, phone, fixtures, 
     phone.screenshot(path="test-results/imports-token.png", full_page=True)
     phone.goto(f"{live_server.url}/imports/{world.programme.slug}/")
     phone.screenshot(path="test-results/imports-programme.png", full_page=True)
+    assert axe_violations(phone) == []
+    # The saved columns can be corrected; a mistake comes back with the choices kept.
+    phone.get_by_role("link", name="Columns of Uploads").click()
+    phone.get_by_role("link", name="Correct these columns").click()
+    phone.get_by_label("What the resident said").select_option("")
+    phone.get_by_role("button", name="Save columns").click()
+    phone.get_by_text("Choose the column that holds what residents said").first.wait_for()
+    assert phone.get_by_label("Date of the conversation").input_value() == "Date"
+    assert axe_violations(phone) == []
+    phone.get_by_label("What the resident said").select_option("What matters to you?")
+    phone.get_by_role("button", name="Save columns").click()
+    phone.get_by_text("The columns are saved").wait_for()
     assert axe_violations(phone) == []

@@ -24,6 +24,7 @@ from chorus.apps.programmes.models import Programme
 from chorus.geo.places import ward_boundaries
 
 from .. import aggregates
+from ..cache import remembered
 from ..filters import Filters
 
 SMALL_GROUP = 30  # below this the interval is wide: said beside the figure
@@ -167,14 +168,26 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     focus = _choice(request.GET.get("focus", ""), tuple(theme_names), "")
     shade_by = _choice(request.GET.get("shade", ""), tuple(theme_names), "")
 
-    figures = aggregates.dashboard_figures(
+    options = {
+        "filters": filters.as_params(),
+        "period": period,
+        "breakdown": breakdown,
+        "focus_theme": focus or None,
+        "map_theme": shade_by or None,
+    }
+    figures = remembered(
         programme,
-        filters,
-        period=period,
-        breakdown=breakdown,
-        focus_theme=focus or None,
-        map_theme=shade_by or None,
-        codebook=codebook,
+        codebook,
+        options,
+        lambda: aggregates.dashboard_figures(
+            programme,
+            filters,
+            period=period,
+            breakdown=breakdown,
+            focus_theme=focus or None,
+            map_theme=shade_by or None,
+            codebook=codebook,
+        ),
     )
     focus = figures.focus_theme
     breakdown_rows, breakdown_scale = _interval_rows(figures.breakdown)
