@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("chorus.apps.accounts.urls")),
     path("", include("chorus.apps.web.urls")),
+    path("programmes/", include("chorus.apps.programmes.urls")),
     path("", include("chorus.apps.engagement.urls")),
     path("imports/", include("chorus.apps.imports.urls")),
     path("coding/", include("chorus.apps.coding.urls")),

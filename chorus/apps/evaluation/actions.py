@@ -26,9 +26,11 @@ from .models import (
     Reach,
     Survey,
     SurveyItem,
+    SurveyResponse,
     SurveyTally,
     Wave,
 )
+from .survey_answers import check_answers
 
 log = logging.getLogger("chorus.evaluation")
 
@@ -950,3 +952,70 @@ def remove_survey_item(item: SurveyItem, *, by=None) -> None:
         survey_id=item.survey_id,
     )
     item.delete()
+
+
+@dataclass
+class SurveyAnswersResult:
+    imported: int = 0
+    replaced: int = 0
+    statements: int = 0
+    linked_respondents: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    rows_with_problems: int = 0
+    good_rows: int = 0
+
+
+@transaction.atomic
+def import_survey_answers(survey: Survey, content: bytes, filename: str, *, by=None) -> SurveyAnswersResult:
+    """Import individual answers for a survey, all or nothing.
+
+    A file with any problem imports nothing. A good file replaces every individual answer the survey held,
+    and the totals of each statement it has answers for (individual answers are used instead of totals).
+    """
+    items = {item.statement: item for item in survey.items.all()}
+    try:
+        rows = read_rows(content, filename)
+    except TableError as error:
+        return SurveyAnswersResult(problems=[RowProblem(0, "-", str(error))])
+    checked = check_answers(rows, items)
+    result = SurveyAnswersResult(
+        problems=sorted(checked.problems, key=lambda problem: problem.row),
+        rows_with_problems=len(checked.rows_with_problems),
+        good_rows=len(checked.good),
+    )
+    if checked.problems or not checked.good:
+        return result
+    answered = {items[row.statement] for row in checked.good}
+    existing = SurveyResponse.objects.filter(item__survey=survey)
+    result.replaced = existing.count()
+    existing.delete()
+    SurveyTally.objects.filter(item__in=answered).delete()
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
+            item=items[row.statement], wave=row.wave, respondent_key=row.respondent, agrees=row.agrees
+        )
+        for row in checked.good
+    )
+    result.imported = len(checked.good)
+    result.statements = len(answered)
+    result.linked_respondents = checked.linked_respondents
+    audit(
+        "evaluation.survey_answers_imported",
+        actor=by,
+        obj=survey,
+        programme=survey.intervention.programme,
+        imported=result.imported,
+        replaced=result.replaced,
+        statements=result.statements,
+        linked_respondents=result.linked_respondents,
+    )
+    log.info(
+        "survey answers imported",
+        extra={
+            "event": "evaluation.survey_answers_imported",
+            "survey_id": survey.pk,
+            "imported": result.imported,
+            "replaced": result.replaced,
+        },
+    )
+    return result

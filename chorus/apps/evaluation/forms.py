@@ -49,12 +49,27 @@ class ImportMeasurementsForm(NhsukForm):
         self.fields["indicator"].queryset = intervention.indicators.all()
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a CSV or Excel (.xlsx) file")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
-        return upload
+        return checked_table_upload(self.cleaned_data["file"])
+
+
+def checked_table_upload(upload):
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        raise forms.ValidationError("The file must be a CSV or Excel (.xlsx) file")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError("The file must be smaller than 2 MB")
+    return upload
+
+
+class ImportSurveyAnswersForm(NhsukForm):
+    file = forms.FileField(
+        label="Table of answers",
+        help_text="A CSV or Excel (.xlsx) file, up to 2 MB. The first row holds the column names: "
+        "respondent, statement, when, answer.",
+        error_messages={"required": "Choose a CSV or Excel file to import"},
+    )
+
+    def clean_file(self):
+        return checked_table_upload(self.cleaned_data["file"])
 
 
 class ImportGoodRowsForm(NhsukForm):

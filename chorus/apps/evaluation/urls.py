@@ -38,6 +38,11 @@ urlpatterns = [
     path(f"{EVALUATION}surveys/<int:pk>/", views.edit_survey, name="edit-survey"),
     path(f"{EVALUATION}surveys/<int:pk>/remove/", views.remove_survey, name="remove-survey"),
     path(f"{EVALUATION}surveys/<int:pk>/statements/add/", views.add_survey_item, name="add-survey-item"),
+    path(
+        f"{EVALUATION}surveys/<int:pk>/answers/import/",
+        views.import_survey_answers,
+        name="import-survey-answers",
+    ),
     path(f"{EVALUATION}statements/<int:pk>/", views.edit_survey_item, name="edit-survey-item"),
     path(f"{EVALUATION}statements/<int:pk>/remove/", views.remove_survey_item, name="remove-survey-item"),
     path(f"{EVALUATION}case-studies/add/", views.add_case_study, name="add-case-study"),

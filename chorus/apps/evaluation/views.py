@@ -24,6 +24,7 @@ from .forms import (
     ComparatorForm,
     ImportGoodRowsForm,
     ImportMeasurementsForm,
+    ImportSurveyAnswersForm,
     IndicatorForm,
     InterventionForm,
     MeasurementCountsForm,
@@ -35,7 +36,7 @@ from .forms import (
     SurveyItemForm,
 )
 from .measurement_table import Layout
-from .models import Intervention, Measurement, Reach, SurveyItem, Wave
+from .models import Intervention, Measurement, Reach, SurveyItem, SurveyResponse, Wave
 from .rules import partner_scope, programmes_for_new_interventions, visible_interventions
 
 REPORT_CSS = Path(__file__).with_name("static") / "evaluation" / "report.css"
@@ -759,6 +760,36 @@ def add_survey_item(request, programme: str, slug: str, pk: int):
         title=f"Add a statement to {survey}",
         submit="Add statement",
         done="Statement added.",
+    )
+
+
+@login_required
+def import_survey_answers(request, programme: str, slug: str, pk: int):
+    intervention = _editable_or_403(request.user, programme, slug)
+    survey = get_object_or_404(intervention.surveys.prefetch_related("items"), pk=pk)
+    form = ImportSurveyAnswersForm(request.POST or None, request.FILES or None)
+    context = {
+        "intervention": intervention,
+        "survey": survey,
+        "form": form,
+        "answers_held": SurveyResponse.objects.filter(item__survey=survey).count(),
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = actions.import_survey_answers(survey, upload.read(), upload.name, by=request.user)
+        if result.imported:
+            messages.success(
+                request,
+                f"{result.imported} answer{pluralize(result.imported)} to {result.statements} "
+                f"statement{pluralize(result.statements)} imported into {survey}; "
+                f"{result.linked_respondents} {pluralize(result.linked_respondents, 'person,people')} "
+                "answered both before and after.",
+            )
+            return redirect(f"{_manage_url(intervention)}#surveys")
+        context["result"] = result
+        return render(request, "evaluation/survey_answers_import.html", context, status=400)
+    return render(
+        request, "evaluation/survey_answers_import.html", context, status=400 if form.errors else 200
     )
 
 

@@ -18,7 +18,7 @@ from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.maps import MapError, aggregate_maps, compare_scenario, rank_leverage
 from chorus.maps.formats import read_edge_list_csv, read_matrix_csv, read_mmp
-from chorus.maps.simulate import SimulationSettings
+from chorus.maps.simulate import DEFAULT_SETTINGS, SimulationSettings
 from chorus.maps.strengths import strength_to_weight
 
 from .models import (
@@ -499,6 +499,7 @@ class ScenarioOutcome:
     iterations: int
     converged: bool
     cycle_period: int | None
+    settings: SimulationSettings = DEFAULT_SETTINGS  # what the run used, so its results can say so
 
 
 def run_scenario(
@@ -510,11 +511,10 @@ def run_scenario(
     if not clamps:
         raise MapActionError("Hold at least one factor at a value.")
     fcm = experience_map.as_fcm()
+    settings = settings or DEFAULT_SETTINGS
     try:
         comparison = compare_scenario(
-            fcm,
-            {str(factor.pk): float(value) for factor, value in clamps.items()},
-            settings=settings or SimulationSettings(),
+            fcm, {str(factor.pk): float(value) for factor, value in clamps.items()}, settings=settings
         )
     except MapError as error:
         raise MapActionError(str(error)) from None
@@ -527,7 +527,7 @@ def run_scenario(
     ]
     rows.sort(key=lambda row: (not row.clamped, -abs(row.difference), row.factor.name))
     result = comparison.scenario
-    return ScenarioOutcome(rows, result.iterations, result.converged, result.cycle_period)
+    return ScenarioOutcome(rows, result.iterations, result.converged, result.cycle_period, settings)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from chorus.apps.web.forms import NhsukForm
-from chorus.maps.simulate import RULES
+from chorus.maps.simulate import DISCRETE_TRANSFERS, RULES, SimulationSettings
 
 from .actions import IMPORT_FORMATS, Strength
 from .models import AggregationMethod, ExperienceMap, Sign
@@ -144,14 +144,55 @@ class CombineMapsForm(NhsukForm):
         return sources
 
 
+RULE_LABELS = {rule: rule.replace("-", " ").capitalize() for rule in RULES}
+TRANSFER_LABELS = {
+    "sigmoid": "Sigmoid: a smooth curve from 0 to 1",
+    "tanh": "Hyperbolic tangent (tanh): a smooth curve from −1 to 1",
+    "bivalent": "Bivalent: each factor is off (0) or on (1)",
+    "trivalent": "Trivalent: each factor falls (−1), stays (0) or rises (1)",
+}
+MAX_STEEPNESS = 10.0  # beyond this sigmoid and tanh are practically the bivalent and trivalent steps
+
+
+def describe_settings(settings: SimulationSettings) -> str:
+    """The settings a run used, in words, so results are never read without them."""
+    words = f"{RULE_LABELS[settings.rule]} update rule, {settings.transfer} transfer"
+    if settings.transfer not in DISCRETE_TRANSFERS:
+        words += f", λ = {settings.steepness:g}"
+    return words
+
+
 class ScenarioForm(NhsukForm):
-    """One "hold" checkbox and one slider (0..1) per factor, built from the map's factors."""
+    """One "hold" checkbox and one slider (0..1) per factor, built from the map's factors, and the settings.
+
+    Transfer and λ may be left out (older links to the page): they then take the library's defaults.
+    """
 
     rule = forms.ChoiceField(
         label="Update rule",
-        choices=[(rule, rule.replace("-", " ").capitalize()) for rule in RULES],
+        choices=list(RULE_LABELS.items()),
         initial="kosko",
         help_text="Modified Kosko keeps some of each factor's own value from step to step.",
+    )
+    transfer = forms.ChoiceField(
+        label="Transfer function",
+        help_text="How the pushes into a factor become its new level.",
+        choices=list(TRANSFER_LABELS.items()),
+        initial=SimulationSettings.transfer,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    steepness = forms.FloatField(
+        label="Steepness (λ) of the sigmoid or tanh curve",
+        help_text=f"More than 0 and at most {MAX_STEEPNESS:g}; 1 is usual. Bivalent and trivalent ignore it.",
+        initial=SimulationSettings.steepness,
+        required=False,
+        max_value=MAX_STEEPNESS,
+        error_messages={
+            "invalid": "λ must be a number, for example 1",
+            "max_value": f"λ must be {MAX_STEEPNESS:g} or less",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "nhsuk-input--width-4"}),
     )
 
     def __init__(self, *args, factors, **kwargs):
@@ -185,6 +226,22 @@ class ScenarioForm(NhsukForm):
             for factor in self.factors
             if data.get(f"hold_{factor.pk}")
         }
+
+    def clean_steepness(self) -> float:
+        steepness = self.cleaned_data.get("steepness")
+        if steepness is None:
+            return SimulationSettings.steepness
+        if not steepness > 0:
+            raise forms.ValidationError("λ must be greater than 0")
+        return steepness
+
+    def settings(self) -> SimulationSettings:
+        data = self.cleaned_data
+        return SimulationSettings(
+            rule=data["rule"],
+            transfer=data.get("transfer") or SimulationSettings.transfer,
+            steepness=data["steepness"],
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.maps import map_metrics
-from chorus.maps.simulate import SimulationSettings
 from chorus.maps.strengths import term_value
 
 from . import actions, exports, graph
@@ -28,6 +27,7 @@ from .forms import (
     NewMapForm,
     ScenarioForm,
     StrengthTermsForm,
+    describe_settings,
 )
 from .models import ExperienceMap, Factor, Link, MapKind, default_strength_terms, programme_strength_terms
 from .rules import visible_contribution_ids, visible_maps
@@ -440,13 +440,12 @@ def scenario(request, pk: int):
     outcome = None
     if form.is_bound and form.is_valid():
         try:
-            outcome = actions.run_scenario(
-                experience_map, form.clamps(), SimulationSettings(rule=form.cleaned_data["rule"])
-            )
+            outcome = actions.run_scenario(experience_map, form.clamps(), form.settings())
         except actions.MapActionError as error:
             form.add_error(None, str(error))
     context = {"map": experience_map, "form": form, "outcome": outcome}
     if outcome is not None:
+        context["settings_used"] = describe_settings(outcome.settings)
         fcm = experience_map.as_fcm()
         context["graph"] = graph.graph_data(
             experience_map, fcm, map_metrics(fcm), _links(experience_map), scenario=outcome

@@ -76,6 +76,7 @@ def programme_overview(request, slug: str):
             "totals": totals,
             "latest": latest,
             "sees_raw": sees_raw,
+            "can_change": request.user.has_perm("programmes.change_programme", programme),
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,6 +14,7 @@ from chorus.apps.maps.actions import Strength
 from chorus.apps.maps.demo import EXAMPLE
 from chorus.apps.maps.models import ExperienceMap, Link, MapKind
 from chorus.maps import read_edge_list_csv
+from chorus.maps.simulate import SimulationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +189,7 @@ def test_scenario_page_without_javascript(world, plymouth_map):
     page = response.content.decode()
     assert response.status_code == 200 and "What rises and falls" in page and "Rises" in page
     assert 'value="0.8"' in page and ">0.8</output>" in page
+    assert "Worked out with:</strong> Kosko update rule, sigmoid transfer, λ = 1." in page  # the defaults
     assert actions.run_scenario(plymouth_map, {bus: 0.8}).rows[1].factor.name in page
     none_held = client.get(f"/maps/{plymouth_map.pk}/scenario/", {"run": "1", "rule": "kosko"})
     assert none_held.status_code == 400 and "Select at least one factor to hold" in none_held.content.decode()
@@ -305,3 +309,109 @@ def test_strength_words_page(world):
     reset = analyst.post(url, {"use_default": "1"}, follow=True)
     link.refresh_from_db()
     assert reset.status_code == 200 and link.weight == pytest.approx(0.75)
+
+
+@pytest.fixture
+def chain_map(world) -> ExperienceMap:
+    """going out → mobility → loneliness: more going out, more mobility; more mobility, less loneliness."""
+    experience_map = actions.create_map(world.programme, "Chain", by=world.analyst)
+    actions.add_link(experience_map, "going out", "mobility", Strength(1, "strong"), by=world.analyst)
+    actions.add_link(experience_map, "mobility", "loneliness", Strength(-1, "strong"), by=world.analyst)
+    return experience_map
+
+
+def _table(page: str, marker: str) -> str:
+    start = page.index(marker)
+    return page[start : page.index("</table>", start)]
+
+
+def _results(page: str) -> dict[str, tuple[str, str, str]]:
+    """Factor → (without the change, with the change, difference) as shown in the results table."""
+    table = _table(page, 'id="results"')
+    rows = re.findall(r'<th scope="row"[^>]*>([^<]+)</th>((?:\s*<td[^>]*>[^<]*</td>){3})', table)
+    return {name: tuple(re.findall(r"<td[^>]*>([^<]*)</td>", cells)) for name, cells in rows}
+
+
+def test_scenario_runs_with_the_chosen_transfer_function_and_lambda(world, chain_map):
+    going_out = chain_map.factors.get(name="going out")
+    client = client_for(world.decision_maker)
+    url = f"/maps/{chain_map.pk}/scenario/"
+    hold = {"run": "1", f"hold_{going_out.pk}": "on", f"value_{going_out.pk}": "1", "rule": "kosko"}
+
+    bivalent = client.get(url, hold | {"transfer": "bivalent", "steepness": "1"}).content.decode()
+    # On/off steps, worked by hand: going out held on switches mobility on, and mobility only pushes
+    # loneliness down, so loneliness stays off; with nothing held everything stays off.
+    assert _results(bivalent) == {
+        "going out": ("0.000", "1.000", "+1.000"),
+        "mobility": ("0.000", "1.000", "+1.000"),
+        "loneliness": ("0.000", "0.000", "+0.000"),
+    }
+    assert "Kosko update rule, bivalent transfer." in bivalent and "λ =" not in bivalent
+
+    sigmoid = client.get(url, hold | {"transfer": "sigmoid", "steepness": "2"}).content.decode()
+    steep = actions.run_scenario(chain_map, {going_out: 1.0}, SimulationSettings(steepness=2.0))
+    mobility = next(row for row in steep.rows if row.factor.name == "mobility")
+    assert _results(sigmoid)["mobility"][1] == f"{mobility.scenario:.3f}" != "1.000"
+    assert _results(sigmoid) != _results(bivalent)
+    assert "Kosko update rule, sigmoid transfer, λ = 2." in sigmoid
+    gentle = client.get(url, hold | {"transfer": "sigmoid", "steepness": "0.5"}).content.decode()
+    assert _results(gentle) != _results(sigmoid)  # λ is used, not just shown
+
+    trivalent = client.get(url, hold | {"transfer": "trivalent", "rule": "modified-kosko"}).content.decode()
+    assert "Modified kosko update rule, trivalent transfer." in trivalent
+    assert _results(trivalent)["loneliness"] == ("0.000", "-1.000", "−1.000")
+
+
+@pytest.mark.parametrize(
+    ("steepness", "message"),
+    [
+        ("0", "λ must be greater than 0"),
+        ("-1", "λ must be greater than 0"),
+        ("50", "λ must be 10 or less"),
+        ("steep", "λ must be a number, for example 1"),
+        ("nan", "λ must be a number, for example 1"),
+    ],
+)
+def test_a_bad_lambda_comes_back_with_the_form_filled(world, chain_map, steepness, message):
+    going_out = chain_map.factors.get(name="going out")
+    response = client_for(world.decision_maker).get(
+        f"/maps/{chain_map.pk}/scenario/",
+        {
+            "run": "1",
+            f"hold_{going_out.pk}": "on",
+            f"value_{going_out.pk}": "0.65",
+            "rule": "modified-kosko",
+            "transfer": "tanh",
+            "steepness": steepness,
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in page and message in page
+    assert "What rises and falls" not in page
+    assert f'value="{steepness}"' in page and 'value="0.65"' in page
+    assert re.search(rf'id="id_hold_{going_out.pk}"[^>]*checked', page)
+    assert re.search(r'value="tanh" checked', page)
+    assert re.search(r'<option value="modified-kosko" selected>', page)
+
+
+def test_unknown_transfer_is_refused(world, chain_map):
+    going_out = chain_map.factors.get(name="going out")
+    response = client_for(world.decision_maker).get(
+        f"/maps/{chain_map.pk}/scenario/",
+        {"run": "1", f"hold_{going_out.pk}": "on", "rule": "kosko", "transfer": "cubic"},
+    )
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+
+
+def test_factors_table_shows_betweenness(world, chain_map):
+    page = client_for(world.decision_maker).get(f"/maps/{chain_map.pk}/").content.decode()
+    table = _table(page, 'id="factors-caption"')
+    assert "Betweenness" in table
+    cells = {
+        name: re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        for name, row in re.findall(r'<th scope="row"[^>]*>([^<]+)(?:<br>.*?)?</th>(.*?)</tr>', table, re.S)
+    }
+    # Of the 2 ordered pairs of other factors, only going out → loneliness has a shortest route, through
+    # mobility: betweenness 1 / 2, normalised over (n - 1)(n - 2) = 2 pairs.
+    assert cells["mobility"][-1] == "0.500"
+    assert cells["going out"][-1] == "0.000" and cells["loneliness"][-1] == "0.000"

@@ -1,0 +1,80 @@
+"""The programme settings form: it reads what was typed; update_programme_settings judges it."""
+
+from __future__ import annotations
+
+from django import forms
+
+from chorus.apps.web.forms import NhsukForm
+
+from .actions import FEEDBACK_DAYS_MAX, FEEDBACK_DAYS_MIN, NAME_MAX_LENGTH
+from .models import Programme
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_ERRORS = {"invalid": "Enter a real date, for example 21/11/2026"}
+
+
+class ProgrammeSettingsForm(NhsukForm):
+    name = forms.CharField(
+        label="Name",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter the programme's name",
+            "max_length": f"The name must be {NAME_MAX_LENGTH} characters or fewer",
+        },
+    )
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        help_text="What the programme is for, in a few sentences.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    start_date = forms.DateField(
+        label="Start date", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    end_date = forms.DateField(
+        label="End date", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS
+    )
+    feedback_days = forms.IntegerField(
+        label="Days within which residents hear back",
+        help_text=(
+            f"After a listening event, residents are owed “what we heard” within this many days "
+            f"({FEEDBACK_DAYS_MIN} to {FEEDBACK_DAYS_MAX})."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-4"}),
+        error_messages={
+            "required": f"Enter how many days residents should hear back within, "
+            f"from {FEEDBACK_DAYS_MIN} to {FEEDBACK_DAYS_MAX}",
+            "invalid": f"Enter a whole number of days, from {FEEDBACK_DAYS_MIN} to {FEEDBACK_DAYS_MAX}",
+        },
+    )
+    keep_original_text = forms.BooleanField(
+        label="Keep residents' original words (encrypted) beside the redacted text",
+        required=False,
+    )
+    is_public = forms.BooleanField(label="Make the programme public", required=False)
+    focus_areas = forms.ModelMultipleChoiceField(
+        label="Focus areas",
+        queryset=None,
+        required=False,
+        help_text="The wards the programme focuses on. Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose focus areas only from the wards listed"},
+    )
+
+    def __init__(self, *args, programme: Programme, wards, **kwargs):
+        if not args or args[0] is None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": programme.name,
+                    "summary": programme.summary,
+                    "start_date": programme.start_date,
+                    "end_date": programme.end_date,
+                    "feedback_days": programme.feedback_days,
+                    "keep_original_text": programme.keep_original_text,
+                    "is_public": programme.is_public,
+                    "focus_areas": list(programme.focus_areas.values_list("pk", flat=True)),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["focus_areas"].queryset = wards
