@@ -258,27 +258,38 @@ def set_indexes(indexes: list[tuple[str, str, tuple[str, ...]]], present: bool) 
                 cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
+def _timed(client, url: str) -> tuple[float, float, object]:
+    started, started_cpu = time.perf_counter(), time.process_time()
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return 1000 * (time.perf_counter() - started), 1000 * (time.process_time() - started_cpu), response
+
+
 def time_requests(client, url: str, requests: int) -> dict:
+    """Each round: a cold request (cache emptied, as after new evidence arrives), then a warm one (the same
+    page again with the evidence unchanged, served from the figures cache)."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(2):  # warm-up: templates, caches
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    timings, cpu = [], []
+    for _ in range(2):  # warm-up: templates, imports
+        _timed(client, url)
+    cold, cold_cpu, warm = [], [], []
     for _ in range(requests):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        timings.append(1000 * (time.perf_counter() - started))
-        cpu.append(1000 * (time.process_time() - started_cpu))
-        assert response.status_code == 200
+        cache.clear()
+        wall, cpu, response = _timed(client, url)
+        cold.append(wall)
+        cold_cpu.append(cpu)
+        warm.append(_timed(client, url)[0])
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    timings.sort()
+    cold.sort()
     return {
-        "median": statistics.median(timings),
-        "p95": timings[min(len(timings) - 1, round(0.95 * (len(timings) - 1)))],
-        "cpu": statistics.median(cpu),  # this process's CPU time: less sensitive to a busy machine
+        "median": statistics.median(cold),
+        "p95": cold[min(len(cold) - 1, round(0.95 * (len(cold) - 1)))],
+        "cpu": statistics.median(cold_cpu),  # this process's CPU time: less sensitive to a busy machine
+        "warm": statistics.median(warm),
         "queries": len(queries),
         "kib": len(response.content) / 1024,
     }
@@ -351,20 +362,27 @@ def main(argv: list[str] | None = None) -> int:
     after = load_average()
     default = next(result for label, result in results if label.startswith("default (no filters"))
     verdict = "meets" if default["median"] < 500 else "misses"
+    warm_verdict = "meets" if default["warm"] < 500 else "misses"
     lines = [
         "## Programme dashboard (insight)",
         "",
         f"{total} contributions (~2 codings each, 20 themes, Southend's 17 wards) in a fresh SQLite file; "
         "GET /insight/<slug>/ through Django's test Client as a signed-in analyst, DEBUG off. "
-        f"Target from issue 5: under 500 ms median. The default page **{verdict}** it: "
-        f"**{default['median']:.0f} ms median**, {default['p95']:.0f} ms p95.",
+        "Target from issue 5: under 500 ms median. Figures are cached until the programme's evidence "
+        "changes (chorus/apps/insight/cache.py), so two numbers matter: a **cold** request, the first after "
+        "new evidence, works everything out; a **warm** one, the same page again, reads the cache. "
+        f"Default page, cold: **{verdict}** the target at **{default['median']:.0f} ms median** "
+        f"({default['p95']:.0f} ms p95); warm: **{warm_verdict}** it at **{default['warm']:.0f} ms median**.",
         "",
-        "| page | median ms | p95 ms | CPU ms (median) | queries | page KiB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| page | cold median ms | cold p95 ms | cold CPU ms | warm median ms | queries (cold) | page KiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for label, result in results:
         median, p95, cpu, queries = result["median"], result["p95"], result["cpu"], result["queries"]
-        lines.append(f"| {label} | {median:.0f} | {p95:.0f} | {cpu:.0f} | {queries} | {result['kib']:.0f} |")
+        lines.append(
+            f"| {label} | {median:.0f} | {p95:.0f} | {cpu:.0f} | {result['warm']:.0f} | {queries} "
+            f"| {result['kib']:.0f} |"
+        )
     if missing:
         lines += [
             "",
@@ -375,9 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
     lines += [
         "",
-        f"Default page: {args.requests} timed requests; other rows {max(10, args.requests // 2)} each, "
-        "after 2 warm-up requests. The data generator writes with bulk_create, bypassing the actions "
-        "(no redaction or audit), to fill the database fast.",
+        f"Default page: {args.requests} cold and {args.requests} warm requests; other rows "
+        f"{max(10, args.requests // 2)} of each, after 2 warm-up requests. The data generator writes with "
+        "bulk_create, bypassing the actions (no redaction or audit), to fill the database fast.",
         "",
         f"Load before: `{before}`; after: `{after}` (2 shared cores). Wall time grows with the load; "
         "the CPU time column (SQLite runs in-process) is only a rough guide to a quiet machine's wall time, "

@@ -21,6 +21,18 @@ Names come from class-based TF-IDF (as in BERTopic): all texts of a cluster form
 unclustered texts form one more; a term scores high when it is frequent in the cluster and rare across
 the other groups. The name is the top three terms, skipping words already inside a chosen phrase.
 
+Not every group is an emerging issue. Three checks, each off unless asked for, keep the list short enough to
+act on (the app turns them on):
+- cohesion (`min_cohesion`): the mean cosine similarity of members to their centroid, after centring. Loose
+  groups held together by a shared turn of phrase ("where I live in ...") rather than a topic score low.
+- distinctness (`themes`): a group whose centroid is close to an existing theme (`max_theme_similarity`,
+  cosine after the same centring) is that theme, missed by the coder, not a new issue. A theme is known by
+  one or more vectors: the centroid of the contributions already coded with it, and the embedding of its
+  name, description and examples. A group whose top key terms spell out a theme's name ("damp" and "mould"
+  for *Damp and mould*) is that theme too. Such groups are set aside with the theme named.
+- growth (`drop_falling`): a group whose trend is falling is not emerging.
+What is left is ranked rising first, then largest first, and cut to `max_clusters`.
+
 Trend rule (counts per month or ISO week over the whole span of the dated input, empty periods counted as 0):
 compare the last `TREND_WINDOW` periods with the `TREND_WINDOW` before them (or halves of the span when it
 is shorter than two windows). "rising" when the recent count is more than `TREND_RATIO` times the earlier
@@ -52,6 +64,8 @@ TREND_WINDOW = 3
 TREND_RATIO = 1.5
 TREND_MIN_CHANGE = 3
 QUOTE_MAX_CHARS = 160
+# A group whose top this-many key terms hold every word of a theme's name is that theme.
+NAME_MATCH_TERMS = 6
 
 Period = Literal["month", "week"]
 Trend = Literal["rising", "falling", "stable", "unknown"]
@@ -67,6 +81,7 @@ FILLER_WORDS = frozenset(
     """.split()
 )
 STOP_WORDS = sorted(ENGLISH_STOP_WORDS | FILLER_WORDS)
+_STOP_WORD_SET = frozenset(STOP_WORDS)
 
 
 @dataclass
@@ -79,16 +94,32 @@ class EmergingCluster:
     quotes: list[str]  # texts of the representatives
     periods: list[tuple[str, int]] = field(default_factory=list)  # ("2024-03", count), oldest first
     trend: Trend = "unknown"
+    cohesion: float = 0.0  # mean cosine of members to the centroid, after centring
+    nearest_theme: str | None = None  # the most similar existing theme, when themes were given
+    theme_similarity: float = 0.0  # cosine of the centroid to that theme, after centring
 
     @property
     def size(self) -> int:
         return len(self.members)
 
 
+@dataclass(frozen=True)
+class KnownTheme:
+    """An existing theme as the distinctness check sees it: a name and one or more (raw) vectors."""
+
+    name: str
+    vectors: np.ndarray  # shape (m, dim): e.g. the centroid of its coded contributions, its description
+
+
+SetAsideReason = Literal["like a theme", "loose", "falling", "beyond the limit"]
+
+
 @dataclass
 class EmergingIssues:
-    clusters: list[EmergingCluster]
+    clusters: list[EmergingCluster]  # the emerging issues, best first
     unclustered: list[int]
+    # Groups found but not reported as emerging issues, with why (nearest_theme says which theme).
+    set_aside: list[tuple[EmergingCluster, SetAsideReason]] = field(default_factory=list)
 
 
 def find_emerging_issues(
@@ -102,8 +133,14 @@ def find_emerging_issues(
     quotes: int = 3,
     name_terms: int = 3,
     center: bool = True,
+    min_cohesion: float = 0.0,
+    themes: Sequence[KnownTheme] = (),
+    max_theme_similarity: float = 1.0,
+    drop_falling: bool = False,
+    max_clusters: int | None = None,
 ) -> EmergingIssues:
-    """Cluster unthemed contributions and describe each cluster (see the module docstring)."""
+    """Cluster unthemed contributions, describe each cluster and keep the ones that are emerging issues
+    (see the module docstring)."""
     texts = ["" if text is None else str(text) for text in texts]
     vectors = np.asarray(vectors, dtype=np.float64)
     if vectors.ndim != 2 or vectors.shape[0] != len(texts):
@@ -116,9 +153,16 @@ def find_emerging_issues(
         raise ValueError("distance_threshold is a cosine distance: between 0 and 2")
     if period not in ("month", "week"):
         raise ValueError(f"period must be 'month' or 'week', not {period!r}")
+    if max_clusters is not None and max_clusters < 0:
+        raise ValueError("max_clusters must be 0 or more")
+    if any(
+        np.asarray(theme.vectors).ndim != 2 or np.asarray(theme.vectors).shape[1] != vectors.shape[1]
+        for theme in themes
+    ):
+        raise ValueError(f"each theme needs vectors of shape (m, {vectors.shape[1]})")
 
-    if center and len(vectors):
-        vectors = vectors - vectors.mean(axis=0)
+    mean = vectors.mean(axis=0) if center and len(vectors) else np.zeros(vectors.shape[1])
+    vectors = vectors - mean
     labels = cluster_labels(vectors, distance_threshold)
     groups = [np.flatnonzero(labels == label) for label in np.unique(labels)]
     groups = [group for group in groups if len(group) >= min_cluster_size]
@@ -150,9 +194,75 @@ def find_emerging_issues(
                 quotes=[texts[index] for index in representatives],
                 periods=periods,
                 trend=trend_of([count for _, count in periods]),
+                cohesion=cohesion(vectors, group),
             )
         )
-    return EmergingIssues(clusters=clusters, unclustered=unclustered)
+    theme_names, theme_vectors = _unit_theme_vectors(themes, mean)
+    kept: list[EmergingCluster] = []
+    set_aside: list[tuple[EmergingCluster, SetAsideReason]] = []
+    for cluster in clusters:
+        if theme_names:
+            similarity = theme_vectors @ _unit(vectors[cluster.members].mean(axis=0))
+            nearest = int(similarity.argmax())
+            cluster.nearest_theme, cluster.theme_similarity = theme_names[nearest], float(similarity[nearest])
+        named = _theme_named_by(cluster.key_terms, themes) if theme_names else None
+        if named is not None:
+            cluster.nearest_theme = named
+            set_aside.append((cluster, "like a theme"))
+        elif cluster.theme_similarity >= max_theme_similarity and theme_names:
+            set_aside.append((cluster, "like a theme"))
+        elif cluster.cohesion < min_cohesion:
+            set_aside.append((cluster, "loose"))
+        elif drop_falling and cluster.trend == "falling":
+            set_aside.append((cluster, "falling"))
+        else:
+            kept.append(cluster)
+    kept.sort(key=lambda cluster: (cluster.trend != "rising", -cluster.size, cluster.number))
+    if max_clusters is not None:
+        set_aside += [(cluster, "beyond the limit") for cluster in kept[max_clusters:]]
+        kept = kept[:max_clusters]
+    for number, cluster in enumerate(kept, start=1):
+        cluster.number = number
+    return EmergingIssues(clusters=kept, unclustered=unclustered, set_aside=set_aside)
+
+
+def _content_words(text: str) -> set[str]:
+    words = re.findall(r"[^\W\d_]{3,}", re.sub(r"['’]", "", text.lower()))
+    return {word.removesuffix("s") for word in words if word not in _STOP_WORD_SET}
+
+
+def _theme_named_by(key_terms: Sequence[str], themes: Sequence[KnownTheme]) -> str | None:
+    """The theme whose name's words all appear in the group's top key terms, if any."""
+    words = set().union(*(_content_words(term) for term in key_terms[:NAME_MATCH_TERMS]))
+    for theme in themes:
+        name_words = _content_words(theme.name)
+        if name_words and name_words <= words:
+            return theme.name
+    return None
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
+def _unit_theme_vectors(themes: Sequence[KnownTheme], mean: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """One row per theme vector, centred like the texts and of unit length; the theme name per row."""
+    names: list[str] = []
+    rows: list[np.ndarray] = []
+    for theme in themes:
+        for vector in np.asarray(theme.vectors, dtype=np.float64):
+            names.append(theme.name)
+            rows.append(_unit(vector - mean))
+    return names, (np.vstack(rows) if rows else np.zeros((0, len(mean))))
+
+
+def cohesion(vectors: np.ndarray, members: Sequence[int]) -> float:
+    """Mean cosine similarity of the members to their centroid: 1 = all alike."""
+    unit = vectors[np.asarray(members)]
+    norms = np.linalg.norm(unit, axis=1, keepdims=True)
+    unit = np.divide(unit, norms, out=np.zeros_like(unit), where=norms > 0)
+    return float(np.mean(unit @ _unit(unit.mean(axis=0))))
 
 
 def cluster_labels(vectors: np.ndarray, distance_threshold: float) -> np.ndarray:

@@ -9,6 +9,7 @@ from chorus.coding.classifier import (
     MultiLabelCoder,
     Review,
     SingleLabelCoder,
+    _best_micro_f1_floor,
     add_reviews,
     load,
     most_uncertain_first,
@@ -171,3 +172,21 @@ def test_single_label_coder_predicts_one_category_and_round_trips(tmp_path):
 def test_single_label_needs_two_categories():
     with pytest.raises(ValueError, match="two different"):
         SingleLabelCoder.fit(["a", "b"], ["x", "x"])
+
+
+def test_a_common_floor_under_the_theme_thresholds_is_tuned_for_micro_f1():
+    # A rare theme whose own F1-best threshold (0.1) lets in ten false positives at 0.15: a floor just above
+    # 0.15 keeps its one true hit and drops them; the well-separated common theme is untouched by it.
+    rare = (np.array([0.15] * 10 + [0.9]), np.array([0] * 10 + [1]))
+    common = (np.array([0.9] * 10 + [0.2] * 10), np.array([1] * 10 + [0] * 10))
+    floor = _best_micro_f1_floor(np.array([0.1, 0.5]), [rare, common])
+    assert 0.15 < floor <= 0.5
+    # Nothing to gain: no floor. No theme tuned: no floor.
+    assert _best_micro_f1_floor(np.array([0.5, 0.5]), [common, common]) == 0.0
+    assert _best_micro_f1_floor(np.array([0.5]), [None]) == 0.0
+
+
+def test_fitted_thresholds_are_never_below_the_tuned_floor(coder):
+    floor = coder.manifest["threshold_floor"]
+    assert 0.0 <= floor < 1.0
+    assert (coder.thresholds >= floor - 1e-9).all()

@@ -8,6 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from chorus.coding.codebook import Codebook, Theme, codebook_to_qdc, validate_qdc
 from chorus.coding.emerging import (
     EmergingCluster,
+    KnownTheme,
     class_key_terms,
     find_emerging_issues,
     name_from_terms,
@@ -232,3 +233,71 @@ def test_promoted_examples_are_short_single_line_quotes():
     assert "\n" not in example and " | " not in example
     assert len(example) <= 160 and example.endswith("…")
     assert theme.id == "parking-fines" and theme.name == "Parking fines"
+
+
+# ---------------------------------------------------------------- which groups are emerging issues
+
+
+def _known(name: str, rows: list[int], vectors: np.ndarray) -> KnownTheme:
+    return KnownTheme(name, vectors[rows].mean(axis=0, keepdims=True))
+
+
+def test_a_group_close_to_an_existing_theme_is_set_aside_as_that_theme():
+    vectors = tfidf_svd_vectors(TEXTS)
+    parking_theme = _known("Getting to appointments", list(range(0, 6)), vectors)
+    found = find_emerging_issues(
+        TEXTS, vectors, min_cluster_size=4, themes=[parking_theme], max_theme_similarity=0.8
+    )
+    assert [sorted(cluster.members) for cluster in found.clusters] == [
+        list(range(6, 12)),
+        list(range(12, 18)),
+    ]
+    [(aside, reason)] = found.set_aside
+    assert reason == "like a theme" and aside.nearest_theme == "Getting to appointments"
+    assert sorted(aside.members) == list(range(0, 6)) and aside.theme_similarity >= 0.8
+    assert all(cluster.theme_similarity < 0.8 for cluster in found.clusters)
+    assert [cluster.number for cluster in found.clusters] == [1, 2]
+
+
+def test_a_group_whose_key_terms_spell_out_a_theme_name_is_that_theme():
+    vectors = tfidf_svd_vectors(TEXTS)
+    far_away = KnownTheme("Rubbish bins", -vectors[12:18].mean(axis=0, keepdims=True))
+    found = find_emerging_issues(TEXTS, vectors, min_cluster_size=4, themes=[far_away])
+    assert [(sorted(c.members), reason) for c, reason in found.set_aside] == [
+        (list(range(6, 12)), "like a theme")
+    ]
+    assert found.set_aside[0][0].nearest_theme == "Rubbish bins"
+
+
+def test_loose_groups_are_set_aside_and_cohesion_is_reported():
+    vectors = tfidf_svd_vectors(TEXTS)
+    everything = find_emerging_issues(TEXTS, vectors, min_cluster_size=4)
+    assert all(0 < cluster.cohesion <= 1 for cluster in everything.clusters)
+    strict = max(cluster.cohesion for cluster in everything.clusters)
+    found = find_emerging_issues(TEXTS, vectors, min_cluster_size=4, min_cohesion=strict)
+    assert [cluster.cohesion for cluster in found.clusters] == [strict]
+    assert {reason for _, reason in found.set_aside} == {"loose"}
+
+
+def test_falling_groups_are_dropped_rising_ones_come_first_and_the_list_is_cut():
+    # Parking stops three months before the end (falling), bins are steady, pharmacy arrives late (rising).
+    months = [date(2024, month, 10) for month in range(1, 13)]
+    dates = (
+        [months[6], months[6], months[7], months[7], months[8], months[8]]
+        + [months[1], months[3], months[5], months[7], months[9], months[11]]
+        + [months[10], months[10], months[11], months[11], months[11], months[11]]
+        + [months[5]] * 3
+    )
+    vectors = tfidf_svd_vectors(TEXTS)
+    found = find_emerging_issues(TEXTS, vectors, dates, min_cluster_size=4, drop_falling=True)
+    assert [cluster.trend for cluster in found.clusters] == ["rising", "stable"]
+    assert "pharmacy" in found.clusters[0].name.lower()
+    assert [(aside.trend, reason) for aside, reason in found.set_aside] == [("falling", "falling")]
+    cut = find_emerging_issues(TEXTS, vectors, dates, min_cluster_size=4, drop_falling=True, max_clusters=1)
+    assert [cluster.trend for cluster in cut.clusters] == ["rising"]
+    assert [reason for _, reason in cut.set_aside] == ["falling", "beyond the limit"]
+
+
+def test_theme_vectors_must_match_the_texts():
+    with pytest.raises(ValueError, match="theme needs vectors"):
+        find_emerging_issues(TEXTS, tfidf_svd_vectors(TEXTS), themes=[KnownTheme("X", np.ones((1, 3)))])

@@ -49,6 +49,16 @@ BATCH_SIZE = 1000
 # Clustering is quadratic in the number of texts: look at the most recent unthemed contributions only.
 EMERGING_MAX_TEXTS = 4000
 EMERGING_MIN_CLUSTER_SIZE = 5
+# What makes a group of unthemed contributions an emerging issue (chorus.coding.emerging explains each):
+# members alike (mean cosine to the centroid, after centring), not an existing theme the model missed
+# (cosine of the centroids), not falling, and at most a readable few. Chosen on the demo's Southend voices,
+# where zero-shot coding leaves ~70% unthemed and ~20 groups were found, nearly all existing themes the
+# model missed: those sit 0.55-0.85 from their theme, and mostly below 0.55 cohesion when they sit nearer.
+EMERGING_MIN_COHESION = 0.55
+EMERGING_MAX_THEME_SIMILARITY = 0.5
+EMERGING_MAX_CLUSTERS = 3
+# A theme is also known by the centroid of up to this many of its coded contributions.
+EMERGING_THEME_SAMPLE = 500
 
 
 class ActionError(ValueError):
@@ -170,6 +180,145 @@ def export_codebook(codebook: Codebook, fmt: str, *, by=None) -> tuple[bytes, st
 
 def current_codebook(programme: Programme) -> Codebook | None:
     return programme.codebooks.order_by("-created_at", "-id").first()
+
+
+# ---------------------------------------------------------------------------------------------- themes
+# Editing keeps a theme's slug (its stable id in exports and other QDA tools) whatever its name or place.
+
+
+@transaction.atomic
+def rename_theme(theme: Theme, name: str, *, by) -> Theme:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError("Enter a name for the theme.")
+    if len(name) > Theme._meta.get_field("name").max_length:
+        raise ActionError("The name must be 200 characters or fewer.")
+    clash = theme.codebook.themes.exclude(pk=theme.pk).filter(name__iexact=name).first()
+    if clash is not None:
+        raise ActionError(f"The codebook already has a theme called “{clash.name}”.")
+    theme.name = name
+    theme.save(update_fields=["name"])
+    audit("coding.theme_renamed", actor=by, obj=theme, programme=theme.codebook.programme)
+    return theme
+
+
+@transaction.atomic
+def describe_theme(theme: Theme, description: str, examples: Sequence[str], *, by) -> Theme:
+    """Set what the theme is about and its example quotes (blank lines dropped)."""
+    theme.description = (description or "").strip()
+    theme.examples = [" ".join(example.split()) for example in examples if example and example.strip()]
+    theme.save(update_fields=["description", "examples"])
+    audit("coding.theme_described", actor=by, obj=theme, programme=theme.codebook.programme)
+    return theme
+
+
+def _descendant_ids(theme: Theme) -> set[int]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent_id in theme.codebook.themes.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+    found: set[int] = set()
+    waiting = list(children[theme.pk])
+    while waiting:
+        pk = waiting.pop()
+        if pk not in found:
+            found.add(pk)
+            waiting += children[pk]
+    return found
+
+
+@transaction.atomic
+def move_theme(theme: Theme, parent: Theme | None, *, by) -> Theme:
+    """Put the theme under `parent` (None: top level). Its sub-themes move with it."""
+    if parent is not None:
+        if parent.codebook_id != theme.codebook_id:
+            raise ActionError("Choose a parent theme from the same codebook.")
+        if parent.pk == theme.pk or parent.pk in _descendant_ids(theme):
+            raise ActionError("A theme cannot go under itself or one of its own sub-themes.")
+    theme.parent = parent
+    theme.save(update_fields=["parent"])
+    audit(
+        "coding.theme_moved",
+        actor=by,
+        obj=theme,
+        programme=theme.codebook.programme,
+        parent=parent.pk if parent else None,
+    )
+    return theme
+
+
+# When both themes of a merge were applied to one contribution, the merged coding keeps the stronger word:
+# a person's acceptance, else the model's suggestion, else a rejection.
+_STATUS_STRENGTH = {CodingStatus.ACCEPTED: 2, CodingStatus.SUGGESTED: 1, CodingStatus.REJECTED: 0}
+
+
+@transaction.atomic
+def merge_themes(source: Theme, target: Theme, *, by) -> dict[str, int]:
+    """Fold `source` into `target`: every coding, history and sample answer of `source` moves to `target`,
+    its examples join target's, its sub-themes move under target, and `source` goes. Returns counts."""
+    if source.pk == target.pk:
+        raise ActionError("Choose two different themes to merge.")
+    if source.codebook_id != target.codebook_id:
+        raise ActionError("Both themes must be in the same codebook.")
+    if target.pk in _descendant_ids(source):  # lift the target out first, so nothing goes under itself
+        target.parent = source.parent
+        target.save(update_fields=["parent"])
+    kept_apart = 0
+    source_current = {
+        coding.contribution_id: coding for coding in Coding.objects.filter(theme=source, current=True)
+    }
+    target_current = {
+        coding.contribution_id: coding
+        for coding in Coding.objects.filter(theme=target, current=True, contribution_id__in=source_current)
+    }
+    for contribution_id, target_coding in target_current.items():
+        source_coding = source_current[contribution_id]
+        # One current coding per contribution and theme: the weaker of the two becomes history.
+        weaker = (
+            source_coding
+            if _STATUS_STRENGTH[source_coding.status] <= _STATUS_STRENGTH[target_coding.status]
+            else target_coding
+        )
+        weaker.current = False
+        weaker.save(update_fields=["current"])
+        kept_apart += 1
+    moved = Coding.objects.filter(theme=source).update(theme=target)
+    CodingEvent.objects.filter(theme=source).update(theme=target)
+    for answer in CodingSampleAnswer.objects.filter(themes=source):
+        answer.themes.add(target)
+    source.children.update(parent=target)
+    EmergingCluster.objects.filter(promoted_to=source).update(promoted_to=target)
+    target.examples = list(dict.fromkeys([*target.examples, *source.examples]))
+    target.save(update_fields=["examples"])
+    source_id = source.pk
+    source.delete()
+    audit(
+        "coding.themes_merged",
+        actor=by,
+        obj=target,
+        programme=target.codebook.programme,
+        merged=source_id,
+        codings=moved,
+        both=kept_apart,
+    )
+    return {"codings": moved, "both": kept_apart}
+
+
+def theme_deletion_counts(theme: Theme) -> dict[str, int]:
+    """What deleting the theme takes with it (for the confirmation page)."""
+    return {
+        "codings": Coding.objects.filter(theme=theme, current=True).count(),
+        "children": theme.children.count(),
+    }
+
+
+@transaction.atomic
+def delete_theme(theme: Theme, *, by) -> None:
+    """Delete a theme and its codings; its sub-themes move up to its parent rather than go with it."""
+    counts = theme_deletion_counts(theme)
+    theme.children.update(parent=theme.parent)
+    theme_id, programme = theme.pk, theme.codebook.programme
+    theme.delete()
+    audit("coding.theme_deleted", actor=by, programme=programme, theme=theme_id, **counts)
 
 
 # ---------------------------------------------------------------------------------------------- coding runs
@@ -606,11 +755,40 @@ def unthemed_contributions(programme: Programme, codebook: Codebook) -> QuerySet
     return Contribution.objects.filter(programme=programme, vector__isnull=False).exclude(pk__in=themed)
 
 
+def known_themes(codebook: Codebook) -> list:
+    """Each theme of the codebook as the emerging-issue check knows it: the embedding of its name,
+    description and examples, and the centroid of the contributions coded with it (when there are some)."""
+    from chorus.coding import embeddings
+    from chorus.coding.emerging import KnownTheme
+
+    themes = list(codebook.themes.order_by("position", "id"))
+    described = embeddings.embed(
+        [" ".join([f"{theme.name}.", theme.description, *theme.examples]) for theme in themes]
+    )
+    known = []
+    for theme, description in zip(themes, described, strict=True):
+        coded = Coding.objects.filter(
+            theme=theme, current=True, status__in=[CodingStatus.SUGGESTED, CodingStatus.ACCEPTED]
+        ).order_by("-made_at")
+        stored = ContributionVector.objects.filter(
+            contribution_id__in=list(coded.values_list("contribution_id", flat=True)[:EMERGING_THEME_SAMPLE]),
+            model_version=embeddings.MODEL_VERSION,
+        ).values_list("vector", flat=True)
+        vectors = [description]
+        if stored:
+            vectors.append(
+                np.vstack([np.frombuffer(bytes(v), dtype=np.float32) for v in stored]).mean(axis=0)
+            )
+        known.append(KnownTheme(theme.name, np.vstack(vectors)))
+    return known
+
+
 def run_emerging(
     run_id: int, *, min_cluster_size: int | None = None, max_texts: int = EMERGING_MAX_TEXTS
 ) -> ModelRun:
-    """Cluster the unthemed contributions. By default a group must hold 2% of them (at least
-    EMERGING_MIN_CLUSTER_SIZE) to count as an issue, so that a big programme shows a readable few."""
+    """Cluster the unthemed contributions and keep the groups that are emerging issues. By default a group
+    must hold 2% of them (at least EMERGING_MIN_CLUSTER_SIZE) to count, so a big programme shows a
+    readable few; the other checks are the EMERGING_* settings above."""
     from chorus.coding.emerging import find_emerging_issues
 
     run = ModelRun.objects.select_related("programme", "codebook").get(pk=run_id)
@@ -630,7 +808,15 @@ def run_emerging(
             vectors = np.vstack([np.frombuffer(bytes(row[3]), dtype=np.float32) for row in rows])
             smallest = min_cluster_size or max(EMERGING_MIN_CLUSTER_SIZE, round(0.02 * len(rows)))
             found = find_emerging_issues(
-                [row[1] for row in rows], vectors, [row[2] for row in rows], min_cluster_size=smallest
+                [row[1] for row in rows],
+                vectors,
+                [row[2] for row in rows],
+                min_cluster_size=smallest,
+                min_cohesion=EMERGING_MIN_COHESION,
+                themes=known_themes(run.codebook),
+                max_theme_similarity=EMERGING_MAX_THEME_SIMILARITY,
+                drop_falling=True,
+                max_clusters=EMERGING_MAX_CLUSTERS,
             )
         else:
             found = None
@@ -651,7 +837,15 @@ def run_emerging(
                 )
         run.status, run.finished_at = RunStatus.DONE, timezone.now()
         run.phase, run.progress_done, run.progress_total = "Finished", len(rows), len(rows)
-        run.metrics = {"unthemed": len(rows), "clusters": len(found.clusters) if found else 0}
+        run.metrics = {
+            "unthemed": len(rows),
+            "clusters": len(found.clusters) if found else 0,
+            # Groups that were found but are not emerging issues, and why: ids and names only.
+            "set_aside": [
+                {"size": cluster.size, "reason": reason, "theme": cluster.nearest_theme or ""}
+                for cluster, reason in (found.set_aside if found else [])
+            ],
+        }
         run.model_name, run.model_version = "chorus.coding.emerging", ""
         run.save()
     except Exception as error:
@@ -731,14 +925,44 @@ def _place_in_query(query: str, contributions: QuerySet[Contribution]) -> tuple[
 @dataclass
 class SearchHit:
     contribution: Contribution
-    score: float
+    score: float  # cosine similarity of meaning to the query
+    words_matched: bool = False  # holds at least one of the query's words
+
+
+# The full-text index picks at most this many contributions holding the query's words; meaning orders them.
+SEARCH_CANDIDATES = 300
+# Rank fusion constant (reciprocal rank fusion, Cormack et al. 2009): 60 is the published default.
+RANK_FUSION_K = 60
+
+
+def _vectors_of(
+    ids: Sequence[int] | None, contributions: QuerySet[Contribution]
+) -> tuple[list[int], np.ndarray]:
+    from chorus.coding import embeddings
+
+    stored = ContributionVector.objects.filter(model_version=embeddings.MODEL_VERSION)
+    stored = stored.filter(contribution_id__in=ids) if ids is not None else stored
+    rows = list(
+        stored.filter(contribution__in=contributions.values("pk")).values_list("contribution_id", "vector")
+    )
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [pk for pk, _ in rows], np.vstack(
+        [np.frombuffer(bytes(vector), dtype=np.float32) for _, vector in rows]
+    )
 
 
 def semantic_search(
     query: str, contributions: QuerySet[Contribution], *, limit: int = 20, quotes_only: bool = False
 ) -> list[SearchHit]:
-    """The contributions nearest in meaning to `query`, among `contributions` only (the caller passes what
-    the user may see: engagement.rules.visible_contributions)."""
+    """Contributions matching `query`, among `contributions` only (the caller passes what the user may see:
+    engagement.rules.visible_contributions).
+
+    The full-text index (fulltext.py) finds those holding any of the query's words; their order fuses the
+    index's ranking with closeness in meaning (reciprocal rank fusion). When none holds a word of the query,
+    meaning alone decides, over every coded contribution the user may see.
+    """
+    from chorus.apps.coding import fulltext
     from chorus.coding import embeddings
 
     query = query.strip()
@@ -747,19 +971,25 @@ def semantic_search(
     if quotes_only:
         contributions = contributions.filter(consent_quote=True)
     query, contributions = _place_in_query(query, contributions)
-    rows = list(
-        ContributionVector.objects.filter(
-            contribution__in=contributions.values("pk"), model_version=embeddings.MODEL_VERSION
-        ).values_list("contribution_id", "vector")
-    )
-    if not rows:
-        return []
-    matrix = np.vstack([np.frombuffer(bytes(vector), dtype=np.float32) for _, vector in rows])
-    scores = matrix @ embeddings.embed([query])[0]
-    order = np.argsort(-scores, kind="stable")[:limit]
-    ids = [rows[index][0] for index in order]
-    found = contributions.select_related("programme", "ward", "activity").in_bulk(ids)
-    return [SearchHit(found[rows[i][0]], float(scores[i])) for i in order if rows[i][0] in found]
+    matched = fulltext.keyword_matches(query, contributions, limit=SEARCH_CANDIDATES)
+    ids, matrix = _vectors_of(matched or None, contributions)
+    query_vector = embeddings.embed([query])[0]
+    similarity = dict(zip(ids, (matrix @ query_vector).tolist() if ids else [], strict=True))
+    if matched:
+        by_meaning = {pk: rank for rank, pk in enumerate(sorted(similarity, key=lambda pk: -similarity[pk]))}
+        fused = {
+            pk: 1 / (RANK_FUSION_K + keyword_rank) + 1 / (RANK_FUSION_K + by_meaning.get(pk, len(matched)))
+            for keyword_rank, pk in enumerate(matched)
+        }
+        order = sorted(fused, key=lambda pk: (-fused[pk], pk))[:limit]
+    else:
+        order = sorted(similarity, key=lambda pk: (-similarity[pk], pk))[:limit]
+    found = contributions.select_related("programme", "ward", "activity").in_bulk(order)
+    return [
+        SearchHit(found[pk], float(similarity.get(pk, 0.0)), words_matched=bool(matched))
+        for pk in order
+        if pk in found
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- agreement

@@ -1,6 +1,10 @@
 """Demo coding: codebooks in every demo programme, contributions coded by the model, some reviewed by the
 Southend lead, the NHS FFT comments coded by a model trained on part of their published labels, and the
-emerging issues of Southend."""
+emerging issues of Southend.
+
+The generated voices (chorus.demo) speak only of topics the starter codebook has, so nothing in them is new.
+To show what an emerging issue looks like, Southend also hears, in its last weeks, about something the
+codebook lacks: local pharmacies closing and medicines running short (fictional, like all demo voices)."""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ import csv
 import os
 import random
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 
-from chorus.apps.accounts.models import User
+from chorus.apps.accounts.models import Role, User
+from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 
 from . import actions
@@ -32,6 +39,34 @@ FFT_SOURCE = "NHS England labellers (pxtextmining FFT labels)"
 FFT_TRAINING_SHARE = 0.5
 REVIEWER = "lead-southend"
 REVIEWS = 40
+
+# The emerging issue planted in Southend's last weeks: what residents say, and how many say it.
+EMERGING_VOICES = 48
+EMERGING_WEEKS = 11
+EMERGING_EVENTS = 4
+EMERGING_OPENERS = (
+    "",
+    "",
+    "Honestly, ",
+    "Where I live, ",
+    "Something new: ",
+    "To be fair, ",
+    "Since the summer, ",
+)
+EMERGING_LINES = (
+    "The chemist on Southchurch Road has shut and the one in town has a queue out the door.",
+    "Three pharmacies and none of them had my HRT, they said there's a shortage.",
+    "Since the chemist closed I get the bus into town just to pick up my tablets.",
+    "The pharmacist said my son's ADHD medicine is out of stock everywhere, try again next week.",
+    "Our local chemist closed in the summer, for older people round here that was a lifeline.",
+    "I spent a whole morning going round chemists trying to find my medication because of the shortages.",
+    "The pharmacy keeps running out of my repeat prescription and I end up without for days.",
+    "Nobody told us the chemist was closing, one day there was just a sign on the door.",
+    "My mum's blister packs came from the chemist round the corner, now it's shut and nobody delivers.",
+    "The pharmacy in the Victoria centre is the only one left near us and the wait is over an hour.",
+    "Medicine shortages mean I'm rationing my tablets, the pharmacist can't get them in.",
+    "Another chemist closed this month, that's two on our side of town this year.",
+)
 
 
 def _programme(slug: str) -> Programme:
@@ -75,6 +110,47 @@ def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]
     return {pk: labels[pk] for pk in chosen[: int(len(chosen) * FFT_TRAINING_SHARE)]}
 
 
+def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
+    """Listening events in the programme's last weeks where residents raise what the codebook lacks."""
+    last_day = programme.activities.order_by("-date").values_list("date", flat=True).first()
+    wards = list(programme.activities.exclude(area=None).values_list("area", flat=True).distinct())
+    recorders = list(
+        User.objects.filter(memberships__programme=programme, memberships__role=Role.CONNECTOR).distinct()
+    )
+    if last_day is None or not wards or not recorders:
+        raise RuntimeError(f"the coding demo needs {programme.slug}'s activities and connectors first")
+    events = []
+    for _ in range(EMERGING_EVENTS):
+        recorder = rng.choice(recorders)
+        ward_id = rng.choice(wards)
+        events.append(
+            Activity.objects.create(
+                programme=programme,
+                kind=ActivityKind.LISTENING_EVENT,
+                title="Listening event: what has changed round here",
+                date=last_day - timedelta(days=rng.randint(0, EMERGING_WEEKS * 7)),
+                area_id=ward_id,
+                recorded_by=recorder,
+                participants=EMERGING_VOICES // EMERGING_EVENTS + rng.randint(2, 8),
+            )
+        )
+    for index in range(EMERGING_VOICES):
+        event = events[index % EMERGING_EVENTS]
+        add_contribution(
+            event,
+            ContributionInput(
+                text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],
+                ward=event.area,
+                consent_quote=rng.random() < 0.7,
+                consent_open_data=rng.random() < 0.6,
+                consent_recontact=rng.random() < 0.4,
+                answers={"demo_topics": ["pharmacy (not in the codebook)"]},
+            ),
+            by=event.recorded_by,
+        )
+    return EMERGING_VOICES
+
+
 def _review_some(programme: Programme, codebook: Codebook, reviewer: User, rng: random.Random) -> int:
     """The lead reviews the contributions the model is least sure of: keeps most suggestions, drops some."""
     queue = list(actions.review_queue(codebook, programme.contributions.all())[:REVIEWS])
@@ -92,6 +168,11 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     out("Coding: loading codebooks and coding contributions with the model")
     for slug in RESIDENT_PROGRAMMES:
         programme = _programme(slug)
+        if slug == "southend-connectors":
+            planted = _plant_emerging_issue(programme, rng)
+            out(
+                f"  {programme.name}: {planted} recent voices about something the codebook lacks (pharmacies)"
+            )
         codebook = actions.load_starter_codebook(programme, "community_health")
         run = _code(programme, codebook)
         out(f"  {programme.name}: {run.codings.count()} themes suggested ({run.model_name})")

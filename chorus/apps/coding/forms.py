@@ -54,7 +54,7 @@ class ReviewForm(NhsukForm):
 class SearchForm(NhsukForm):
     q = forms.CharField(
         label="Search what residents said",
-        help_text="Search by meaning, for example “damp in Milton” or “can’t get through on the phone”.",
+        help_text="Words and meaning, for example “damp in Milton” or “can’t get through on the phone”.",
         max_length=300,
         error_messages={"required": "Enter what you are looking for"},
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -98,3 +98,47 @@ class SampleForm(NhsukForm):
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coders"].queryset = people
+
+
+class ThemeForm(NhsukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter a name for the theme"}
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        help_text="What the theme is about. The model uses it to suggest the theme before it has examples.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    examples = forms.CharField(
+        label="Examples",
+        required=False,
+        help_text="Short quotes, one a line.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def example_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["examples"].splitlines() if line.strip()]
+
+
+class MoveThemeForm(NhsukForm):
+    parent = forms.ModelChoiceField(
+        queryset=None, required=False, label="Put it under", empty_label="Nothing (a top-level theme)"
+    )
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = themes
+
+
+class MergeThemeForm(NhsukForm):
+    into = forms.ModelChoiceField(
+        queryset=None,
+        label="Merge it into",
+        help_text="Its codings, history and examples join the theme you choose, and this theme goes.",
+        error_messages={"required": "Choose the theme to merge it into"},
+    )
+
+    def __init__(self, *args, themes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = themes

@@ -148,7 +148,11 @@ class Coding(models.Model):
     class Meta:
         ordering = ["-made_at", "-id"]
         indexes = [
-            models.Index(fields=["contribution", "current"]),
+            # Starts with (contribution, current) for lookups by contribution, and covers the dashboard's
+            # counts of themes per contribution group without reading the table.
+            models.Index(
+                fields=["contribution", "current", "status", "theme"], name="coding_contrib_status_theme"
+            ),
             models.Index(fields=["theme", "current", "status"]),
         ]
         constraints = [

@@ -15,7 +15,17 @@ from chorus.apps.programmes.models import Programme
 from chorus.coding.agreement import interpret
 
 from . import actions
-from .forms import ImportCodebookForm, PromoteForm, ReviewForm, SampleForm, SearchForm, StarterCodebookForm
+from .forms import (
+    ImportCodebookForm,
+    MergeThemeForm,
+    MoveThemeForm,
+    PromoteForm,
+    ReviewForm,
+    SampleForm,
+    SearchForm,
+    StarterCodebookForm,
+    ThemeForm,
+)
 from .models import Coding, CodingEvent, EmergingCluster, RunKind, Theme
 from .rules import coding_programmes
 
@@ -282,6 +292,94 @@ def contribution_codings(request, pk: int):
     )
 
 
+# ---------------------------------------------------------------------------------------------- themes
+
+
+def _theme_forms(theme: Theme, data=None, action: str = "") -> dict:
+    """The three forms of the theme page; only the one that was posted is bound."""
+    others = theme.codebook.themes.exclude(pk=theme.pk).order_by("name")
+    not_below = others.exclude(pk__in=actions._descendant_ids(theme))
+    return {
+        "edit_form": ThemeForm(
+            data if action == "edit" else None,
+            prefix="edit",
+            initial={
+                "name": theme.name,
+                "description": theme.description,
+                "examples": "\n".join(theme.examples),
+            },
+        ),
+        "move_form": MoveThemeForm(
+            data if action == "move" else None,
+            prefix="move",
+            themes=not_below,
+            initial={"parent": theme.parent_id},
+        ),
+        "merge_form": MergeThemeForm(data if action == "merge" else None, prefix="merge", themes=others),
+    }
+
+
+@login_required
+def theme_edit(request, slug: str, pk: int):
+    """Rename and describe a theme, move it under another, or merge it into another: one form each."""
+    programme = _programme_for_coding(request.user, slug)
+    theme = get_object_or_404(Theme.objects.select_related("codebook"), pk=pk, codebook__programme=programme)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    forms = _theme_forms(theme, request.POST, action)
+    if action and action not in ("edit", "move", "merge"):
+        return HttpResponse("Unknown action", status=400)
+    posted = forms.get(f"{action}_form")
+    if posted is not None and posted.is_valid():
+        try:
+            if action == "edit":
+                if posted.cleaned_data["name"] != theme.name:
+                    actions.rename_theme(theme, posted.cleaned_data["name"], by=request.user)
+                actions.describe_theme(
+                    theme, posted.cleaned_data["description"], posted.example_lines(), by=request.user
+                )
+                messages.success(request, f"Saved “{theme.name}”.")
+            elif action == "move":
+                parent = posted.cleaned_data["parent"]
+                actions.move_theme(theme, parent, by=request.user)
+                where = f"under “{parent.name}”" if parent else "to the top level"
+                messages.success(request, f"Moved “{theme.name}” {where}.")
+            else:
+                into = posted.cleaned_data["into"]
+                counts = actions.merge_themes(theme, into, by=request.user)
+                messages.success(
+                    request, f"Merged “{theme.name}” into “{into.name}” ({counts['codings']} codings moved)."
+                )
+                return redirect("coding:theme", slug=slug, pk=into.pk)
+        except actions.ActionError as error:
+            posted.add_error(None, str(error))
+        else:
+            return redirect("coding:theme", slug=slug, pk=theme.pk)
+    counts = actions.theme_deletion_counts(theme)
+    return render(
+        request,
+        "coding/theme.html",
+        {"programme": programme, "theme": theme, "counts": counts, "posted": posted, **forms},
+        status=400 if posted is not None and posted.errors else 200,
+    )
+
+
+@login_required
+def theme_delete(request, slug: str, pk: int):
+    """Delete a theme, after a confirmation page that says what goes with it."""
+    programme = _programme_for_coding(request.user, slug)
+    theme = get_object_or_404(Theme.objects.select_related("codebook"), pk=pk, codebook__programme=programme)
+    if request.method == "POST":
+        name = theme.name
+        actions.delete_theme(theme, by=request.user)
+        messages.success(request, f"Deleted the theme “{name}”.")
+        return redirect("coding:programme", slug=slug)
+    return render(
+        request,
+        "coding/theme_delete.html",
+        {"programme": programme, "theme": theme, "counts": actions.theme_deletion_counts(theme)},
+    )
+
+
 # ---------------------------------------------------------------------------------------------- emerging
 
 
@@ -303,6 +401,8 @@ def emerging(request, slug: str):
             for period, count in cluster.periods[-12:]
         ]
     run = programme.model_runs.filter(kind=RunKind.EMERGING).first()
+    set_aside = (run.metrics.get("set_aside", []) if run else []) or []
+    like_themes = sorted({group["theme"] for group in set_aside if group["reason"] == "like a theme"})
     return render(
         request,
         "coding/emerging.html",
@@ -312,6 +412,8 @@ def emerging(request, slug: str):
             "clusters": clusters,
             "promoted": promoted,
             "run": run,
+            "set_aside": set_aside,
+            "like_themes": like_themes,
         },
     )
 

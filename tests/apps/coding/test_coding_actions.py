@@ -193,6 +193,7 @@ def test_withdrawn_consent_takes_codings_vectors_and_sentiment_with_it(world):
 
 
 def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(world):
+    """New topics are emerging issues; a group the codebook already has a theme for is set aside."""
     coded_world(world)
     activity = Activity.objects.create(
         programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
@@ -205,6 +206,15 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
         "The pier seagulls steal chips from children",
     ]
     contributions = [add_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+    missed = [
+        "Black mould and damp all over the bedroom wall",
+        "The damp and mould in the flat is back again",
+        "Damp walls and mould in the children's room",
+        "Mould and damp everywhere since the winter",
+        "Our bathroom is covered in damp and black mould",
+    ]
+    for text in missed:
+        add_contribution(activity, voice(text), by=world.analyst)
     contributions[0].consent_quote = False
     contributions[0].save()
     codebook = actions.current_codebook(world.programme)
@@ -221,6 +231,9 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
     )
     assert "seagull" in cluster.name.lower() or "chips" in cluster.name.lower()
     assert cluster.size >= 4 and cluster.representative_ids
+    assert EmergingCluster.objects.filter(run=run).count() <= actions.EMERGING_MAX_CLUSTERS
+    like_damp = [group for group in run.metrics["set_aside"] if group["theme"] == "Damp and mould"]
+    assert like_damp and like_damp[0]["reason"] == "like a theme" and like_damp[0]["size"] >= len(missed)
     theme = actions.promote_cluster(cluster, by=world.analyst, name="Seagulls")
     assert theme.codebook == codebook and theme.promoted_from_cluster == cluster
     assert texts[0] not in theme.examples and theme.examples

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chorus.apps.coding import actions
@@ -56,3 +58,33 @@ def test_programme_coding_page_has_no_accessibility_violations(live_server, code
     ):
         desktop.goto(live_server.url + path)
         assert axe_violations(desktop) == [], path
+
+
+def test_theme_editing_by_keyboard_with_no_accessibility_violations(live_server, world, desktop):
+    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    theme = codebook.themes.get(slug="transport/hospital-travel")
+    sign_in(desktop, live_server.url, "analyst", PASSWORD)
+    desktop.goto(f"{live_server.url}/coding/{world.programme.slug}/themes/{theme.pk}/")
+    desktop.get_by_role("heading", name="Name and description").wait_for()
+    assert axe_violations(desktop) == []
+
+    # Rename with the keyboard only: focus the name, replace it, Enter submits its form.
+    desktop.get_by_label("Name", exact=True).focus()
+    desktop.keyboard.press("Control+A")
+    desktop.keyboard.type("Getting to hospital")
+    desktop.keyboard.press("Enter")
+    desktop.get_by_role("heading", name="Getting to hospital").wait_for()
+    theme.refresh_from_db()
+    assert theme.name == "Getting to hospital"
+
+    # Delete: the link leads to a confirmation, reached and confirmed by keyboard.
+    desktop.screenshot(path="test-results/coding-theme-edit.png", full_page=True)
+    desktop.get_by_role("link", name=re.compile(r"^Delete this theme")).focus()
+    desktop.keyboard.press("Enter")
+    desktop.get_by_role("heading", name="Delete the theme “Getting to hospital”?").wait_for()
+    assert axe_violations(desktop) == []
+    assert codebook.themes.filter(pk=theme.pk).exists()
+    desktop.get_by_role("button", name="Delete the theme").focus()
+    desktop.keyboard.press("Enter")
+    desktop.wait_for_url(f"{live_server.url}/coding/{world.programme.slug}/")
+    assert not codebook.themes.filter(pk=theme.pk).exists()
