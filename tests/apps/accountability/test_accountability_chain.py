@@ -186,7 +186,7 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
         assert username not in text
     assert "resident@example.net" not in text and "07700" not in text
     # Three residents raised it: a count of 1-7 is never published.
-    assert re.search(r"People who raised this: <strong>\*</strong>", html)
+    assert re.search(r"People who raised this: <strong data-figure=\"count\">\*</strong>", html)
     assert re.search(r"Residents who raised it: \*", feed.content.decode())
 
 
@@ -264,5 +264,5 @@ def test_the_public_page_names_a_ward_only_where_eight_or_more_residents_raised_
         is_public=True,
     )
     html = client.get(reverse("accountability:you-said-we-did", args=[world.programme.slug])).content.decode()
-    assert "Where: Milton (10), and other wards." in html
+    assert "Where: Milton (<span data-figure=\"count\">10</span>), and other wards." in html
     assert "Kursaal" not in html  # only one resident there
