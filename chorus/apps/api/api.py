@@ -140,33 +140,8 @@ class ContributionOut(Schema):
 
 # ------------------------------------------------------------------------------------------------ helpers
 
-CountBy = Literal[
-    "month",
-    "quarter",
-    "ward",
-    "imd_quintile",
-    "core20",
-    "activity_kind",
-    "partner",
-    "age_band",
-    "sex",
-    "ethnicity",
-    "disability",
-    "carer",
-]
-PrevalenceBy = Literal[
-    "all",
-    "ward",
-    "imd_quintile",
-    "core20",
-    "activity_kind",
-    "partner",
-    "age_band",
-    "sex",
-    "ethnicity",
-    "disability",
-    "carer",
-]
+CountBy = Literal[("month", "quarter", *aggregates.GROUPINGS)]
+PrevalenceBy = Literal[("all", *aggregates.GROUPINGS)]
 
 
 def _programme(request: HttpRequest, slug: str) -> Programme:

@@ -56,6 +56,14 @@ class Prevalence:
     upper: float
 
 
+def share(theme: Theme, group: GroupCount, count: int, level: float = LEVEL) -> Prevalence:
+    """`count` of the group's contributions raise `theme`: the share with its Wilson interval."""
+    lower, upper = wilson_ci(count, group.count, level)
+    return Prevalence(
+        theme.slug, theme.name, group.key, group.label, count, group.count, count / group.count, lower, upper
+    )
+
+
 @dataclass(frozen=True)
 class ThemeChange:
     """A theme's prevalence in the latest period against the one before."""
@@ -326,27 +334,7 @@ def theme_prevalence(
             key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
             per_theme[(row["theme_id"], key)] += row["n"]
 
-    result = []
-    for theme in theme_list:
-        for group in totals.values():
-            if group.count == 0:
-                continue
-            count = per_theme.get((theme.pk, group.key), 0)
-            lower, upper = wilson_ci(count, group.count, level)
-            result.append(
-                Prevalence(
-                    theme=theme.slug,
-                    theme_name=theme.name,
-                    group=group.key,
-                    group_label=group.label,
-                    count=count,
-                    total=group.count,
-                    proportion=count / group.count,
-                    lower=lower,
-                    upper=upper,
-                )
-            )
-    return result
+    return _prevalence_from(theme_list, totals.values(), per_theme, level)
 
 
 def top_themes(
@@ -388,21 +376,7 @@ def _trend(
     for theme in theme_list:
         series = []
         for group in periods:
-            count = found.get((theme.pk, group.key), 0)
-            lower, upper = wilson_ci(count, group.count, level)
-            series.append(
-                Prevalence(
-                    theme.slug,
-                    theme.name,
-                    group.key,
-                    group.label,
-                    count,
-                    group.count,
-                    count / group.count,
-                    lower,
-                    upper,
-                )
-            )
+            series.append(share(theme, group, found.get((theme.pk, group.key), 0), level))
         trend[theme.slug] = series
     return trend
 
@@ -530,21 +504,7 @@ def _prevalence_from(
         for group in groups:
             if group.count == 0:
                 continue
-            count = per_theme.get((theme.pk, group.key), 0)
-            lower, upper = wilson_ci(count, group.count, level)
-            result.append(
-                Prevalence(
-                    theme.slug,
-                    theme.name,
-                    group.key,
-                    group.label,
-                    count,
-                    group.count,
-                    count / group.count,
-                    lower,
-                    upper,
-                )
-            )
+            result.append(share(theme, group, per_theme.get((theme.pk, group.key), 0), level))
     return result
 
 
