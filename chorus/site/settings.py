@@ -222,6 +222,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "chorus": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "presidio-analyzer": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # WeasyPrint logs every layout step, and warns about the screen-only CSS it ignores in print.
+        "weasyprint": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "fontTools": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
