@@ -479,6 +479,12 @@ def change_partner(
     return partner
 
 
+def _delete_audited(record, action: str, *, by, programme, **details) -> None:
+    """Record the removal (ids only, never what was typed) and delete the record."""
+    audit(action, actor=by, obj=record, programme=programme, **details)
+    record.delete()
+
+
 @transaction.atomic
 def remove_partner(partner: InterventionPartner, *, by=None) -> None:
     """Remove a partner with nothing recorded against it; recorded figures are never deleted by accident."""
@@ -488,14 +494,13 @@ def remove_partner(partner: InterventionPartner, *, by=None) -> None:
             "mistake."
         )
     intervention = partner.intervention
-    audit(
+    _delete_audited(
+        partner,
         "evaluation.partner_removed",
-        actor=by,
-        obj=partner,
+        by=by,
         programme=intervention.programme,
         intervention_id=intervention.pk,
     )
-    partner.delete()
 
 
 def _check_comparator(intervention: Intervention, name: str, comparator: ComparatorPopulation | None) -> str:
@@ -574,14 +579,13 @@ def remove_comparator(comparator: ComparatorPopulation, *, by=None) -> None:
     if comparator.measurements.exists():
         raise ActionError(f"{comparator} has measurements recorded. Remove those first.")
     intervention = comparator.intervention
-    audit(
+    _delete_audited(
+        comparator,
         "evaluation.comparator_removed",
-        actor=by,
-        obj=comparator,
+        by=by,
         programme=intervention.programme,
         intervention_id=intervention.pk,
     )
-    comparator.delete()
 
 
 def _check_indicator(intervention: Intervention, name: str, indicator: OutcomeIndicator | None) -> str:
@@ -630,14 +634,13 @@ def remove_indicator(indicator: OutcomeIndicator, *, by=None) -> None:
     if indicator.measurements.exists():
         raise ActionError(f"{indicator.name} has measurements. Remove them first.")
     intervention = indicator.intervention
-    audit(
+    _delete_audited(
+        indicator,
         "evaluation.indicator_removed",
-        actor=by,
-        obj=indicator,
+        by=by,
         programme=intervention.programme,
         intervention_id=intervention.pk,
     )
-    indicator.delete()
 
 
 def _check_counts(eligible: int, with_outcome: int) -> None:
@@ -714,14 +717,13 @@ def change_measurement(measurement: Measurement, *, eligible: int, with_outcome:
 @transaction.atomic
 def remove_measurement(measurement: Measurement, *, by=None) -> None:
     intervention = measurement.indicator.intervention
-    audit(
+    _delete_audited(
+        measurement,
         "evaluation.measurement_removed",
-        actor=by,
-        obj=measurement,
+        by=by,
         programme=intervention.programme,
         indicator_id=measurement.indicator_id,
     )
-    measurement.delete()
 
 
 def _check_reach(partner: InterventionPartner, period_start, period_end, residents_reached) -> None:
@@ -799,14 +801,13 @@ def change_reach(
 
 @transaction.atomic
 def remove_reach(reach: Reach, *, by=None) -> None:
-    audit(
+    _delete_audited(
+        reach,
         "evaluation.reach_removed",
-        actor=by,
-        obj=reach,
+        by=by,
         programme=reach.partner.intervention.programme,
         partner_id=reach.partner_id,
     )
-    reach.delete()
 
 
 @transaction.atomic
@@ -838,14 +839,13 @@ def remove_survey(survey: Survey, *, by=None) -> None:
     if SurveyItem.objects.filter(survey=survey).filter(responses__isnull=False).exists():
         raise ActionError(f"{survey} holds individual answers; it cannot be removed here.")
     intervention = survey.intervention
-    audit(
+    _delete_audited(
+        survey,
         "evaluation.survey_removed",
-        actor=by,
-        obj=survey,
+        by=by,
         programme=intervention.programme,
         intervention_id=intervention.pk,
     )
-    survey.delete()
 
 
 Tally = tuple[int, int]  # (agreeing, respondents)
@@ -944,14 +944,13 @@ def change_survey_item(
 def remove_survey_item(item: SurveyItem, *, by=None) -> None:
     if item.responses.exists():
         raise ActionError("This statement holds individual answers; it cannot be removed here.")
-    audit(
+    _delete_audited(
+        item,
         "evaluation.survey_item_removed",
-        actor=by,
-        obj=item,
+        by=by,
         programme=item.survey.intervention.programme,
         survey_id=item.survey_id,
     )
-    item.delete()
 
 
 @dataclass
