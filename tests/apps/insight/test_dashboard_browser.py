@@ -23,6 +23,13 @@ def coded_live(world):
     codebook = Codebook.objects.create(programme=world.programme, name="Starter")
     access = Theme.objects.create(codebook=codebook, slug="gp-access", name="GP access", position=1)
     Theme.objects.create(codebook=codebook, slug="housing", name="Housing", position=2)
+    # A long name, as real codebooks have: the filter's theme list must not widen the page on a phone.
+    Theme.objects.create(
+        codebook=codebook,
+        slug="waiting",
+        name="Waiting lists for hospital appointments, operations and mental health services",
+        position=3,
+    )
     activity = Activity.objects.create(
         programme=world.programme, kind=ActivityKind.CONVERSATION, title="Listening", date=date(2026, 7, 1)
     )
