@@ -6,16 +6,29 @@ PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 LOCAL_ENV = CHORUS_LOCAL_HTTP=1 SECRET_KEY="$$(cat var/secret_key)"
 TEST_ENV =
+# pytest-xdist: one worker per core; each has its own test database (test_*_gw0, ...) and temporary folders.
+# A module's tests stay on one worker, so a module-scoped fixture (the demo, a lookup) is built once.
+PYTEST_WORKERS ?= auto
+PYTEST = $(VENV)/bin/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist loadscope --durations=10
 
 .PHONY: install demo serve test test-sqlite test-postgres lint bench clean
 
 install: $(VENV)/.installed node_modules/.installed .system-deps
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions with their hashes from requirements.lock (./scripts/lock.sh writes it from pyproject.toml),
+# then Chorus itself without resolving anything; check-lock.py fails if the lock lacks a pyproject.toml change.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON)" || { ./scripts/find-python.sh; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) scripts/check-lock.py dev
+	touch $@
+
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bench.lock
+	$(PY) scripts/check-lock.py dev bench
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -43,21 +56,21 @@ serve: var/secret_key
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: install
-	$(VENV)/bin/ruff check chorus tests bench
+	$(VENV)/bin/ruff check chorus tests bench scripts
 
 test: install lint test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== tests on SQLite"
-	$(TEST_ENV) $(VENV)/bin/pytest -q -p no:cacheprovider
+	$(TEST_ENV) $(PYTEST)
 
 test-postgres: install
 	@echo "== Django tests on PostgreSQL ($(POSTGRES_URL))"
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(VENV)/bin/pytest -q -p no:cacheprovider tests/apps
+	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(PYTEST) tests/apps
 
-bench: install
+bench: install $(VENV)/.bench-installed
 	for script in bench/[a-z]*.py; do $(PY) -m bench.$$(basename $$script .py) || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .system-deps
+	rm -rf $(VENV) node_modules staticfiles .system-deps var/lock-tools

@@ -3,6 +3,7 @@ import gzip
 
 import pytest
 
+from chorus.geo.places import DATA_DIR as GEO_DIR
 from chorus.ingest.location import (
     DictLookup,
     Postcode,
@@ -61,15 +62,15 @@ def test_ward_names_compare_loosely():
 
 
 @pytest.fixture(scope="module")
-def southend(shared_data):
-    """A lookup built from the shared ONS/MHCLG files, for Southend-on-Sea only."""
+def southend():
+    """A lookup built from the shipped ONS/MHCLG files (chorus/data/geo), for Southend-on-Sea only."""
     ward_names, lsoa_wards, deciles = {}, {}, {}
-    with gzip.open(shared_data / "geo" / "lsoa11_to_ward19.csv.gz", "rt", encoding="utf-8") as stream:
+    with gzip.open(GEO_DIR / "lsoa11_to_ward19.csv.gz", "rt", encoding="utf-8") as stream:
         for row in csv.DictReader(stream):
             if row["LAD19CD"] == "E06000033":
                 ward_names[row["WD19CD"]] = row["WD19NM"]
                 lsoa_wards[row["LSOA11CD"]] = row["WD19CD"]
-    imd = shared_data / "geo" / "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv.gz"
+    imd = GEO_DIR / "imd2019_lsoa.csv.gz"
     with gzip.open(imd, "rt", encoding="utf-8-sig") as stream:
         reader = csv.reader(stream)
         header = next(reader)

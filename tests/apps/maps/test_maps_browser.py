@@ -66,6 +66,7 @@ def test_scenario_on_a_phone(live_server, world, plymouth_map, phone):  # noqa: 
     phone.screenshot(path="test-results/maps-detail-phone.png", full_page=True)
     assert phone.locator("img[src$='map.svg']").evaluate("img => img.naturalWidth") > 0
     phone.get_by_role("link", name="Try a scenario").click()
+    phone.wait_for_url(f"**/maps/{plymouth_map.pk}/scenario/")  # loaded: its script now listens to the slider
     slider = phone.get_by_label("Level for bus routes")
     slider.fill("0.6")  # moving the slider ticks "Hold" and shows the level
     assert phone.get_by_label("Hold bus routes").is_checked()
