@@ -114,6 +114,7 @@ _NOT_NAMES_IN_LOWER_CASE = _NEVER_NAMES | frozenset(
     needs needed died passed helps helped has had is was isnt wasnt doesnt didnt cant wont would could
     should might must shall will gonna wanna aint too also always never still just only really even as so
     then who whos thats back over round down off again away same other both all some any lot lots
+    nana nanna nan gran granny grandma grandad mum mam dad sis bro miles
     """.split()
 )
 
@@ -211,7 +212,7 @@ def _is_english_word(word: str) -> bool:
 TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Nurse|Sister|Matron|Councillor|Cllr|Father|Pastor|Reverend|Revd|Rev|Imam|"
     "Rabbi|Auntie|Aunty|Aunt|Uncle|Professor|Prof|Sir|Dame|Lady|Lord|Nana|Nanna|Nan|Grandma|Granny|Grandad|"
-    "Grandpa|Sheikh"
+    "Grandpa|Sheikh|Doc"
 )
 RELATIONS = (
     "son|daughter|husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|mum|mam|mom|mother|dad|father|nan|nana|"
@@ -493,6 +494,12 @@ class PersonRecognizer(SpacyRecognizer):
                     continue
             elif not plausible_name(surface) or not self._looks_like_a_person(text, *span):
                 continue
+            # spaCy's medium model takes some capitalised words for people ("Chemist", "Ambulance", "Dr").
+            folded = surface.casefold()
+            if " " not in surface and folded not in _capitalised_names() and _is_english_word(folded):
+                continue
+            if _TITLE_WORD.fullmatch(surface):
+                continue
             results.append(RecognizerResult(NAME, span[0], span[1], score))
         return results
 
@@ -506,7 +513,9 @@ class PersonRecognizer(SpacyRecognizer):
         if not _starts_sentence(text, start):
             return True
         known = _capitalised_names()
-        return any(word.strip(".,'’").casefold() in known for word in words)
+        words = [word.strip(".,'’").casefold() for word in words]
+        # "Even", "Did", "Why" are names somewhere, but opening a sentence they are words.
+        return any(w in known and (not _is_english_word(w) or w in word_names()) for w in words)
 
 
 def _all_names() -> frozenset[str]:
@@ -523,6 +532,21 @@ def _lower_case_word_names() -> frozenset[str]:
     """Names that are also words and that, typed in lower case, still count after a cue ("me and shannon",
     "my mate dean"): only those given in Britain."""
     return word_names() & _name_dictionary()[1]
+
+
+_IRREGULAR_PLURALS = frozenset({"women", "men", "children", "people", "feet", "teeth", "mice"})
+
+
+def _could_be_a_name(word: str) -> bool:
+    """A capitalised word that may be a name where a cue says one: a known name that is not an English
+    word, a name given in Britain that is also a word ("Faith", "Will"), or a word that is not English at all
+    ("Oluwadamilare"). Not "Even", "Did", "However", "Chemist", "Women"."""
+    folded = word.strip(".,;:!?'’").casefold()
+    if folded in _NEVER_NAMES or folded in _IRREGULAR_PLURALS:
+        return False
+    if folded in word_names():
+        return True
+    return not _is_english_word(folded)
 
 
 def _lower_case_name(word: str) -> bool:
@@ -594,6 +618,11 @@ class NameContextRecognizer(LocalRecognizer):
         # "our Summer", "our Reece": a Northern and Essex way of naming one of the family.
         re.compile(rf"\b(?i:our)\s+(?P<name>{NAME_WORD})(?!\s+(?:{NAME_WORD}|(?i:house|place|flat|estate)))"),
     )
+    # Titles typed in lower case before a capitalised name: "the mental health nurse Obi".
+    _LOWER_TITLE = re.compile(
+        r"\b(?:mr|mrs|ms|miss|dr|doc|nurse|sister|auntie|aunty|aunt|uncle|nana|nan|cllr|councillor)\.?"
+        rf"[ \t]+(?P<name>{NAME_PHRASE})"
+    )
     # The same in lower case; the word after must be a known name or not an English word.
     _STRONG_LOWER_RULES = (
         re.compile(
@@ -635,6 +664,12 @@ class NameContextRecognizer(LocalRecognizer):
         re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD})(?=\s+(?:and|&)\s+{NAME_WORD})"),
         re.compile(rf"\b(?:and|&)\s+(?P<name>{NAME_WORD})\b"),
     )
+    # Cues close enough to take a name that is also a word in lower case ("me and shannon", "told dean");
+    # not "miles from the".
+    _CLOSE_CUE_BEFORE = re.compile(r"(?i:\b(?:me\s+and|told|tell|asked|rang|phoned|texted|thanks\s+to))\s+$")
+    _CLOSE_CUE_AFTER = re.compile(
+        rf"\s+(?:and\s+me|next\s+door|said|says|told|(?:my|me)\s+(?:{RELATIONS}))\b"
+    )
     _WORD = re.compile(NAME_WORD)
     _ANY_LOWER_WORD = re.compile(rf"(?<![\w'’-]){_LOWER_WORD}(?![\w'’-])")
 
@@ -643,6 +678,14 @@ class NameContextRecognizer(LocalRecognizer):
 
     def load(self) -> None:
         pass
+
+    def _close_cue(self, text: str, start: int, end: int) -> bool:
+        return bool(
+            self._CLOSE_CUE_BEFORE.search(text, max(0, start - 20), start)
+            or self._CLOSE_CUE_AFTER.match(text, end)
+            # "mo from the barbers ...", opening the text.
+            or (_starts_sentence(text, start) and _CUE_AFTER_OPENING_NAME.match(text, end))
+        )
 
     def _first_name_hits(self, text: str) -> Iterator[tuple[int, int]]:
         known = first_names()
@@ -655,15 +698,15 @@ class NameContextRecognizer(LocalRecognizer):
             end = _extend_with_surname(text, match.end())
             if _starts_sentence(text, match.start()):
                 # Opening a sentence alone ("Will the bus...", "Felt"), an English word needs a cue.
-                if (
-                    end > match.end()
-                    or not _is_english_word(word)
-                    or _CUE_AFTER_OPENING_NAME.match(text, end)
-                ):
+                if (end > match.end() or not _is_english_word(word)) and _could_be_a_name(word):
+                    yield match.start(), end
+                elif _CUE_AFTER_OPENING_NAME.match(text, end) and (word.casefold() not in _NEVER_NAMES):
                     yield match.start(), end
             # Inside a sentence a capital says a name ("someone called Precious at the council"), unless an
             # English word follows another capitalised word, as part of a place's name ("Mill Lane").
-            elif folded in known or not _follows_capitalised_word(text, match.start()):
+            elif _could_be_a_name(word) and (
+                not _is_english_word(word) or not _follows_capitalised_word(text, match.start())
+            ):
                 yield match.start(), end
 
     def _name_part(self, text: str, start: int, end: int, places_allowed: bool) -> tuple[int, int] | None:
@@ -688,6 +731,12 @@ class NameContextRecognizer(LocalRecognizer):
                 span = self._name_part(text, *match.span("name"), places_allowed=True)
                 if span:
                     strong.append(span)
+        for match in self._LOWER_TITLE.finditer(text):
+            first = match.group("name").split()[0]
+            if first.casefold() in _capitalised_names() or _could_be_a_name(first):
+                span = self._name_part(text, *match.span("name"), places_allowed=True)
+                if span:
+                    strong.append(span)
         for number, rule in enumerate(self._STRONG_LOWER_RULES):
             for match in rule.finditer(text):
                 if _name_after_cue(match.group("name"), after_title=number == 1):
@@ -707,12 +756,13 @@ class NameContextRecognizer(LocalRecognizer):
                 if folded in _NOT_NAMES:
                     continue
                 if word[0].isupper():
-                    if folded in _capitalised_names() or not _is_english_word(word):
+                    if _could_be_a_name(word):
                         span = self._name_part(text, *match.span("name"), places_allowed=False)
                         if span:
                             weak.append(span)
                 elif folded not in _NOT_NAMES_IN_LOWER_CASE and (
-                    _lower_case_name(word) or folded in _lower_case_word_names()
+                    (folded in _all_names() and not _is_english_word(folded))
+                    or (folded in _lower_case_word_names() and self._close_cue(text, *match.span("name")))
                 ):
                     weak.append(match.span("name"))
         for start, end in self._first_name_hits(text):
@@ -792,7 +842,7 @@ _NOT_ADDRESS_WORDS = (
     r"(?:the|a|an|and|or|in|on|at|to|of|for|from|with|by|my|our|his|her|their|is|was|are|were|be|i|we|you|"
     r"they|he|she|it|bed|beds|bedroom|bedrooms|bedroomed|storey|story|floor|floors|room|rooms|year|years|"
     r"month|months|week|weeks|day|days|hour|hours|minute|minutes|mins|mile|miles|times|kids|children|people|"
-    r"more|other|different|same|new|old|big|small|council|housing|private|social|rented)"
+    r"more|other|different|same|new|old|big|small|council|housing|private|social|rented|hr|hrs|mins|secs)"
 )
 _LOWER_ADDRESS_WORD = rf"(?!{_NOT_ADDRESS_WORDS}\b)[a-z][a-z'’-]*"
 _NUMBER_WORD = (
