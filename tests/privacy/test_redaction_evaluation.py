@@ -8,7 +8,7 @@ from chorus.privacy.evaluation import (
     MARKED_SOURCES,
     PERSONAL_KINDS,
     REAL_SPEECH_DEV_PATH,
-    REAL_SPEECH_HELDOUT_PATH,
+    REAL_SPEECH_FIRST_HELDOUT_PATH,
     CorpusItem,
     MarkedSpan,
     corpus_jsonl,
@@ -61,7 +61,7 @@ def test_precision_and_keep_survival_count_redactions_outside_personal_spans():
 
 
 def test_jsonl_corpora_are_built_from_their_marked_sources():
-    assert len(MARKED_SOURCES) == 4
+    assert len(MARKED_SOURCES) == 5
     for marked, jsonl in MARKED_SOURCES:
         assert jsonl.read_text(encoding="utf-8") == corpus_jsonl(read_marked(marked)), jsonl.name
 
@@ -77,7 +77,7 @@ def test_corpus_has_enough_sentences_and_examples_of_every_kind():
 def test_corpus_nhs_numbers_all_have_valid_check_digits():
     numbers = [
         "".join(ch for ch in item.text[s.start : s.end] if ch.isdigit())
-        for path in (CORPUS_PATH, HELDOUT_PATH, REAL_SPEECH_DEV_PATH, REAL_SPEECH_HELDOUT_PATH)
+        for path in (CORPUS_PATH, HELDOUT_PATH, REAL_SPEECH_DEV_PATH, REAL_SPEECH_FIRST_HELDOUT_PATH)
         for item in load_corpus(path)
         for s in item.spans
         if s.kind == "NHS_NUMBER"

@@ -4,6 +4,7 @@ import pytest
 
 from chorus.privacy.evaluation import (
     REAL_SPEECH_DEV_PATH,
+    REAL_SPEECH_FIRST_HELDOUT_PATH,
     REAL_SPEECH_HELDOUT_PATH,
     evaluate,
     load_corpus,
@@ -34,6 +35,8 @@ def is_removed(text: str, surface: str) -> bool:
         ("Faith from the church comes round on a sunday", "Faith"),
         ("Will next door helped me with the bins when my back went", "Will"),
         ("our Summer is only 4 and shes got asthma really bad", "Summer"),
+        ("Angel my granddaughter visits on sundays", "Angel"),
+        ("my little boy river is 2 and not talking yet", "river"),
         # Names from the communities Chorus serves.
         ("Oluwadamilare is my sons best friend", "Oluwadamilare"),
         ("my nan Bronwen moved down from Swansea to be near us", "Bronwen"),
@@ -106,7 +109,11 @@ def test_the_held_out_real_speech_corpus_reaches_the_targets():
     assert evaluation.keep_survival >= 0.97, evaluation.destroyed_keeps
 
 
-def test_held_out_and_development_sentences_do_not_overlap():
-    development = {item.text.casefold() for item in load_corpus(REAL_SPEECH_DEV_PATH)}
+def test_held_out_sentences_are_in_no_set_that_was_tuned_on():
+    tuned_on = {
+        item.text.casefold()
+        for path in (REAL_SPEECH_DEV_PATH, REAL_SPEECH_FIRST_HELDOUT_PATH)
+        for item in load_corpus(path)
+    }
     held_out = {item.text.casefold() for item in load_corpus(REAL_SPEECH_HELDOUT_PATH)}
-    assert not development & held_out
+    assert not tuned_on & held_out
