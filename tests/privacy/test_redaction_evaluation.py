@@ -4,10 +4,11 @@ import pytest
 
 from chorus.privacy.evaluation import (
     CORPUS_PATH,
-    HELDOUT_MARKED_PATH,
     HELDOUT_PATH,
-    MARKED_PATH,
+    MARKED_SOURCES,
     PERSONAL_KINDS,
+    REAL_SPEECH_DEV_PATH,
+    REAL_SPEECH_FIRST_HELDOUT_PATH,
     CorpusItem,
     MarkedSpan,
     corpus_jsonl,
@@ -60,8 +61,9 @@ def test_precision_and_keep_survival_count_redactions_outside_personal_spans():
 
 
 def test_jsonl_corpora_are_built_from_their_marked_sources():
-    assert CORPUS_PATH.read_text(encoding="utf-8") == corpus_jsonl(read_marked(MARKED_PATH))
-    assert HELDOUT_PATH.read_text(encoding="utf-8") == corpus_jsonl(read_marked(HELDOUT_MARKED_PATH))
+    assert len(MARKED_SOURCES) == 5
+    for marked, jsonl in MARKED_SOURCES:
+        assert jsonl.read_text(encoding="utf-8") == corpus_jsonl(read_marked(marked)), jsonl.name
 
 
 def test_corpus_has_enough_sentences_and_examples_of_every_kind():
@@ -75,7 +77,7 @@ def test_corpus_has_enough_sentences_and_examples_of_every_kind():
 def test_corpus_nhs_numbers_all_have_valid_check_digits():
     numbers = [
         "".join(ch for ch in item.text[s.start : s.end] if ch.isdigit())
-        for path in (CORPUS_PATH, HELDOUT_PATH)
+        for path in (CORPUS_PATH, HELDOUT_PATH, REAL_SPEECH_DEV_PATH, REAL_SPEECH_FIRST_HELDOUT_PATH)
         for item in load_corpus(path)
         for s in item.spans
         if s.kind == "NHS_NUMBER"
