@@ -29,7 +29,12 @@ class CodeForm(NhsukForm):
         max_length=40,
         strip=True,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"}
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
         ),
     )
 
