@@ -14,7 +14,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.checks import Error, register
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,15 +53,41 @@ def has_two_factor(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_step(user) -> str | None:
-    """What a signed-in person must still do before using Chorus: VERIFY, SET_UP or nothing."""
-    if not user.is_authenticated or user.is_verified():
-        return None
+# What this session owes, decided at sign-in ("" for nothing) so that most requests cost no query. A device
+# added or a role given later counts from the next sign-in, as Django treats a password changed elsewhere.
+SESSION_KEY = "chorus_second_step"
+
+
+def second_step_needed(user) -> str:
     if has_two_factor(user):
         return VERIFY
     if requires_two_factor(user):
         return SET_UP
-    return None
+    return ""
+
+
+def pending_step(request: HttpRequest) -> str | None:
+    """What a signed-in person must still do before using Chorus: VERIFY, SET_UP or nothing."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    needed = request.session.get(SESSION_KEY)
+    if needed is None:
+        needed = request.session[SESSION_KEY] = second_step_needed(user)
+    if not needed or user.is_verified():
+        return None
+    return needed
+
+
+def decide_second_step(request: HttpRequest) -> None:
+    """Work out what this session owes: at sign-in, and after its person changes their two-step setup."""
+    request.session[SESSION_KEY] = second_step_needed(request.user)
+
+
+@receiver(user_logged_in)
+def _decide_at_sign_in(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = second_step_needed(user)
 
 
 class TwoFactorMiddleware:
@@ -72,7 +100,7 @@ class TwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        step = pending_step(request.user)
+        step = pending_step(request)
         request.two_factor_pending = step
         if step is None:
             return None

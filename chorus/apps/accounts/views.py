@@ -20,7 +20,7 @@ from .actions import (
     verify_second_step,
 )
 from .forms import CodeForm
-from .two_factor import VERIFY, has_two_factor, requires_two_factor
+from .two_factor import VERIFY, decide_second_step, has_two_factor, requires_two_factor
 
 
 def _next_url(request) -> str:
@@ -58,6 +58,7 @@ def two_factor(request):
                 except TwoFactorError as error:
                     messages.error(request, str(error))
                 else:
+                    decide_second_step(request)
                     messages.success(request, "Two-step verification is off.")
                 return redirect("two_factor")
         return render(request, "accounts/two_factor.html", {"enabled": True, "required": required})
@@ -75,6 +76,7 @@ def two_factor(request):
             form.add_error("code", str(error))
         else:
             otp_login(request, device)
+            decide_second_step(request)
             request.session.cycle_key()
             return _show_recovery_codes(request, codes)
     secret = base64.b32encode(device.bin_key).decode()
@@ -93,7 +95,8 @@ def two_factor(request):
 @login_required
 def two_factor_verify(request):
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
-    if getattr(request, "two_factor_pending", None) != VERIFY:
+    if getattr(request, "two_factor_pending", None) != VERIFY or not has_two_factor(request.user):
+        decide_second_step(request)  # e.g. an administrator reset it meanwhile
         return redirect(_next_url(request) or "home")
     form = CodeForm(
         request.POST or None,

@@ -164,3 +164,22 @@ def test_an_unknown_role_in_the_setting_is_a_configuration_error(settings):
     settings.CHORUS_2FA_ROLES = ["analyst", "adminstrator"]
     errors = check_two_factor_roles(None)
     assert errors and "adminstrator" in errors[0].msg
+
+
+def test_after_an_administrator_resets_it_a_required_person_sets_it_up_again(world, settings):
+    settings.CHORUS_2FA_ROLES = ["analyst"]
+    with_authenticator(world.analyst)
+    client = signed_in_client("analyst")
+    assert client.get("/contributions/").url.startswith(VERIFY)
+
+    admin = Client()
+    admin.force_login(world.admin)
+    response = admin.post(
+        "/admin/accounts/user/", {"action": "reset_two_factor", "_selected_action": [world.analyst.pk]}
+    )
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=world.analyst).exists()
+    assert AuditEvent.objects.filter(action="accounts.two_factor_reset", actor=world.admin).exists()
+    # The session that was waiting for a code is not stuck: it is sent to set up a new authenticator.
+    response = client.get(VERIFY, follow=True)
+    assert response.redirect_chain[-1][0].startswith(SETUP)
