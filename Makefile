@@ -4,7 +4,7 @@ PYTHON ?= $(shell ./scripts/find-python.sh)
 VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-LOCAL_ENV = CHORUS_LOCAL_HTTP=1 SECRET_KEY="$$(cat var/secret_key)"
+LOCAL_ENV = CHORUS_LOCAL_HTTP=1 CHORUS_2FA_ROLES= SECRET_KEY="$$(cat var/secret_key)"
 TEST_ENV =
 # pytest-xdist: one worker per core; each has its own test database (test_*_gw0, ...) and temporary folders.
 # A module's tests stay on one worker, so a module-scoped fixture (the demo, a lookup) is built once.

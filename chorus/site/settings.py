@@ -6,6 +6,7 @@ SQLite when nothing is set; PostgreSQL (or any database) from DATABASE_URL.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -237,3 +238,29 @@ CHORUS_SMS_PROVIDER = os.environ.get(
     "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
 )
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
+
+# Sign-in protection (issue 13). Failed sign-ins are counted per account and per address by django-axes, in
+# the database so every process sees them; two-step verification (TOTP and recovery codes) by django-otp.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+_AFTER_AUTH = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_AFTER_AUTH:_AFTER_AUTH] = [
+    "django_otp.middleware.OTPMiddleware",
+    "chorus.apps.accounts.two_factor.TwoFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+AUTHENTICATION_BACKENDS.insert(0, "axes.backends.AxesStandaloneBackend")
+AXES_FAILURE_LIMIT = int(os.environ.get("CHORUS_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CHORUS_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = "chorus.apps.accounts.throttle.lockout_parameters"
+AXES_CLIENT_IP_CALLABLE = "chorus.apps.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "chorus.apps.accounts.throttle.locked_out"
+# AXES_RESET_ON_SUCCESS stays off: axes would clear the address's records too, so one good sign-in from an
+# address would wipe the count against every account guessed from it.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrfmiddlewaretoken"]
+# Roles that must use two-step verification (names from accounts.models.Role); empty for none.
+CHORUS_2FA_ROLES = env_list("CHORUS_2FA_ROLES", "administrator,analyst")
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Read API: requests per token (django-ninja's rate format, e.g. "120/min").
+CHORUS_API_TOKEN_RATE = os.environ.get("CHORUS_API_TOKEN_RATE", "120/min")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from .actions import reset_two_factor, unlock_sign_in
 from .models import Membership, User
 
 
@@ -17,6 +18,19 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role"]
     search_fields = ["username", "display_name", "email"]
     inlines = [MembershipInline]
+    actions = ["unlock_sign_in", "reset_two_factor"]
+
+    @admin.action(description="Unlock sign-in (clear failed attempts against these usernames)")
+    def unlock_sign_in(self, request, queryset):
+        removed = unlock_sign_in(list(queryset), by=request.user)
+        self.message_user(
+            request, f"Unlocked {queryset.count()} account(s); {removed} failed-attempt record(s) cleared."
+        )
+
+    @admin.action(description="Reset two-step verification (lost phone: they set it up again)")
+    def reset_two_factor(self, request, queryset):
+        count = reset_two_factor(list(queryset), by=request.user)
+        self.message_user(request, f"Reset two-step verification for {count} account(s).")
 
 
 @admin.register(Membership)

@@ -1,6 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from chorus.apps.web.forms import NhsukBoundField
+from chorus.apps.web.forms import NhsukBoundField, NhsukForm
 
 
 class SignInForm(AuthenticationForm):
@@ -20,3 +21,24 @@ class StartPasswordResetForm(PasswordResetForm):
 class ChooseNewPasswordForm(SetPasswordForm):
     bound_field_class = NhsukBoundField
     template_name = "nhsuk/form.html"
+
+
+class CodeForm(NhsukForm):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+    )
+
+    def __init__(self, *args, label: str = "Code", help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = help_text

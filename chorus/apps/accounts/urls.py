@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import ChooseNewPasswordForm, SignInForm, StartPasswordResetForm
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-step-verification/", views.two_factor, name="two_factor"),
+    path("two-step-verification/code/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(

@@ -50,8 +50,8 @@ def revoke_token(token: ApiToken, *, by) -> None:
         audit("api.token_revoked", actor=by, obj=token)
 
 
-def user_for_token(secret: str):
-    """The active user a token belongs to, or None; records when it was last used."""
+def active_token(secret: str) -> ApiToken | None:
+    """The active token with this secret (its user active too), or None; records when it was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -65,4 +65,10 @@ def user_for_token(secret: str):
     # Write at most once a minute, so a busy client does not turn every read into a write.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def user_for_token(secret: str):
+    """The active user a token belongs to, or None; records when it was last used."""
+    token = active_token(secret)
+    return token.user if token else None

@@ -22,14 +22,14 @@ from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 from chorus.apps.programmes.rules import member_programmes
 
-from .actions import user_for_token
+from .throttling import TokenRateThrottle, add_throttle_responses, authenticate_token
 
 PAGE_SIZE = 100
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        return user_for_token(token)
+        return authenticate_token(request, token)
 
 
 api = NinjaAPI(
@@ -41,9 +41,11 @@ api = NinjaAPI(
         "Account → API tokens. Figures are exact: apply disclosure control before publishing them."
     ),
     auth=BearerToken(),
+    throttle=[TokenRateThrottle()],
     docs_url=None,  # the interactive docs page loads scripts from a CDN; the schema is enough
     urls_namespace="api-v1",
 )
+add_throttle_responses(api)
 
 
 # ------------------------------------------------------------------------------------------------ schemas

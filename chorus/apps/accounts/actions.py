@@ -1,0 +1,174 @@
+"""Writes about signing in: two-step verification and unlocking. Each is audited, never with a secret."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+from axes.utils import reset as reset_axes_attempts
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from chorus.apps.audit.log import record as audit
+
+from .two_factor import requires_two_factor
+
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: recovery codes are read off paper.
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+DEVICE_NAME = "Authenticator app"
+
+
+class TwoFactorError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Verified:
+    device: TOTPDevice  # the session is verified with this
+    used_recovery_code: bool
+    recovery_codes_left: int
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def format_recovery_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def pending_authenticator(user) -> TOTPDevice:
+    """The authenticator app being set up (unconfirmed until a code from it is given); made if none."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def _new_recovery_codes(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [
+        "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [format_recovery_code(code) for code in codes]
+
+
+def turn_on_two_factor(user, device: TOTPDevice, code: str) -> list[str]:
+    """Confirm the authenticator app with a code from it; return the new recovery codes (to show once)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise TwoFactorError("Start setting up your authenticator app again.")
+    code = normalise_code(code)
+    if not (code.isdigit() and len(code) == device.digits):
+        raise TwoFactorError(f"Enter the {device.digits}-digit code your authenticator app shows.")
+    with transaction.atomic():
+        if not device.verify_token(code):
+            raise TwoFactorError(
+                "That code does not match. Check the time on your phone is right, and enter the newest code."
+            )
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        audit("accounts.two_factor_on", actor=user, obj=user)
+    return codes
+
+
+def replace_recovery_codes(user) -> list[str]:
+    with transaction.atomic():
+        codes = _new_recovery_codes(user)
+        audit("accounts.recovery_codes_replaced", actor=user, obj=user)
+    return codes
+
+
+def turn_off_two_factor(user) -> None:
+    if requires_two_factor(user):
+        raise TwoFactorError("Your role needs two-step verification, so it cannot be turned off.")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit("accounts.two_factor_off", actor=user, obj=user)
+
+
+def verify_second_step(user, code: str) -> Verified:
+    """Check a code from the authenticator app, or a recovery code (each works once). Wrong codes slow down:
+    django-otp waits longer after each failure, counted in the database."""
+    code = normalise_code(code)
+    if not code:
+        raise TwoFactorError("Enter the code from your authenticator app, or a recovery code.")
+    authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if authenticator is None:
+        raise TwoFactorError("You have no authenticator app set up.")
+    if code.isdigit():
+        device = authenticator
+        allowed, why = device.verify_is_allowed()
+        if not allowed:
+            raise TwoFactorError(_too_many(why))
+        if not device.verify_token(code):
+            raise TwoFactorError(
+                "That code is not right. Enter the newest code your authenticator app shows."
+            )
+        return Verified(authenticator, False, _recovery_codes_left(user))
+
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        raise TwoFactorError("That recovery code is not right, or it has been used.")
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise TwoFactorError(_too_many(why))
+    # Deleting the row is the use: of two requests with the same code, only one deletes it.
+    with transaction.atomic():
+        used, _ = StaticToken.objects.filter(device=device, token=code).delete()
+    if not used:
+        device.throttle_increment(commit=True)
+        raise TwoFactorError("That recovery code is not right, or it has been used.")
+    device.throttle_reset(commit=True)
+    left = _recovery_codes_left(user)
+    audit("accounts.recovery_code_used", actor=user, obj=user, left=left)
+    # The session is marked with the authenticator, which outlives any one set of recovery codes.
+    return Verified(authenticator, True, left)
+
+
+def _recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()
+
+
+def _too_many(why: dict | None) -> str:
+    until = (why or {}).get("locked_until")
+    if until is None:
+        return "Too many wrong codes. Wait a few minutes, then try again."
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    if seconds < 120:
+        wait = f"{seconds} seconds"
+    elif seconds < 7200:
+        wait = f"{math.ceil(seconds / 60)} minutes"
+    else:
+        wait = f"{math.ceil(seconds / 3600)} hours"
+    return f"Too many wrong codes. Wait {wait}, then try again."
+
+
+def unlock_sign_in(users, *, by) -> int:
+    """Lift the sign-in lock on these accounts (failed attempts against their usernames); count removed."""
+    removed = 0
+    for user in users:
+        count = reset_axes_attempts(username=user.get_username())
+        removed += count
+        audit("accounts.sign_in_unlocked", actor=by, obj=user, attempts=count)
+    return removed
+
+
+def reset_two_factor(users, *, by) -> int:
+    """For a lost phone: remove the authenticator app and recovery codes, so the person sets them up again."""
+    count = 0
+    with transaction.atomic():
+        for user in users:
+            TOTPDevice.objects.filter(user=user).delete()
+            StaticDevice.objects.filter(user=user).delete()
+            audit("accounts.two_factor_reset", actor=by, obj=user)
+            count += 1
+    return count

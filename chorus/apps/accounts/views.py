@@ -1,0 +1,126 @@
+"""Two-step verification pages: set it up (or manage it), and give a code after the password."""
+
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+
+from .actions import (
+    TwoFactorError,
+    pending_authenticator,
+    replace_recovery_codes,
+    turn_off_two_factor,
+    turn_on_two_factor,
+    verify_second_step,
+)
+from .forms import CodeForm
+from .two_factor import VERIFY, decide_second_step, has_two_factor, requires_two_factor
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _show_recovery_codes(request, codes: list[str]):
+    return _no_store(
+        render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request) or "/"})
+    )
+
+
+@login_required
+def two_factor(request):
+    """Set up an authenticator app; or, once set up, replace the recovery codes or turn it off."""
+    user = request.user
+    required = requires_two_factor(user)
+    if has_two_factor(user):
+        if request.method == "POST":
+            if request.POST.get("action") == "recovery-codes":
+                return _show_recovery_codes(request, replace_recovery_codes(user))
+            if request.POST.get("action") == "turn-off":
+                try:
+                    turn_off_two_factor(user)
+                except TwoFactorError as error:
+                    messages.error(request, str(error))
+                else:
+                    decide_second_step(request)
+                    messages.success(request, "Two-step verification is off.")
+                return redirect("two_factor")
+        return render(request, "accounts/two_factor.html", {"enabled": True, "required": required})
+
+    device = pending_authenticator(user)
+    form = CodeForm(
+        request.POST or None,
+        label="Code from your authenticator app",
+        help_text=f"The {device.digits}-digit code it shows now.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = turn_on_two_factor(user, device, form.cleaned_data["code"])
+        except TwoFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            otp_login(request, device)
+            decide_second_step(request)
+            request.session.cycle_key()
+            return _show_recovery_codes(request, codes)
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {
+        "enabled": False,
+        "required": required,
+        "form": form,
+        "next": _next_url(request),
+        "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        "otpauth_url": device.config_url,
+        "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+    }
+    return _no_store(render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200))
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if getattr(request, "two_factor_pending", None) != VERIFY or not has_two_factor(request.user):
+        decide_second_step(request)  # e.g. an administrator reset it meanwhile
+        return redirect(_next_url(request) or "home")
+    form = CodeForm(
+        request.POST or None,
+        label="Code from your authenticator app",
+        help_text="The 6-digit code it shows now. Lost your phone? Enter one of your recovery codes instead.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            verified = verify_second_step(request.user, form.cleaned_data["code"])
+        except TwoFactorError as error:
+            form.add_error("code", str(error))
+        else:
+            otp_login(request, verified.device)
+            request.session.cycle_key()
+            if verified.used_recovery_code:
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code: {verified.recovery_codes_left} left. "
+                    "Make new ones under Two-step verification if you are running out.",
+                )
+            return redirect(_next_url(request) or "home")
+    return render(
+        request,
+        "accounts/two_factor_verify.html",
+        {"form": form, "next": _next_url(request)},
+        status=400 if form.errors else 200,
+    )
