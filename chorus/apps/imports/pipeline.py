@@ -400,6 +400,14 @@ def run_batch(
         return _fail(
             batch, f"The stored file could not be read ({error.strerror or error}). Upload it again."
         )
+    except Exception as error:  # never leave an import running with no word of why it stopped
+        # The type only: an exception's text may quote what a resident wrote.
+        log.error("import stopped", extra={"event": "import.crashed", "batch_id": batch.pk})
+        return _fail(
+            batch,
+            f"The import stopped at an unexpected error ({type(error).__name__}). Rows stored so far are "
+            "kept; tell your administrator, or resume it to try again.",
+        )
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE, finished_at=timezone.now(), rows_seen=seen
     )
