@@ -71,7 +71,7 @@ def run(
             chosen = Mapping.from_dict(json.loads(mapping.read_text(encoding="utf-8"))).for_headers(
                 table.headers
             )
-        except (OSError, ValueError, TypeError, AttributeError) as error:
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError) as error:
             return _fail(f"cannot read the mapping {mapping}: {error}")
     else:
         chosen, _ = suggested_mapping(found, table.headers)
