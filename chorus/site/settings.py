@@ -237,3 +237,11 @@ CHORUS_SMS_PROVIDER = os.environ.get(
     "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
 )
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
+
+# Imports and request bounds (issue 13). An upload never imported (a draft, or an import that stopped) is
+# deleted with its file after this many days without progress: `manage.py expire_uploads` (run it daily),
+# and every new upload runs it first.
+CHORUS_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHORUS_UPLOAD_RETENTION_DAYS", "7"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # a request body other than files (a field-tool post is a few KB)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
