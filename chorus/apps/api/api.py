@@ -37,6 +37,19 @@ ActivityKindName = Literal[tuple(ActivityKind.values)]
 SlugInPath = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
 
 
+class ErrorOut(Schema):
+    detail: str = Field(description="Why the request was refused")
+
+
+class InvalidOut(Schema):
+    detail: list[dict] = Field(description="Which parameters were invalid, and why")
+
+
+# Every status a route can answer is in the schema: a bad token, a programme it may not see, bad filters.
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+FILTER_ERRORS = ERRORS | {400: ErrorOut}
+
+
 class BoundedPages(PageNumberPagination):
     """Page numbers up to MAX_PAGE (a larger one is a 422, not an overflow in the database)."""
 
@@ -191,18 +204,22 @@ def _filters(query: FilterQuery) -> Filters:
 # ------------------------------------------------------------------------------------------------ routes
 
 
-@api.get("/programmes", response=list[ProgrammeOut], summary="Programmes this token may see")
+@api.get("/programmes", response={200: list[ProgrammeOut], **ERRORS}, summary="Programmes this token may see")
 @paginate(BoundedPages, page_size=PAGE_SIZE)
 def list_programmes(request: HttpRequest):
     return member_programmes(request.auth).select_related("local_authority").order_by("name", "id")
 
 
-@api.get("/programmes/{slug}", response=ProgrammeOut, summary="One programme")
+@api.get("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS}, summary="One programme")
 def get_programme(request: HttpRequest, slug: SlugInPath):
     return _programme(request, slug)
 
 
-@api.get("/programmes/{slug}/counts", response=CountsOut, summary="Contributions counted by period or group")
+@api.get(
+    "/programmes/{slug}/counts",
+    response={200: CountsOut, **FILTER_ERRORS},
+    summary="Contributions counted by period or group",
+)
 def contribution_counts(
     request: HttpRequest, slug: SlugInPath, filters: Query[FilterQuery], by: CountBy = "month"
 ):
@@ -222,7 +239,7 @@ def contribution_counts(
 
 @api.get(
     "/programmes/{slug}/themes",
-    response=list[PrevalenceOut],
+    response={200: list[PrevalenceOut], **FILTER_ERRORS},
     summary="Theme prevalence with 95% Wilson intervals, overall or by group",
 )
 def theme_prevalence(
@@ -234,7 +251,7 @@ def theme_prevalence(
 
 @api.get(
     "/programmes/{slug}/contributions",
-    response=list[ContributionOut],
+    response={200: list[ContributionOut], **FILTER_ERRORS},
     summary="Contributions this token's user may read (redacted text), oldest first",
 )
 @paginate(BoundedPages, page_size=PAGE_SIZE)
