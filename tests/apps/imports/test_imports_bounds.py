@@ -10,11 +10,13 @@ import zipfile
 import openpyxl
 import pytest
 from django.urls import reverse
+from imports_helpers import upload
 
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.imports import actions
 from chorus.apps.imports.cli import main
 from chorus.apps.imports.models import BatchStatus, ImportBatch, SourceKind
+from chorus.apps.imports.pipeline import run_batch
 from chorus.ingest.readers import MAX_HEADING_CHARS
 
 from support.world import PASSWORD
@@ -148,3 +150,14 @@ def test_command_line_imports_text_with_nul_and_lone_surrogates_removed(world, t
     assert batch.status == BatchStatus.DONE and batch.error == ""
     texts = set(Contribution.objects.filter(activity=batch.activity).values_list("text", flat=True))
     assert texts == {"Clinic hours cut", "No dentist"}
+
+
+def test_an_unexpected_error_stops_the_import_with_a_message_instead_of_leaving_it_running(world, tmp_path):
+    path = tmp_path / "ok.csv"
+    path.write_text("What matters to you?,Consent to analysis\nThe clinic moved,yes\n")
+    batch = upload(world.programme, path)
+    # A stored mapping damaged outside Chorus (an admin edit, a bad restore): reading it fails unexpectedly.
+    ImportBatch.objects.filter(pk=batch.pk).update(mapping=batch.mapping | {"confidence": {"text": "high"}})
+    batch = run_batch(batch.pk)
+    assert batch.status == BatchStatus.FAILED and "unexpected error (ValueError)" in batch.error
+    assert batch.finished_at is not None
