@@ -23,7 +23,7 @@ from chorus.apps.places.models import Level
 from chorus.apps.programmes.models import Programme
 from chorus.ingest import Mapping, ReadError, find_mapping, guess_mapping, open_table, shape_signature
 from chorus.ingest.fieldtools import kobo_form_id, records_from_json
-from chorus.ingest.readers import Table
+from chorus.ingest.readers import Table, clean_text
 from chorus.ingest.safety import SafeCsvWriter
 from chorus.ingest.validate import Problem, Quarantine, validate_row
 from chorus.privacy.kanonymity import QuasiIdentifiers, anonymise
@@ -187,7 +187,7 @@ def start_upload(
     """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping.
     Uploads left too long (see expire_uploads) are cleared first."""
     expire_uploads()
-    filename = Path(filename or "upload").name[:255]
+    filename = clean_text(Path(filename or "upload").name)[:255] or "upload"
     path, sha256, _ = _store_upload(chunks, Path(filename).suffix)
     try:
         table = open_table(path, filename)

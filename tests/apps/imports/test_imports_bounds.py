@@ -161,3 +161,9 @@ def test_an_unexpected_error_stops_the_import_with_a_message_instead_of_leaving_
     batch = run_batch(batch.pk)
     assert batch.status == BatchStatus.FAILED and "unexpected error (ValueError)" in batch.error
     assert batch.finished_at is not None
+
+
+def test_an_upload_named_with_a_nul_character_is_stored_with_it_removed(world):
+    batch, _ = actions.start_upload(world.programme, "resp\x00onses.csv", [b"What matters\nBuses\n"])
+    batch.refresh_from_db()
+    assert batch.filename == "responses.csv"
