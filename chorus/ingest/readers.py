@@ -554,15 +554,16 @@ def _check_xlsx_parts(source: str | Path | bytes) -> None:
 
 def _check_xml_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
     run = 0  # bytes since the last "<", carried across chunks
+    tail = b""  # the end of the previous chunk, so a marker split between chunks is still seen
     with archive.open(part) as stream:
-        first = True
         while chunk := stream.read(1024 * 1024):
-            if first and (b"<!DOCTYPE" in chunk[:4096] or b"<!ENTITY" in chunk[:4096]):
+            # Anywhere, not only at the start (a long comment can push it down); in cell text "<" is escaped.
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
                 raise ReadError(
                     "The Excel file contains XML with a DOCTYPE, which Excel never writes; it is not read. "
                     "Save it again from Excel, or as CSV."
                 )
-            first = False
+            tail = chunk[-8:]
             pieces = chunk.split(b"<")
             if len(pieces) == 1:
                 run += len(chunk)

@@ -102,9 +102,11 @@ def test_an_xlsx_whose_parts_expand_far_beyond_the_file_is_refused():
         open_table(data, "padded.xlsx")
 
 
-def test_an_xlsx_with_a_doctype_is_refused():
+@pytest.mark.parametrize("comment_bytes", [0, 1_500_000])  # a long comment pushes it past the first chunk
+def test_an_xlsx_with_a_doctype_is_refused(comment_bytes):
     def doctype(xml: bytes) -> bytes:
-        return xml.replace(b"<worksheet", b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]><worksheet', 1)
+        comment = b"<!--" + b"c" * comment_bytes + b"-->" if comment_bytes else b""
+        return xml.replace(b"<worksheet", comment + b'<!DOCTYPE worksheet [<!ENTITY a "aaaa">]><worksheet', 1)
 
     data = _rewrite_sheet(_xlsx([["What matters"], ["Buses"]]), doctype)
     with pytest.raises(ReadError, match="DOCTYPE"):
