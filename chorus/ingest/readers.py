@@ -28,6 +28,7 @@ CELL_LIMIT = 100_000  # characters; a longer cell is a row problem, not a crash
 CELL_CEILING = 16 * 1024 * 1024  # characters in a CSV cell (an unbalanced quote swallows the rest of a file)
 MAX_HEADING_CHARS = 1_000  # a column heading longer than this is not a heading
 MAX_JSON_DEPTH = 32  # levels of nesting; field tools nest groups a few levels deep
+MAX_JSON_BYTES = 256 * 1024 * 1024  # a JSON file is read whole (its parsed form takes several times this)
 XLSX_MAX_TEXT_BYTES = 2 * 1024 * 1024  # one run of text between XML tags (a cell) in a workbook part
 XLSX_MAX_PART_BYTES = 2 * 1024**3  # one part of a workbook, once unzipped
 XLSX_MAX_TOTAL_BYTES = 4 * 1024**3  # all of a workbook's parts, once unzipped
@@ -700,6 +701,12 @@ def _xlsx_rows(table: Table) -> Iterator[Row]:
 def _open_json(source: str | Path | bytes) -> Table:
     from chorus.ingest.fieldtools import records_from_json
 
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise ReadError(
+            f"The JSON file is {size / 1024**2:,.0f} MB; JSON is read whole, so at most "
+            f"{MAX_JSON_BYTES // 1024**2} MB is read. Export the submissions as CSV or XLSX instead."
+        )
     raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
         payload = parse_json(raw, "The JSON file")

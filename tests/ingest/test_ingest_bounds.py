@@ -14,7 +14,7 @@ import pytest
 
 from chorus.ingest.fieldtools import records_from_json
 from chorus.ingest.mapping import guess_mapping, score_heading
-from chorus.ingest.readers import MAX_HEADING_CHARS, MAX_JSON_DEPTH, ReadError, open_table
+from chorus.ingest.readers import MAX_HEADING_CHARS, MAX_JSON_BYTES, MAX_JSON_DEPTH, ReadError, open_table
 
 
 def _words(length: int, seed: int = 1) -> str:
@@ -119,6 +119,15 @@ def test_an_ordinary_xlsx_still_reads():
 
 
 # ---------------------------------------------------------------------------------------------- JSON
+
+
+def test_a_json_file_too_big_to_read_whole_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.json"
+    with path.open("wb") as stream:
+        stream.write(b'[{"text": "')
+        stream.truncate(MAX_JSON_BYTES + 1)  # sparse: takes no disk space
+    with pytest.raises(ReadError, match="read whole"):
+        open_table(path)
 
 
 def test_json_nested_far_too_deep_is_a_read_error_not_a_crash():
