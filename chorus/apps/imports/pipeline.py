@@ -404,7 +404,7 @@ def run_batch(
         )
     except Exception as error:  # never leave an import running with no word of why it stopped
         # The type only: an exception's text may quote what a resident wrote.
-        log.error("import stopped", extra={"event": "import.crashed", "batch_id": batch.pk})
+        log.error("import %s stopped: %s", batch.pk, type(error).__name__, extra={"event": "import.crashed"})
         return _fail(
             batch,
             f"The import stopped at an unexpected error ({type(error).__name__}). Rows stored so far are "
