@@ -18,6 +18,8 @@ import json
 import re
 from typing import Any
 
+from chorus.ingest.readers import MAX_JSON_DEPTH, clean_text
+
 # Most stable first: Kobo's rootUuid and ODK's __id / KEY survive edits, instanceID changes on each edit.
 INSTANCE_ID_COLUMNS = (
     "meta/rootUuid",
@@ -98,7 +100,23 @@ def _text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return clean_text(str(value))
+
+
+def check_depth(payload: Any) -> None:
+    """Refuse JSON nested deeper than MAX_JSON_DEPTH (flattening and re-encoding it would recurse)."""
+    stack = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > MAX_JSON_DEPTH:
+                    raise ValueError(
+                        f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep; a submission's groups "
+                        "are never that deep."
+                    )
+                stack.append((child, depth + 1))
 
 
 def _is_geojson_point(value: dict) -> bool:
@@ -124,7 +142,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
     for key, value in record.items():
         if "@odata" in key:
             continue
-        path = f"{prefix}{key}"
+        path = clean_text(f"{prefix}{key}")
         if isinstance(value, dict):
             if _is_geojson_point(value):
                 flat[path] = _geopoint_text(value)
@@ -133,7 +151,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
         elif isinstance(value, list):
             if key == "_attachments":
                 names = [
-                    str(item.get("filename", "")).rsplit("/", 1)[-1]
+                    clean_text(str(item.get("filename", ""))).rsplit("/", 1)[-1]
                     for item in value
                     if isinstance(item, dict)
                 ]
@@ -141,7 +159,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, str]:
             elif all(not isinstance(item, (dict, list)) for item in value):
                 flat[path] = " ".join(_text(item) for item in value if item is not None)
             else:
-                flat[path] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                flat[path] = clean_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         else:
             flat[path] = _text(value)
     return flat
@@ -171,6 +189,7 @@ def records_from_json(payload: Any) -> tuple[str, list[dict[str, str]]]:
     Accepts ODK OData {"value": [...]}, the Kobo data API {"results": [...]}, one Kobo REST submission
     {...}, or a plain list of objects.
     """
+    check_depth(payload)
     if isinstance(payload, dict) and isinstance(payload.get("value"), list):
         return "odk", odata_submissions(payload)
     if isinstance(payload, dict) and isinstance(payload.get("results"), list):

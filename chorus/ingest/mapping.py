@@ -288,6 +288,9 @@ _CONSENT_KEYWORDS = {
 }
 
 EXACT, PATH_TAIL, WITH_FILLER, CONSENT_PREFIX, PHRASE, FUZZY = 1.0, 0.9, 0.8, 0.8, 0.7, 0.6
+# difflib's cost grows with the product of the lengths; a synonym is a few words, so a heading is cut to this
+# many characters before fuzzy matching (a longer one could never be 85% like a synonym anyway).
+FUZZY_CHARS = 100
 
 
 def normalise_heading(heading: str) -> str:
@@ -362,8 +365,9 @@ def score_heading(heading: str) -> list[tuple[float, int, str]]:
                     offer(target, PHRASE, rank)
 
     if not candidates and len(normalised) >= 5:
+        fuzzy = normalised[:FUZZY_CHARS]
         for synonym, targets in _SYNONYMS.items():
-            if len(synonym) >= 5 and difflib.SequenceMatcher(None, normalised, synonym).ratio() >= 0.85:
+            if len(synonym) >= 5 and difflib.SequenceMatcher(None, fuzzy, synonym).ratio() >= 0.85:
                 for target, rank in targets:
                     offer(target, FUZZY, rank)
 

@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -23,6 +24,16 @@ from pathlib import Path
 from typing import IO, Any
 
 CELL_LIMIT = 100_000  # characters; a longer cell is a row problem, not a crash
+# Hard ceilings: past these a file is refused whole (a clear message), so memory and time stay bounded.
+CELL_CEILING = 16 * 1024 * 1024  # characters in a CSV cell (an unbalanced quote swallows the rest of a file)
+MAX_HEADING_CHARS = 1_000  # a column heading longer than this is not a heading
+MAX_JSON_DEPTH = 32  # levels of nesting; field tools nest groups a few levels deep
+MAX_JSON_BYTES = 256 * 1024 * 1024  # a JSON file is read whole (its parsed form takes several times this)
+XLSX_MAX_TEXT_BYTES = 2 * 1024 * 1024  # one run of text between XML tags (a cell) in a workbook part
+XLSX_MAX_PART_BYTES = 2 * 1024**3  # one part of a workbook, once unzipped
+XLSX_MAX_TOTAL_BYTES = 4 * 1024**3  # all of a workbook's parts, once unzipped
+XLSX_MAX_RATIO = 100  # unzipped / zipped size of a part bigger than XLSX_RATIO_FROM: a zip bomb past this
+XLSX_RATIO_FROM = 16 * 1024 * 1024
 SAMPLE_BYTES = 64 * 1024
 SNIFF_CHARS = 16 * 1024  # csv.Sniffer's regexes get slow on big samples
 DELIMITERS = ",;\t|"
@@ -32,11 +43,23 @@ _XLSX_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError, Syn
 
 # A 10 MB cell must be readable (it is then flagged); an unterminated quote at the end of a big file swallows
 # the rest of the file into one field, so the ceiling stays finite.
-csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
+csv.field_size_limit(CELL_CEILING)
 
 
 class ReadError(Exception):
     """The file cannot be read. str(error) is a sentence for the person who uploaded it."""
+
+
+# NUL and lone surrogates (from JSON escapes such as "\\ud800") cannot be stored as UTF-8 text by any
+# database, and PostgreSQL refuses NUL: they are dropped as text is read.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """The text without NUL characters and lone surrogates."""
+    if value.isascii():
+        return value.replace("\x00", "") if "\x00" in value else value
+    return _UNSTORABLE.sub("", value)
 
 
 @dataclass(slots=True)
@@ -179,7 +202,7 @@ def detect_encoding(source: str | Path | bytes, head: bytes) -> str:
     bom_less_utf16 = _bom_less_utf16(head)
     if bom_less_utf16:
         return bom_less_utf16
-    if b"\x00" in head:
+    if head.count(b"\x00") > max(len(head) // 100, 4):  # a stray NUL is dropped on read; many mean binary
         raise ReadError(_NOT_TEXT)
     bad_offset = _first_invalid_utf8(source)
     if bad_offset is None:
@@ -260,7 +283,7 @@ _NOT_TEXT = (
 def _looks_binary(text: str) -> bool:
     if not text:
         return False
-    controls = sum(1 for char in text if (ord(char) < 32 and char not in "\t\r\n") or char == "\ufffd")
+    controls = sum(1 for char in text if (0 < ord(char) < 32 and char not in "\t\r\n") or char == "\ufffd")
     return controls / len(text) > 0.01
 
 
@@ -402,7 +425,8 @@ def _guarded(reader) -> Iterator[tuple[int, list[str] | _RowError]]:
                 ) from None
             if "field larger than field limit" in text:
                 raise ReadError(
-                    f"Row {number} has a cell of more than 256 MB: a quote mark is probably unbalanced."
+                    f"Row {number} has a cell of more than {CELL_CEILING // (1024 * 1024)} million "
+                    "characters: a quote mark is probably unbalanced, or the cell holds more than a comment."
                 ) from None
             yield number, _RowError(f"this row could not be read ({text}); check its quote marks")
             continue
@@ -410,7 +434,7 @@ def _guarded(reader) -> Iterator[tuple[int, list[str] | _RowError]]:
             raise ReadError(
                 f"Around row {number} the file stops being valid text: it may be damaged."
             ) from None
-        yield number, cells
+        yield number, [clean_text(cell) for cell in cells]
 
 
 def _csv_rows(table: Table) -> Iterator[Row]:
@@ -479,7 +503,8 @@ def clean_headers(cells: list[Any]) -> list[str]:
     headers: list[str] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        name = " ".join(str(cell if cell is not None else "").replace("\ufeff", "").split())
+        name = " ".join(clean_text(str(cell if cell is not None else "")).replace("\ufeff", "").split())
+        _check_heading(index, name)
         if not name:
             name = f"Column {column_letter(index)}"
         key = name.lower()
@@ -492,12 +517,72 @@ def clean_headers(cells: list[Any]) -> list[str]:
     return headers
 
 
+def _check_heading(index: int, name: str) -> None:
+    if len(name) > MAX_HEADING_CHARS:
+        raise ReadError(
+            f"The heading of column {column_letter(index)} is {len(name):,} characters long; a heading can "
+            f"be at most {MAX_HEADING_CHARS:,} characters. Is the heading row right? Shorten it and upload "
+            "again."
+        )
+
+
 # ---------------------------------------------------------------------------------------------- XLSX
+
+
+def _check_xlsx_parts(source: str | Path | bytes) -> None:
+    """Look inside the zip before openpyxl does: refuse parts that unzip to far more than they hold (a zip
+    bomb), a single cell's text past XLSX_MAX_TEXT_BYTES (openpyxl would hold it whole, several times over),
+    and XML with a DOCTYPE (Excel never writes one; entity definitions are how XML attacks begin)."""
+    try:
+        with zipfile.ZipFile(_open_binary(source)) as archive:
+            parts = archive.infolist()
+            total = sum(part.file_size for part in parts)
+            for part in parts:
+                ratio = part.file_size / max(part.compress_size, 1)
+                too_big = part.file_size > XLSX_MAX_PART_BYTES or total > XLSX_MAX_TOTAL_BYTES
+                if too_big or (part.file_size > XLSX_RATIO_FROM and ratio > XLSX_MAX_RATIO):
+                    raise ReadError(
+                        f"The Excel file would expand to {total / 1024**2:,.0f} MB once unzipped "
+                        f"({part.filename} alone {part.file_size / 1024**2:,.0f} MB), far more than a "
+                        "spreadsheet of its size holds. Save it again from Excel, or as CSV."
+                    )
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")):
+                    _check_xml_part(archive, part)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        return  # openpyxl gives the damaged-file message
+
+
+def _check_xml_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
+    run = 0  # bytes since the last "<", carried across chunks
+    tail = b""  # the end of the previous chunk, so a marker split between chunks is still seen
+    with archive.open(part) as stream:
+        while chunk := stream.read(1024 * 1024):
+            # Anywhere, not only at the start (a long comment can push it down); in cell text "<" is escaped.
+            if b"<!DOCTYPE" in tail + chunk or b"<!ENTITY" in tail + chunk:
+                raise ReadError(
+                    "The Excel file contains XML with a DOCTYPE, which Excel never writes; it is not read. "
+                    "Save it again from Excel, or as CSV."
+                )
+            tail = chunk[-8:]
+            pieces = chunk.split(b"<")
+            if len(pieces) == 1:
+                run += len(chunk)
+            else:
+                run = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
+                if run <= XLSX_MAX_TEXT_BYTES:
+                    run = len(pieces[-1])
+            if run > XLSX_MAX_TEXT_BYTES:
+                raise ReadError(
+                    f"A cell in the Excel file holds more than {XLSX_MAX_TEXT_BYTES // 1024**2} MB of text, "
+                    "far more than a comment. Check the file, shorten the cell, or split it."
+                )
 
 
 def _load_workbook(source: str | Path | bytes):
     from openpyxl import load_workbook
 
+    _check_xlsx_parts(source)
     try:
         return load_workbook(_open_binary(source), read_only=True, data_only=True, keep_links=False)
     except (zipfile.BadZipFile, zlib.error, EOFError):
@@ -526,7 +611,7 @@ def excel_value_to_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return clean_text(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, datetime):
@@ -616,12 +701,17 @@ def _xlsx_rows(table: Table) -> Iterator[Row]:
 def _open_json(source: str | Path | bytes) -> Table:
     from chorus.ingest.fieldtools import records_from_json
 
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise ReadError(
+            f"The JSON file is {size / 1024**2:,.0f} MB; JSON is read whole, so at most "
+            f"{MAX_JSON_BYTES // 1024**2} MB is read. Export the submissions as CSV or XLSX instead."
+        )
     raw = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
-        payload = json.loads(raw)  # json.loads detects UTF-8/16/32 from the bytes
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
-        raise ReadError(f"The JSON file is damaged or incomplete{where}: it could not be read.") from None
+        payload = parse_json(raw, "The JSON file")
+    except ValueError as error:
+        raise ReadError(str(error)) from None
     try:
         source_name, records = records_from_json(payload)
     except ValueError as error:
@@ -629,11 +719,27 @@ def _open_json(source: str | Path | bytes) -> Table:
     headers: dict[str, None] = {}
     for record in records:
         headers.update(dict.fromkeys(record))
+    for index, name in enumerate(headers):
+        _check_heading(index, name)
     table = Table(
         headers=list(headers), format="json", encoding="utf-8", source=source_name, _records=records
     )
     _tag_field_tool(table)
     return table
+
+
+def parse_json(raw: bytes | str, what: str = "The JSON") -> Any:
+    """json.loads with its failures as ValueError sentences: damaged JSON, and JSON nested so deep that the
+    parser gives up (it would otherwise raise RecursionError). MAX_JSON_DEPTH is checked on the records."""
+    try:
+        return json.loads(raw)  # json.loads detects UTF-8/16/32 from the bytes
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise ValueError(f"{what} is damaged or incomplete{where}: it could not be read.") from None
+    except RecursionError:
+        raise ValueError(
+            f"{what} is nested far too deep (a submission has at most {MAX_JSON_DEPTH} levels of groups)."
+        ) from None
 
 
 def _json_rows(table: Table) -> Iterator[Row]:

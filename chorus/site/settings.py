@@ -264,3 +264,10 @@ OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Read API: requests per token (django-ninja's rate format, e.g. "120/min").
 CHORUS_API_TOKEN_RATE = os.environ.get("CHORUS_API_TOKEN_RATE", "120/min")
+# Imports and request bounds (issue 13). An upload never imported (a draft, or an import that stopped) is
+# deleted with its file after this many days without progress: `manage.py expire_uploads` (run it daily),
+# and every new upload runs it first.
+CHORUS_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHORUS_UPLOAD_RETENTION_DAYS", "7"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # a request body other than files (a field-tool post is a few KB)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5

@@ -6,14 +6,15 @@ app: aggregates for the programmes they belong to, contributions only where the 
 """
 
 import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
+from pydantic import StringConstraints
 
 from chorus.apps.engagement.models import ActivityKind, Contribution
 from chorus.apps.engagement.rules import visible_contributions
@@ -25,6 +26,36 @@ from chorus.apps.programmes.rules import member_programmes
 from .throttling import TokenRateThrottle, add_throttle_responses, authenticate_token
 
 PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # 100 million records: an offset past it would overflow the database's integers
+
+# Every string a request carries has a shape, so characters no database stores (NUL) or absurd lengths are a
+# 422 with the reason, never a server error; closed choices are enums in the schema.
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
+WardCode = Annotated[str, StringConstraints(pattern=r"^[A-Z][0-9]{8}$")]
+ThemeSlug = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x1f\x7f]+$", max_length=200)]
+ActivityKindName = Literal[tuple(ActivityKind.values)]
+SlugInPath = Annotated[str, Path(pattern=r"^[-a-zA-Z0-9_]+$", max_length=80)]
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="Why the request was refused")
+
+
+class InvalidOut(Schema):
+    detail: list[dict] = Field(description="Which parameters were invalid, and why")
+
+
+# Every status a route can answer is in the schema: a bad token, a programme it may not see, bad filters.
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+FILTER_ERRORS = ERRORS | {400: ErrorOut}
+
+
+class BoundedPages(PageNumberPagination):
+    """Page numbers up to MAX_PAGE (a larger one is a 422, not an overflow in the database)."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=PAGE_SIZE)
 
 
 class BearerToken(HttpBearer):
@@ -70,11 +101,11 @@ class FilterQuery(Schema):
 
     from_: datetime.date | None = Field(None, alias="from", description="Heard on or after (YYYY-MM-DD)")
     to: datetime.date | None = Field(None, description="Heard on or before (YYYY-MM-DD)")
-    ward: list[str] = Field([], description="Ward codes (E05…), repeatable")
-    kind: list[str] = Field([], description="Activity types, repeatable")
-    partner: list[str] = Field([], description="Partner organisation slugs, repeatable")
+    ward: list[WardCode] = Field([], description="Ward codes (E05…), repeatable")
+    kind: list[ActivityKindName] = Field([], description="Activity types, repeatable")
+    partner: list[Slug] = Field([], description="Partner organisation slugs, repeatable")
     core20: Literal["yes", "no"] | None = Field(None, description="Only Core20 residents, or only others")
-    theme: str | None = Field(None, description="Theme slug in the programme's current codebook")
+    theme: ThemeSlug | None = Field(None, description="Theme slug in the programme's current codebook")
 
 
 class GroupCountOut(Schema):
@@ -175,19 +206,25 @@ def _filters(query: FilterQuery) -> Filters:
 # ------------------------------------------------------------------------------------------------ routes
 
 
-@api.get("/programmes", response=list[ProgrammeOut], summary="Programmes this token may see")
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
+@api.get("/programmes", response={200: list[ProgrammeOut], **ERRORS}, summary="Programmes this token may see")
+@paginate(BoundedPages, page_size=PAGE_SIZE)
 def list_programmes(request: HttpRequest):
     return member_programmes(request.auth).select_related("local_authority").order_by("name", "id")
 
 
-@api.get("/programmes/{slug}", response=ProgrammeOut, summary="One programme")
-def get_programme(request: HttpRequest, slug: str):
+@api.get("/programmes/{slug}", response={200: ProgrammeOut, **ERRORS}, summary="One programme")
+def get_programme(request: HttpRequest, slug: SlugInPath):
     return _programme(request, slug)
 
 
-@api.get("/programmes/{slug}/counts", response=CountsOut, summary="Contributions counted by period or group")
-def contribution_counts(request: HttpRequest, slug: str, filters: Query[FilterQuery], by: CountBy = "month"):
+@api.get(
+    "/programmes/{slug}/counts",
+    response={200: CountsOut, **FILTER_ERRORS},
+    summary="Contributions counted by period or group",
+)
+def contribution_counts(
+    request: HttpRequest, slug: SlugInPath, filters: Query[FilterQuery], by: CountBy = "month"
+):
     programme = _programme(request, slug)
     chosen = _filters(filters)
     if by in aggregates.PERIODS:
@@ -204,21 +241,23 @@ def contribution_counts(request: HttpRequest, slug: str, filters: Query[FilterQu
 
 @api.get(
     "/programmes/{slug}/themes",
-    response=list[PrevalenceOut],
+    response={200: list[PrevalenceOut], **FILTER_ERRORS},
     summary="Theme prevalence with 95% Wilson intervals, overall or by group",
 )
-def theme_prevalence(request: HttpRequest, slug: str, filters: Query[FilterQuery], by: PrevalenceBy = "all"):
+def theme_prevalence(
+    request: HttpRequest, slug: SlugInPath, filters: Query[FilterQuery], by: PrevalenceBy = "all"
+):
     programme = _programme(request, slug)
     return aggregates.theme_prevalence(programme, _filters(filters), by=None if by == "all" else by)
 
 
 @api.get(
     "/programmes/{slug}/contributions",
-    response=list[ContributionOut],
+    response={200: list[ContributionOut], **FILTER_ERRORS},
     summary="Contributions this token's user may read (redacted text), oldest first",
 )
-@paginate(PageNumberPagination, page_size=PAGE_SIZE)
-def list_contributions(request: HttpRequest, slug: str, filters: Query[FilterQuery]):
+@paginate(BoundedPages, page_size=PAGE_SIZE)
+def list_contributions(request: HttpRequest, slug: SlugInPath, filters: Query[FilterQuery]):
     programme = _programme(request, slug)
     codebook = aggregates.codebook_for(programme)
     codings = aggregates.theme_codings(codebook).select_related("theme")

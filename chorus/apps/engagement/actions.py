@@ -185,6 +185,8 @@ def add_contributions(
 
     in_transaction(results) runs inside that same transaction after the insert, so a caller's own
     bookkeeping (an import's resume point) commits with the chunk or not at all.
+    An activity not yet saved is saved in that transaction, and only if a row is stored in it: identical
+    posts racing each other leave one activity, never empty ones.
     Results are in the order of rows.
     """
     if not rows:
@@ -239,7 +241,10 @@ def add_contributions(
             built.append(contribution)
         return built
 
+    new_activity = activity.pk is None
     with transaction.atomic():
+        if new_activity and fresh:
+            activity.save()
         pending = fresh
         for attempt in range(1, _INSERT_ATTEMPTS + 1):
             contributions = build(pending)
@@ -266,6 +271,8 @@ def add_contributions(
             results[index] = ChunkResult(
                 "imported", contribution=contribution, contribution_id=contribution.pk
             )
+        if new_activity and activity.pk is not None and not pending:
+            activity.delete()  # every row raced in from elsewhere: no empty activity is left
         stored_ids = {contribution.submission_key: contribution.pk for contribution in contributions}
         for result, row in zip(results, rows, strict=True):
             if result is not None and result.status == "duplicate" and result.contribution_id is None:
@@ -278,7 +285,7 @@ def add_contributions(
         audit(
             "contributions.added",
             actor=by,
-            obj=activity,
+            obj=activity if activity.pk is not None else None,
             programme=activity.programme,
             added=counts["imported"],
             duplicates=counts["duplicate"],

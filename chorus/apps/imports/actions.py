@@ -8,9 +8,12 @@ import hmac
 import io
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +23,7 @@ from chorus.apps.places.models import Level
 from chorus.apps.programmes.models import Programme
 from chorus.ingest import Mapping, ReadError, find_mapping, guess_mapping, open_table, shape_signature
 from chorus.ingest.fieldtools import kobo_form_id, records_from_json
-from chorus.ingest.readers import Table
+from chorus.ingest.readers import Table, clean_text
 from chorus.ingest.safety import SafeCsvWriter
 from chorus.ingest.validate import Problem, Quarantine, validate_row
 from chorus.privacy.kanonymity import QuasiIdentifiers, anonymise
@@ -181,8 +184,10 @@ def start_upload(
     by=None,
     source: ImportSource | None = None,
 ) -> tuple[ImportBatch, Table]:
-    """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping."""
-    filename = Path(filename or "upload").name[:255]
+    """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping.
+    Uploads left too long (see expire_uploads) are cleared first."""
+    expire_uploads()
+    filename = clean_text(Path(filename or "upload").name)[:255] or "upload"
     path, sha256, _ = _store_upload(chunks, Path(filename).suffix)
     try:
         table = open_table(path, filename)
@@ -200,6 +205,94 @@ def start_upload(
     )
     audit("import.uploaded", actor=by, obj=batch, programme=programme)
     return batch, table
+
+
+# ---------------------------------------------------------------------------------------------- expiry
+
+ERASED_FILE = (
+    "The uploaded file was deleted when a participant was erased, since it may hold their words. Upload it "
+    "again: rows already imported are skipped."
+)
+
+
+def _is_kept_upload(stored_path: str) -> bool:
+    """A file Chorus keeps under MEDIA_ROOT/imports/ (never a file the command line pointed at)."""
+    return bool(stored_path) and imports_dir().resolve() in Path(stored_path).resolve().parents
+
+
+def _delete_kept_upload(stored_path: str) -> bool:
+    if not _is_kept_upload(stored_path) or not Path(stored_path).exists():
+        return False
+    Path(stored_path).unlink(missing_ok=True)
+    return True
+
+
+@dataclass(frozen=True)
+class Expiry:
+    batches: int  # drafts and stopped imports deleted
+    files: int  # files deleted, theirs and any no import points at
+
+
+def expire_uploads(*, now: datetime | None = None) -> Expiry:
+    """Delete what an upload left behind once CHORUS_UPLOAD_RETENTION_DAYS have passed without progress:
+    drafts whose columns were never confirmed and imports that stopped (or were abandoned), with their files
+    and quarantined rows, then any file under MEDIA_ROOT/imports/ that no import points at. Finished
+    imports keep their summary (their file was deleted when they finished); their contributions stay."""
+    days = settings.CHORUS_UPLOAD_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    batches = files = 0
+    expired = (
+        ImportBatch.objects.filter(updated_at__lt=cutoff)
+        .exclude(status=BatchStatus.DONE)
+        .select_related("source__programme")
+    )
+    for batch in expired.iterator():
+        files += _delete_kept_upload(batch.stored_path)
+        with transaction.atomic():
+            audit(
+                "import.expired",
+                obj=batch,
+                programme=batch.source.programme,
+                status=batch.status,
+                quarantined=batch.quarantined,
+                days=days,
+            )
+            batch.delete()
+        batches += 1
+    folder = imports_dir()
+    if folder.is_dir():
+        referenced = {
+            str(Path(path).resolve())
+            for path in ImportBatch.objects.exclude(stored_path="").values_list("stored_path", flat=True)
+        }
+        for path in folder.iterdir():
+            if (
+                path.is_file()
+                and str(path.resolve()) not in referenced
+                and path.stat().st_mtime < cutoff.timestamp()
+            ):
+                path.unlink(missing_ok=True)
+                files += 1
+    return Expiry(batches, files)
+
+
+def _delete_files_for_erasure(programme: Programme) -> int:
+    """An erased participant's words may be in any upload not yet imported: delete those files (a running
+    import is left to finish; its rows are erasable like any others)."""
+    deleted = 0
+    waiting = (
+        ImportBatch.objects.filter(source__programme=programme)
+        .exclude(stored_path="")
+        .exclude(status__in=[BatchStatus.DONE, BatchStatus.RUNNING])
+    )
+    for batch in waiting:
+        if not _is_kept_upload(batch.stored_path):
+            continue
+        deleted += _delete_kept_upload(batch.stored_path)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            stored_path="", status=BatchStatus.FAILED, error=ERASED_FILE, finished_at=timezone.now()
+        )
+    return deleted
 
 
 def open_batch_table(batch: ImportBatch) -> Table:
@@ -393,6 +486,7 @@ def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
         contribution.delete()  # one by one, so every app's delete signals and cascades run
         count += 1
     rows_erased = _erase_rows(QuarantinedRow.objects.filter(participant=participant))
+    files_deleted = _delete_files_for_erasure(participant.programme)
     erasure = ErasureRecord.objects.create(
         programme=participant.programme,
         pseudonym=participant.pseudonym,
@@ -408,6 +502,7 @@ def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
         programme=erasure.programme,
         contributions=count,
         quarantined_rows=rows_erased,
+        upload_files_deleted=files_deleted,
     )
     return erasure
 

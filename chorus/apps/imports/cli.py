@@ -3,7 +3,8 @@
 Runs the same import as the web app, in the foreground, with a progress line on stderr. Ends by printing
 one line on stdout: `imported N, duplicates N, quarantined N`. Running it again on the same file resumes a
 stopped import, or finds every row a duplicate. Exit 0 when done, 1 when the import stopped part-way, 2 for
-anything that stops it starting (unknown programme, unreadable file, a mapping that cannot work).
+anything that stops it starting (unknown programme, unreadable file, a mapping that cannot work, a file past
+the bounds on what a file may hold, found before any row is stored).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def run(
             chosen = Mapping.from_dict(json.loads(mapping.read_text(encoding="utf-8"))).for_headers(
                 table.headers
             )
-        except (OSError, ValueError, TypeError, AttributeError) as error:
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError) as error:
             return _fail(f"cannot read the mapping {mapping}: {error}")
     else:
         chosen, _ = suggested_mapping(found, table.headers)
@@ -125,4 +126,6 @@ def run(
     if batch.status == BatchStatus.FAILED:
         print(f"chorus import: stopped: {batch.error}", file=sys.stderr)
     print(batch.summary)
+    if batch.status == BatchStatus.FAILED and batch.last_row_committed == 0:
+        return 2  # found while reading the whole file first: nothing was stored, the import never started
     return 0 if batch.status == BatchStatus.DONE else 1

@@ -140,7 +140,8 @@ class ChunkWriter:
         return self._areas[pk]
 
     def _activity(self, records: list[CleanRecord], keys: list[str]) -> Activity | None:
-        """The batch's activity, made (and committed with the batch) when the first new record arrives."""
+        """The batch's activity; when it has none yet, a new one that add_contributions saves in the chunk's
+        transaction if a record is stored in it (so racing posts of one record leave no empty activity)."""
         batch = self.batch
         if batch.activity_id is not None:
             return batch.activity
@@ -150,17 +151,14 @@ class ChunkWriter:
         kinds = [record.activity_type for record in records if record.activity_type]
         kind = kinds[0] if kinds and kinds[0] in _ACTIVITY_KINDS else ActivityKind.SURVEY
         dates = [record.date for record in records if record.date]
-        with transaction.atomic():
-            batch.activity = Activity.objects.create(
-                programme=self.programme,
-                kind=kind,
-                title=f"Imported: {batch.filename}"[:200],
-                date=min(dates) if dates else timezone.localdate(),
-                source=batch.source.name[:120],
-                recorded_by=self.by if getattr(self.by, "is_authenticated", False) else None,
-            )
-            ImportBatch.objects.filter(pk=batch.pk).update(activity=batch.activity)
-        return batch.activity
+        return Activity(
+            programme=self.programme,
+            kind=kind,
+            title=f"Imported: {batch.filename}"[:200],
+            date=min(dates) if dates else timezone.localdate(),
+            source=batch.source.name[:120],
+            recorded_by=self.by if getattr(self.by, "is_authenticated", False) else None,
+        )
 
     def _participants(self, refs: set[str]) -> dict[str, Participant]:
         """The pseudonymous participant for each reference, made when new (one query to find them)."""
@@ -294,6 +292,8 @@ class ChunkWriter:
                 quarantined += int(created)
                 by_row[row_number] = Outcome("quarantined", row_number, messages)
             OriginalText.objects.bulk_create(originals)
+            if activity is not None and activity.pk is not None and batch.activity_id is None:
+                ImportBatch.objects.filter(pk=batch.pk).update(activity=activity)
             if imported_dates and batch.activity is not None and min(imported_dates) < batch.activity.date:
                 Activity.objects.filter(pk=batch.activity_id).update(date=min(imported_dates))
                 batch.activity.date = min(imported_dates)
@@ -308,6 +308,8 @@ class ChunkWriter:
 
         if activity is not None:
             add_contributions(activity, chunk, by=self.by, in_transaction=bookkeeping)
+            if activity.pk is not None and batch.activity_id is None:
+                batch.activity = activity
         else:  # nothing new to store: every clean record is a duplicate
             with transaction.atomic():
                 bookkeeping([ChunkResult("duplicate") for _ in clean])
@@ -399,6 +401,14 @@ def run_batch(
     except OSError as error:
         return _fail(
             batch, f"The stored file could not be read ({error.strerror or error}). Upload it again."
+        )
+    except Exception as error:  # never leave an import running with no word of why it stopped
+        # The type only: an exception's text may quote what a resident wrote.
+        log.error("import %s stopped: %s", batch.pk, type(error).__name__, extra={"event": "import.crashed"})
+        return _fail(
+            batch,
+            f"The import stopped at an unexpected error ({type(error).__name__}). Rows stored so far are "
+            "kept; tell your administrator, or resume it to try again.",
         )
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.DONE, finished_at=timezone.now(), rows_seen=seen

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.ingest import Mapping
 from chorus.ingest.mapping import TARGET_FIELDS
+from chorus.ingest.readers import parse_json
 
 from . import actions, protection
 from .forms import EraseForm, EraseRowForm, MappingForm, RowCorrectionForm, SourceForm, UploadForm
@@ -329,16 +329,21 @@ def field_post(request, source_id: int):
         )
         response["WWW-Authenticate"] = "Token"
         return response
-    length = int(request.headers.get("Content-Length") or 0)
-    if length > MAX_POST_BYTES:
+    length = (request.headers.get("Content-Length") or "0").strip()
+    if not length.isdigit():
+        message = "The Content-Length header must be a number of bytes."
+        return JsonResponse({"status": "error", "message": message}, status=400)
+    if int(length) > MAX_POST_BYTES:
         message = "The submission is larger than 2.5 MB."
         return JsonResponse({"status": "error", "message": message}, status=413)
     try:
-        payload = json.loads(request.body.decode("utf-8-sig"))
+        payload = parse_json(request.body.decode("utf-8-sig"), "The JSON body")
     except RequestDataTooBig:
         return JsonResponse({"status": "error", "message": "The submission is too large."}, status=413)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except UnicodeDecodeError:
         return JsonResponse({"status": "error", "message": "The body is not JSON."}, status=400)
+    except ValueError as error:
+        return JsonResponse({"status": "error", "message": str(error)}, status=400)
     try:
         status, results, batch = actions.receive_submission(source, payload)
     except actions.ActionError as error:
