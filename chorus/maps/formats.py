@@ -117,7 +117,9 @@ def read_edge_list_csv(
 def read_matrix_csv(source: Source, map_id: str = "") -> FuzzyCognitiveMap:
     with _opened(source) as handle:
         rows = [
-            [restore_formula(cell) for cell in row] for row in csv.reader(handle) if any(c.strip() for c in row)
+            [restore_formula(cell) for cell in row]
+            for row in csv.reader(handle)
+            if any(cell.strip() for cell in row)
         ]
     if not rows:
         raise MapError("the matrix file is empty")
