@@ -121,3 +121,36 @@ def test_a_residents_own_link_still_keeps_one_answer_and_is_not_limited(answered
     for _ in range(6):
         assert Client().post(own, {"listened": "yes", "difference": "2"}).status_code == 302
     assert Assessment.objects.filter(feedback=answered, source=AssessmentSource.LINK).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answers_sent_at_the_same_moment_still_keep_to_the_limit(world):
+    """Each thread has its own database connection, as separate web processes would."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database (shared cache) does not wait for locks")
+    world.programme.is_public = True
+    world.programme.save()
+    item = actions.owe_what_we_heard(
+        by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL
+    )
+    actions.send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
+
+    def answer(_):
+        try:
+            actions.record_open_link_answer(
+                feedback=item, listened="no", difference=-2, now=NOW, address="192.0.2.7"
+            )
+            return "stored"
+        except actions.TooManyAnswers:
+            return "refused"
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(answer, range(20)))
+    assert results.count("stored") == 3 and results.count("refused") == 17
+    assert Assessment.objects.filter(feedback=item, source=AssessmentSource.OPEN_LINK).count() == 3
