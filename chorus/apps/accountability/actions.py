@@ -587,7 +587,6 @@ def send_feedback(
     return Sent(item, emails, texts)
 
 
-@transaction.atomic
 def _check_answer(feedback: FeedbackItem, listened: str, difference: int) -> None:
     if feedback.sent_on is None:
         raise ActionError("Residents are asked after the feedback has been sent.")
@@ -603,6 +602,7 @@ def _lock(feedback: FeedbackItem) -> None:
     FeedbackItem.objects.select_for_update().filter(pk=feedback.pk).values_list("pk", flat=True).first()
 
 
+@transaction.atomic
 def record_assessment(
     *,
     feedback: FeedbackItem,
@@ -636,14 +636,13 @@ def record_assessment(
         "recorded_by": by if getattr(by, "is_authenticated", False) else None,
         "answered_at": now,
     }
-    with transaction.atomic():
-        _lock(feedback)  # two answers at once from one resident's link still make one
-        if contribution is not None:
-            assessment, _ = Assessment.objects.update_or_create(
-                feedback=feedback, contribution=contribution, defaults=values
-            )
-        else:
-            assessment = Assessment.objects.create(feedback=feedback, **values)
+    _lock(feedback)  # two answers at once from one resident's link still make one
+    if contribution is not None:
+        assessment, _ = Assessment.objects.update_or_create(
+            feedback=feedback, contribution=contribution, defaults=values
+        )
+    else:
+        assessment = Assessment.objects.create(feedback=feedback, **values)
     audit("assessment.recorded", actor=by, obj=assessment, programme=feedback.programme, source=source)
     return assessment
 
@@ -665,6 +664,7 @@ def open_link_address_key(feedback: FeedbackItem, address: str) -> str:
     ).hexdigest()
 
 
+@transaction.atomic
 def record_open_link_answer(
     *,
     feedback: FeedbackItem,
@@ -688,31 +688,27 @@ def record_open_link_answer(
         "comment": comment.strip(),
         "answered_at": now,
     }
-    with transaction.atomic():
-        _lock(feedback)
-        answers = Assessment.objects.filter(feedback=feedback, source=AssessmentSource.OPEN_LINK)
-        assessment = answers.filter(pk=earlier).first() if earlier else None
-        if assessment is not None:
-            for name, value in values.items():
-                setattr(assessment, name, value)
-            assessment.save(update_fields=list(values))
-        else:
-            if (
-                answers.filter(address_key=key, answered_at__gt=now - timedelta(days=1)).count()
-                >= per_address
-            ):
-                raise TooManyAnswers(
-                    "Thank you, but we already have the answers we can take from here today. "
-                    "If you heard back from us directly, please use the link in your own message."
-                )
-            if answers.filter(answered_at__gt=now - timedelta(hours=1)).count() >= per_hour:
-                raise TooManyAnswers(
-                    "This link has had a lot of answers in the last hour. Please try again later, or use "
-                    "the link in your own message if you heard back from us directly."
-                )
-            assessment = Assessment.objects.create(
-                feedback=feedback, source=AssessmentSource.OPEN_LINK, address_key=key, **values
+    _lock(feedback)
+    answers = Assessment.objects.filter(feedback=feedback, source=AssessmentSource.OPEN_LINK)
+    assessment = answers.filter(pk=earlier).first() if earlier else None
+    if assessment is not None:
+        for name, value in values.items():
+            setattr(assessment, name, value)
+        assessment.save(update_fields=list(values))
+    else:
+        if answers.filter(address_key=key, answered_at__gt=now - timedelta(days=1)).count() >= per_address:
+            raise TooManyAnswers(
+                "Thank you, but we already have the answers we can take from here today. "
+                "If you heard back from us directly, please use the link in your own message."
             )
+        if answers.filter(answered_at__gt=now - timedelta(hours=1)).count() >= per_hour:
+            raise TooManyAnswers(
+                "This link has had a lot of answers in the last hour. Please try again later, or use "
+                "the link in your own message if you heard back from us directly."
+            )
+        assessment = Assessment.objects.create(
+            feedback=feedback, source=AssessmentSource.OPEN_LINK, address_key=key, **values
+        )
     audit(
         "assessment.recorded",
         actor=None,
