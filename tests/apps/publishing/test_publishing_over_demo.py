@@ -130,13 +130,19 @@ def _gives_back(found, numerator, denominator, truth=None) -> bool:
 class Attack:
     def __init__(self):
         self.tried = 0
+        self.tried_by_output: dict[str, int] = {}
         self.given_back: list[str] = []
+
+    def _try(self, where: str) -> None:
+        self.tried += 1
+        output = " ".join(where.split()[:2]) if where.startswith("evaluation") else where.split()[0]
+        self.tried_by_output[output] = self.tried_by_output.get(output, 0) + 1
 
     def share(self, where, numerator, denominator, share, interval=None, scale=100, truth=None) -> None:
         found = _candidates(numerator, denominator, share, interval, scale)
         if found is None:
             return
-        self.tried += 1
+        self._try(where)
         if _gives_back(found, numerator, denominator, truth):
             self.given_back.append(f"{where}: {share} of {numerator}/{denominator} -> {sorted(found)}")
 
@@ -145,7 +151,7 @@ class Attack:
         counts = _hidden(count)
         if counts is None or per in ("*", None, ""):
             return
-        self.tried += 1
+        self._try(where)
         found = {c for c in counts if c and round(amount / c) == round(per)}
         if (len(found) == 1 and found != {int(count)}) or (
             truth is not None and truth != int(count) and found == {truth}
@@ -192,7 +198,7 @@ def _attack_open_data(client, programme, attack: Attack) -> None:
         response = client.get(reverse("publishing:open-data", args=[programme.slug, name, "csv"]))
         for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))):
             attack.share(
-                f"{programme.slug} {name} {group_key(row)} {row['theme']}",
+                f"open-data {programme.slug} {name} {group_key(row)} {row['theme']}",
                 row["contributions_with_theme"],
                 row["contributions"],
                 row["percent"],
@@ -246,10 +252,15 @@ def _attack_report(report, attack: Attack) -> None:
 def _attack_you_said_we_did(response, attack: Attack) -> None:
     context = response.context
     for key in ("listened_percent", "empowered_percent"):
-        attack.share(f"you said we did {key}", UNKNOWN, context["answered"], context[key])
+        attack.share(f"you-said-we-did {key}", UNKNOWN, context["answered"], context[key])
     for item in context["priorities"]:
         evidence = item["evidence"]
-        attack.share("priority core20", evidence["core20"], evidence["total"], evidence["core20_percent"])
+        attack.share(
+            "you-said-we-did priority core20",
+            evidence["core20"],
+            evidence["total"],
+            evidence["core20_percent"],
+        )
 
 
 def _attack_evaluation_workbook(content: bytes, intervention, attack: Attack) -> None:
@@ -326,4 +337,13 @@ def test_no_published_share_interval_or_derived_figure_gives_back_an_exact_count
         assert workbook.status_code == 200
         _attack_evaluation_workbook(workbook.content, intervention, attack)
     assert attack.tried > 300
+    outputs = {
+        "open-data",
+        "report",
+        "you-said-we-did",
+        "evaluation uptake",
+        "evaluation survey",
+        "evaluation reach",
+    }
+    assert outputs <= set(attack.tried_by_output), attack.tried_by_output
     assert attack.given_back == [], f"{len(attack.given_back)} of {attack.tried}: {attack.given_back[:10]}"
