@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from chorus.ingest.safety import safe_csv_writer
+
 SENTIMENT_DIR = "sentiment"
 
 
@@ -151,7 +153,7 @@ def apply(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = safe_csv_writer(handle)
         writer.writerow(out_header)
         writer.writerows(row + extra for row, extra in zip(rows, predicted, strict=True))
     print(f"coded {len(rows)} rows -> {out}", file=sys.stderr)

@@ -36,6 +36,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from chorus.ingest.safety import restore_formula, safe_csv_writer
+
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 QDC_SCHEMA_PATH = Path(__file__).with_name("refi") / "Codebook.xsd"
 CSV_COLUMNS = ("id", "parent_id", "name", "description", "examples")
@@ -171,7 +173,8 @@ def slugify(text: str) -> str:
 
 def codebook_to_csv(codebook: Codebook) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Theme names and examples are typed by people: a spreadsheet must show them, never run them.
+    writer = safe_csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for theme in codebook.themes:
         writer.writerow(
@@ -196,7 +199,8 @@ def codebook_from_csv(text: str, name: str) -> Codebook:
         raise CodebookError(f"codebook CSV is missing the column(s): {', '.join(missing)}")
     reader.fieldnames = header
     themes = []
-    for line_number, row in enumerate(reader, start=2):
+    for line_number, raw in enumerate(reader, start=2):
+        row = {key: restore_formula(value) if isinstance(value, str) else value for key, value in raw.items()}
         theme_id = (row.get("id") or "").strip()
         theme_name = (row.get("name") or "").strip()
         if not theme_id and not theme_name:

@@ -37,6 +37,17 @@ def neutralise_formula(value: Any) -> Any:
     return "'" + value
 
 
+def restore_formula(value: str) -> str:
+    """Undo neutralise_formula on a cell read back from a file Chorus wrote: "'=SUM(A1)" -> "=SUM(A1)".
+
+    Only an apostrophe that neutralise_formula would have added is taken off, so reading back what Chorus
+    wrote gives the original text.
+    """
+    if value.startswith("'") and neutralise_formula(value[1:]) == value:
+        return value[1:]
+    return value
+
+
 def neutralise_row(row: Iterable[Any]) -> list[Any]:
     return [neutralise_formula(cell) for cell in row]
 

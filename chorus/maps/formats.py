@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from chorus.ingest.safety import restore_formula, safe_csv_writer
 from chorus.maps.model import Factor, FuzzyCognitiveMap, Link, MapError
 from chorus.maps.strengths import DEFAULT_STRENGTH_TERMS, StrengthTerms, parse_sign, strength_to_weight
 
@@ -59,7 +60,7 @@ def _row_reader(row: dict[str, str], columns: dict[str, str]) -> Callable[[str],
     """cell(column) -> the stripped text of that column in this row, "" when the column is absent."""
 
     def cell(column: str) -> str:
-        return (row.get(columns[column]) or "").strip() if column in columns else ""
+        return restore_formula((row.get(columns[column]) or "").strip()) if column in columns else ""
 
     return cell
 
@@ -115,7 +116,11 @@ def read_edge_list_csv(
 
 def read_matrix_csv(source: Source, map_id: str = "") -> FuzzyCognitiveMap:
     with _opened(source) as handle:
-        rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
+        rows = [
+            [restore_formula(cell) for cell in row]
+            for row in csv.reader(handle)
+            if any(cell.strip() for cell in row)
+        ]
     if not rows:
         raise MapError("the matrix file is empty")
     header = [cell.strip() for cell in rows[0][1:]]
@@ -221,7 +226,7 @@ def read_mmp(source: Source) -> FuzzyCognitiveMap:
 def write_edge_list_csv(fcm: FuzzyCognitiveMap, destination: Source) -> None:
     """One row per link: from, to (factor names), weight, quote, provenance (ids joined by ";")."""
     with _opened(destination, "w") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = safe_csv_writer(handle, lineterminator="\n")
         writer.writerow(["from", "to", "weight", "quote", "provenance"])
         for link in fcm.links:
             writer.writerow(
@@ -239,7 +244,7 @@ def write_matrix_csv(fcm: FuzzyCognitiveMap, destination: Source) -> None:
     """Square matrix with factor names as header row and first column; W[i][j] = effect of i on j."""
     matrix = fcm.weight_matrix()
     with _opened(destination, "w") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = safe_csv_writer(handle, lineterminator="\n")
         writer.writerow(["", *fcm.names])
         for name, row in zip(fcm.names, matrix, strict=True):
             writer.writerow([name, *(format(value, ".15g") for value in row)])

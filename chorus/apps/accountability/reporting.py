@@ -16,7 +16,7 @@ from chorus.privacy.disclosure import LARGEST_SMALL_COUNT, display_count, displa
 
 from .actions import GATHERINGS
 from .deadlines import Deadline, feedback_due
-from .models import Assessment, Difference, FeedbackItem, FeedbackKind, Listened, Priority
+from .models import Assessment, AssessmentSource, Difference, FeedbackItem, FeedbackKind, Listened, Priority
 
 GROUP_FIELDS = {
     "age_band": ("Age", dict(equality.AGE_BANDS)),
@@ -152,8 +152,13 @@ def _rows(assessments: list[Assessment], key) -> list[AssessmentRow]:
     ]
 
 
+OPEN_LINK_TABLE = "Open link (not checked to be one per person; not in the other tables)"
+
+
 def assessment_report(assessments: QuerySet[Assessment]) -> dict[str, list[AssessmentRow]]:
-    """Felt listened to (yes) and it made a difference (empowered or somewhat): by place, group, month."""
+    """Felt listened to (yes) and it made a difference (empowered or somewhat): by place, group, month.
+
+    Answers from the open link are kept out of every table but their own."""
     rows = list(assessments.select_related("ward", "contribution"))
     age_labels = dict(equality.AGE_BANDS)
 
@@ -164,8 +169,11 @@ def assessment_report(assessments: QuerySet[Assessment]) -> dict[str, list[Asses
 
         return key
 
+    open_link = [a for a in rows if a.source == AssessmentSource.OPEN_LINK]
+    rows = [a for a in rows if a.source != AssessmentSource.OPEN_LINK]
     return {
         "All": _rows(rows, lambda a: "Everyone"),
+        OPEN_LINK_TABLE: _rows(open_link, lambda a: "Everyone"),
         "Place": _rows(rows, lambda a: a.ward.name if a.ward else "Not known"),
         "Age": _rows(rows, group_of("age_band", age_labels)),
         "Ethnic group": _rows(rows, group_of("ethnic_group")),

@@ -34,6 +34,7 @@ from .forms import (
     SendFeedbackForm,
 )
 from .models import (
+    PER_RESIDENT_SOURCES,
     Action,
     Assessment,
     AssessmentSource,
@@ -799,8 +800,10 @@ def have_your_say(request, token: str):
             {"problem": "This link is not right.", "days": tokens.link_days()},
             status=404,
         )
-    recipient = FeedbackRecipient.objects.filter(pk=key.recipient_id).first() if key.recipient_id else None
     form = AssessmentForm(request.POST or None)
+    if key.recipient_id is None:
+        return _open_link_answer(request, item, form)
+    recipient = FeedbackRecipient.objects.filter(pk=key.recipient_id).first()
     if request.method == "POST" and form.is_valid():
         actions.record_assessment(
             feedback=item,
@@ -815,6 +818,47 @@ def have_your_say(request, token: str):
         "accountability/have_your_say.html",
         {"form": form, "item": item},
         status=400 if form.errors else 200,
+    )
+
+
+OPEN_ANSWER_COOKIE = "chorus_open_answer_{}"
+OPEN_ANSWER_SALT = "chorus.accountability.open-answer"
+
+
+def _open_link_answer(request, item: FeedbackItem, form: AssessmentForm):
+    """The open link (not tied to a resident): one answer per browser, limited per address and per link."""
+    cookie = OPEN_ANSWER_COOKIE.format(item.pk)
+    earlier = request.get_signed_cookie(cookie, default=None, salt=OPEN_ANSWER_SALT)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = actions.record_open_link_answer(
+                feedback=item,
+                now=timezone.now(),
+                address=request.META.get("REMOTE_ADDR", ""),
+                earlier=int(earlier) if earlier and str(earlier).isdigit() else None,
+                **form.cleaned_data,
+            )
+        except actions.TooManyAnswers as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            response = redirect("accountability:have-your-say-thanks")
+            response.set_signed_cookie(
+                cookie,
+                str(assessment.pk),
+                salt=OPEN_ANSWER_SALT,
+                max_age=tokens.link_days() * 24 * 60 * 60,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+            return response
+    return render(
+        request,
+        "accountability/have_your_say.html",
+        {"form": form, "item": item, "open_link": True},
+        status=400 if status == 200 and form.errors else status,
     )
 
 
@@ -858,8 +902,12 @@ def you_said_we_did(request, slug: str):
         }
         for priority in public_priorities(programme)
     ]
-    assessments = Assessment.objects.filter(feedback__programme=programme)
+    all_answers = Assessment.objects.filter(feedback__programme=programme)
+    # Residents' own links and connectors: one answer per person. The open link's answers are shown apart.
+    assessments = all_answers.filter(source__in=PER_RESIDENT_SOURCES)
     answered = assessments.count()
+    open_answers = all_answers.filter(source=AssessmentSource.OPEN_LINK)
+    open_answered = open_answers.count()
     return render(
         request,
         "accountability/you_said_we_did.html",
@@ -871,6 +919,13 @@ def you_said_we_did(request, slug: str):
                 assessments.filter(listened=Listened.YES).count(), answered
             ),
             "empowered_percent": display_percentage(assessments.filter(difference__gte=1).count(), answered),
+            "open_answered": display_count(open_answered),
+            "open_listened_percent": display_percentage(
+                open_answers.filter(listened=Listened.YES).count(), open_answered
+            ),
+            "open_empowered_percent": display_percentage(
+                open_answers.filter(difference__gte=1).count(), open_answered
+            ),
             "feedback_sent": display_count(
                 FeedbackItem.objects.filter(programme=programme).exclude(sent_on=None).count()
             ),

@@ -106,11 +106,12 @@ def build(
     )
     partner_ids = {p.pk for p in partners}
     for indicator in intervention.indicators.all():
-        evaluation = analysis.evaluate_indicator(_counts(indicator, partner_ids), include_pooled=whole)
+        if public:  # every partner (whole), worked out from the published counts
+            evaluation = release.evaluate_published(_counts(indicator, partner_ids))
+        else:
+            evaluation = analysis.evaluate_indicator(_counts(indicator, partner_ids), include_pooled=whole)
         if not whole:
             evaluation.funnel = None  # a funnel places every partner; partners see only their own rows
-        if public:
-            evaluation = release.release_indicator(evaluation)
         indicator_figures = IndicatorFigures(indicator, evaluation)
         charted = [row for row in evaluation.rows if not row.suppressed]
         if with_charts and charted:

@@ -1,8 +1,9 @@
 """The public version of an evaluation: every count of people under disclosure control, without Django.
 
 Counts go through chorus.privacy.disclosure: 0 stays 0, 1-7 become "*", others are rounded to the nearest 5.
-Proportions, intervals and changes are worked out from the unrounded counts (the project's rule), except
-that any figure resting on a count of 1-7 is withheld, since the small count could be worked back from it:
+Proportions, intervals, changes, differences in differences, funnel places and costs per person are worked
+out again from those published counts (worked out from the exact counts, they would give them back: a
+share of 0.78125 of a published 65 can only be 50 of 64). Any figure resting on a count of 1-7 is withheld:
 a row's uptake and interval, a change from a baseline of 1-7, a difference in differences, a partner's place
 on the funnel, a survey share, a cost per person. Totals over partners are withheld at a date (or for reach)
 where one partner's figure is withheld, so the small figure cannot be found by subtraction.
@@ -13,15 +14,26 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from chorus.privacy.disclosure import LARGEST_SMALL_COUNT, display_count
+from chorus.privacy.disclosure import (
+    LARGEST_SMALL_COUNT,
+    SUPPRESSED,
+    display_count,
+    display_per_count,
+    published_counts,
+)
+from chorus.stats import compare_proportions, place_on_funnel, pooled_target, wilson_ci
 
 from .analysis import (
     ALL_PARTNERS,
+    LEVEL,
+    Count,
     Funnel,
     IndicatorEvaluation,
+    ItemChange,
     ItemResult,
     ReachRow,
     Share,
+    evaluate_indicator,
 )
 
 WITHHELD_NOTE = "fewer than 8 people in one of its counts"
@@ -31,8 +43,23 @@ def is_small(count: int) -> bool:
     return 1 <= count <= LARGEST_SMALL_COUNT
 
 
+def _published_count(count: Count) -> Count:
+    # A count of 1-7 keeps its exact value here only to be recognised and withheld by release_indicator.
+    if is_small(count.eligible) or is_small(count.with_outcome):
+        return count
+    return replace(
+        count, eligible=display_count(count.eligible), with_outcome=display_count(count.with_outcome)
+    )
+
+
+def evaluate_published(counts: list[Count]) -> IndicatorEvaluation:
+    """The public evaluation of one indicator: evaluated from the published counts, then released."""
+    return release_indicator(evaluate_indicator([_published_count(count) for count in counts]))
+
+
 def release_indicator(evaluation: IndicatorEvaluation) -> IndicatorEvaluation:
-    """A copy of `evaluation` fit to publish."""
+    """A copy of `evaluation` fit to publish (its figures should come from published counts:
+    `evaluate_published`)."""
     small: set[tuple[str, date]] = {
         (row.population, row.when)
         for row in evaluation.rows
@@ -62,6 +89,8 @@ def release_indicator(evaluation: IndicatorEvaluation) -> IndicatorEvaluation:
             released = replace(
                 released, uptake=None, lower=None, upper=None, published_percentage=None, suppressed=True
             )
+            if row.population == ALL_PARTNERS:  # a total holding a small count would give it away too
+                released = replace(released, eligible=SUPPRESSED, with_outcome=SUPPRESSED)
         if row.change is not None and (row_withheld or baseline_withheld):
             released = replace(released, change=None, change_suppressed=True)
         rows.append(released)
@@ -108,7 +137,11 @@ def _release_funnel(funnel: Funnel | None, notes: list[str]) -> Funnel | None:
         )
     if len(units) < 2:
         return None
-    return replace(funnel, units=units)
+    # Placed again among the units shown, so the target holds no count that was left off.
+    shown = {unit.name: (unit.successes, unit.trials) for unit in units}
+    target = pooled_target(shown)
+    inner = {unit.name: unit.position == "inside" for unit in place_on_funnel(shown, target, 0.95)}
+    return replace(funnel, target=target, units=place_on_funnel(shown, target, 0.998), inside_95=inner)
 
 
 @dataclass(frozen=True)
@@ -130,7 +163,9 @@ def release_reach(rows: list[ReachRow]) -> list[ReleasedReachRow]:
                 partner=row.partner,
                 residents_reached=display_count(row.residents_reached),
                 grant_pence=row.grant_pence,
-                cost_per_person_pence=None if withheld else row.cost_per_person_pence,
+                cost_per_person_pence=None
+                if withheld or not row.residents_reached
+                else round(display_per_count(row.grant_pence, row.residents_reached)),
                 suppressed=withheld,
             )
         )
@@ -154,15 +189,24 @@ class ReleasedShare:
 def _release_share(share: Share | None) -> ReleasedShare | None:
     if share is None:
         return None
-    withheld = is_small(share.agreeing) or is_small(share.respondents)
-    return ReleasedShare(
-        agreeing=display_count(share.agreeing),
-        respondents=display_count(share.respondents),
-        lower=None if withheld else share.lower,
-        upper=None if withheld else share.upper,
-        proportion=None if withheld else share.proportion,
-        suppressed=withheld,
-    )
+    counts = published_counts(share.agreeing, share.respondents)
+    if counts is None or not counts[1]:
+        return ReleasedShare(
+            agreeing=display_count(share.agreeing),
+            respondents=display_count(share.respondents),
+            lower=None,
+            upper=None,
+            proportion=None,
+            suppressed=True,
+        )
+    agreeing, respondents = counts
+    lower, upper = wilson_ci(agreeing, respondents, LEVEL)
+    return ReleasedShare(agreeing, respondents, lower, upper, agreeing / respondents, suppressed=False)
+
+
+PUBLISHED_CHANGE_METHOD = (
+    "worked out from the published counts: pooled two-proportion z-test, Newcombe hybrid score interval"
+)
 
 
 def release_item(result: ItemResult) -> ItemResult:
@@ -174,7 +218,19 @@ def release_item(result: ItemResult) -> ItemResult:
         or (change is not None and is_small(change.linked_respondents))
     )
     if change is not None and not withheld:
-        change = replace(change, linked_respondents=display_count(change.linked_respondents))
+        # A paired change rests on who answered both times, which the published counts do not show; the
+        # public change compares the published shares instead.
+        compared = compare_proportions(
+            before.agreeing, before.respondents, after.agreeing, after.respondents, level=LEVEL
+        )
+        change = ItemChange(
+            compared.difference,
+            compared.difference_lower,
+            compared.difference_upper,
+            compared.p_value,
+            PUBLISHED_CHANGE_METHOD,
+            display_count(change.linked_respondents),
+        )
     return ItemResult(
         statement=result.statement,
         domain=result.domain,

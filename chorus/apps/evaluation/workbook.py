@@ -178,8 +178,9 @@ def evaluation_workbook(figures: InterventionFigures, *, produced_on: date) -> b
         f"Evaluation: {intervention.name}",
         f"Programme: {intervention.programme.name}",
         f"Produced by Chorus on {produced_on:%-d %B %Y}",
-        "Public version: counts of people rounded to the nearest 5, counts of 1 to 7 shown as *, and figures "
-        "resting on them not shown."
+        "Public version: counts of people rounded to the nearest 5, counts of 1 to 7 shown as *, figures "
+        "resting on them not shown, and every share, interval, change and cost worked out from the published "
+        "counts."
         if figures.public
         else "For the programme team: not for publication (counts are not under disclosure control).",
         "Uptake and shares are percentages; changes are in percentage points; intervals are 95%.",

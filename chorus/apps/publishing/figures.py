@@ -6,8 +6,9 @@ issues, what was done about earlier priorities, and the facts the methods sectio
 is written by the template from these figures, so every number in a report lives here as a number.
 
 A public version passes every figure through disclosure control (chorus.privacy.disclosure) before it is
-frozen: counts of 1 to 7 become "*", other counts are rounded to 5, percentages come from the unrounded
-counts and are "*" when either count is 1 to 7, and an interval is left out whenever its percentage is.
+frozen: counts of 1 to 7 become "*", other counts are rounded to 5, and percentages, intervals, changes and
+ratios are worked out from those published counts (so they give none of the exact counts back); a
+percentage is "*" when either count is 1 to 7, and an interval is left out whenever its percentage is.
 So no integer in a public version's figures is anything but 0 or a multiple of 5 from 10 up (tested).
 """
 
@@ -29,7 +30,14 @@ from chorus.apps.insight.heard import POPULATION_SOURCE, who_we_heard_from
 from chorus.apps.insight.profiles import place_profile
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
-from chorus.privacy.disclosure import LARGEST_SMALL_COUNT, display_count, display_percentage
+from chorus.privacy.disclosure import (
+    LARGEST_SMALL_COUNT,
+    display_count,
+    display_difference,
+    display_interval,
+    display_percentage,
+    published_counts,
+)
 
 SCHEMA = "board-report/1"  # a string: the only integers in the figures are counts
 TOP_THEMES = 10
@@ -65,7 +73,18 @@ class Release:
     def interval(self, numerator: int, denominator: int, lower: float, upper: float) -> list[float] | None:
         if denominator == 0 or self.suppressed(numerator, denominator):
             return None
+        if self.public:
+            return list(display_interval(numerator, denominator))
         return [round(100 * lower, 1), round(100 * upper, 1)]
+
+    def ratio(self, numerator: int, denominator: int, population_share: float, exact: float) -> float | None:
+        """A share of contributors against the population's share (1.0 = heard in proportion)."""
+        if not self.public:
+            return round(exact, 1)
+        counts = published_counts(numerator, denominator)
+        if counts is None or not counts[1] or not population_share:
+            return None
+        return round(counts[0] / counts[1] / population_share, 1)
 
 
 def _prevalence(row: aggregates.Prevalence, release: Release) -> dict:
@@ -163,7 +182,7 @@ def _heard_from(programme: Programme, filters: Filters, release: Release) -> dic
                         # The ratio is a share of contributors too: hidden with a small count.
                         "ratio": None
                         if row.ratio is None or release.suppressed(row.contributors, answered)
-                        else round(row.ratio, 1),
+                        else release.ratio(row.contributors, answered, row.population_share, row.ratio),
                         "under_heard": row.under_heard,
                         "who": row.who,
                     }
@@ -188,6 +207,20 @@ def _change(change: aggregates.ThemeChange | None, release: Release) -> dict | N
     previous, latest = change.previous, change.latest
     if release.suppressed(previous.count, previous.total, latest.count, latest.total):
         return None
+    if release.public:
+        released = display_difference((previous.count, previous.total), (latest.count, latest.total))
+        if released is None:
+            return None
+        direction = "rising" if released.lower > 0 else "falling" if released.upper < 0 else "steady"
+        return {
+            "direction": direction,
+            "previous_period": change.previous_period,
+            "latest_period": change.latest_period,
+            "previous_percent": release.percent(previous.count, previous.total),
+            "latest_percent": release.percent(latest.count, latest.total),
+            "difference": released.difference,
+            "interval": [released.lower, released.upper],
+        }
     return {
         "direction": change.direction,
         "previous_period": change.previous_period,

@@ -4,7 +4,8 @@ Package descriptor (datapackage.json).
 Only contributions whose residents agreed to be included in anonymised open data are counted (the
 consent_open_data answer), and every count goes through disclosure control: 0 stays 0, 1 to 7 is
 suppressed, anything else is rounded to the nearest 5. A suppressed value is "*" in CSV and null in JSON;
-percentages come from the exact counts and are suppressed with them, and so are their intervals. The
+percentages and their intervals are worked out from the published (rounded) counts, so they give back
+nothing the counts do not, and are suppressed with them. The
 descriptor says all this, so the files can be read without this page.
 
 Licence: Open Government Licence v3.0, the licence UK public bodies (councils, the NHS, Healthwatch)
@@ -26,8 +27,7 @@ from chorus.apps.imports.protection import open_data_rows
 from chorus.apps.insight import aggregates
 from chorus.apps.programmes.models import Programme
 from chorus.ingest.safety import SafeDictWriter
-from chorus.privacy.disclosure import SUPPRESSED, display_count, display_percentage
-from chorus.stats import wilson_ci
+from chorus.privacy.disclosure import SUPPRESSED, display_count, display_interval, display_percentage
 
 LICENCE = {
     "name": "OGL-UK-3.0",
@@ -37,9 +37,9 @@ LICENCE = {
 CSV_MISSING = ["", SUPPRESSED]
 DISCLOSURE_NOTE = (
     "Disclosure control: only residents who agreed to anonymised open data are counted. Counts are rounded "
-    "to the nearest 5; counts of 1 to 7 are suppressed. Percentages are worked out from the exact counts and "
-    "are suppressed, with their 95% interval, when either count is 1 to 7. A suppressed value is * in the "
-    "CSV files and null in the JSON files."
+    "to the nearest 5; counts of 1 to 7 are suppressed. Percentages and their 95% intervals are worked out "
+    "from the published (rounded) counts, and are suppressed when either count is 1 to 7. A suppressed value "
+    "is * in the CSV files and null in the JSON files."
 )
 
 
@@ -130,10 +130,10 @@ def _grouped(contributions: QuerySet, grouping: str) -> list[aggregates.GroupCou
 
 def _percent_and_interval(count: int, total: int) -> dict:
     percent = display_percentage(count, total)
-    if not isinstance(percent, float):
+    interval = display_interval(count, total)
+    if not isinstance(percent, float) or not isinstance(interval, tuple):
         return {"percent": percent, "lower_95": percent, "upper_95": percent}
-    lower, upper = wilson_ci(count, total)
-    return {"percent": percent, "lower_95": round(100 * lower, 1), "upper_95": round(100 * upper, 1)}
+    return {"percent": percent, "lower_95": interval[0], "upper_95": interval[1]}
 
 
 def _by_month(programme: Programme, contributions: QuerySet) -> list[dict]:

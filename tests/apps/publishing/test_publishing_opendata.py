@@ -55,12 +55,14 @@ def test_only_residents_who_agreed_to_open_data_are_counted_and_rounded(evidence
     months = {row["month"]: row["contributions"] for row in csv_rows("contributions-by-month")}
     assert months == {"2026-01": "15", "2026-02": "20", "2026-03": "10"}
     housing = next(row for row in csv_rows("theme-prevalence") if row["theme"] == "housing")
-    # 17 of the 41 who agreed raised it: percent from the exact counts.
+    # 17 of the 41 who agreed raised it (41.5%, which would give 17 and 41 back): the percent and its interval
+    # come from the published 15 of 40.
     assert (housing["contributions_with_theme"], housing["contributions"], housing["percent"]) == (
         "15",
         "40",
-        "41.5",
+        "37.5",
     )
+    assert (housing["lower_95"], housing["upper_95"]) == ("24.2", "53.0")
 
 
 def test_the_data_package_validates_with_frictionless(evidence, tmp_path):
