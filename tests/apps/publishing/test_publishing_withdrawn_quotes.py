@@ -166,3 +166,36 @@ def test_withdrawing_open_data_consent_takes_the_words_out_of_published_versions
 
     assert contribution.text not in everything_stored(public)
     assert contribution.text in everything_stored(internal)  # still agreed to be quoted to the board
+
+
+def test_versions_made_before_the_upgrade_get_their_quotes_linked_and_withdrawn_ones_taken_out(evidence):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("chorus.apps.publishing.migrations.0003_link_existing_quotes")
+    internal = actions.create_report(
+        evidence.world.programme,
+        START,
+        END,
+        Filters(),
+        public=False,
+        by=evidence.world.analyst,
+        enqueue=False,
+    )
+    Report.objects.filter(pk=internal.pk).update(
+        html="<p>stored</p>", pdf=b"%PDF-old", status=ReportStatus.DONE
+    )
+    positions = {link.position: link.contribution_id for link in internal.quote_sources.all()}
+    internal.quote_sources.all().delete()  # as a version made before quotes were linked
+    withdrawn = Contribution.objects.get(pk=positions[0])
+    Contribution.objects.filter(pk=withdrawn.pk).update(consent_quote=False)  # withdrawn before the upgrade
+
+    migration.link_existing_quotes(apps, None)
+
+    internal.refresh_from_db()
+    assert withdrawn.text not in everything_stored(internal)
+    assert internal.pdf is None and internal.status == ReportStatus.FAILED and internal.quotes_removed == 1
+    assert {link.position: link.contribution_id for link in internal.quote_sources.all()} == {
+        position - 1: contribution_id for position, contribution_id in positions.items() if position
+    }
