@@ -128,8 +128,20 @@ class HashedNgrams:
         return self
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        counts = self.hasher.transform(texts).tocsc()[:, self.buckets].tocsr()
+        counts = self.hasher.transform(texts)
+        if getattr(self, "_column_of", None) is None:  # bucket -> column, built once (not saved)
+            self._column_of = np.full(HASH_BUCKETS, -1, dtype=np.int32)
+            self._column_of[self.buckets] = np.arange(len(self.buckets), dtype=np.int32)
+        columns = self._column_of[counts.indices]
+        kept = columns >= 0
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        counts = sparse.csr_matrix(
+            (counts.data[kept], (rows[kept], columns[kept])), shape=(counts.shape[0], len(self.buckets))
+        )
         return self.tfidf.transform(counts).astype(np.float32)
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "_column_of"}
 
 
 def _fit_or_none(ngrams: HashedNgrams, texts: Sequence[str]) -> HashedNgrams | None:
