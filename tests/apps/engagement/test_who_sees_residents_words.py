@@ -94,3 +94,17 @@ def test_the_readme_and_the_privacy_page_state_the_same_rule(client):
     assert "Decision-makers" in privacy and "only of residents who agreed to be quoted" in privacy
     assert "never see lists of contributions" in privacy
     assert "consented quotes, without names" in privacy
+
+
+def test_only_roles_that_read_raw_records_may_list_contributions(world):
+    allowed = {user.username: user.has_perm("engagement.list_contributions") for user in world.users}
+    assert allowed == {
+        "admin": True,
+        "analyst": True,
+        "other-analyst": True,
+        "partner-a": True,
+        "partner-b": True,
+        "connector": True,
+        "other-connector": True,
+        "decision-maker": False,
+    }
