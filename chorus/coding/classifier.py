@@ -1,12 +1,14 @@
 """Auto-coding trained on human-coded examples, with people in control.
 
 Multi-label: one linear model per theme (one-vs-rest) on the sentence embedding concatenated with TF-IDF
-word and character n-grams. Each theme's scores are calibrated (Platt scaling on out-of-fold scores) into a
-confidence, and each theme gets its own decision threshold, tuned for F1 on those same out-of-fold
-predictions. Thresholds tuned theme by theme run low on rare themes (a rare theme's F1 gains from every
-extra hit), which costs precision over all codings; so a common floor under them is tuned too, for micro-F1
-over all themes on the same out-of-fold confidences (on the FFT comments it lifts micro-F1 from 0.71 to
-0.73-0.74 while macro-F1 stays put: bench/README.md).
+word and character n-grams. The n-grams are hashed (`HashedNgrams`): a saved model keeps bucket numbers and
+weights, never the n-grams themselves, so erasing a resident's words leaves none of them in a model file.
+Each theme's scores are calibrated (Platt scaling on out-of-fold scores) into a confidence, and each theme
+gets its own decision threshold, tuned for F1 on those same out-of-fold predictions. Thresholds tuned theme
+by theme run low on rare themes (a rare theme's F1 gains from every extra hit), which costs precision over
+all codings; so a common floor under them is tuned too, for micro-F1 over all themes on the same out-of-fold
+confidences (on the FFT comments it lifts micro-F1 from 0.71 to 0.73-0.74 while macro-F1 stays put:
+bench/README.md).
 
 Single-label: one multinomial logistic regression; the confidence is its probability.
 
@@ -31,7 +33,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.optimize import minimize
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
@@ -85,10 +87,67 @@ class FeatureSettings:
     linear_model: str = "svm"  # LinearSVC, or "logistic"; both get Platt-calibrated confidences
 
 
-def _fit_or_none(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> TfidfVectorizer | None:
-    """The fitted vectorizer, or None when the texts have no n-gram frequent enough (e.g. all empty)."""
+# Hash buckets for n-grams: with about 10^5 n-grams kept, 2^20 buckets make collisions rare.
+HASH_BUCKETS = 2**20
+
+
+class HashedNgrams:
+    """TF-IDF over hashed n-grams, pruned like TfidfVectorizer's min_df and max_features.
+
+    A TfidfVectorizer stores its vocabulary (and every pruned n-gram in stop_words_): thousands of the
+    training texts' words. This keeps only which hash buckets it uses and their idf: what it saves holds no
+    text at all, so a model need not be searched when a resident's words are erased.
+    """
+
+    def __init__(self, analyzer: str, ngram_range: tuple[int, int], min_df: int, max_features: int):
+        self.hasher = HashingVectorizer(
+            analyzer=analyzer,
+            ngram_range=ngram_range,
+            n_features=HASH_BUCKETS,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float32,
+        )
+        self.min_df = min_df
+        self.max_features = max_features
+        self.buckets = np.zeros(0, dtype=np.int32)
+        self.tfidf = TfidfTransformer(sublinear_tf=True)
+
+    def fit(self, texts: Sequence[str]) -> HashedNgrams:
+        counts = self.hasher.transform(texts).tocsc()
+        document_frequency = np.diff(counts.indptr)
+        buckets = np.flatnonzero(document_frequency >= self.min_df)
+        if len(buckets) == 0:
+            raise ValueError("no n-gram is frequent enough")
+        if len(buckets) > self.max_features:
+            # The most frequent n-grams over the corpus, as TfidfVectorizer keeps (ties: lower bucket).
+            totals = np.asarray(counts[:, buckets].sum(axis=0)).ravel()
+            buckets = np.sort(buckets[np.argsort(-totals, kind="stable")[: self.max_features]])
+        self.buckets = buckets.astype(np.int32)
+        self.tfidf.fit(counts[:, self.buckets])
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        counts = self.hasher.transform(texts)
+        if getattr(self, "_column_of", None) is None:  # bucket -> column, built once (not saved)
+            self._column_of = np.full(HASH_BUCKETS, -1, dtype=np.int32)
+            self._column_of[self.buckets] = np.arange(len(self.buckets), dtype=np.int32)
+        columns = self._column_of[counts.indices]
+        kept = columns >= 0
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        counts = sparse.csr_matrix(
+            (counts.data[kept], (rows[kept], columns[kept])), shape=(counts.shape[0], len(self.buckets))
+        )
+        return self.tfidf.transform(counts).astype(np.float32)
+
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "_column_of"}
+
+
+def _fit_or_none(ngrams: HashedNgrams, texts: Sequence[str]) -> HashedNgrams | None:
+    """The fitted n-grams, or None when the texts have no n-gram frequent enough (e.g. all empty)."""
     try:
-        return vectorizer.fit(texts)
+        return ngrams.fit(texts)
     except ValueError:
         return None
 
@@ -96,7 +155,7 @@ def _fit_or_none(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> TfidfVect
 class TextFeatures:
     """Embedding + TF-IDF word and character n-grams, as one sparse matrix."""
 
-    def __init__(self, settings: FeatureSettings, word: TfidfVectorizer | None, char: TfidfVectorizer | None):
+    def __init__(self, settings: FeatureSettings, word: HashedNgrams | None, char: HashedNgrams | None):
         self.settings = settings
         self.word = word
         self.char = char
@@ -107,23 +166,8 @@ class TextFeatures:
         if settings.use_tfidf:
             # Rare n-grams are noise in a big training set but all there is in a handful of examples.
             rare = 1 if len(texts) < 200 else 2
-            word = _fit_or_none(
-                TfidfVectorizer(
-                    ngram_range=(1, 2), min_df=rare, max_features=30000, sublinear_tf=True, dtype=np.float32
-                ),
-                texts,
-            )
-            char = _fit_or_none(
-                TfidfVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    min_df=rare + 1,
-                    max_features=40000,
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-                texts,
-            )
+            word = _fit_or_none(HashedNgrams("word", (1, 2), min_df=rare, max_features=30000), texts)
+            char = _fit_or_none(HashedNgrams("char_wb", (2, 5), min_df=rare + 1, max_features=40000), texts)
         return cls(settings, word, char)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:

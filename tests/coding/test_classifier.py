@@ -190,3 +190,38 @@ def test_fitted_thresholds_are_never_below_the_tuned_floor(coder):
     floor = coder.manifest["threshold_floor"]
     assert 0.0 <= floor < 1.0
     assert (coder.thresholds >= floor - 1e-9).all()
+
+
+def _saved_bytes(directory) -> bytes:
+    """Every byte a saved model holds, with the compressed arrays opened up."""
+    import zipfile
+
+    held = b""
+    for path in sorted(directory.iterdir()):
+        held += path.read_bytes()
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                held += b"".join(archive.read(name) for name in archive.namelist())
+    return held
+
+
+@pytest.mark.parametrize("kind", ["multi-label", "single-label"])
+def test_a_saved_model_holds_no_word_or_ngram_of_its_training_texts(kind, tmp_path):
+    texts, labels = labelled_examples()
+    rare = "Oluwadamilare Zorbquist"
+    texts = texts + [f"{rare} waited four hours", f"{rare} said the car park was full", f"{rare} again"]
+    labels = np.vstack([labels, [[1, 0, 0], [0, 0, 1], [0, 0, 0]]])
+    if kind == "multi-label":
+        model = MultiLabelCoder.fit(texts, labels, THEMES)
+    else:
+        categories = [THEMES[int(row.argmax())] if row.any() else "none" for row in labels]
+        model = SingleLabelCoder.fit(texts, categories)
+    model.save(tmp_path)
+
+    held = _saved_bytes(tmp_path).lower()
+    # Theme names may be in the manifest; words only the texts hold may not, nor any of their n-grams.
+    for fragment in ("oluwadamilare", "zorbquist", "zorbq", "uwada", "ambulance", "reassuring", "nightm"):
+        assert fragment.encode() not in held, fragment
+        assert fragment.encode("utf-16-le") not in held, fragment
+        assert fragment.encode("utf-32-le") not in held, fragment
+    assert len(load(tmp_path).predict([f"{rare} waited four hours"])) == 1

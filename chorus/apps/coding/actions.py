@@ -626,6 +626,31 @@ def import_labels(codebook: Codebook, labels: dict[int, Iterable[Theme]], *, sou
     return len(known)
 
 
+def forget_erased_texts(programme: Programme, *, by=None) -> None:
+    """After residents' words are erased: once the erasure is committed, drop the programme's trained
+    models and train them again without those words, as background work on the `coding` queue."""
+    from .tasks import retrain_after_erasure
+
+    programme_id, user_id = programme.pk, getattr(by, "pk", None)
+    transaction.on_commit(lambda: retrain_after_erasure.enqueue(programme_id, user_id))
+
+
+def retrain_after_erasure(programme: Programme, *, by=None) -> ModelRun | None:
+    """Delete every model file the programme's runs trained (they learnt from words since erased) and,
+    when one had been trained, queue a run that learns again from what is left. Returns that run."""
+    trained = list(ModelRun.objects.filter(programme=programme).exclude(directory=""))
+    for run in trained:
+        delete_model_files(run)
+    ModelRun.objects.filter(pk__in=[run.pk for run in trained]).update(directory="")
+    audit("coding.models_dropped_after_erasure", actor=by, programme=programme, models=len(trained))
+    if not trained:
+        return None
+    try:
+        return start_coding(programme, by=by)
+    except ActionError:  # no codebook or no themes any more: nothing to train
+        return None
+
+
 def retrain(programme: Programme, *, by=None) -> ModelRun:
     """Learn from the reviews so far and code the programme again (the same as a new run)."""
     return start_coding(programme, by=by)

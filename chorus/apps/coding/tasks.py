@@ -19,3 +19,21 @@ def find_emerging(run_id: int) -> str:
 
     run = run_emerging(run_id)
     return f"run {run.pk}: {run.status}"
+
+
+@task(queue_name="coding")
+def retrain_after_erasure(programme_id: int, user_id: int | None = None) -> str:
+    from django.contrib.auth import get_user_model
+
+    from chorus.apps.programmes.models import Programme
+
+    from .actions import retrain_after_erasure as retrain
+
+    programme = Programme.objects.filter(pk=programme_id).first()
+    if programme is None:
+        return f"programme {programme_id} is gone"
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run = retrain(programme, by=by)
+    return (
+        f"programme {programme_id}: models dropped; {'run ' + str(run.pk) if run else 'nothing to retrain'}"
+    )

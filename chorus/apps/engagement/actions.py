@@ -349,8 +349,18 @@ def withdraw_consent(contribution: Contribution, scope: str, *, by=None) -> None
     if scope not in CONSENT_SCOPES:
         raise ActionError(f"Unknown consent {scope!r}; choose one of {', '.join(CONSENT_SCOPES)}.")
     contribution_id, programme = contribution.pk, contribution.programme
+    if scope in ("analysis", "quote", "open_data"):
+        from chorus.apps.publishing.actions import remove_quotes
+
+        # Published versions quote only residents who agreed to open data too.
+        remove_quotes(
+            [contribution_id], reason=f"{scope} consent withdrawn", public_only=scope == "open_data", by=by
+        )
     if scope == "analysis":
+        from chorus.apps.coding.actions import forget_erased_texts
+
         contribution.delete()
+        forget_erased_texts(programme, by=by)
     else:
         setattr(contribution, f"consent_{scope}", False)
         contribution.save(update_fields=[f"consent_{scope}"])

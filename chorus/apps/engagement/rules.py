@@ -5,7 +5,9 @@
 - a programme lead/analyst sees their programme's contributions;
 - a partner member sees the raw records of their own organisation's activities in their programme;
 - a connector or researcher sees what they recorded;
-- decision-makers and the public see no raw contributions, only figures.
+- decision-makers and the public see no raw contributions, only figures; decision-makers also read the
+  words of residents who agreed to be quoted, redacted, where a quote was chosen for them (board pack,
+  priorities, internal reports), and are refused the list of contributions.
 """
 
 from __future__ import annotations
@@ -49,8 +51,15 @@ def can_record_in_some_programme(user) -> bool:
     return bool(user.is_authenticated and user.programme_ids(Role.CONNECTOR, Role.ANALYST, Role.PARTNER))
 
 
+@rules.predicate
+def reads_raw_records(user) -> bool:
+    """Holds a role that sees some raw contributions (a decision-maker alone sees none)."""
+    return bool(user.is_authenticated and user.programme_ids(Role.ANALYST, Role.PARTNER, Role.CONNECTOR))
+
+
 can_view = is_administrator | is_programme_analyst | is_partner_that_gathered_it | recorded_it
 rules.add_perm("engagement.view_contribution", can_view)
+rules.add_perm("engagement.list_contributions", is_administrator | reads_raw_records)
 rules.add_perm("engagement.withdraw_consent", is_administrator | is_programme_analyst | recorded_it)
 rules.add_perm("engagement.record_contribution", is_administrator | can_record_in_some_programme)
 

@@ -32,6 +32,8 @@ def _visible_or_404(user, pk: int) -> Contribution:
 
 @login_required
 def contribution_list(request):
+    if not request.user.has_perm("engagement.list_contributions"):
+        raise PermissionDenied("Decision-makers read figures and consented quotes, not contribution lists.")
     form = ContributionFilterForm(request.GET or None, programmes=member_programmes(request.user))
     contributions = visible_contributions(request.user).select_related("activity", "ward", "programme")
     contributions = form.apply(contributions) if form.is_bound else contributions

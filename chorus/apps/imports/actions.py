@@ -480,7 +480,11 @@ def _erase_rows(rows) -> int:
 def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
     """Erase a participant: their contributions and all derived from them go, their quarantined rows are
     emptied, and that it happened is kept (never what was erased)."""
+    from chorus.apps.coding.actions import forget_erased_texts
+    from chorus.apps.publishing.actions import remove_quotes
+
     contributions = Contribution.objects.filter(participant=participant)
+    remove_quotes(contributions.values_list("pk", flat=True), reason="resident erased", by=by)
     count = 0
     for contribution in contributions.iterator():
         contribution.delete()  # one by one, so every app's delete signals and cascades run
@@ -495,6 +499,8 @@ def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
         by=by if getattr(by, "is_authenticated", False) else None,
     )
     participant.delete()
+    if count:
+        forget_erased_texts(erasure.programme, by=by)
     audit(
         "participant.erased",
         actor=by,

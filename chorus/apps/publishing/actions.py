@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
@@ -15,7 +16,7 @@ from chorus.apps.programmes.models import Programme
 
 from . import render
 from .figures import report_figures
-from .models import Report, ReportStatus
+from .models import Report, ReportQuote, ReportStatus
 
 log = logging.getLogger("chorus.publishing")
 
@@ -49,7 +50,10 @@ def create_report(
     with transaction.atomic():
         # Lock the programme so two people making a report at once get versions n and n + 1.
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
-        figures = report_figures(programme, period_start, period_end, kept_filters, public=public)
+        quoted: list[int] = []
+        figures = report_figures(
+            programme, period_start, period_end, kept_filters, public=public, quoted=quoted
+        )
         latest = Report.objects.filter(
             programme=programme, period_start=period_start, period_end=period_end
         ).aggregate(latest=Max("version"))["latest"]
@@ -62,6 +66,10 @@ def create_report(
             is_public=public,
             figures=figures,
             created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        ReportQuote.objects.bulk_create(
+            ReportQuote(report=report, contribution_id=contribution_id, position=position)
+            for position, contribution_id in enumerate(quoted)
         )
         audit(
             "publishing.report_created",
@@ -98,6 +106,57 @@ def retry_report(report: Report, *, by) -> Report:
     return report
 
 
+def remove_quotes(contribution_ids: Iterable[int], *, reason: str, public_only: bool = False, by=None) -> int:
+    """Take these contributions' words out of every report version that quotes them: out of the frozen
+    figures at once, and out of the HTML and PDF by rendering them again on the "reports" queue (until then
+    the page is drawn from the new figures and no PDF is served). Returns how many quotes were taken out.
+
+    Called inside the action that withdraws the consent or erases the resident, before the contribution is
+    deleted. `public_only`: only the published versions (consent to open data withdrawn). The audit names
+    each version and how many quotes left it, never the words.
+    """
+    links = ReportQuote.objects.filter(contribution_id__in=list(contribution_ids))
+    if public_only:
+        links = links.filter(report__is_public=True)
+    removed = 0
+    with transaction.atomic():
+        reports = Report.objects.select_for_update().filter(pk__in=links.values("report_id")).order_by("pk")
+        for report in reports.select_related("programme"):
+            sources = list(report.quote_sources.order_by("position"))
+            gone = set(links.filter(report=report).values_list("position", flat=True))
+            quotes = report.figures.get("quotes", [])
+            report.figures["quotes"] = [
+                quote for position, quote in enumerate(quotes) if position not in gone
+            ]
+            report.quote_sources.all().delete()
+            ReportQuote.objects.bulk_create(
+                ReportQuote(report=report, contribution_id=link.contribution_id, position=position)
+                for position, link in enumerate(link for link in sources if link.position not in gone)
+            )
+            Report.objects.filter(pk=report.pk).update(
+                figures=report.figures,
+                html="",
+                pdf=None,
+                status=ReportStatus.QUEUED,
+                phase="",
+                progress_done=0,
+                error="",
+                quotes_removed=F("quotes_removed") + len(gone),
+            )
+            audit(
+                "publishing.report_quotes_removed",
+                actor=by,
+                obj=report,
+                programme=report.programme,
+                version=report.version,
+                quotes=len(gone),
+                reason=reason,
+            )
+            _enqueue(report)
+            removed += len(gone)
+    return removed
+
+
 def title(report: Report) -> str:
     return f"{report.programme.name}: report for {report.period_label}"
 
@@ -115,6 +174,9 @@ def render_report(report_id: int) -> Report:
     report = Report.objects.select_related("programme").get(pk=report_id)
     if report.status == ReportStatus.DONE:
         return report
+    # Quotes taken out while this runs make what it draws stale: it then writes nothing, and the
+    # rendering queued by remove_quotes draws the version again.
+    same_quotes = Report.objects.filter(pk=report.pk, quotes_removed=report.quotes_removed)
     steps = len(render.CHARTS) + 2
     state = {"done": 0}
 
@@ -138,17 +200,17 @@ def render_report(report_id: int) -> Report:
         progress("Writing the report", step=False)
         made_at = f"{timezone.localtime(report.created_at):%-d %B %Y}"
         html = render.body_html(report.figures, charts, version=report.version, made_at=made_at)
-        Report.objects.filter(pk=report.pk).update(html=html)
+        same_quotes.update(html=html)
         progress("Making the PDF")
         pdf = render.pdf_bytes(title=title(report), meta=meta(report), body=html)
     except Exception as error:
         log.exception("report %s could not be rendered", report.pk)
-        Report.objects.filter(pk=report.pk).update(
+        same_quotes.update(
             status=ReportStatus.FAILED,
             error=f"The report could not be rendered ({type(error).__name__}: {error})"[:2000],
         )
     else:
-        Report.objects.filter(pk=report.pk).update(
+        same_quotes.update(
             pdf=pdf,
             status=ReportStatus.DONE,
             phase="",

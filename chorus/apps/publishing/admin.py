@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report
+from .models import Report, ReportQuote
 
 
 @admin.register(Report)
@@ -10,6 +10,20 @@ class ReportAdmin(admin.ModelAdmin):
     # A version never changes: the admin shows it but edits nothing.
     readonly_fields = [field.name for field in Report._meta.fields if field.name != "pdf"]
     exclude = ["pdf"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReportQuote)
+class ReportQuoteAdmin(admin.ModelAdmin):
+    """Which contribution each quote came from (ids only: the words are in the report's figures)."""
+
+    list_display = ["report", "position", "contribution_id"]
+    fields = readonly_fields = ["report", "position", "contribution_id"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -263,9 +263,12 @@ def _by_core20(programme: Programme, filters: Filters, slugs: list[str], release
     ]
 
 
-def _quotes(programme: Programme, filters: Filters, slugs: list[str], release: Release) -> list[dict]:
+def _quotes(
+    programme: Programme, filters: Filters, slugs: list[str], release: Release, quoted: list[int]
+) -> list[dict]:
     """Up to two quotes for each of the top themes, only from residents who agreed to be quoted (and, in a
-    public version, also to open data); a quote names its ward only when that ward gave 10 or more."""
+    public version, also to open data); a quote names its ward only when that ward gave 10 or more. The
+    contribution behind each quote is appended to `quoted`, in the same order."""
     codebook = aggregates.codebook_for(programme)
     contributions = aggregates.evidence(programme, filters, codebook).filter(consent_quote=True)
     if release.public:
@@ -299,6 +302,7 @@ def _quotes(programme: Programme, filters: Filters, slugs: list[str], release: R
             named = ward is not None and ward_totals.get(ward.code, 0) >= WARD_NAMED_FROM
             chosen.append({"theme": names.get(slug, slug), "text": text, "ward": ward.name if named else ""})
             used.add(contribution.pk)
+            quoted.append(contribution.pk)
             taken += 1
             if taken == QUOTES_PER_THEME:
                 break
@@ -422,8 +426,11 @@ def report_figures(
     filters: Filters,
     *,
     public: bool,
+    quoted: list[int] | None = None,
 ) -> dict:
-    """Every figure of the report, as JSON-ready data (released under disclosure control when public)."""
+    """Every figure of the report, as JSON-ready data (released under disclosure control when public).
+
+    The contributions its quotes come from are appended to `quoted` (the figures never hold them)."""
     release = Release(public=public)
     filters = period_filters(filters, period_start, period_end)
     period = trend_period(period_start, period_end)
@@ -442,7 +449,7 @@ def report_figures(
         "themes": themes,
         "trend": _trend(programme, filters, period, slugs, release),
         "by_core20": _by_core20(programme, filters, slugs[:TREND_THEMES], release),
-        "quotes": _quotes(programme, filters, slugs, release),
+        "quotes": _quotes(programme, filters, slugs, release, [] if quoted is None else quoted),
         "places": _places(programme, filters, release),
         "emerging": _emerging(programme, release),
         "priorities": _priorities(programme, release),

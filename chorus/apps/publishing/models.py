@@ -18,7 +18,9 @@ class Report(models.Model):
     """One version of a programme's board report for a period.
 
     The figures are computed once, when the version is made, and kept as JSON: a version never changes,
-    whatever happens to the data afterwards (a later version shows the new figures). The HTML body and the
+    whatever happens to the data afterwards (a later version shows the new figures), with one exception: a
+    resident who withdraws consent to be quoted, or is erased, leaves every version that quoted them
+    (`ReportQuote` says which did; `quotes_removed` counts what left). The HTML body and the
     PDF are rendered from those figures by a background task on the "reports" queue. A public version's
     figures went through disclosure control before they were frozen, so not even the stored JSON holds a
     small count.
@@ -47,6 +49,9 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
+    quotes_removed = models.PositiveIntegerField(
+        default=0, help_text="Quotes taken out since the version was made (consent withdrawn or erased)."
+    )
 
     class Meta:
         ordering = ["programme", "-period_end", "-period_start", "-version"]
@@ -78,7 +83,33 @@ class Report(models.Model):
         return self.status == ReportStatus.DONE and bool(self.pdf)
 
     @property
+    def being_remade(self) -> bool:
+        """Rendered once, and queued again since (quotes were taken out of it)."""
+        return self.is_active and self.rendered_at is not None
+
+    @property
     def percent(self) -> int:
         if not self.progress_total:
             return 100 if self.status == ReportStatus.DONE else 0
         return round(100 * self.progress_done / self.progress_total)
+
+
+class ReportQuote(models.Model):
+    """A quote in a report version and the contribution it came from, so that the words leave the version
+    when the resident withdraws consent or is erased. The contribution is kept by id, without a database
+    constraint, so the link still says which quote to take out after the contribution itself is deleted."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="quote_sources")
+    contribution = models.ForeignKey(
+        "engagement.Contribution", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(help_text="Index of the quote in the figures' quotes.")
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "position"], name="unique_report_quote_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"quote {self.position} of {self.report}"

@@ -182,7 +182,12 @@ def report_detail(request, slug: str, pk: int):
 def report_pdf(request, slug: str, pk: int):
     report = _report_for(request, slug, pk, defer_pdf=False)
     if not report.has_pdf:
-        messages.info(request, "The PDF of this version is not ready yet.")
+        messages.info(
+            request,
+            "The PDF of this version is being made again without quotes residents withdrew."
+            if report.being_remade
+            else "The PDF of this version is not ready yet.",
+        )
         return redirect(report)
     return _pdf_response(report)
 
@@ -246,7 +251,7 @@ def public_report(request, slug: str, pk: int):
 def public_report_pdf(request, slug: str, pk: int):
     report = _public_report(slug, pk, defer_pdf=False)
     if not report.has_pdf:
-        raise Http404("The PDF of this report is not ready yet.")
+        raise Http404("The PDF of this report is being made (again) and is not ready yet.")
     return _pdf_response(report)
 
 

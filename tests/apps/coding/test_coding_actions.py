@@ -280,3 +280,46 @@ def test_coding_runs_as_a_background_task_on_the_coding_queue(world):
     call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
     emerging.refresh_from_db()
     assert emerging.status == RunStatus.DONE, emerging.error
+
+
+def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_background(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from chorus.apps.imports.actions import erase_participant
+    from chorus.apps.imports.models import Participant
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "imports", "coding", "reports"],
+        }
+    }
+    coded_world(world, min_reviewed=1)
+    codebook = actions.current_codebook(world.programme)
+    mould = world.programme.contributions.get(text__startswith="Black mould")
+    actions.review(mould, codebook, [codebook.themes.get(slug="transport")], by=world.analyst)
+    actions.review(
+        world.programme.contributions.get(text__startswith="Waited"), codebook, [], by=world.analyst
+    )
+    trained = actions.run_coding(
+        ModelRun.objects.create(programme=world.programme, codebook=codebook).pk, min_reviewed=1
+    )
+    model_files = tmp_path / trained.directory
+    assert trained.kind == RunKind.TRAINED and (model_files / "weights.npz").is_file()
+    person = Participant.objects.create(programme=world.programme, pseudonym="P-MOULD", ref_hash="h")
+    world.programme.contributions.filter(pk=mould.pk).update(participant=person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_participant(person, by=world.analyst)
+
+    assert not model_files.exists()
+    trained.refresh_from_db()
+    assert trained.directory == ""
+    event = AuditEvent.objects.get(action="coding.models_dropped_after_erasure")
+    assert event.details == {"models": 1} and event.programme == world.programme
+    again = world.programme.model_runs.first()
+    assert again.pk != trained.pk and again.status == RunStatus.DONE
+    assert again.training_size < trained.training_size  # learnt without the erased words
+    for saved in tmp_path.rglob("*.npz"):  # only a model trained after the erasure is left
+        assert again.directory and saved.is_relative_to(tmp_path / again.directory)
