@@ -9,18 +9,15 @@ codebook lacks: local pharmacies closing and medicines running short (fictional,
 from __future__ import annotations
 
 import csv
-import os
 import random
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
-
-from django.conf import settings
 
 from chorus.apps.accounts.models import Role, User
 from chorus.apps.engagement.actions import ContributionInput, add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
+from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
 from . import actions
 from .models import Codebook, ModelRun, RunKind, Theme
@@ -33,7 +30,6 @@ RESIDENT_PROGRAMMES = (
     "north-kensington",
 )
 FFT_PROGRAMME = "nhs-fft"
-FFT_FILE = Path("feedback") / "nhs_fft_dev.csv"
 FFT_SOURCE = "NHS England labellers (pxtextmining FFT labels)"
 # Share of the labelled FFT comments whose labels train the model; the model codes the rest.
 FFT_TRAINING_SHARE = 0.5
@@ -76,8 +72,6 @@ def _programme(slug: str) -> Programme:
     return programme
 
 
-def _data_dir() -> Path:
-    return Path(os.environ.get("CHORUS_SHARED_DATA") or Path(settings.BASE_DIR).parent / "shared" / "data")
 
 
 def _code(programme: Programme, codebook: Codebook) -> ModelRun:
@@ -87,9 +81,9 @@ def _code(programme: Programme, codebook: Codebook) -> ModelRun:
 
 def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]]:
     """Training labels for a random share of the FFT comments, from the published file."""
-    path = _data_dir() / FFT_FILE
-    if not path.exists():
-        raise RuntimeError(f"the FFT labels are not at {path}; set CHORUS_SHARED_DATA")
+    path = fft_path()
+    if path is None:
+        raise RuntimeError(f"the FFT labels are not under {default_data_dir()}; set CHORUS_SHARED_DATA")
     themes = {theme.name: theme for theme in codebook.themes.all()}
     contribution_ids = dict(
         codebook.programme.contributions.filter(submission_key__startswith="fft:").values_list(
@@ -97,7 +91,7 @@ def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]
         )
     )
     labels: dict[int, list[Theme]] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with open_fft(path) as handle:
         for row in csv.DictReader(handle):
             pk = contribution_ids.get(f"fft:{row['Comment ID']}")
             applied = [

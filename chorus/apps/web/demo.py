@@ -25,12 +25,12 @@ from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, OrganisationKind, Partnership, Programme, Topic
 from chorus.demo import generate_voices
+from chorus.demo.fft import fft_path, open_fft
 from chorus.privacy.redaction import redact_many
 
 SEED = 2026
 DEMO_PASSWORD_DEFAULT = "chorus-demo-2026"
 FIRST_DAY, LAST_DAY = date(2025, 6, 2), date(2026, 11, 13)
-FFT_FILE = "nhs_fft_dev.csv"
 
 # Activity mix: (kind, weight, participants range, contributions range)
 ACTIVITY_MIX = [
@@ -312,8 +312,10 @@ def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = No
         "with the NHS patient-experience framework. MIT licence, (c) NHS England (pxtextmining).",
         is_public=True,
     )
-    path = data_dir / "feedback" / FFT_FILE
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    path = fft_path(data_dir)
+    if path is None:
+        raise FileNotFoundError(f"the NHS FFT comments are not under {data_dir / 'feedback'}")
+    with open_fft(path) as handle:
         rows = [row for row in csv.DictReader(handle) if (row.get("FFT answer") or "").strip()][:limit]
     activities: dict[tuple[str, str], Activity] = {}
     redacted_texts = [r.text for r in redact_many([row["FFT answer"] for row in rows])]

@@ -14,6 +14,7 @@ from chorus.apps.coding.models import Coding, CodingStatus, ModelRun, RunKind, R
 from chorus.apps.engagement.actions import ContributionInput, add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
+from chorus.demo.fft import fft_path, open_fft
 
 from support.world import make_user, voice
 
@@ -34,7 +35,7 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
     activity = Activity.objects.create(
         programme=fft, kind=ActivityKind.PATIENT_FEEDBACK, title="FFT", date=date(2021, 9, 1)
     )
-    with (shared_data / demo.FFT_FILE).open(encoding="utf-8-sig", newline="") as handle:
+    with open_fft(fft_path(shared_data)) as handle:
         rows = [row for row in csv.DictReader(handle) if row["FFT answer"].strip()][:40]
     for row in rows:
         add_contribution(

@@ -1,12 +1,10 @@
-import os
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from chorus.apps.web.demo import SEED, demo_password, load_demo, sign_ins
-
-DEFAULT_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
+from chorus.demo.fft import default_data_dir, fft_path
 
 
 class Command(BaseCommand):
@@ -17,8 +15,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--data",
             type=Path,
-            default=Path(os.environ.get("CHORUS_SHARED_DATA", DEFAULT_DATA)),
-            help="Folder holding feedback/nhs_fft_dev.csv (default: ../shared/data)",
+            default=default_data_dir(),
+            help="Folder holding feedback/nhs_fft_dev.csv or .csv.gz (default: the copy shipped with Chorus)",
         )
         parser.add_argument(
             "--force", action="store_true", help="Allow loading demo people outside local http"
@@ -30,7 +28,7 @@ class Command(BaseCommand):
                 "The demo creates people with a published password: run it locally "
                 "(CHORUS_LOCAL_HTTP=1 or DEBUG=1), or pass --force if you mean it."
             )
-        if not (data / "feedback" / "nhs_fft_dev.csv").exists():
+        if fft_path(data) is None:
             raise CommandError(f"NHS FFT comments not found under {data}; pass --data FOLDER")
         loaded = load_demo(data, seed=seed, out=self.stdout.write)
         if not loaded:
