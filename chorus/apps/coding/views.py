@@ -574,8 +574,9 @@ def sample_code(request, slug: str, pk: int):
     themes = [theme for theme, _ in _theme_tree(sample.codebook)]
     form = ReviewForm(request.POST if request.method == "POST" else None, themes=themes)
     if request.method == "POST" and form.is_valid():
-        chosen_pk = int(request.POST.get("contribution", 0))
-        target = sample.contributions.filter(pk=chosen_pk).first()
+        chosen = request.POST.get("contribution", "")
+        is_id = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
+        target = sample.contributions.filter(pk=int(chosen)).first() if is_id else None
         if target is None:
             raise Http404("Not in the sample")
         actions.answer_sample(sample, target, form.chosen(), by=request.user)

@@ -162,3 +162,21 @@ def test_emerging_agreement_and_history_pages(client, coded):
     assert history.status_code == 200 and "Codings" in history.content.decode()
     signed_in(client, coded.partner_b_member)
     assert client.get(reverse("coding:contribution", args=[coded.by_partner_a.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "²", "9" * 30])
+def test_an_answer_to_a_sample_with_a_malformed_contribution_is_not_found_not_a_server_error(
+    client, coded, value
+):
+    signed_in(client, coded.analyst)
+    sample = actions.create_agreement_sample(
+        coded.programme, coders=[coded.analyst], size=3, by=coded.analyst, seed=2
+    )
+    gp = sample.codebook.themes.get(slug="gp-access")
+    answers_before = sample.answers.count()
+    response = client.post(
+        reverse("coding:sample_code", args=[coded.programme.slug, sample.pk]),
+        {"contribution": value, "themes": [str(gp.pk)]},
+    )
+    assert response.status_code == 404
+    assert sample.answers.count() == answers_before
