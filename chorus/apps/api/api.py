@@ -45,8 +45,9 @@ class InvalidOut(Schema):
     detail: list[dict] = Field(description="Which parameters were invalid, and why")
 
 
-# Every status a route can answer is in the schema: a bad token, a programme it may not see, bad filters.
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+# Every status a route can answer is in the schema: a bad token, a programme it may not see, bad filters, too
+# many requests for the token or too many bad tokens from the address (429 with Retry-After).
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut, 429: ErrorOut}
 FILTER_ERRORS = ERRORS | {400: ErrorOut}
 
 

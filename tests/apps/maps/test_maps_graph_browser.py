@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.staticfiles import finders
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from chorus.apps.maps import actions, graph
 from chorus.apps.maps.demo import EXAMPLE
@@ -117,11 +118,18 @@ def test_the_map_is_an_interactive_network_usable_by_mouse_and_keyboard(
     desktop.get_by_role("button", name="Fit the map").click()
     desktop.get_by_label("Show a factor and its links").select_option(label="green spaces")
     wait_until_centred(desktop, "green spaces")
-    point = node_point(desktop, "volunteering")
-    desktop.keyboard.down("Shift")
-    desktop.mouse.click(point["x"], point["y"])
-    desktop.keyboard.up("Shift")
-    desktop.get_by_role("button", name="Add a link from green spaces to volunteering").click()
+    add_link = desktop.get_by_role("button", name="Add a link from green spaces to volunteering")
+    for _ in range(3):  # on a loaded machine a click can land while the view still settles: read it again
+        point = node_point(desktop, "volunteering")
+        desktop.keyboard.down("Shift")
+        desktop.mouse.click(point["x"], point["y"])
+        desktop.keyboard.up("Shift")
+        try:
+            add_link.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    add_link.click()
     assert desktop.locator("#id_link-source").input_value() == "green spaces"
     assert desktop.locator("#id_link-target").input_value() == "volunteering"
     desktop.get_by_label("Positive: more of the cause").check()
