@@ -46,6 +46,13 @@ def test_missing_secret_key_in_production_is_a_clear_error(tmp_path):
     assert "Set SECRET_KEY" in result.stderr
 
 
+def test_a_yes_no_setting_it_does_not_know_is_a_clear_error_not_false(tmp_path):
+    result = run_check({"DEBUG": "ture", "CHORUS_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not a yes/no value" in result.stderr
+    assert run_check({"DEBUG": "yes", "CHORUS_VAR_DIR": str(tmp_path)}).returncode == 0
+
+
 def test_sqlite_is_the_default_and_database_url_selects_postgresql(tmp_path):
     code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
     base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PYTEST_VERSION"}}
