@@ -320,12 +320,14 @@ def test_the_lead_fixes_a_mistake_and_saves_on_a_phone(live_server, world, phone
     phone.get_by_label("Days within which residents hear back").fill("120")
     phone.get_by_label("Milton").check()
     phone.get_by_role("button", name="Save settings").click()
+    phone.get_by_role("heading", name="There is a problem").wait_for()  # the page after the post, not before
     assert phone.get_by_role("heading", name="There is a problem").is_visible()
     assert phone.get_by_label("Milton").is_checked()
     assert axe_violations(phone) == []
     phone.get_by_role("link", name="from 1 to 90").click()
     phone.get_by_label("Days within which residents hear back").fill("7")
     phone.get_by_role("button", name="Save settings").click()
+    phone.get_by_text("Programme settings saved.").wait_for()
     assert phone.get_by_text("Programme settings saved.").is_visible()
     world.programme.refresh_from_db()
     assert world.programme.feedback_days == 7
