@@ -37,17 +37,15 @@ def tasks_run_at_once(settings):
     }
 
 
-def rendered(evidence, *, public: bool) -> Report:
-    report = actions.create_report(
-        evidence.world.programme,
-        START,
-        END,
-        Filters(),
-        public=public,
-        by=evidence.world.analyst,
-        enqueue=False,
+def created(evidence, *, public: bool) -> Report:
+    world = evidence.world
+    return actions.create_report(
+        world.programme, START, END, Filters(), public=public, by=world.analyst, enqueue=False
     )
-    report = actions.render_report(report.pk)
+
+
+def rendered(evidence, *, public: bool) -> Report:
+    report = actions.render_report(created(evidence, public=public).pk)
     assert report.status == ReportStatus.DONE and report.pdf
     return report
 
@@ -148,18 +146,8 @@ def test_erasing_a_resident_takes_their_words_out_of_every_stored_report(
 
 
 def test_withdrawing_open_data_consent_takes_the_words_out_of_published_versions_only(evidence):
-    internal = actions.create_report(
-        evidence.world.programme,
-        START,
-        END,
-        Filters(),
-        public=False,
-        by=evidence.world.analyst,
-        enqueue=False,
-    )
-    public = actions.create_report(
-        evidence.world.programme, START, END, Filters(), public=True, by=evidence.world.analyst, enqueue=False
-    )
+    internal = created(evidence, public=False)
+    public = created(evidence, public=True)
     contribution = quoted_in_both(internal, public)
 
     withdraw_consent(contribution, "open_data", by=evidence.world.analyst)
@@ -174,15 +162,7 @@ def test_versions_made_before_the_upgrade_get_their_quotes_linked_and_withdrawn_
     from django.apps import apps
 
     migration = import_module("chorus.apps.publishing.migrations.0003_link_existing_quotes")
-    internal = actions.create_report(
-        evidence.world.programme,
-        START,
-        END,
-        Filters(),
-        public=False,
-        by=evidence.world.analyst,
-        enqueue=False,
-    )
+    internal = created(evidence, public=False)
     Report.objects.filter(pk=internal.pk).update(
         html="<p>stored</p>", pdf=b"%PDF-old", status=ReportStatus.DONE
     )
