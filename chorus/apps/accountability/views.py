@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chorus.apps.accounts.throttle import client_ip
 from chorus.apps.coding.models import Coding, CodingStatus, Theme
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
@@ -835,7 +836,7 @@ def _open_link_answer(request, item: FeedbackItem, form: AssessmentForm):
             assessment = actions.record_open_link_answer(
                 feedback=item,
                 now=timezone.now(),
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_ip(request) or "",
                 earlier=int(earlier) if earlier and str(earlier).isdigit() else None,
                 **form.cleaned_data,
             )
