@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
-from chorus.apps.web.forms import NhsukBoundField, NhsukForm
+from chorus.apps.core.forms import NhsukBoundField, NhsukForm
 
 
 class SignInForm(AuthenticationForm):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
-from chorus.apps.web.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm
 
 from . import pipeline, seven_steps, standards
 from .actions import PARTNER_ACTIVITY_KINDS

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from chorus.apps.web.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm
 from chorus.ingest import Mapping
 from chorus.ingest.mapping import TARGET_FIELDS
 

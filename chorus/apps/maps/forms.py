@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from chorus.apps.web.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm
 from chorus.maps.simulate import DISCRETE_TRANSFERS, RULES, SimulationSettings
 
 from .actions import IMPORT_FORMATS, Strength

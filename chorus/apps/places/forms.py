@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from chorus.apps.web.forms import NhsukForm, NhsukModelForm
+from chorus.apps.core.forms import NhsukForm, NhsukModelForm
 
 from .models import Area, Indicator, IndicatorUnit, IndicatorValue
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from chorus.apps.web.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm
 
 from .actions import FEEDBACK_DAYS_MAX, FEEDBACK_DAYS_MIN, NAME_MAX_LENGTH
 from .models import Programme

@@ -4,7 +4,7 @@ from django import forms
 from django.http import QueryDict
 
 from chorus.apps.insight.filters import Filters
-from chorus.apps.web.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AUDIENCES = [

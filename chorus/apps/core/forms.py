@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.forms.boundfield import BoundField
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chorus.apps.core.errors import ActionError
 
 WIDGET_CLASS = {
     "textarea": "nhsuk-textarea",
@@ -58,3 +65,23 @@ class NhsukForm(forms.Form):
 class NhsukModelForm(forms.ModelForm):
     bound_field_class = NhsukBoundField
     template_name = "nhsuk/form.html"
+
+
+def run_action[T](form: forms.BaseForm, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
+    """Call a write action for a valid form; if it refuses, put its message on the form and return None.
+
+    The message goes beside the field the action names, when the form has that field, else above the form.
+    Check ``form.errors`` afterwards rather than the result: some writes return nothing when they succeed.
+    """
+    try:
+        return action(*args, **kwargs)
+    except ActionError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+def render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], *, form_key: str = "form"
+) -> HttpResponse:
+    """Render a page with a form: status 400 when the form came back with errors, so tools can tell."""
+    return render(request, template, context, status=400 if context[form_key].errors else 200)
