@@ -149,7 +149,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = Path(os.environ.get("CHORUS_NODE_MODULES", BASE_DIR / "node_modules"))
+# Files `make install` builds (the NHS.UK stylesheet without its remote fonts: chorus/apps/core/scss/nhsuk.scss).
+BUILT_STATIC = Path(os.environ.get("CHORUS_BUILT_STATIC", BASE_DIR / "var" / "build" / "static"))
 STATICFILES_DIRS = [
+    BUILT_STATIC,
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
