@@ -16,6 +16,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "transcribe": ("chorus.transcribe.cli", "print the redacted transcript of a recorded conversation"),
     "check": ("chorus.ingest.cli", "show how a file would read, map and validate, importing nothing"),
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
+    "serve": ("chorus.site.serve", "serve Chorus in production (gunicorn; CHORUS_BIND, CHORUS_WEB_WORKERS)"),
+    "worker": ("chorus.site.worker", "run background work: imports, coding runs, reports"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }
 

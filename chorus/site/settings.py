@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chorus.site.health.HealthCheckMiddleware",  # first: answers load balancers before host and HTTPS checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +89,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
+
+# `chorus serve` (gunicorn): where it listens, its processes and threads per process, and how long a request
+# may take before its worker restarts. Two processes per core plus one suits a machine serving only Chorus.
+CHORUS_BIND = os.environ.get("CHORUS_BIND", "127.0.0.1:8000")
+CHORUS_WEB_WORKERS = int(os.environ.get("CHORUS_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+CHORUS_WEB_THREADS = int(os.environ.get("CHORUS_WEB_THREADS", "4"))
+CHORUS_WEB_TIMEOUT = int(os.environ.get("CHORUS_WEB_TIMEOUT", "120"))
 
 ROOT_URLCONF = "chorus.site.urls"
 WSGI_APPLICATION = "chorus.site.wsgi.application"
@@ -149,7 +157,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = Path(os.environ.get("CHORUS_NODE_MODULES", BASE_DIR / "node_modules"))
-# Files `make install` builds (the NHS.UK stylesheet without its remote fonts: chorus/apps/core/scss/nhsuk.scss).
+# Files `make install` builds: the NHS.UK stylesheet without its remote fonts (chorus/apps/core/scss/).
 BUILT_STATIC = Path(os.environ.get("CHORUS_BUILT_STATIC", BASE_DIR / "var" / "build" / "static"))
 STATICFILES_DIRS = [
     BUILT_STATIC,

@@ -4,10 +4,10 @@ import re
 
 from django import forms
 
+from chorus.apps.core.forms import NhsukForm
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation
-from chorus.apps.core.forms import NhsukForm
 
 from .models import ActionStatus, BodyKind, Channel, Difference, Listened, Outcome, Proposal
 
