@@ -18,7 +18,14 @@ from chorus.apps.coding.actions.emerging import (
     start_emerging,
 )
 from chorus.apps.coding.actions.review import review
-from chorus.apps.coding.actions.runs import MIN_REVIEWED_PER_THEME, embed_missing, run_coding, start_coding
+from chorus.apps.coding.actions.runs import (
+    ERROR_MAX_LENGTH,
+    MIN_REVIEWED_PER_THEME,
+    embed_missing,
+    run_coding,
+    running,
+    start_coding,
+)
 from chorus.apps.coding.models import (
     Coding,
     CodingEvent,
@@ -291,6 +298,12 @@ def test_coding_runs_as_a_background_task_on_the_coding_queue(world):
     call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
     emerging.refresh_from_db()
     assert emerging.status == RunStatus.DONE, emerging.error
+    # The worker records each run as done by the person who queued it.
+    finished = AuditEvent.objects.filter(action__in=["coding.run_finished", "coding.emerging_found"])
+    assert {(event.object_id, event.actor) for event in finished} == {
+        (str(run.pk), world.analyst),
+        (str(emerging.pk), world.analyst),
+    }
 
 
 def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_background(
@@ -334,3 +347,16 @@ def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_backgro
     assert again.training_size < trained.training_size  # learnt without the erased words
     for saved in tmp_path.rglob("*.npz"):  # only a model trained after the erasure is left
         assert again.directory and saved.is_relative_to(tmp_path / again.directory)
+
+
+def test_a_run_that_fails_is_marked_failed_with_its_error_cut_short_and_the_error_goes_on_up(world):
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
+    with pytest.raises(ValueError, match="broke"), running(run, phase="Trying"):
+        assert ModelRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+        raise ValueError("broke " + "x" * 3000)
+    stored = ModelRun.objects.get(pk=run.pk)
+    assert stored.status == RunStatus.FAILED and stored.finished_at is not None
+    assert stored.error.startswith("ValueError: broke x") and len(stored.error) == ERROR_MAX_LENGTH == 2000
+    # A failed run can be done again: the next attempt starts from it.
+    assert run_coding(run.pk, by=world.analyst, sentiment=False).status == RunStatus.DONE

@@ -183,3 +183,16 @@ def test_an_answer_to_a_sample_with_a_malformed_contribution_is_not_found_not_a_
     )
     assert response.status_code == 404
     assert sample.answers.count() == answers_before
+
+
+def test_agreement_samples_can_be_coded_by_administrators_by_role_not_only_superusers(client, coded):
+    from chorus.apps.accounts.models import Role
+
+    from support.world import make_user
+
+    by_role = make_user("admin-by-role", (Role.ADMINISTRATOR, None, None))
+    signed_in(client, coded.analyst)
+    page = client.get(reverse("coding:agreement", args=[coded.programme.slug]))
+    people = set(page.context["form"].fields["coders"].queryset)
+    assert {by_role, coded.admin, coded.analyst} <= people
+    assert not {coded.other_analyst, coded.partner_a_member, coded.connector} & people
