@@ -16,6 +16,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "transcribe": ("chorus.transcribe.cli", "print the redacted transcript of a recorded conversation"),
     "check": ("chorus.ingest.cli", "show how a file would read, map and validate, importing nothing"),
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
+    "llm": ("chorus.llm.cli", "check the optional external model (an OpenAI-compatible endpoint)"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }
 

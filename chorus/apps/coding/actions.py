@@ -816,6 +816,8 @@ def run_emerging(
     readable few; the other checks are the EMERGING_* settings above."""
     from chorus.coding.emerging import find_emerging_issues
 
+    from .external_model import name_clusters_with_external_model
+
     run = ModelRun.objects.select_related("programme", "codebook").get(pk=run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.FAILED):
         return run
@@ -845,6 +847,10 @@ def run_emerging(
             )
         else:
             found = None
+        # Optional (off unless CHORUS_LLM_URL is set): an external model renames the issues, in place.
+        named_externally = name_clusters_with_external_model(
+            found.clusters if found else [], [row[1] for row in rows]
+        )
         with transaction.atomic():
             run.programme.emerging_clusters.filter(promoted_to__isnull=True).delete()
             for cluster in found.clusters if found else []:
@@ -870,6 +876,7 @@ def run_emerging(
                 {"size": cluster.size, "reason": reason, "theme": cluster.nearest_theme or ""}
                 for cluster, reason in (found.set_aside if found else [])
             ],
+            **named_externally,
         }
         run.model_name, run.model_version = "chorus.coding.emerging", ""
         run.save()
