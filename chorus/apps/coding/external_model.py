@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from chorus.coding.emerging import EmergingCluster
-from chorus.llm import ChatClient, GroupName, LLMConfig, name_group
-from chorus.llm.config import SETTING_NAMES
-from chorus.llm.uses import MAX_GROUP_TEXTS
+if TYPE_CHECKING:  # the pages import this module: scikit-learn and httpx load only when a run needs them
+    from chorus.coding.emerging import EmergingCluster
+    from chorus.llm import ChatClient
 
 log = logging.getLogger("chorus.coding")
 
 
 def configured_client() -> ChatClient | None:
     """A client for the endpoint the settings name, or None when none is (the default)."""
+    from chorus.llm import ChatClient, LLMConfig
+    from chorus.llm.config import SETTING_NAMES
+
     config = LLMConfig.from_mapping({name: getattr(settings, name, "") for name in SETTING_NAMES})
     return ChatClient(config) if config is not None else None
 
@@ -30,6 +33,9 @@ def name_clusters_with_external_model(
     cluster keeps its local name when the model fails. Returns what the run's metrics record: per issue the
     name, the local name, the model's one-line description, who made it (provenance) or why the local name
     was kept. Nothing when no endpoint is configured."""
+    from chorus.llm import GroupName, name_group
+    from chorus.llm.uses import MAX_GROUP_TEXTS
+
     client = configured_client()
     if client is None or not clusters:
         return {}
@@ -66,3 +72,24 @@ def name_clusters_with_external_model(
             }
         )
     return {"external_model": {"named": named}}
+
+
+def external_names(clusters: Sequence[Any]) -> dict[int, dict[str, Any]]:
+    """For the emerging-issues page: what the external model said about each stored cluster (by pk), from
+    its run's metrics, with the time as a datetime; clusters it was not asked about are left out."""
+    from .models import ModelRun
+
+    runs = ModelRun.objects.filter(pk__in={cluster.run_id for cluster in clusters if cluster.run_id})
+    metrics = dict(runs.values_list("pk", "metrics"))
+    found: dict[int, dict[str, Any]] = {}
+    for cluster in clusters:
+        named = ((metrics.get(cluster.run_id) or {}).get("external_model") or {}).get("named") or []
+        entry = next((dict(item) for item in named if item.get("number") == cluster.number), None)
+        if entry is None:
+            continue
+        if entry.get("provenance"):
+            entry["provenance"] = dict(
+                entry["provenance"], made_at=datetime.fromisoformat(entry["provenance"]["made_at"])
+            )
+        found[cluster.pk] = entry
+    return found

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
 from chorus.apps.coding import actions
 from chorus.apps.coding.models import EmergingCluster, ModelRun, RunKind, RunStatus
@@ -14,7 +15,7 @@ from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.coding.emerging import name_from_terms
 
 from support.chat_server import ChatServer
-from support.world import voice
+from support.world import PASSWORD, voice
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,23 @@ def test_a_configured_model_names_the_issue_and_its_provenance_is_recorded(world
     assert "Sandra" not in sent and "900321" not in sent
 
 
-def test_a_failing_model_leaves_the_local_name_with_the_reason(world, server, settings):
+def test_the_emerging_issues_page_shows_the_description_and_who_named_the_issue(
+    client, world, server, settings
+):
+    settings.CHORUS_LLM_URL, settings.CHORUS_LLM_MODEL = server.url, "llama3.2:3b"
+    run = actions.run_emerging(emerging_run(world).pk, min_cluster_size=4)
+    named = next(entry for entry in run.metrics["external_model"]["named"] if entry["number"] == 1)
+    client.login(username=world.analyst.username, password=PASSWORD)
+
+    page = client.get(reverse("coding:emerging", args=[world.programme.slug])).content.decode()
+
+    assert f'<h2 class="nhsuk-card__heading nhsuk-heading-m">{named["name"]}</h2>' in page
+    assert named["description"] in page
+    assert f"Named by the external model llama3.2:3b at {server.url.split('/')[2]}" in page
+    assert f"Chorus's own name: “{named['local_name']}”" in page
+
+
+def test_a_failing_model_leaves_the_local_name_with_the_reason(client, world, server, settings):
     settings.CHORUS_LLM_URL, settings.CHORUS_LLM_MODEL = server.url, "llama3.2:3b"
     server.script = ["bad-json"] * 10
 
@@ -100,6 +117,10 @@ def test_a_failing_model_leaves_the_local_name_with_the_reason(world, server, se
     assert named["used_local"] and named["provenance"] is None
     assert cluster.name == named["local_name"] == name_from_terms(cluster.key_terms)
     assert "did not answer in JSON. The local name was kept." in named["message"]
+    client.login(username=world.analyst.username, password=PASSWORD)
+    page = client.get(reverse("coding:emerging", args=[world.programme.slug])).content.decode()
+    assert f'<h2 class="nhsuk-card__heading nhsuk-heading-m">{cluster.name}</h2>' in page
+    assert "the external model was not used. The external model at 127.0.0.1:" in page
 
 
 def test_without_a_configured_model_nothing_is_sent(world, server, settings):
