@@ -194,6 +194,13 @@ class ChatClient:
                         f"Could not reach the external model at {host} ({type(error).__name__}).",
                         "connection",
                     ) from None
+                except (httpx.HTTPError, httpx.InvalidURL, UnicodeEncodeError) as error:
+                    # e.g. a key with characters a header cannot carry: the message names the type only.
+                    raise ModelError(
+                        f"Could not ask the external model at {host} ({type(error).__name__}): check the "
+                        "CHORUS_LLM_* settings.",
+                        "connection",
+                    ) from None
                 duration_ms = round(1000 * (time.monotonic() - started))
                 log.info(
                     "external model at %s answered HTTP %s",

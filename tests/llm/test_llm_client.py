@@ -175,3 +175,12 @@ def test_retry_after_reads_seconds_and_http_dates():
     assert retry_after_seconds("Sun, 01 Mar 2026 11:00:00 GMT", now=now) == 0.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_a_key_a_header_cannot_carry_is_an_error_that_does_not_show_it(server):
+    client = ChatClient(LLMConfig(url=server.url, model="m", api_key="clé-secrète", timeout=5))
+
+    with pytest.raises(ModelError, match="check the CHORUS_LLM_\\* settings") as error:
+        client.ask_json("Reply in JSON.", "{}")
+    assert "secrète" not in str(error.value)
+    assert server.received == []

@@ -33,7 +33,7 @@ def name_clusters_with_external_model(
     cluster keeps its local name when the model fails. Returns what the run's metrics record: per issue the
     name, the local name, the model's one-line description, who made it (provenance) or why the local name
     was kept. Nothing when no endpoint is configured."""
-    from chorus.llm import GroupName, name_group
+    from chorus.llm import GroupName, ModelResult, name_group
     from chorus.llm.uses import MAX_GROUP_TEXTS
 
     client = configured_client()
@@ -45,12 +45,18 @@ def name_clusters_with_external_model(
             i for i in cluster.members if i not in cluster.representatives
         ]
         local_name = cluster.name
-        result = name_group(
-            client,
-            [texts[index] for index in nearest_first[:MAX_GROUP_TEXTS]],
-            local=GroupName(local_name),
-            key_terms=cluster.key_terms,
-        )
+        try:
+            result = name_group(
+                client,
+                [texts[index] for index in nearest_first[:MAX_GROUP_TEXTS]],
+                local=GroupName(local_name),
+                key_terms=cluster.key_terms,
+            )
+        except Exception as error:  # an optional extra must never cost the run its local result
+            message = (
+                f"The external model could not be asked ({type(error).__name__}). The local name was kept."
+            )
+            result = ModelResult(value=GroupName(local_name), used_local=True, message=message)
         if result.used_local:
             log.warning(
                 "emerging issue %s keeps its local name: %s",
