@@ -18,6 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
     "serve": ("chorus.site.serve", "serve Chorus in production (gunicorn; CHORUS_BIND, CHORUS_WEB_WORKERS)"),
     "worker": ("chorus.site.worker", "run background work: imports, coding runs, reports"),
+    "llm": ("chorus.llm.cli", "check the optional external model (an OpenAI-compatible endpoint)"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }
 

@@ -290,3 +290,20 @@ CHORUS_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHORUS_UPLOAD_RETENTION_DAYS"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # a request body other than files (a field-tool post is a few KB)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# The optional external model (issue 15): an OpenAI-compatible chat-completions endpoint (Azure OpenAI, or a
+# local Ollama, vLLM or llama.cpp server) that names emerging issues. Off while CHORUS_LLM_URL is empty. The
+# key comes from the environment only and is never logged. chorus.llm.config checks the values here.
+CHORUS_LLM_URL = os.environ.get("CHORUS_LLM_URL", "").strip()
+CHORUS_LLM_MODEL = os.environ.get("CHORUS_LLM_MODEL", "").strip()
+CHORUS_LLM_API_KEY = os.environ.get("CHORUS_LLM_API_KEY", "").strip()
+CHORUS_LLM_TIMEOUT = os.environ.get("CHORUS_LLM_TIMEOUT", "30").strip()
+CHORUS_LLM_KIND = os.environ.get("CHORUS_LLM_KIND", "openai").strip().lower()
+CHORUS_LLM_API_VERSION = os.environ.get("CHORUS_LLM_API_VERSION", "2024-10-21").strip()
+if CHORUS_LLM_URL:
+    from chorus.llm.config import ConfigError, LLMConfig
+
+    try:
+        LLMConfig.from_mapping(globals())
+    except ConfigError as error:
+        raise ImproperlyConfigured(str(error)) from None

@@ -27,6 +27,7 @@ from .actions.themes import (
     merge_themes,
     move_theme,
 )
+from .external_model import external_names
 from .forms import (
     ImportCodebookForm,
     MergeThemeForm,
@@ -417,7 +418,9 @@ def emerging(request, slug: str):
     quotes = dict(
         visible.filter(pk__in=[pk for c in clusters for pk in c.representative_ids]).values_list("pk", "text")
     )
+    named_externally = external_names(clusters)  # the optional external model's names (chorus.llm)
     for cluster in clusters:
+        cluster.named_externally = named_externally.get(cluster.pk)
         cluster.quotes = [quotes[pk] for pk in cluster.representative_ids if pk in quotes]
         peak = max((count for _, count in cluster.periods), default=0) or 1
         cluster.bars = [

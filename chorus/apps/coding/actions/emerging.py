@@ -12,6 +12,7 @@ from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 
+from ..external_model import name_clusters_with_external_model
 from ..models import (
     Codebook,
     Coding,
@@ -144,6 +145,10 @@ def run_emerging(
         )
         record_progress(run, PHASE, 0, len(rows))
         found = _find(run, rows, min_cluster_size)
+        # Optional (off unless CHORUS_LLM_URL is set): an external model renames the issues, in place.
+        named_externally = name_clusters_with_external_model(
+            found.clusters if found else [], [row[1] for row in rows]
+        )
         _store_clusters(run, rows, found)
         run.status, run.finished_at = RunStatus.DONE, timezone.now()
         run.phase, run.progress_done, run.progress_total = "Finished", len(rows), len(rows)
@@ -155,6 +160,7 @@ def run_emerging(
                 {"size": cluster.size, "reason": reason, "theme": cluster.nearest_theme or ""}
                 for cluster, reason in (found.set_aside if found else [])
             ],
+            **named_externally,
         }
         run.model_name, run.model_version = "chorus.coding.emerging", ""
         run.save()
