@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chorus.apps.coding import actions
+from chorus.apps.coding.actions import codebooks, emerging, runs
+from chorus.apps.coding.queries import current_codebook
 from chorus.apps.coding.models import EmergingCluster, ModelRun, RunKind, RunStatus
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -51,9 +52,9 @@ def emerging_run(world) -> ModelRun:
     )
     for text in OTHER_VOICES + SEAGULLS:
         add_contribution(activity, voice(text), by=world.analyst)
-    actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
-    actions.embed_missing(world.programme)
-    codebook = actions.current_codebook(world.programme)
+    codebooks.create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    runs.embed_missing(world.programme)
+    codebook = current_codebook(world.programme)
     return ModelRun.objects.create(programme=world.programme, codebook=codebook, kind=RunKind.EMERGING)
 
 
@@ -68,7 +69,7 @@ def seagull_cluster(run: ModelRun) -> EmergingCluster:
 def test_a_configured_model_names_the_issue_and_its_provenance_is_recorded(world, server, settings):
     settings.CHORUS_LLM_URL, settings.CHORUS_LLM_MODEL = server.url, "llama3.2:3b"
 
-    run = actions.run_emerging(emerging_run(world).pk, min_cluster_size=4)
+    run = emerging.run_emerging(emerging_run(world).pk, by=world.analyst, min_cluster_size=4)
 
     assert run.status == RunStatus.DONE, run.error
     cluster = seagull_cluster(run)
@@ -91,7 +92,7 @@ def test_the_emerging_issues_page_shows_the_description_and_who_named_the_issue(
     client, world, server, settings
 ):
     settings.CHORUS_LLM_URL, settings.CHORUS_LLM_MODEL = server.url, "llama3.2:3b"
-    run = actions.run_emerging(emerging_run(world).pk, min_cluster_size=4)
+    run = emerging.run_emerging(emerging_run(world).pk, by=world.analyst, min_cluster_size=4)
     named = next(entry for entry in run.metrics["external_model"]["named"] if entry["number"] == 1)
     client.login(username=world.analyst.username, password=PASSWORD)
 
@@ -107,7 +108,7 @@ def test_a_failing_model_leaves_the_local_name_with_the_reason(client, world, se
     settings.CHORUS_LLM_URL, settings.CHORUS_LLM_MODEL = server.url, "llama3.2:3b"
     server.script = ["bad-json"] * 10
 
-    run = actions.run_emerging(emerging_run(world).pk, min_cluster_size=4)
+    run = emerging.run_emerging(emerging_run(world).pk, by=world.analyst, min_cluster_size=4)
 
     assert run.status == RunStatus.DONE, run.error
     cluster = seagull_cluster(run)
@@ -126,7 +127,7 @@ def test_a_failing_model_leaves_the_local_name_with_the_reason(client, world, se
 def test_without_a_configured_model_nothing_is_sent(world, server, settings):
     settings.CHORUS_LLM_URL = ""
 
-    run = actions.run_emerging(emerging_run(world).pk, min_cluster_size=4)
+    run = emerging.run_emerging(emerging_run(world).pk, by=world.analyst, min_cluster_size=4)
 
     assert run.status == RunStatus.DONE, run.error
     assert "external_model" not in run.metrics
