@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from chorus.apps.coding.actions import codebooks, emerging, runs
-from chorus.apps.coding.queries import current_codebook
 from chorus.apps.coding.models import EmergingCluster, ModelRun, RunKind, RunStatus
+from chorus.apps.coding.queries import current_codebook
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.coding.emerging import name_from_terms
