@@ -370,3 +370,21 @@ def test_changing_a_source_map_asks_for_the_community_map_to_be_rebuilt(world):
     assert community.needs_rebuild
     with pytest.raises(ActionError, match="combined from other maps"):
         actions.create_factor(community, "rain", by=world.analyst)
+
+
+def test_deleting_a_source_link_factor_or_map_asks_for_the_community_map_to_be_rebuilt(world):
+    workshop = actions.create_map(world.programme, "W", by=world.analyst)
+    link = actions.create_link(workshop, "jobs", "money", STRONG, by=world.analyst)
+    actions.create_link(workshop, "money", "stress", STRONG, by=world.analyst)
+    coded = actions.code_link_from_contribution(world.by_partner_a, "jobs", "money", STRONG, by=world.analyst)
+    community = actions.combine_maps(world.programme, [workshop, coded.map], "C", by=world.analyst)
+
+    def deleting_asks_for_a_rebuild(delete, *args) -> bool:
+        actions.rebuild_community_map(community, by=world.analyst)
+        delete(*args, by=world.analyst)
+        community.refresh_from_db()
+        return community.needs_rebuild
+
+    assert deleting_asks_for_a_rebuild(actions.delete_link, link)
+    assert deleting_asks_for_a_rebuild(actions.delete_factor, workshop.factors.get(name="stress"))
+    assert deleting_asks_for_a_rebuild(actions.delete_map, coded.map)
