@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Grant, Organisation, Programme
@@ -111,27 +112,25 @@ def record_activity(request, programme: str, organisation: str):
     form = PartnerActivityForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            activity = actions.record_partner_activity(
-                by=request.user,
-                programme=programme,
-                organisation=organisation,
-                kind=data["kind"],
-                title=data["title"],
-                when=data["date"],
-                ward=data["ward"],
-                participants=data["participants"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        activity = run_action(
+            form,
+            actions.record_partner_activity,
+            by=request.user,
+            programme=programme,
+            organisation=organisation,
+            kind=data["kind"],
+            title=data["title"],
+            when=data["date"],
+            ward=data["ward"],
+            participants=data["participants"],
+        )
+        if activity is not None:
             messages.success(request, f"Activity saved: {activity.title}.")
             return redirect("delivery:activity", programme.slug, organisation.slug, activity.pk)
-    return render(
+    return render_form(
         request,
         "delivery/activity_form.html",
         {"programme": programme, "organisation": organisation, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -231,10 +230,13 @@ def recruit(request, programme: str):
     programme = _programme(request.user, programme, "delivery.manage_programme")
     form = RecruitForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        profile = actions.recruit_connector(by=request.user, programme=programme, **form.cleaned_data)
-        messages.success(request, f"{profile.name} recruited.")
-        return redirect(profile)
-    return render(
+        profile = run_action(
+            form, actions.recruit_connector, by=request.user, programme=programme, **form.cleaned_data
+        )
+        if profile is not None:
+            messages.success(request, f"{profile.name} recruited.")
+            return redirect(profile)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -244,7 +246,6 @@ def recruit(request, programme: str):
             "button": "Save",
             "back": ("delivery:connectors", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -289,13 +290,16 @@ def change_status(request, programme: str, pk: int):
     form = StatusForm(request.POST, profile=profile)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.change_status(
-                profile, data["status"], on=data["on"], reason=data["reason"], by=request.user
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            actions.change_connector_status,
+            profile,
+            data["status"],
+            on=data["on"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        if not form.errors:
             messages.success(request, f"{profile.name} is now {data['status']}.")
             return redirect(profile)
     return _connector_page(request, profile, status=400, status_form=form)
@@ -307,11 +311,8 @@ def add_training(request, programme: str, pk: int):
     profile = _profile(request, programme, pk)
     form = TrainingForm(request.POST)
     if form.is_valid():
-        try:
-            actions.add_training(profile, by=request.user, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, actions.create_training_record, profile, by=request.user, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Training recorded.")
             return redirect(profile)
     return _connector_page(request, profile, status=400, training_form=form)
@@ -323,9 +324,10 @@ def add_supervision(request, programme: str, pk: int):
     profile = _profile(request, programme, pk)
     form = SupervisionForm(request.POST)
     if form.is_valid():
-        actions.add_supervision_note(profile, by=request.user, **form.cleaned_data)
-        messages.success(request, "Supervision note saved.")
-        return redirect(profile)
+        run_action(form, actions.create_supervision_note, profile, by=request.user, **form.cleaned_data)
+        if not form.errors:
+            messages.success(request, "Supervision note saved.")
+            return redirect(profile)
     return _connector_page(request, profile, status=400, supervision_form=form)
 
 
@@ -366,12 +368,9 @@ def neighbourhood(request, programme: str, pk: int):
             initial={"step": place.current_step + 1 if place.current_step < 7 else 7},
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_step(place, data.pop("step"), by=request.user, **data)
-            except actions.ActionError as error:
-                form.add_error(None, str(error))
-            else:
+            data = dict(form.cleaned_data)
+            run_action(form, actions.record_step, place, data.pop("step"), by=request.user, **data)
+            if not form.errors:
                 messages.success(request, "Step saved.")
                 return redirect(place)
     elif request.method == "POST":
@@ -430,16 +429,19 @@ def add_assessment(request, programme: str):
     programme = _programme(request.user, programme, "delivery.manage_programme")
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.record_assessment(
+        run_action(
+            form,
+            actions.record_assessment,
             programme=programme,
             assessed_on=form.cleaned_data["assessed_on"],
             assessor=form.cleaned_data["assessor"],
             scores=form.scores(),
             by=request.user,
         )
-        messages.success(request, "Assessment saved.")
-        return redirect("delivery:standards", programme.slug)
-    return render(
+        if not form.errors:
+            messages.success(request, "Assessment saved.")
+            return redirect("delivery:standards", programme.slug)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -449,7 +451,6 @@ def add_assessment(request, programme: str):
             "button": "Save assessment",
             "back": ("delivery:standards", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -479,7 +480,9 @@ def add_event(request, programme: str):
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        event = actions.create_event(
+        event = run_action(
+            form,
+            actions.create_event,
             programme=programme,
             kind=data["kind"],
             title=data["title"],
@@ -488,8 +491,9 @@ def add_event(request, programme: str):
             capacity=data["capacity"],
             by=request.user,
         )
-        return redirect(event)
-    return render(
+        if event is not None:
+            return redirect(event)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -499,7 +503,6 @@ def add_event(request, programme: str):
             "button": "Save event",
             "back": ("delivery:events", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -516,10 +519,10 @@ def event_detail(request, programme: str, pk: int):
         form = SignInSheetForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = actions.import_sign_in_sheet(event, upload.read(), upload.name, by=request.user)
-            if result.error:
-                form.add_error("file", result.error)
-            elif result.imported and not result.problems:
+            result = run_action(
+                form, actions.import_sign_in_sheet, event, upload.read(), upload.name, by=request.user
+            )
+            if result is not None and result.imported and not result.problems:
                 messages.success(request, f"{result.imported} row{pluralize(result.imported)} imported.")
                 return redirect(event)
     attended = event.attendance.filter(signed_in=True).count()
@@ -565,22 +568,20 @@ def raise_concern(request):
         raise Http404("No such programme")
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.raise_concern(
-                by=request.user,
-                programme=programme,
-                concern=form.cleaned_data["concern"],
-                contribution=contribution,
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            actions.raise_concern,
+            by=request.user,
+            programme=programme,
+            concern=form.cleaned_data["concern"],
+            contribution=contribution,
+        )
+        if not form.errors:
             return render(request, "delivery/concern_raised.html", {"programme": programme})
-    return render(
+    return render_form(
         request,
         "delivery/concern_form.html",
         {"programme": programme, "contribution": contribution, "form": form},
-        status=400 if form.errors else 200,
     )
 
 

@@ -264,5 +264,5 @@ def test_the_public_page_names_a_ward_only_where_eight_or_more_residents_raised_
         is_public=True,
     )
     html = client.get(reverse("accountability:you-said-we-did", args=[world.programme.slug])).content.decode()
-    assert "Where: Milton (<span data-figure=\"count\">10</span>), and other wards." in html
+    assert 'Where: Milton (<span data-figure="count">10</span>), and other wards.' in html
     assert "Kursaal" not in html  # only one resident there

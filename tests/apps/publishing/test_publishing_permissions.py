@@ -64,7 +64,7 @@ def test_members_read_reports_and_only_analysts_and_administrators_make_them(wor
 
 
 def test_the_action_refuses_people_who_may_not_make_reports(world):
-    with pytest.raises(actions.ReportError, match="analysts and administrators"):
+    with pytest.raises(actions.ActionError, match="analysts and administrators"):
         actions.create_report(
             world.programme,
             date(2026, 1, 1),
@@ -73,7 +73,7 @@ def test_the_action_refuses_people_who_may_not_make_reports(world):
             public=False,
             by=world.decision_maker,
         )
-    with pytest.raises(actions.ReportError, match="must end on or after"):
+    with pytest.raises(actions.ActionError, match="must end on or after"):
         actions.create_report(
             world.programme, date(2026, 2, 1), date(2026, 1, 1), Filters(), public=False, by=world.analyst
         )
