@@ -3,12 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chorus.apps.accounts.models import Role, User
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
@@ -27,7 +26,7 @@ from .forms import (
     ThemeForm,
 )
 from .models import Coding, CodingEvent, EmergingCluster, RunKind, Theme
-from .rules import coding_programmes
+from .rules import coders, coding_programmes
 
 
 def _programme_for_coding(user, slug: str) -> Programme:
@@ -469,12 +468,9 @@ def search(request):
         contributions = visible_contributions(request.user)
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
-        analyst_or_admin = (
-            request.user.is_administrator
-            or request.user.memberships.filter(role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]).exists()
-        )
+        reads_raw_records = request.user.has_perm("engagement.list_contributions")
         hits = actions.semantic_search(
-            form.cleaned_data["q"], contributions, quotes_only=not analyst_or_admin
+            form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records
         )
     return render(
         request, "coding/search.html", {"form": form, "hits": hits}, status=400 if form.errors else 200
@@ -484,16 +480,10 @@ def search(request):
 # ---------------------------------------------------------------------------------------------- agreement
 
 
-def _people_for(programme: Programme):
-    return User.objects.filter(
-        Q(memberships__programme=programme, memberships__role=Role.ANALYST) | Q(is_superuser=True)
-    ).distinct()
-
-
 @login_required
 def agreement(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
-    form = SampleForm(request.POST or None, people=_people_for(programme))
+    form = SampleForm(request.POST or None, people=coders(programme))
     if request.method == "POST" and form.is_valid():
         try:
             sample = actions.create_agreement_sample(
