@@ -57,20 +57,6 @@ class User(AbstractUser):
     def is_administrator(self) -> bool:
         return self.is_superuser or any(held.role == Role.ADMINISTRATOR for held in self.roles_held())
 
-    def programme_ids(self, *roles: str) -> set[int]:
-        return {
-            held.programme_id
-            for held in self.roles_held()
-            if held.programme_id is not None and (not roles or held.role in roles)
-        }
-
-    def organisation_ids(self, *roles: str) -> set[int]:
-        return {
-            held.organisation_id
-            for held in self.roles_held()
-            if held.organisation_id is not None and (not roles or held.role in roles)
-        }
-
 
 class Membership(models.Model):
     """A role held by a person, in a programme and (for partners and connectors) an organisation."""
