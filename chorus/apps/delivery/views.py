@@ -30,7 +30,13 @@ from .forms import (
     TrainingForm,
 )
 from .models import ConnectorProfile, Event, GrantMilestone, GrantReport, Neighbourhood, StepRecord
-from .rules import delivery_programmes, portal_organisations, visible_concerns
+from .rules import (
+    concern_programmes,
+    delivery_programmes,
+    own_portals,
+    portal_organisations,
+    visible_concerns,
+)
 
 
 def _programme(user, slug: str, perm: str = "delivery.view_programme") -> Programme:
@@ -51,10 +57,7 @@ def _portal(user, programme_slug: str, organisation_slug: str) -> tuple[Programm
 @login_required
 def index(request):
     user = request.user
-    portals = [
-        (membership.programme, membership.organisation)
-        for membership in user.memberships.filter(role="partner").select_related("programme", "organisation")
-    ]
+    portals = [(portal.programme, portal.organisation) for portal in own_portals(user)]
     return render(
         request,
         "delivery/index.html",
@@ -560,9 +563,7 @@ def raise_concern(request):
         slug = request.GET.get("programme") or request.POST.get("programme") or ""
         programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
-        choices = Programme.objects.filter(pk__in=request.user.programme_ids())
-        if request.user.is_administrator:
-            choices = Programme.objects.all()
+        choices = concern_programmes(request.user)
         return render(request, "delivery/concern_choose.html", {"programmes": choices})
     if not request.user.has_perm("delivery.raise_concern", programme):
         raise Http404("No such programme")

@@ -10,13 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chorus.apps.core.forms import render_form, run_action
-from chorus.apps.programmes.models import Programme
 from chorus.apps.programmes.rules import member_programmes
 
 from . import actions
 from .forms import ContributionFilterForm, RecordConversationForm, WithdrawConsentForm
 from .models import Contribution
-from .rules import recordable_programme_ids, visible_contributions
+from .rules import recordable_programmes, visible_contributions
 
 
 def _visible_or_404(user, pk: int) -> Contribution:
@@ -89,7 +88,7 @@ def withdraw_consent(request, pk: int):
 
 @login_required
 def record_conversation(request):
-    programmes = Programme.objects.filter(pk__in=recordable_programme_ids(request.user)).order_by("name")
+    programmes = recordable_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied("You are not a connector, partner or analyst in any programme.")
     form = RecordConversationForm(request.POST or None, programmes=programmes)

@@ -187,7 +187,7 @@ def test_queries_do_not_grow_with_the_data(client, coded):
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before)
-    assert len(after) <= 32  # figures, the cache stamp (4), session, permissions and the menu's three checks
+    assert len(after) <= 30  # figures, the cache stamp (4), session, the user and their roles (read once)
 
 
 # ------------------------------------------------------------------------------------------------ filters
