@@ -35,6 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 TRANSLATIONS = REPO / "tests" / "fixtures" / "data" / "fft_translations.csv"
 PHRASES = REPO / "tests" / "fixtures" / "data" / "language_phrases.csv"
 TRANSLATED_LANGUAGES = ("es", "pl", "pt", "ro", "tr", "ar")
+# Translated after the settings were chosen, and never used to choose any.
+LATER_LANGUAGES = ("ur", "bn")
 PROGRAMME_LANGUAGES = languages.programme_candidates(languages.COMMUNITY_LANGUAGES)
 # How the translated comments were chosen from nhs_fft_dev.csv (reproduced by translation_sample()).
 SAMPLE_SEED = 15
@@ -129,7 +131,7 @@ def detection_section(translations: list[dict[str, str]], fft_texts: list[str]) 
         "### Language detection",
         "",
         f"Translations: the {len(texts)} texts of `fft_translations.csv` (60 FFT comments in English and the",
-        "project's translations into six languages; 5 to 45 words). Short phrases: the",
+        "project's translations into eight languages; 5 to 45 words). Short phrases: the",
         f"{len(phrase_texts)} phrases of `language_phrases.csv` (1 to 6 words, written by the project in ten",
         "languages; per-language columns; the confidence floors of `chorus.coding.languages` were set on",
         f"them). English FFT: every FFT comment with text ({len(english)}; half are 6 words or fewer), where",
@@ -249,8 +251,10 @@ def crosslingual_section(fft_texts, comment_ids, themes, labels, vectors, transl
         "",
         "| split | coder | "
         + " | ".join(TRANSLATED_LANGUAGES)
-        + " | all six | themes per comment | micro-F1 vs human | routed to e5 |",
-        "|---|---|" + "---|" * len(TRANSLATED_LANGUAGES) + "---|---|---|---|",
+        + " | all six | themes per comment | micro-F1 vs human | routed to e5 | "
+        + " | ".join(f"{code} (later)" for code in LATER_LANGUAGES)
+        + " |",
+        "|---|---|" + "---|" * (len(TRANSLATED_LANGUAGES) + 4 + len(LATER_LANGUAGES)),
     ]
     for split in ("dev", "test"):
         chosen = [row for row in translations if row["split"] == split]
@@ -273,11 +277,17 @@ def crosslingual_section(fft_texts, comment_ids, themes, labels, vectors, transl
                 np.vstack([truth] * len(TRANSLATED_LANGUAGES)), coded, average="micro", zero_division=0
             )
             routed_cell = f"{routed}/{len(ids) * len(TRANSLATED_LANGUAGES)}" if coder is router else "-"
+            later = []
+            for language in LATER_LANGUAGES:
+                text_of = {row["comment_id"]: row["text"] for row in chosen if row["language"] == language}
+                later.append(agreement(english_codes, coder.predict([text_of[i] for i in ids])))
             lines.append(
                 f"| {split} ({len(ids)} comments) | {name} | "
                 + " | ".join(f"{share:.0%}" for share in shares)
                 + f" | **{np.mean(shares):.0%}** | {coded.sum(axis=1).mean():.2f} "
-                f"({english_codes.sum(axis=1).mean():.2f}) | {micro:.3f} | {routed_cell} |"
+                f"({english_codes.sum(axis=1).mean():.2f}) | {micro:.3f} | {routed_cell} | "
+                + " | ".join(f"{share:.0%}" for share in later)
+                + " |"
             )
     return "\n".join(lines)
 
