@@ -309,22 +309,27 @@ class LanguageRoutingCoder:
     def languages_of(self, texts: Sequence[str]) -> list[str]:
         return [detection.code for detection in languages.detect_many(texts, self.candidates)]
 
-    def routes(self, texts: Sequence[str]) -> np.ndarray:
-        """True where a text goes to the multilingual heads (detected as neither English nor undetermined)."""
+    def routes(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
+        """True where a text goes to the multilingual heads: its language (detected, unless `language_codes`
+        gives each text's code, e.g. as stored with the contribution) is neither English nor undetermined."""
+        codes = self.languages_of(texts) if language_codes is None else list(language_codes)
+        if len(codes) != len(texts):
+            raise ValueError(f"{len(codes)} language codes for {len(texts)} texts")
         return np.array(
-            [code not in (languages.ENGLISH, languages.UNDETERMINED) for code in self.languages_of(texts)],
-            dtype=bool,
+            [code not in (languages.ENGLISH, languages.UNDETERMINED) for code in codes], dtype=bool
         )
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        return self._route(texts)[0]
+    def predict_proba(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
+        return self._route(texts, language_codes)[0]
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
-        return self._route(texts)[1]
+    def predict(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
+        return self._route(texts, language_codes)[1]
 
-    def _route(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _route(
+        self, texts: Sequence[str], language_codes: Sequence[str] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         texts = list(texts)
-        other = self.routes(texts)
+        other = self.routes(texts, language_codes)
         probabilities = np.zeros((len(texts), len(self.themes)))
         decided = np.zeros((len(texts), len(self.themes)), dtype=np.int8)
         for mask, coder in ((~other, self.english), (other, self.other)):
@@ -334,8 +339,12 @@ class LanguageRoutingCoder:
                 decided[rows] = coder.decide(probabilities[rows])
         return probabilities, decided, other
 
-    def codings(self, texts: Sequence[str], include_all: bool = False) -> list[list[Coding]]:
-        probabilities, decided, other = self._route(texts)
+    def codings(
+        self, texts: Sequence[str], include_all: bool = False, language_codes: Sequence[str] | None = None
+    ) -> list[list[Coding]]:
+        """Per text, the themes that apply (or every theme), most confident first, each saying which model
+        made it."""
+        probabilities, decided, other = self._route(texts, language_codes)
         result = []
         for i in range(len(probabilities)):
             coder = self.other if other[i] else self.english

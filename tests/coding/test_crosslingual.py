@@ -126,6 +126,14 @@ def test_english_goes_to_the_english_coder_and_other_languages_to_the_multilingu
     assert "multilingual-e5-small" in polish[0].model_name
 
 
+def test_language_codes_already_known_are_used_instead_of_detection(router):
+    text = COMMENTS["parking"]["pl"]
+    assert router.routes([text], language_codes=["en"]).tolist() == [False]
+    assert router.codings([text], language_codes=["pl"])[0][0].model_name == router.other.model_name
+    with pytest.raises(ValueError, match="language codes"):
+        router.predict([text], language_codes=[])
+
+
 def test_text_of_undetermined_language_goes_to_the_english_coder(router):
     assert router.languages_of(["ok"]) == ["und"]
     assert router.routes(["ok"]).tolist() == [False]
