@@ -1,3 +1,6 @@
+import csv
+from pathlib import Path
+
 import pytest
 
 from chorus.coding.languages import (
@@ -9,6 +12,8 @@ from chorus.coding.languages import (
     programme_candidates,
     supported_languages,
 )
+
+FIXTURE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
 
 # Short sentences of the kind residents write, one per language the issue names.
 SENTENCES = {
@@ -78,3 +83,22 @@ def test_programme_candidates_always_include_english():
 def test_every_community_language_can_be_detected_and_has_a_name():
     assert set(COMMUNITY_LANGUAGES) <= set(supported_languages())
     assert [language_name(code) for code in ("pl", "so", "bn")] == ["Polish", "Somali", "Bengali"]
+
+
+def read_fixture(name: str) -> list[dict[str, str]]:
+    with (FIXTURE_DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_short_phrases_are_detected_among_the_programme_languages():
+    rows = read_fixture("language_phrases.csv")
+    detections = detect_many([row["text"] for row in rows], programme_candidates(COMMUNITY_LANGUAGES))
+    right = [detection.code == row["language"] for detection, row in zip(detections, rows, strict=True)]
+    assert sum(right) / len(right) >= 0.95
+
+
+def test_every_translated_fft_comment_is_detected_in_its_language():
+    rows = read_fixture("fft_translations.csv")
+    assert {row["language"] for row in rows} == {"en", "es", "pl", "pt", "ro", "tr", "ar", "ur", "bn"}
+    detections = detect_many([row["text"] for row in rows])
+    assert [detection.code for detection in detections] == [row["language"] for row in rows]
