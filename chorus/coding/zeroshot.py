@@ -217,6 +217,7 @@ class BatchZeroShotCoder:
             for example in theme.examples:
                 if _words(example):
                     self._example_themes.setdefault(_words(example), set()).add(index)
+        self.second_theme_ratio = SECOND_THEME_RATIO
         self.blank_theme = self._theme_for_blanks()
         self.thresholds = np.full(len(self.themes), 0.5)
         self.model_name = (
@@ -307,7 +308,7 @@ class BatchZeroShotCoder:
         best = probabilities.argmax(axis=1)
         rows = np.arange(len(probabilities))
         decided[rows, best] = 1
-        decided[probabilities >= SECOND_THEME_RATIO * probabilities[rows, best][:, None]] = 1
+        decided[probabilities >= self.second_theme_ratio * probabilities[rows, best][:, None]] = 1
         for row, text in enumerate(texts):
             words = _words(text)
             if not words:
