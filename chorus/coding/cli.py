@@ -203,7 +203,7 @@ def zero_shot(args: argparse.Namespace) -> int:
         )
         for theme in leaves
     ]
-    coder = BatchZeroShotCoder.fit(themes, texts)
+    coder = BatchZeroShotCoder.fit(themes, texts, use_e5=False if args.static_only else None)
     predicted = [[str(int(value)) for value in row] for row in coder.predict(texts)]
     predicted_names = theme_columns([theme.name for theme in leaves], [theme.id for theme in leaves])
     write_predictions(args.out, header, rows, predicted_names, predicted)
@@ -259,6 +259,12 @@ def parser() -> argparse.ArgumentParser:
     zero_parser.add_argument("--data", required=True, help="CSV file to code")
     zero_parser.add_argument("--text-column", required=True)
     zero_parser.add_argument("--out", required=True, help="CSV file to write")
+    zero_parser.add_argument(
+        "--static-only",
+        action="store_true",
+        help="use only the fast static model, not multilingual-e5-small (about 40 texts/s a core): "
+        "for very large files; less accurate",
+    )
     zero_parser.set_defaults(run=zero_shot)
     return main_parser
 
