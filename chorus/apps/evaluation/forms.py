@@ -101,11 +101,6 @@ class CaseStudyForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = intervention.partners.select_related("organisation")
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("publish") and cleaned.get("consent_to_publish") == "no":
-            self.add_error("publish", "A story can only be published if the person agreed to it being shared")
-        return cleaned
 
 
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
