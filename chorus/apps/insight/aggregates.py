@@ -388,17 +388,21 @@ class Evidence:
         return contributions
 
     @cached_property
-    def codings(self) -> QuerySet[Coding]:
-        """The current, unrejected codings of these contributions."""
-        if self.filters.is_empty:
-            # A codebook's themes belong to one programme, so its codings need no join to contributions.
-            return self._theme_codings.order_by()
+    def _codings_joined(self) -> QuerySet[Coding]:
         codings = self._theme_codings.filter(contribution__programme=self.programme)
         codings = codings.filter(self.filters.contribution_q("contribution__"))
         if self.filters.theme:
             with_theme = self._theme_codings.filter(theme__slug=self.filters.theme)
             codings = codings.filter(contribution_id__in=with_theme.values("contribution_id"))
         return codings.order_by()
+
+    @cached_property
+    def codings(self) -> QuerySet[Coding]:
+        """The current, unrejected codings of these contributions."""
+        if self.filters.is_empty:
+            # A codebook's themes belong to one programme, so its codings need no join to contributions.
+            return self._theme_codings.order_by()
+        return self._codings_joined
 
     # -------------------------------------------------------------------------------------- contributions
 
@@ -515,7 +519,9 @@ class Evidence:
 
     def _theme_months(self, since: datetime.date | None = None) -> dict[tuple[int, str], int]:
         """(theme id, 'YYYY-MM') -> contributions in that month raising that theme, from `since` on."""
-        codings = self.codings
+        # Through the programme even when nothing is filtered: SQLite then starts from the contributions'
+        # (programme, activity) index, several times faster than from the codings.
+        codings = self._codings_joined
         if since is not None:
             codings = codings.filter(contribution__activity__date__gte=since)
         rows = (
