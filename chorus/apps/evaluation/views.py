@@ -374,16 +374,7 @@ def manage(request, programme: str, slug: str):
 @login_required
 def edit_intervention(request, programme: str, slug: str):
     intervention = _editable_or_403(request.user, programme, slug)
-    form = InterventionForm(
-        request.POST or None,
-        initial={
-            "name": intervention.name,
-            "summary": intervention.summary,
-            "start_date": intervention.start_date,
-            "end_date": intervention.end_date,
-            "report_is_public": intervention.report_is_public,
-        },
-    )
+    form = InterventionForm(request.POST or None, instance=intervention)
     return _form_page(
         request,
         intervention,
@@ -422,12 +413,7 @@ def edit_partner(request, programme: str, slug: str, pk: int):
         request.POST or None,
         organisations=queries.organisation_choices(intervention),
         areas=queries.area_choices(intervention),
-        initial={
-            "organisation": partner.organisation_id,
-            "population_kind": partner.population_kind,
-            "population_description": partner.population_description,
-            "area": partner.area_id,
-        },
+        instance=partner,
     )
     return _form_page(
         request,
@@ -477,12 +463,7 @@ def edit_comparator(request, programme: str, slug: str, pk: int):
     form = ComparatorForm(
         request.POST or None,
         areas=queries.area_choices(intervention),
-        initial={
-            "name": comparator.name,
-            "population_kind": comparator.population_kind,
-            "description": comparator.description,
-            "area": comparator.area_id,
-        },
+        instance=comparator,
     )
     return _form_page(
         request,
@@ -528,10 +509,7 @@ def add_indicator(request, programme: str, slug: str):
 def edit_indicator(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     indicator = get_object_or_404(intervention.indicators, pk=pk)
-    form = IndicatorForm(
-        request.POST or None,
-        initial={"name": indicator.name, "kind": indicator.kind, "definition": indicator.definition},
-    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
     return _form_page(
         request,
         intervention,
@@ -592,10 +570,7 @@ def _measurement(intervention: Intervention, pk: int) -> Measurement:
 def edit_measurement(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     measurement = _measurement(intervention, pk)
-    form = MeasurementCountsForm(
-        request.POST or None,
-        initial={"eligible": measurement.eligible, "with_outcome": measurement.with_outcome},
-    )
+    form = MeasurementCountsForm(request.POST or None, instance=measurement)
     return _form_page(
         request,
         intervention,
@@ -657,13 +632,7 @@ def edit_reach(request, programme: str, slug: str, pk: int):
     form = ReachForm(
         request.POST or None,
         intervention=intervention,
-        initial={
-            "partner": record.partner_id,
-            "period_start": record.period_start,
-            "period_end": record.period_end,
-            "residents_reached": record.residents_reached,
-            "how_counted": record.how_counted,
-        },
+        instance=record,
     )
     return _form_page(
         request,
@@ -706,9 +675,7 @@ def add_survey(request, programme: str, slug: str):
 def edit_survey(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     survey = get_object_or_404(intervention.surveys, pk=pk)
-    form = SurveyForm(
-        request.POST or None, initial={"title": survey.title, "who_was_asked": survey.who_was_asked}
-    )
+    form = SurveyForm(request.POST or None, instance=survey)
     return _form_page(
         request,
         intervention,
@@ -837,13 +804,7 @@ def edit_case_study(request, programme: str, slug: str, pk: int):
     form = CaseStudyForm(
         request.POST or None,
         intervention=intervention,
-        initial={
-            "title": story.title,
-            "text": story.text,
-            "partner": story.partner_id,
-            "consent_to_publish": "yes" if story.consent_to_publish else "no",
-            "publish": story.published,
-        },
+        instance=story,
     )
     return _form_page(
         request,
