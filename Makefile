@@ -13,7 +13,9 @@ PYTEST = $(VENV)/bin/pytest -q -p no:cacheprovider -n $(PYTEST_WORKERS) --dist l
 
 .PHONY: install demo serve test test-sqlite test-postgres lint bench clean
 
-install: $(VENV)/.installed node_modules/.installed .system-deps
+NHSUK_CSS := var/build/static/nhsuk-chorus.min.css
+
+install: $(VENV)/.installed node_modules/.installed $(NHSUK_CSS) .system-deps
 
 # Exact versions with their hashes from requirements.lock (./scripts/lock.sh writes it from pyproject.toml),
 # then Chorus itself without resolving anything; check-lock.py fails if the lock lacks a pyproject.toml change.
@@ -34,6 +36,11 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.lock
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The NHS.UK stylesheet without the remote Frutiger font (see the .scss for why).
+$(NHSUK_CSS): chorus/apps/core/scss/nhsuk.scss node_modules/.installed
+	mkdir -p $(dir $@)
+	node_modules/.bin/sass --no-source-map --style=compressed --load-path=node_modules --quiet-deps $< $@
 
 .system-deps: scripts/system-deps.sh
 	./scripts/system-deps.sh

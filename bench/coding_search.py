@@ -55,8 +55,9 @@ def main() -> None:
     from bench._readme import write_section
     from bench.coding_fft import load_fft
     from chorus.apps.accounts.models import Membership, Role, User
-    from chorus.apps.coding import actions, fulltext
+    from chorus.apps.coding import fulltext
     from chorus.apps.coding.models import ContributionVector
+    from chorus.apps.coding.queries import _vectors_of, semantic_search
     from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
     from chorus.apps.engagement.rules import visible_contributions
     from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme
@@ -120,7 +121,7 @@ def main() -> None:
         f"{CONTRIBUTIONS:,} contributions (FFT comments repeated) on SQLite with the FTS5 index kept by",
         f"triggers (bulk insert, triggers firing: {insert_seconds:.1f} s). Median of {RUNS} runs, in ms.",
         "*Index* = `fulltext.keyword_matches` (300 best, permission filter inside the query); *search* =",
-        "`actions.semantic_search` as the search page calls it (index, then meaning orders the matches);",
+        "`queries.semantic_search` as the search page calls it (index, then meaning orders the matches);",
         "*meaning only* = the previous way, every visible vector compared with the query.",
         "",
         "| query | who | index ms | search ms | meaning only ms | found |",
@@ -130,8 +131,8 @@ def main() -> None:
         for name, user in (("administrator", admin), ("partner member (1/4 visible)", member)):
             visible = visible_contributions(user)
             index_ms, matched = _timed(fulltext.keyword_matches, query, visible, limit=300)
-            search_ms, hits = _timed(actions.semantic_search, query, visible)
-            meaning_ms, _ = _timed(actions._vectors_of, None, visible)
+            search_ms, hits = _timed(semantic_search, query, visible)
+            meaning_ms, _ = _timed(_vectors_of, None, visible)
             allowed = set(visible.values_list("pk", flat=True))
             assert all(hit.contribution.pk in allowed for hit in hits) and set(matched) <= allowed
             lines.append(

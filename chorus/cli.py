@@ -13,15 +13,19 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "maps": ("chorus.maps.cli", "simulate and measure fuzzy cognitive maps"),
     "coding": ("chorus.coding.cli", "fit and apply thematic coding models to spreadsheets"),
     "redact": ("chorus.privacy.cli", "redact personal data from text on stdin, line by line"),
+    "transcribe": ("chorus.transcribe.cli", "print the redacted transcript of a recorded conversation"),
     "check": ("chorus.ingest.cli", "show how a file would read, map and validate, importing nothing"),
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
+    "serve": ("chorus.site.serve", "serve Chorus in production (gunicorn; CHORUS_BIND, CHORUS_WEB_WORKERS)"),
+    "worker": ("chorus.site.worker", "run background work: imports, coding runs, reports"),
+    "llm": ("chorus.llm.cli", "check the optional external model (an OpenAI-compatible endpoint)"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }
 
 
 def usage() -> str:
     lines = ["usage: chorus COMMAND [ARGS ...]", "", "commands:"]
-    lines += [f"  {name:<8} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
+    lines += [f"  {name:<10} {summary}" for name, (_, summary) in SUBCOMMANDS.items()]
     return "\n".join(lines)
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chorus.site.health.HealthCheckMiddleware",  # first: answers load balancers before host and HTTPS checks
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +89,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
+
+# `chorus serve` (gunicorn): where it listens, its processes and threads per process, and how long a request
+# may take before its worker restarts. Two processes per core plus one suits a machine serving only Chorus.
+CHORUS_BIND = os.environ.get("CHORUS_BIND", "127.0.0.1:8000")
+CHORUS_WEB_WORKERS = int(os.environ.get("CHORUS_WEB_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+CHORUS_WEB_THREADS = int(os.environ.get("CHORUS_WEB_THREADS", "4"))
+CHORUS_WEB_TIMEOUT = int(os.environ.get("CHORUS_WEB_TIMEOUT", "120"))
 
 ROOT_URLCONF = "chorus.site.urls"
 WSGI_APPLICATION = "chorus.site.wsgi.application"
@@ -149,7 +157,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = Path(os.environ.get("CHORUS_NODE_MODULES", BASE_DIR / "node_modules"))
+# Files `make install` builds: the NHS.UK stylesheet without its remote fonts (chorus/apps/core/scss/).
+BUILT_STATIC = Path(os.environ.get("CHORUS_BUILT_STATIC", BASE_DIR / "var" / "build" / "static"))
 STATICFILES_DIRS = [
+    BUILT_STATIC,
     ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
     ("leaflet", NODE_MODULES / "leaflet" / "dist"),
     ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
@@ -279,3 +290,20 @@ CHORUS_UPLOAD_RETENTION_DAYS = int(os.environ.get("CHORUS_UPLOAD_RETENTION_DAYS"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # a request body other than files (a field-tool post is a few KB)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
+
+# The optional external model (issue 15): an OpenAI-compatible chat-completions endpoint (Azure OpenAI, or a
+# local Ollama, vLLM or llama.cpp server) that names emerging issues. Off while CHORUS_LLM_URL is empty. The
+# key comes from the environment only and is never logged. chorus.llm.config checks the values here.
+CHORUS_LLM_URL = os.environ.get("CHORUS_LLM_URL", "").strip()
+CHORUS_LLM_MODEL = os.environ.get("CHORUS_LLM_MODEL", "").strip()
+CHORUS_LLM_API_KEY = os.environ.get("CHORUS_LLM_API_KEY", "").strip()
+CHORUS_LLM_TIMEOUT = os.environ.get("CHORUS_LLM_TIMEOUT", "30").strip()
+CHORUS_LLM_KIND = os.environ.get("CHORUS_LLM_KIND", "openai").strip().lower()
+CHORUS_LLM_API_VERSION = os.environ.get("CHORUS_LLM_API_VERSION", "2024-10-21").strip()
+if CHORUS_LLM_URL:
+    from chorus.llm.config import ConfigError, LLMConfig
+
+    try:
+        LLMConfig.from_mapping(globals())
+    except ConfigError as error:
+        raise ImproperlyConfigured(str(error)) from None

@@ -19,8 +19,12 @@ from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
-from . import actions
+from .actions.codebooks import create_starter_codebook
+from .actions.emerging import run_emerging
+from .actions.review import import_labels, review
+from .actions.runs import run_coding
 from .models import Codebook, ModelRun, RunKind, Theme
+from .queries import current_codings, review_queue
 
 RESIDENT_PROGRAMMES = (
     "southend-connectors",
@@ -34,6 +38,9 @@ FFT_SOURCE = "NHS England labellers (pxtextmining FFT labels)"
 # Share of the labelled FFT comments whose labels train the model; the model codes the rest.
 FFT_TRAINING_SHARE = 0.5
 REVIEWER = "lead-southend"
+# Who the loader's own writes are recorded as: no one, as there is no system user (the lead's reviews are
+# recorded as the lead's).
+LOADER = None
 REVIEWS = 40
 
 # The emerging issue planted in Southend's last weeks: what residents say, and how many say it.
@@ -72,11 +79,9 @@ def _programme(slug: str) -> Programme:
     return programme
 
 
-
-
 def _code(programme: Programme, codebook: Codebook) -> ModelRun:
     run = ModelRun.objects.create(programme=programme, codebook=codebook)
-    return actions.run_coding(run.pk)
+    return run_coding(run.pk, by=LOADER)
 
 
 def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]]:
@@ -147,11 +152,11 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
 
 def _review_some(programme: Programme, codebook: Codebook, reviewer: User, rng: random.Random) -> int:
     """The lead reviews the contributions the model is least sure of: keeps most suggestions, drops some."""
-    queue = list(actions.review_queue(codebook, programme.contributions.all())[:REVIEWS])
+    queue = list(review_queue(codebook, programme.contributions.all())[:REVIEWS])
     for contribution in queue:
-        suggested = [coding.theme for coding in actions.current_codings(contribution, codebook)]
+        suggested = [coding.theme for coding in current_codings(contribution, codebook)]
         kept = [theme for theme in suggested if rng.random() < 0.7]
-        actions.review(contribution, codebook, kept, by=reviewer)
+        review(contribution, codebook, kept, by=reviewer)
     return len(queue)
 
 
@@ -167,19 +172,19 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             out(
                 f"  {programme.name}: {planted} recent voices about something the codebook lacks (pharmacies)"
             )
-        codebook = actions.load_starter_codebook(programme, "community_health")
+        codebook = create_starter_codebook(programme, "community_health", by=LOADER)
         run = _code(programme, codebook)
         out(f"  {programme.name}: {run.codings.count()} themes suggested ({run.model_name})")
         if slug == "southend-connectors":
             reviewed = _review_some(programme, codebook, reviewer, rng)
             out(f"  {reviewer.username} reviewed {reviewed} contributions of {programme.name}")
             emerging = ModelRun.objects.create(programme=programme, codebook=codebook, kind=RunKind.EMERGING)
-            emerging = actions.run_emerging(emerging.pk)
+            emerging = run_emerging(emerging.pk, by=LOADER)
             out(f"  {emerging.metrics.get('clusters', 0)} emerging issues found in {programme.name}")
     fft = _programme(FFT_PROGRAMME)
-    codebook = actions.load_starter_codebook(fft, "nhs_patient_experience")
+    codebook = create_starter_codebook(fft, "nhs_patient_experience", by=LOADER)
     labels = _fft_labels(codebook, rng)
-    actions.import_labels(codebook, labels, source=FFT_SOURCE)
+    import_labels(codebook, labels, source=FFT_SOURCE, by=LOADER)
     run = _code(fft, codebook)
     out(
         f"  {fft.name}: trained on {run.training_size} labelled comments, "

@@ -5,7 +5,7 @@ from django import forms
 from chorus.apps.core.forms import NhsukForm
 from chorus.coding.codebook import starter_names
 
-from .actions import STARTER_TITLES
+from .actions.codebooks import STARTER_TITLES
 
 MAX_CODEBOOK_BYTES = 2 * 1024 * 1024
 

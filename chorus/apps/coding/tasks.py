@@ -1,23 +1,33 @@
-"""Background work on the `coding` queue (django.tasks; `manage.py db_worker --queue-name coding`)."""
+"""Background work on the `coding` queue (django.tasks; `manage.py db_worker --queue-name coding`).
+
+Each task acts for the person who queued it: a run's `started_by`, or the user id it was queued with (None
+when that account has gone since)."""
 
 from __future__ import annotations
 
 from django.tasks import task
 
 
+def _queued_by(run_id: int):
+    from .models import ModelRun
+
+    run = ModelRun.objects.select_related("started_by").filter(pk=run_id).first()
+    return run.started_by if run is not None else None
+
+
 @task(queue_name="coding")
 def code_programme(run_id: int) -> str:
-    from .actions import run_coding
+    from .actions.runs import run_coding
 
-    run = run_coding(run_id)
+    run = run_coding(run_id, by=_queued_by(run_id))
     return f"run {run.pk}: {run.status}"
 
 
 @task(queue_name="coding")
 def find_emerging(run_id: int) -> str:
-    from .actions import run_emerging
+    from .actions.emerging import run_emerging
 
-    run = run_emerging(run_id)
+    run = run_emerging(run_id, by=_queued_by(run_id))
     return f"run {run.pk}: {run.status}"
 
 
@@ -27,7 +37,7 @@ def retrain_after_erasure(programme_id: int, user_id: int | None = None) -> str:
 
     from chorus.apps.programmes.models import Programme
 
-    from .actions import retrain_after_erasure as retrain
+    from .actions.erasure import retrain_after_erasure as retrain
 
     programme = Programme.objects.filter(pk=programme_id).first()
     if programme is None:

@@ -9,12 +9,25 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from chorus.apps.accounts.models import Role, User
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.coding.agreement import interpret
 
-from . import actions
+from .actions import codebooks, runs
+from .actions import emerging as emerging_issues
+from .actions.agreement import answer_sample, create_agreement_sample
+from .actions.review import review
+from .actions.themes import (
+    change_theme_description,
+    change_theme_name,
+    delete_theme,
+    merge_themes,
+    move_theme,
+)
+from .external_model import external_names
 from .forms import (
     ImportCodebookForm,
     MergeThemeForm,
@@ -27,6 +40,16 @@ from .forms import (
     ThemeForm,
 )
 from .models import Coding, CodingEvent, EmergingCluster, RunKind, Theme
+from .queries import (
+    agreement_report,
+    current_codebook,
+    current_codings,
+    review_queue,
+    sample_codings,
+    semantic_search,
+    theme_deletion_counts,
+    theme_descendant_ids,
+)
 from .rules import coding_programmes
 
 
@@ -63,7 +86,7 @@ def index(request):
 @login_required
 def programme_home(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
-    codebook = actions.current_codebook(programme)
+    codebook = current_codebook(programme)
     run = programme.model_runs.exclude(kind=RunKind.EMERGING).first()
     contributions = Contribution.objects.filter(programme=programme)
     figures = {
@@ -103,11 +126,15 @@ def programme_home(request, slug: str):
 def load_starter(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
     form = StarterCodebookForm(request.POST)
+    codebook = None
     if form.is_valid():
-        codebook = actions.load_starter_codebook(programme, form.cleaned_data["starter"], by=request.user)
-        messages.success(request, f"Loaded the codebook “{codebook.name}”.")
-    else:
+        codebook = run_action(
+            form, codebooks.create_starter_codebook, programme, form.cleaned_data["starter"], by=request.user
+        )
+    if codebook is None:
         messages.info(request, "Choose a starter codebook.")
+    else:
+        messages.success(request, f"Loaded the codebook “{codebook.name}”.")
     return redirect("coding:programme", slug=slug)
 
 
@@ -117,21 +144,19 @@ def import_codebook(request, slug: str):
     form = ImportCodebookForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            codebook = actions.import_codebook(
-                programme, upload.read(), upload.name, name=form.cleaned_data["name"], by=request.user
-            )
-        except actions.ActionError as error:
-            form.add_error("file", str(error))
-        else:
+        codebook = run_action(
+            form,
+            codebooks.import_codebook,
+            programme,
+            upload.read(),
+            upload.name,
+            name=form.cleaned_data["name"],
+            by=request.user,
+        )
+        if not form.errors:
             messages.success(request, f"Imported “{codebook.name}” with {codebook.themes.count()} themes.")
             return redirect("coding:programme", slug=slug)
-    return render(
-        request,
-        "coding/import.html",
-        {"programme": programme, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "coding/import.html", {"programme": programme, "form": form})
 
 
 @login_required
@@ -139,8 +164,8 @@ def export_codebook(request, slug: str, pk: int, fmt: str):
     programme = _programme_for_coding(request.user, slug)
     codebook = get_object_or_404(programme.codebooks, pk=pk)
     try:
-        content, content_type, filename = actions.export_codebook(codebook, fmt, by=request.user)
-    except actions.ActionError as error:
+        content, content_type, filename = codebooks.export_codebook(codebook, fmt, by=request.user)
+    except ActionError as error:
         raise Http404(str(error)) from None
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -152,8 +177,8 @@ def export_codebook(request, slug: str, pk: int, fmt: str):
 def start_coding(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
     try:
-        run = actions.start_coding(programme, by=request.user)
-    except actions.ActionError as error:
+        run = runs.start_coding(programme, by=request.user)
+    except ActionError as error:
         messages.info(request, str(error))
         return redirect("coding:programme", slug=slug)
     return redirect(run)
@@ -182,7 +207,7 @@ def run_detail(request, slug: str, pk: int):
 
 
 def _review_context(request, programme, codebook, contribution, form):
-    current = {coding.theme_id: coding for coding in actions.current_codings(contribution, codebook)}
+    current = {coding.theme_id: coding for coding in current_codings(contribution, codebook)}
     chosen = set(form.data.getlist("themes")) if form.is_bound else None
     tree = _theme_tree(codebook)
     # The model's suggestions and people's earlier decisions first, so that keys 1-9 reach them.
@@ -204,7 +229,7 @@ def _review_context(request, programme, codebook, contribution, form):
                 else None,
             }
         )
-    queue = actions.review_queue(codebook, visible_contributions(request.user).filter(programme=programme))
+    queue = review_queue(codebook, visible_contributions(request.user).filter(programme=programme))
     ids = list(queue.values_list("pk", flat=True)[:500])
     position = ids.index(contribution.pk) if contribution.pk in ids else None
     previous_id = ids[position - 1] if position else None
@@ -233,12 +258,12 @@ def _review_context(request, programme, codebook, contribution, form):
 @login_required
 def review_next(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
-    codebook = actions.current_codebook(programme)
+    codebook = current_codebook(programme)
     if codebook is None:
         messages.info(request, "Load or import a codebook first.")
         return redirect("coding:programme", slug=slug)
     contributions = visible_contributions(request.user).filter(programme=programme)
-    following = actions.review_queue(codebook, contributions).first()
+    following = review_queue(codebook, contributions).first()
     if following is None:
         return render(request, "coding/review_done.html", {"programme": programme})
     return redirect("coding:review", slug=slug, pk=following.pk)
@@ -247,7 +272,7 @@ def review_next(request, slug: str):
 @login_required
 def review_contribution(request, slug: str, pk: int):
     programme = _programme_for_coding(request.user, slug)
-    codebook = actions.current_codebook(programme)
+    codebook = current_codebook(programme)
     if codebook is None:
         return redirect("coding:programme", slug=slug)
     contribution = (
@@ -258,14 +283,13 @@ def review_contribution(request, slug: str, pk: int):
     themes = [theme for theme, _ in _theme_tree(codebook)]
     form = ReviewForm(request.POST if request.method == "POST" else None, themes=themes)
     if request.method == "POST" and form.is_valid():
-        counts = actions.review(contribution, codebook, form.chosen(), by=request.user)
-        messages.success(
-            request,
-            f"Saved: {counts['accepted']} accepted, {counts['rejected']} rejected, {counts['added']} added.",
-        )
-        return redirect("coding:review_next", slug=slug)
+        counts = run_action(form, review, contribution, codebook, form.chosen(), by=request.user)
+        if not form.errors:
+            saved = f"{counts['accepted']} accepted, {counts['rejected']} rejected, {counts['added']} added"
+            messages.success(request, f"Saved: {saved}.")
+            return redirect("coding:review_next", slug=slug)
     context = _review_context(request, programme, codebook, contribution, form)
-    return render(request, "coding/review.html", context, status=400 if form.errors else 200)
+    return render_form(request, "coding/review.html", context)
 
 
 @login_required
@@ -298,7 +322,7 @@ def contribution_codings(request, pk: int):
 def _theme_forms(theme: Theme, data=None, action: str = "") -> dict:
     """The three forms of the theme page; only the one that was posted is bound."""
     others = theme.codebook.themes.exclude(pk=theme.pk).order_by("name")
-    not_below = others.exclude(pk__in=actions._descendant_ids(theme))
+    not_below = others.exclude(pk__in=theme_descendant_ids(theme))
     return {
         "edit_form": ThemeForm(
             data if action == "edit" else None,
@@ -319,6 +343,30 @@ def _theme_forms(theme: Theme, data=None, action: str = "") -> dict:
     }
 
 
+def _save_theme_form(theme: Theme, action: str, form, user) -> tuple[str, Theme] | None:
+    """Call the action the posted theme form asks for: (message, theme to show next), or None when the
+    action refused (its message is then on the form)."""
+    data = form.cleaned_data
+    if action == "edit":
+        if data["name"] != theme.name:
+            run_action(form, change_theme_name, theme, data["name"], by=user)
+        if not form.errors:
+            run_action(
+                form, change_theme_description, theme, data["description"], form.example_lines(), by=user
+            )
+        return None if form.errors else (f"Saved “{theme.name}”.", theme)
+    if action == "move":
+        parent = data["parent"]
+        run_action(form, move_theme, theme, parent, by=user)
+        where = f"under “{parent.name}”" if parent else "to the top level"
+        return None if form.errors else (f"Moved “{theme.name}” {where}.", theme)
+    into = data["into"]
+    counts = run_action(form, merge_themes, theme, into, by=user)
+    if form.errors:
+        return None
+    return f"Merged “{theme.name}” into “{into.name}” ({counts['codings']} codings moved).", into
+
+
 @login_required
 def theme_edit(request, slug: str, pk: int):
     """Rename and describe a theme, move it under another, or merge it into another: one form each."""
@@ -330,37 +378,14 @@ def theme_edit(request, slug: str, pk: int):
         return HttpResponse("Unknown action", status=400)
     posted = forms.get(f"{action}_form")
     if posted is not None and posted.is_valid():
-        try:
-            if action == "edit":
-                if posted.cleaned_data["name"] != theme.name:
-                    actions.rename_theme(theme, posted.cleaned_data["name"], by=request.user)
-                actions.describe_theme(
-                    theme, posted.cleaned_data["description"], posted.example_lines(), by=request.user
-                )
-                messages.success(request, f"Saved “{theme.name}”.")
-            elif action == "move":
-                parent = posted.cleaned_data["parent"]
-                actions.move_theme(theme, parent, by=request.user)
-                where = f"under “{parent.name}”" if parent else "to the top level"
-                messages.success(request, f"Moved “{theme.name}” {where}.")
-            else:
-                into = posted.cleaned_data["into"]
-                counts = actions.merge_themes(theme, into, by=request.user)
-                messages.success(
-                    request, f"Merged “{theme.name}” into “{into.name}” ({counts['codings']} codings moved)."
-                )
-                return redirect("coding:theme", slug=slug, pk=into.pk)
-        except actions.ActionError as error:
-            posted.add_error(None, str(error))
-        else:
-            return redirect("coding:theme", slug=slug, pk=theme.pk)
-    counts = actions.theme_deletion_counts(theme)
-    return render(
-        request,
-        "coding/theme.html",
-        {"programme": programme, "theme": theme, "counts": counts, "posted": posted, **forms},
-        status=400 if posted is not None and posted.errors else 200,
-    )
+        saved = _save_theme_form(theme, action, posted, request.user)
+        if saved is not None:
+            message, shown = saved
+            messages.success(request, message)
+            return redirect("coding:theme", slug=slug, pk=shown.pk)
+    counts = theme_deletion_counts(theme)
+    context = {"programme": programme, "theme": theme, "counts": counts, "posted": posted, **forms}
+    return render_form(request, "coding/theme.html", context, form_key=f"{action or 'edit'}_form")
 
 
 @login_required
@@ -370,13 +395,13 @@ def theme_delete(request, slug: str, pk: int):
     theme = get_object_or_404(Theme.objects.select_related("codebook"), pk=pk, codebook__programme=programme)
     if request.method == "POST":
         name = theme.name
-        actions.delete_theme(theme, by=request.user)
+        delete_theme(theme, by=request.user)
         messages.success(request, f"Deleted the theme “{name}”.")
         return redirect("coding:programme", slug=slug)
     return render(
         request,
         "coding/theme_delete.html",
-        {"programme": programme, "theme": theme, "counts": actions.theme_deletion_counts(theme)},
+        {"programme": programme, "theme": theme, "counts": theme_deletion_counts(theme)},
     )
 
 
@@ -386,14 +411,16 @@ def theme_delete(request, slug: str, pk: int):
 @login_required
 def emerging(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
-    codebook = actions.current_codebook(programme)
+    codebook = current_codebook(programme)
     clusters = list(programme.emerging_clusters.filter(promoted_to__isnull=True).order_by("number"))
     promoted = programme.emerging_clusters.filter(promoted_to__isnull=False).select_related("promoted_to")
     visible = visible_contributions(request.user)
     quotes = dict(
         visible.filter(pk__in=[pk for c in clusters for pk in c.representative_ids]).values_list("pk", "text")
     )
+    named_externally = external_names(clusters)  # the optional external model's names (chorus.llm)
     for cluster in clusters:
+        cluster.named_externally = named_externally.get(cluster.pk)
         cluster.quotes = [quotes[pk] for pk in cluster.representative_ids if pk in quotes]
         peak = max((count for _, count in cluster.periods), default=0) or 1
         cluster.bars = [
@@ -423,8 +450,8 @@ def emerging(request, slug: str):
 def start_emerging(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
     try:
-        run = actions.start_emerging(programme, by=request.user)
-    except actions.ActionError as error:
+        run = emerging_issues.start_emerging(programme, by=request.user)
+    except ActionError as error:
         messages.info(request, str(error))
         return redirect("coding:emerging", slug=slug)
     return redirect(run)
@@ -434,24 +461,23 @@ def start_emerging(request, slug: str):
 def promote(request, slug: str, pk: int):
     programme = _programme_for_coding(request.user, slug)
     cluster = get_object_or_404(EmergingCluster, programme=programme, pk=pk, promoted_to__isnull=True)
-    codebook = actions.current_codebook(programme)
+    codebook = current_codebook(programme)
     themes = codebook.themes.filter(parent__isnull=True) if codebook else Theme.objects.none()
     form = PromoteForm(request.POST or None, themes=themes, initial={"name": cluster.name})
     if request.method == "POST" and form.is_valid():
-        try:
-            theme = actions.promote_cluster(
-                cluster, by=request.user, name=form.cleaned_data["name"], parent=form.cleaned_data["parent"]
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        theme = run_action(
+            form,
+            emerging_issues.promote_cluster,
+            cluster,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            parent=form.cleaned_data["parent"],
+        )
+        if not form.errors:
             messages.success(request, f"“{theme.name}” is now a theme. Code the programme again to apply it.")
             return redirect("coding:emerging", slug=slug)
-    return render(
-        request,
-        "coding/promote.html",
-        {"programme": programme, "cluster": cluster, "form": form},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "coding/promote.html", {"programme": programme, "cluster": cluster, "form": form}
     )
 
 
@@ -469,24 +495,27 @@ def search(request):
         contributions = visible_contributions(request.user)
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
-        analyst_or_admin = (
+        # Those who work with residents' words (administrators, analysts, partners, connectors) see every
+        # contribution they may see; anyone else only those residents agreed to have quoted.
+        works_with_contributions = (
             request.user.is_administrator
             or request.user.memberships.filter(role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]).exists()
         )
-        hits = actions.semantic_search(
-            form.cleaned_data["q"], contributions, quotes_only=not analyst_or_admin
+        hits = semantic_search(
+            form.cleaned_data["q"], contributions, quotes_only=not works_with_contributions
         )
-    return render(
-        request, "coding/search.html", {"form": form, "hits": hits}, status=400 if form.errors else 200
-    )
+    return render_form(request, "coding/search.html", {"form": form, "hits": hits})
 
 
 # ---------------------------------------------------------------------------------------------- agreement
 
 
 def _people_for(programme: Programme):
+    """Who may code an agreement sample: the programme's analysts and the administrators."""
     return User.objects.filter(
-        Q(memberships__programme=programme, memberships__role=Role.ANALYST) | Q(is_superuser=True)
+        Q(memberships__programme=programme, memberships__role=Role.ANALYST)
+        | Q(memberships__role=Role.ADMINISTRATOR)
+        | Q(is_superuser=True)
     ).distinct()
 
 
@@ -495,25 +524,21 @@ def agreement(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
     form = SampleForm(request.POST or None, people=_people_for(programme))
     if request.method == "POST" and form.is_valid():
-        try:
-            sample = actions.create_agreement_sample(
-                programme,
-                coders=list(form.cleaned_data["coders"]),
-                size=form.cleaned_data["size"],
-                name=form.cleaned_data["name"],
-                by=request.user,
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        sample = run_action(
+            form,
+            create_agreement_sample,
+            programme,
+            coders=list(form.cleaned_data["coders"]),
+            size=form.cleaned_data["size"],
+            name=form.cleaned_data["name"],
+            by=request.user,
+        )
+        if not form.errors:
             messages.success(request, f"Sample “{sample.name}” created.")
             return redirect("coding:sample", slug=slug, pk=sample.pk)
     samples = programme.agreement_samples.annotate(size=Count("contributions", distinct=True))
-    return render(
-        request,
-        "coding/agreement.html",
-        {"programme": programme, "form": form, "samples": samples},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "coding/agreement.html", {"programme": programme, "form": form, "samples": samples}
     )
 
 
@@ -521,7 +546,7 @@ def agreement(request, slug: str):
 def sample_detail(request, slug: str, pk: int):
     programme = _programme_for_coding(request.user, slug)
     sample = get_object_or_404(programme.agreement_samples, pk=pk)
-    report = actions.agreement_report(sample)
+    report = agreement_report(sample)
     names = dict(sample.codebook.themes.values_list("slug", "name"))
     pairs = []
     if report:
@@ -540,7 +565,7 @@ def sample_detail(request, slug: str, pk: int):
                     ],
                 }
             )
-    codings = actions.sample_codings(sample)
+    codings = sample_codings(sample)
     size = sample.contributions.count()
     progress = [(coder, len(coded)) for coder, coded in codings.items()]
     is_coder = sample.coders.filter(pk=request.user.pk).exists()
@@ -579,7 +604,7 @@ def sample_code(request, slug: str, pk: int):
         target = sample.contributions.filter(pk=int(chosen)).first() if is_id else None
         if target is None:
             raise Http404("Not in the sample")
-        actions.answer_sample(sample, target, form.chosen(), by=request.user)
+        answer_sample(sample, target, form.chosen(), by=request.user)
         return redirect("coding:sample_code", slug=slug, pk=pk)
     remaining = sample.contributions.exclude(pk__in=done).count()
     return render(

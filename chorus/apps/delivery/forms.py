@@ -3,9 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from chorus.apps.core.forms import NhsukForm
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
-from chorus.apps.core.forms import NhsukForm
 
 from . import pipeline, seven_steps, standards
 from .actions import PARTNER_ACTIVITY_KINDS

@@ -357,7 +357,7 @@ def withdraw_consent(contribution: Contribution, scope: str, *, by=None) -> None
             [contribution_id], reason=f"{scope} consent withdrawn", public_only=scope == "open_data", by=by
         )
     if scope == "analysis":
-        from chorus.apps.coding.actions import forget_erased_texts
+        from chorus.apps.coding.actions.erasure import forget_erased_texts
 
         contribution.delete()
         forget_erased_texts(programme, by=by)

@@ -7,9 +7,9 @@ from django import forms
 from django.utils import timezone
 
 from chorus import equality
+from chorus.apps.core.forms import NhsukForm
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
-from chorus.apps.core.forms import NhsukForm
 
 from .actions import ContributionInput
 from .models import ActivityKind

@@ -480,7 +480,7 @@ def _erase_rows(rows) -> int:
 def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
     """Erase a participant: their contributions and all derived from them go, their quarantined rows are
     emptied, and that it happened is kept (never what was erased)."""
-    from chorus.apps.coding.actions import forget_erased_texts
+    from chorus.apps.coding.actions.erasure import forget_erased_texts
     from chorus.apps.publishing.actions import remove_quotes
 
     contributions = Contribution.objects.filter(participant=participant)

@@ -21,8 +21,8 @@ from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from chorus import equality
-from chorus.apps.coding.actions import current_codebook
 from chorus.apps.coding.models import Codebook, Coding, CodingStatus, EmergingCluster, Theme
+from chorus.apps.coding.queries import current_codebook
 from chorus.apps.engagement.models import ActivityKind, Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.stats import compare_proportions, wilson_ci

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
-from chorus.apps.insight.filters import Filters
 from chorus.apps.core.forms import NhsukForm
+from chorus.apps.insight.filters import Filters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 AUDIENCES = [

@@ -15,7 +15,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import status_code_conformance
 
 from chorus.apps.api.actions import create_token
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 
 EXAMPLES_PER_OPERATION = 40  # per mode (valid, invalid): at most 400 requests in all
@@ -55,7 +55,7 @@ def test_fuzzing_the_read_api_finds_no_server_error_and_no_undocumented_status(w
     settings.CHORUS_API_TOKEN_RATE = "100000/min"  # the fuzzer's requests would otherwise mostly meet the 429
     codebook = Codebook.objects.create(programme=world.programme, name="Starter")
     housing = Theme.objects.create(codebook=codebook, slug="housing", name="Housing", position=1)
-    add_theme(world.by_partner_a, housing, by=world.analyst)
+    apply_theme(world.by_partner_a, housing, by=world.analyst)
     headers = {"Authorization": f"Bearer {create_token(world.analyst, 'fuzz').secret}"}
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -4,7 +4,7 @@ from django.test import Client
 from chorus.apps.api.actions import create_token, revoke_token
 from chorus.apps.api.api import PAGE_SIZE
 from chorus.apps.api.models import ApiToken
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 
@@ -21,7 +21,7 @@ def client_for(user) -> Client:
 def coded(world):
     codebook = Codebook.objects.create(programme=world.programme, name="Starter")
     housing = Theme.objects.create(codebook=codebook, slug="housing", name="Housing", position=1)
-    add_theme(world.by_partner_a, housing, by=world.analyst)
+    apply_theme(world.by_partner_a, housing, by=world.analyst)
     return world
 
 

@@ -9,7 +9,23 @@ import pytest
 from django.core.management import call_command
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.coding import actions
+from chorus.apps.coding.actions.agreement import answer_sample, create_agreement_sample
+from chorus.apps.coding.actions.codebooks import create_starter_codebook, export_codebook, import_codebook
+from chorus.apps.coding.actions.emerging import (
+    EMERGING_MAX_CLUSTERS,
+    promote_cluster,
+    run_emerging,
+    start_emerging,
+)
+from chorus.apps.coding.actions.review import review
+from chorus.apps.coding.actions.runs import (
+    ERROR_MAX_LENGTH,
+    MIN_REVIEWED_PER_THEME,
+    embed_missing,
+    run_coding,
+    running,
+    start_coding,
+)
 from chorus.apps.coding.models import (
     Coding,
     CodingEvent,
@@ -22,6 +38,14 @@ from chorus.apps.coding.models import (
     RunStatus,
     Sentiment,
 )
+from chorus.apps.coding.queries import (
+    agreement_report,
+    current_codebook,
+    current_codings,
+    review_queue,
+    semantic_search,
+)
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import add_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.coding.codebook import codebook_from_csv, codebook_from_qdc, validate_qdc
@@ -42,7 +66,7 @@ MORE_VOICES = [
 ]
 
 
-def coded_world(world, *, min_reviewed: int = actions.MIN_REVIEWED_PER_THEME) -> ModelRun:
+def coded_world(world, *, min_reviewed: int = MIN_REVIEWED_PER_THEME) -> ModelRun:
     activity = Activity.objects.create(
         programme=world.programme,
         kind=ActivityKind.LISTENING_EVENT,
@@ -52,22 +76,20 @@ def coded_world(world, *, min_reviewed: int = actions.MIN_REVIEWED_PER_THEME) ->
     )
     for text in MORE_VOICES:
         add_contribution(activity, voice(text), by=world.analyst)
-    actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
-    run = ModelRun.objects.create(
-        programme=world.programme, codebook=actions.current_codebook(world.programme)
-    )
-    return actions.run_coding(run.pk, min_reviewed=min_reviewed)
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
+    return run_coding(run.pk, by=world.analyst, min_reviewed=min_reviewed)
 
 
 def test_starter_codebook_is_a_tree_and_exports_validate(world):
-    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    codebook = create_starter_codebook(world.programme, "community_health", by=world.analyst)
     damp = codebook.themes.get(slug="housing/damp-mould")
     assert damp.parent.slug == "housing" and damp.examples
-    qdc, content_type, filename = actions.export_codebook(codebook, "qdc", by=world.analyst)
+    qdc, content_type, filename = export_codebook(codebook, "qdc", by=world.analyst)
     assert validate_qdc(qdc) == [] and filename.endswith(".qdc")
     assert len(codebook_from_qdc(qdc, "x")) == codebook.themes.count()
-    csv_bytes, _, _ = actions.export_codebook(codebook, "csv", by=world.analyst)
-    again = actions.import_codebook(world.programme, csv_bytes, "again.csv", by=world.analyst)
+    csv_bytes, _, _ = export_codebook(codebook, "csv", by=world.analyst)
+    again = import_codebook(world.programme, csv_bytes, "again.csv", by=world.analyst)
     assert list(again.themes.values_list("slug", "parent__slug")) == list(
         codebook.themes.values_list("slug", "parent__slug")
     )
@@ -76,10 +98,10 @@ def test_starter_codebook_is_a_tree_and_exports_validate(world):
 
 
 def test_a_broken_codebook_file_says_why(world):
-    with pytest.raises(actions.ActionError, match="missing the column"):
-        actions.import_codebook(world.programme, b"title,text\nx,y\n", "bad.csv", by=world.analyst)
-    with pytest.raises(actions.ActionError, match="not a readable"):
-        actions.import_codebook(world.programme, b"<not xml", "bad.qdc", by=world.analyst)
+    with pytest.raises(ActionError, match="missing the column"):
+        import_codebook(world.programme, b"title,text\nx,y\n", "bad.csv", by=world.analyst)
+    with pytest.raises(ActionError, match="not a readable"):
+        import_codebook(world.programme, b"<not xml", "bad.qdc", by=world.analyst)
 
 
 def test_coding_run_records_model_version_sentiment_vectors_and_queue(world):
@@ -96,23 +118,21 @@ def test_coding_run_records_model_version_sentiment_vectors_and_queue(world):
     mould = Coding.objects.filter(contribution__text__startswith="Black mould", current=True)
     assert "housing/damp-mould" in {coding.theme.slug for coding in mould}
     # The queue asks first about what the model is least sure of.
-    codebook = actions.current_codebook(world.programme)
-    margins = [
-        c.review_state.margin for c in actions.review_queue(codebook, world.programme.contributions.all())
-    ]
+    codebook = current_codebook(world.programme)
+    margins = [c.review_state.margin for c in review_queue(codebook, world.programme.contributions.all())]
     assert margins == sorted(margins) and len(margins) == contributions
 
 
 def test_review_accepts_rejects_adds_and_keeps_history(world):
     coded_world(world)
-    codebook = actions.current_codebook(world.programme)
+    codebook = current_codebook(world.programme)
     contribution = world.programme.contributions.get(text__startswith="Black mould")
-    suggested = [c.theme for c in actions.current_codings(contribution, codebook)]
+    suggested = [c.theme for c in current_codings(contribution, codebook)]
     keep, drop = suggested[0], suggested[1:]
     transport = codebook.themes.get(slug="transport")
-    counts = actions.review(contribution, codebook, [keep, transport], by=world.analyst)
+    counts = review(contribution, codebook, [keep, transport], by=world.analyst)
     assert counts == {"accepted": 1, "rejected": len(drop), "added": 1}
-    current = {c.theme.slug: c for c in actions.current_codings(contribution, codebook)}
+    current = {c.theme.slug: c for c in current_codings(contribution, codebook)}
     assert (
         current[keep.slug].status == CodingStatus.ACCEPTED
         and current[keep.slug].made_by_user == world.analyst
@@ -126,28 +146,26 @@ def test_review_accepts_rejects_adds_and_keeps_history(world):
     actions_seen = set(CodingEvent.objects.filter(contribution=contribution).values_list("action", flat=True))
     assert {"accepted", "added"} <= actions_seen
     assert contribution.review_state.reviewed_by == world.analyst
-    assert not actions.review_queue(
-        codebook, world.programme.contributions.filter(pk=contribution.pk)
-    ).exists()
+    assert not review_queue(codebook, world.programme.contributions.filter(pk=contribution.pk)).exists()
 
 
 def test_reviews_change_the_next_predictions(world):
     coded_world(world, min_reviewed=1)
-    codebook = actions.current_codebook(world.programme)
+    codebook = current_codebook(world.programme)
     transport = codebook.themes.get(slug="transport")
     mould = world.programme.contributions.get(text__startswith="Black mould")
     gp = world.programme.contributions.get(text__startswith="I can never get through")
-    before = {c.theme.slug for c in actions.current_codings(mould, codebook)}
+    before = {c.theme.slug for c in current_codings(mould, codebook)}
     assert "transport" not in before
     # A reviewer says, against the zero-shot model, that the mould contribution is about transport
     # and the GP contribution is not.
-    actions.review(mould, codebook, [transport], by=world.analyst)
-    actions.review(gp, codebook, [], by=world.analyst)
+    review(mould, codebook, [transport], by=world.analyst)
+    review(gp, codebook, [], by=world.analyst)
     similar = world.programme.contributions.get(text__startswith="The damp in our flat")
     zero_shot_transport = Coding.objects.filter(contribution=similar, theme=transport, current=True).first()
 
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
-    run = actions.run_coding(run.pk, min_reviewed=1)
+    run = run_coding(run.pk, by=world.analyst, min_reviewed=1)
 
     assert run.kind == RunKind.TRAINED and "transport" in run.metrics["trained_themes"]
     assert (world.programme.model_runs.first().directory or "").startswith("models/")
@@ -161,12 +179,12 @@ def test_reviews_change_the_next_predictions(world):
 def test_search_returns_only_what_the_user_may_see(world):
     coded_world(world)
     everything = world.programme.contributions.all()
-    assert actions.semantic_search("damp in the flat", everything)[0].contribution == world.by_partner_a
+    assert semantic_search("damp in the flat", everything)[0].contribution == world.by_partner_a
 
     from chorus.apps.engagement.rules import visible_contributions
 
     def found(user, query):
-        return {hit.contribution.pk for hit in actions.semantic_search(query, visible_contributions(user))}
+        return {hit.contribution.pk for hit in semantic_search(query, visible_contributions(user))}
 
     assert world.by_partner_a.pk in found(world.analyst, "damp in the flat")
     assert world.by_partner_a.pk not in found(world.partner_b_member, "damp in the flat")
@@ -174,11 +192,11 @@ def test_search_returns_only_what_the_user_may_see(world):
     assert found(world.decision_maker, "damp in the flat") == set()
     assert world.by_partner_a.pk not in found(world.other_analyst, "damp in the flat")
     # A ward named in the query narrows the search to it.
-    in_milton = actions.semantic_search("damp in Milton", everything)
+    in_milton = semantic_search("damp in Milton", everything)
     assert in_milton and {hit.contribution.ward.name for hit in in_milton} == {"Milton"}
     world.by_partner_a.consent_quote = False
     world.by_partner_a.save()
-    quotes = actions.semantic_search("damp in the flat", everything, quotes_only=True)
+    quotes = semantic_search("damp in the flat", everything, quotes_only=True)
     assert world.by_partner_a.pk not in {hit.contribution.pk for hit in quotes}
 
 
@@ -217,12 +235,12 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
         add_contribution(activity, voice(text), by=world.analyst)
     contributions[0].consent_quote = False
     contributions[0].save()
-    codebook = actions.current_codebook(world.programme)
+    codebook = current_codebook(world.programme)
     # Unthemed, the others as well: clustering centres the vectors, which needs a varied pool.
     Coding.objects.filter(contribution__programme=world.programme).delete()
-    actions.embed_missing(world.programme)
+    embed_missing(world.programme)
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook, kind=RunKind.EMERGING)
-    run = actions.run_emerging(run.pk, min_cluster_size=4)
+    run = run_emerging(run.pk, by=world.analyst, min_cluster_size=4)
     assert run.status == RunStatus.DONE, run.error
     cluster = next(
         c
@@ -231,19 +249,19 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
     )
     assert "seagull" in cluster.name.lower() or "chips" in cluster.name.lower()
     assert cluster.size >= 4 and cluster.representative_ids
-    assert EmergingCluster.objects.filter(run=run).count() <= actions.EMERGING_MAX_CLUSTERS
+    assert EmergingCluster.objects.filter(run=run).count() <= EMERGING_MAX_CLUSTERS
     like_damp = [group for group in run.metrics["set_aside"] if group["theme"] == "Damp and mould"]
     assert like_damp and like_damp[0]["reason"] == "like a theme" and like_damp[0]["size"] >= len(missed)
-    theme = actions.promote_cluster(cluster, by=world.analyst, name="Seagulls")
+    theme = promote_cluster(cluster, by=world.analyst, name="Seagulls")
     assert theme.codebook == codebook and theme.promoted_from_cluster == cluster
     assert texts[0] not in theme.examples and theme.examples
-    with pytest.raises(actions.ActionError):
-        actions.promote_cluster(cluster, by=world.analyst)
+    with pytest.raises(ActionError):
+        promote_cluster(cluster, by=world.analyst)
 
 
 def test_agreement_between_people_and_the_model(world):
     coded_world(world)
-    sample = actions.create_agreement_sample(
+    sample = create_agreement_sample(
         world.programme, coders=[world.analyst, world.admin], size=6, by=world.analyst, seed=1
     )
     codebook = sample.codebook
@@ -253,21 +271,21 @@ def test_agreement_between_people_and_the_model(world):
         themes = (
             [damp] if "mould" in contribution.text.lower() or "damp" in contribution.text.lower() else [gp]
         )
-        actions.answer_sample(sample, contribution, themes, by=world.analyst)
-        actions.answer_sample(sample, contribution, themes, by=world.admin)
-    report = actions.agreement_report(sample)
+        answer_sample(sample, contribution, themes, by=world.analyst)
+        answer_sample(sample, contribution, themes, by=world.admin)
+    report = agreement_report(sample)
     assert ("admin", "analyst") in report.pairwise and ("admin", "model") in report.pairwise
     people = {result.theme_id: result for result in report.pairwise[("admin", "analyst")]}
     assert people["gp-access"].percent_agreement == 1.0
     assert report.overall.units > 0
-    with pytest.raises(actions.ActionError):
-        actions.answer_sample(sample, sample.contributions.first(), [gp], by=world.connector)
+    with pytest.raises(ActionError):
+        answer_sample(sample, sample.contributions.first(), [gp], by=world.connector)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_coding_runs_as_a_background_task_on_the_coding_queue(world):
-    actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
-    run = actions.start_coding(world.programme, by=world.analyst)
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = start_coding(world.programme, by=world.analyst)
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED
     call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
@@ -276,10 +294,16 @@ def test_coding_runs_as_a_background_task_on_the_coding_queue(world):
     assert run.progress_done == run.progress_total > 0
     assert Coding.objects.filter(run=run).exists()
 
-    emerging = actions.start_emerging(world.programme, by=world.analyst)
+    emerging = start_emerging(world.programme, by=world.analyst)
     call_command("db_worker", "--batch", "--queue-name", "coding", "--no-startup-delay", verbosity=0)
     emerging.refresh_from_db()
     assert emerging.status == RunStatus.DONE, emerging.error
+    # The worker records each run as done by the person who queued it.
+    finished = AuditEvent.objects.filter(action__in=["coding.run_finished", "coding.emerging_found"])
+    assert {(event.object_id, event.actor) for event in finished} == {
+        (str(run.pk), world.analyst),
+        (str(emerging.pk), world.analyst),
+    }
 
 
 def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_background(
@@ -296,14 +320,14 @@ def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_backgro
         }
     }
     coded_world(world, min_reviewed=1)
-    codebook = actions.current_codebook(world.programme)
+    codebook = current_codebook(world.programme)
     mould = world.programme.contributions.get(text__startswith="Black mould")
-    actions.review(mould, codebook, [codebook.themes.get(slug="transport")], by=world.analyst)
-    actions.review(
-        world.programme.contributions.get(text__startswith="Waited"), codebook, [], by=world.analyst
-    )
-    trained = actions.run_coding(
-        ModelRun.objects.create(programme=world.programme, codebook=codebook).pk, min_reviewed=1
+    review(mould, codebook, [codebook.themes.get(slug="transport")], by=world.analyst)
+    review(world.programme.contributions.get(text__startswith="Waited"), codebook, [], by=world.analyst)
+    trained = run_coding(
+        ModelRun.objects.create(programme=world.programme, codebook=codebook).pk,
+        by=world.analyst,
+        min_reviewed=1,
     )
     model_files = tmp_path / trained.directory
     assert trained.kind == RunKind.TRAINED and (model_files / "weights.npz").is_file()
@@ -323,3 +347,16 @@ def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_backgro
     assert again.training_size < trained.training_size  # learnt without the erased words
     for saved in tmp_path.rglob("*.npz"):  # only a model trained after the erasure is left
         assert again.directory and saved.is_relative_to(tmp_path / again.directory)
+
+
+def test_a_run_that_fails_is_marked_failed_with_its_error_cut_short_and_the_error_goes_on_up(world):
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
+    with pytest.raises(ValueError, match="broke"), running(run, phase="Trying"):
+        assert ModelRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+        raise ValueError("broke " + "x" * 3000)
+    stored = ModelRun.objects.get(pk=run.pk)
+    assert stored.status == RunStatus.FAILED and stored.finished_at is not None
+    assert stored.error.startswith("ValueError: broke x") and len(stored.error) == ERROR_MAX_LENGTH == 2000
+    # A failed run can be done again: the next attempt starts from it.
+    assert run_coding(run.pk, by=world.analyst, sentiment=False).status == RunStatus.DONE

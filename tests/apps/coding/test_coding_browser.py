@@ -6,8 +6,10 @@ import re
 
 import pytest
 
-from chorus.apps.coding import actions
+from chorus.apps.coding.actions.codebooks import create_starter_codebook
+from chorus.apps.coding.actions.runs import run_coding
 from chorus.apps.coding.models import CodingStatus, ModelRun
+from chorus.apps.coding.queries import current_codebook, current_codings, review_queue
 
 from support.browser import axe_violations, sign_in
 from support.world import PASSWORD
@@ -17,16 +19,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def coded(world):
-    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    codebook = create_starter_codebook(world.programme, "community_health", by=world.analyst)
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
-    actions.run_coding(run.pk)
+    run_coding(run.pk, by=world.analyst)
     return world
 
 
 def test_review_queue_by_keyboard_on_a_phone_with_no_accessibility_violations(live_server, coded, phone):
-    codebook = actions.current_codebook(coded.programme)
-    first = actions.review_queue(codebook, coded.programme.contributions.all()).first()
-    suggested = [c.theme for c in actions.current_codings(first, codebook)]
+    codebook = current_codebook(coded.programme)
+    first = review_queue(codebook, coded.programme.contributions.all()).first()
+    suggested = [c.theme for c in current_codings(first, codebook)]
     assert suggested, "the damp/GP/bus contributions should get zero-shot suggestions"
 
     sign_in(phone, live_server.url, "analyst", PASSWORD)
@@ -43,7 +45,7 @@ def test_review_queue_by_keyboard_on_a_phone_with_no_accessibility_violations(li
     phone.keyboard.press("Enter")
     phone.wait_for_url(lambda url: f"/review/{first.pk}/" not in url)
 
-    current = {c.theme_id: c.status for c in actions.current_codings(first, codebook)}
+    current = {c.theme_id: c.status for c in current_codings(first, codebook)}
     key_one = suggested[0]
     assert current[key_one.pk] == CodingStatus.ACCEPTED
     assert all(current[theme.pk] == CodingStatus.REJECTED for theme in suggested[1:])
@@ -61,7 +63,7 @@ def test_programme_coding_page_has_no_accessibility_violations(live_server, code
 
 
 def test_theme_editing_by_keyboard_with_no_accessibility_violations(live_server, world, desktop):
-    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    codebook = create_starter_codebook(world.programme, "community_health", by=world.analyst)
     theme = codebook.themes.get(slug="transport/hospital-travel")
     sign_in(desktop, live_server.url, "analyst", PASSWORD)
     desktop.goto(f"{live_server.url}/coding/{world.programme.slug}/themes/{theme.pk}/")

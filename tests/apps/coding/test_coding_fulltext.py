@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from chorus.apps.coding import actions, fulltext
+from chorus.apps.coding import fulltext
+from chorus.apps.coding.queries import semantic_search
 from chorus.apps.engagement.actions import add_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.engagement.rules import visible_contributions
@@ -69,12 +70,12 @@ def test_keyword_search_never_returns_what_the_user_may_not_see(world):
 
 def test_search_page_function_uses_the_index_and_respects_permissions(world):
     hidden = hidden_better_matches(world)
-    hits = actions.semantic_search("damp and mould", visible_contributions(world.partner_a_member))
+    hits = semantic_search("damp and mould", visible_contributions(world.partner_a_member))
     assert [hit.contribution for hit in hits] == [world.by_partner_a]
     assert hits[0].words_matched
-    everything = actions.semantic_search("damp and mould", Contribution.objects.all(), limit=100)
+    everything = semantic_search("damp and mould", Contribution.objects.all(), limit=100)
     assert {hit.contribution.pk for hit in everything} == {c.pk for c in hidden} | {world.by_partner_a.pk}
-    nothing = actions.semantic_search("damp and mould", visible_contributions(world.partner_b_member))
+    nothing = semantic_search("damp and mould", visible_contributions(world.partner_b_member))
     assert all(hit.contribution.pk == world.by_partner_b.pk for hit in nothing)
 
 

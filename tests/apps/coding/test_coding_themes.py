@@ -7,8 +7,18 @@ import pytest
 from django.urls import reverse
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.coding import actions
+from chorus.apps.coding.actions.codebooks import create_starter_codebook
+from chorus.apps.coding.actions.review import accept, apply_theme, reject
+from chorus.apps.coding.actions.themes import (
+    change_theme_description,
+    change_theme_name,
+    delete_theme,
+    merge_themes,
+    move_theme,
+)
 from chorus.apps.coding.models import AgreementSample, Coding, CodingSampleAnswer, CodingStatus, Theme
+from chorus.apps.coding.queries import theme_deletion_counts
+from chorus.apps.core.errors import ActionError
 
 from support.world import PASSWORD
 
@@ -17,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def book(world):
-    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    codebook = create_starter_codebook(world.programme, "community_health", by=world.analyst)
     return world, codebook
 
 
@@ -28,20 +38,20 @@ def current(contribution, theme):
 def test_renaming_keeps_the_slug_and_refuses_a_blank_or_taken_name(book):
     world, codebook = book
     damp = codebook.themes.get(slug="housing/damp-mould")
-    actions.rename_theme(damp, "  Damp,   mould and condensation ", by=world.analyst)
+    change_theme_name(damp, "  Damp,   mould and condensation ", by=world.analyst)
     damp.refresh_from_db()
     assert (damp.name, damp.slug) == ("Damp, mould and condensation", "housing/damp-mould")
-    with pytest.raises(actions.ActionError, match="Enter a name"):
-        actions.rename_theme(damp, "  ", by=world.analyst)
-    with pytest.raises(actions.ActionError, match="already has a theme called “Asthma”"):
-        actions.rename_theme(damp, "asthma", by=world.analyst)
+    with pytest.raises(ActionError, match="Enter a name"):
+        change_theme_name(damp, "  ", by=world.analyst)
+    with pytest.raises(ActionError, match="already has a theme called “Asthma”"):
+        change_theme_name(damp, "asthma", by=world.analyst)
     assert AuditEvent.objects.filter(action="coding.theme_renamed", object_id=str(damp.pk)).count() == 1
 
 
 def test_describing_sets_description_and_examples_without_blank_lines(book):
     world, codebook = book
     theme = codebook.themes.get(slug="transport")
-    actions.describe_theme(
+    change_theme_description(
         theme, " Buses, trains. ", ["The 7 never comes", "", "  Two   buses  "], by=world.analyst
     )
     theme.refresh_from_db()
@@ -54,18 +64,18 @@ def test_moving_under_another_theme_and_never_under_itself(book):
     housing = codebook.themes.get(slug="housing")
     damp = codebook.themes.get(slug="housing/damp-mould")
     breathing = codebook.themes.get(slug="breathing")
-    actions.move_theme(damp, breathing, by=world.analyst)
+    move_theme(damp, breathing, by=world.analyst)
     assert Theme.objects.get(pk=damp.pk).parent == breathing
-    actions.move_theme(damp, None, by=world.analyst)
+    move_theme(damp, None, by=world.analyst)
     assert Theme.objects.get(pk=damp.pk).parent is None
-    actions.move_theme(damp, housing, by=world.analyst)
-    with pytest.raises(actions.ActionError, match="under itself or one of its own sub-themes"):
-        actions.move_theme(housing, damp, by=world.analyst)
-    with pytest.raises(actions.ActionError, match="under itself"):
-        actions.move_theme(housing, housing, by=world.analyst)
-    elsewhere = actions.load_starter_codebook(world.other_programme, "community_health")
-    with pytest.raises(actions.ActionError, match="same codebook"):
-        actions.move_theme(damp, elsewhere.themes.get(slug="housing"), by=world.analyst)
+    move_theme(damp, housing, by=world.analyst)
+    with pytest.raises(ActionError, match="under itself or one of its own sub-themes"):
+        move_theme(housing, damp, by=world.analyst)
+    with pytest.raises(ActionError, match="under itself"):
+        move_theme(housing, housing, by=world.analyst)
+    elsewhere = create_starter_codebook(world.other_programme, "community_health", by=world.other_analyst)
+    with pytest.raises(ActionError, match="same codebook"):
+        move_theme(damp, elsewhere.themes.get(slug="housing"), by=world.analyst)
     assert Theme.objects.get(pk=housing.pk).parent is None
 
 
@@ -77,11 +87,11 @@ def test_merging_keeps_every_coding_and_its_history(book):
         codebook=codebook, parent=source, slug="housing/repairs-landlords/leaks", name="Leaks"
     )
     a, b, c = world.by_partner_a, world.by_partner_b, world.by_connector
-    actions.reject(a, source, by=world.analyst)  # history on a: rejected, then accepted
-    actions.accept(a, source, by=world.analyst)
-    actions.reject(a, target, by=world.analyst)  # both themes on a: the acceptance wins
-    actions.add_theme(b, source, by=world.analyst)  # only the source on b
-    actions.accept(c, target, by=world.analyst)  # only the target on c
+    reject(a, source, by=world.analyst)  # history on a: rejected, then accepted
+    accept(a, source, by=world.analyst)
+    reject(a, target, by=world.analyst)  # both themes on a: the acceptance wins
+    apply_theme(b, source, by=world.analyst)  # only the source on b
+    accept(c, target, by=world.analyst)  # only the target on c
     sample = AgreementSample.objects.create(programme=world.programme, codebook=codebook, name="S")
     answer = CodingSampleAnswer.objects.create(sample=sample, contribution=a, coder=world.analyst)
     answer.themes.set([source])
@@ -89,7 +99,7 @@ def test_merging_keeps_every_coding_and_its_history(book):
     source.save()
     before = Coding.objects.filter(theme__in=[source, target]).count()
 
-    counts = actions.merge_themes(source, target, by=world.analyst)
+    counts = merge_themes(source, target, by=world.analyst)
 
     assert not Theme.objects.filter(pk=source.pk).exists()
     assert Coding.objects.filter(theme=target).count() == before  # nothing lost, history included
@@ -108,21 +118,21 @@ def test_merging_into_a_sub_theme_lifts_it_out_first(book):
     world, codebook = book
     housing = codebook.themes.get(slug="housing")
     damp = codebook.themes.get(slug="housing/damp-mould")
-    actions.merge_themes(housing, damp, by=world.analyst)
+    merge_themes(housing, damp, by=world.analyst)
     damp.refresh_from_db()
     assert damp.parent is None
     assert set(damp.children.values_list("slug", flat=True)) >= {"housing/overcrowding"}
-    with pytest.raises(actions.ActionError, match="two different themes"):
-        actions.merge_themes(damp, damp, by=world.analyst)
+    with pytest.raises(ActionError, match="two different themes"):
+        merge_themes(damp, damp, by=world.analyst)
 
 
 def test_deleting_takes_its_codings_and_moves_sub_themes_up(book):
     world, codebook = book
     housing = codebook.themes.get(slug="housing")
-    actions.accept(world.by_partner_a, housing, by=world.analyst)
-    assert actions.theme_deletion_counts(housing) == {"codings": 1, "children": 4}
+    accept(world.by_partner_a, housing, by=world.analyst)
+    assert theme_deletion_counts(housing) == {"codings": 1, "children": 4}
     housing_id = housing.pk
-    actions.delete_theme(housing, by=world.analyst)
+    delete_theme(housing, by=world.analyst)
     assert not Coding.objects.filter(contribution=world.by_partner_a, theme_id=housing_id).exists()
     assert codebook.themes.get(slug="housing/damp-mould").parent is None
     event = AuditEvent.objects.get(action="coding.theme_deleted")
@@ -145,7 +155,9 @@ def test_only_the_programmes_analysts_edit_themes(client, book):
         signed_in(client, user)
         assert client.get(url).status_code == status
         assert client.post(url, {"action": "edit", "edit-name": "X"}).status_code in (status, 302)
-    other = actions.load_starter_codebook(world.other_programme, "community_health").themes.first()
+    other = create_starter_codebook(
+        world.other_programme, "community_health", by=world.other_analyst
+    ).themes.first()
     assert client.get(reverse("coding:theme", args=[world.programme.slug, other.pk])).status_code == 404
 
 
@@ -181,7 +193,7 @@ def test_the_theme_page_edits_moves_merges_and_deletes_with_confirmation(client,
     to_top = client.post(url, {"action": "move", "move-parent": ""})
     assert to_top.status_code == 302 and Theme.objects.get(pk=theme.pk).parent is None
 
-    actions.accept(world.by_connector, theme, by=world.analyst)
+    accept(world.by_connector, theme, by=world.analyst)
     transport = codebook.themes.get(slug="transport")
     merged = client.post(url, {"action": "merge", "merge-into": transport.pk})
     assert merged.status_code == 302 and merged["Location"].endswith(f"/themes/{transport.pk}/")

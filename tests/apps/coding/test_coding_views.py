@@ -7,8 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from chorus.apps.coding import actions
+from chorus.apps.coding.actions.agreement import create_agreement_sample
+from chorus.apps.coding.actions.codebooks import create_starter_codebook
+from chorus.apps.coding.actions.runs import run_coding
 from chorus.apps.coding.models import Coding, CodingStatus, ModelRun
+from chorus.apps.coding.queries import current_codebook, current_codings, review_queue
 from chorus.coding.codebook import validate_qdc
 
 from support.world import PASSWORD
@@ -23,9 +26,9 @@ def signed_in(client, user):
 
 @pytest.fixture
 def coded(world):
-    codebook = actions.load_starter_codebook(world.programme, "community_health", by=world.analyst)
+    codebook = create_starter_codebook(world.programme, "community_health", by=world.analyst)
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
-    actions.run_coding(run.pk, sentiment=False)
+    run_coding(run.pk, by=world.analyst, sentiment=False)
     return world
 
 
@@ -61,25 +64,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, coded):
 
 def test_review_queue_works_as_a_plain_form(client, coded):
     signed_in(client, coded.analyst)
-    codebook = actions.current_codebook(coded.programme)
+    codebook = current_codebook(coded.programme)
     first = client.get(reverse("coding:review_next", args=[coded.programme.slug]))
     assert first.status_code == 302
-    queue = actions.review_queue(codebook, coded.programme.contributions.all())
+    queue = review_queue(codebook, coded.programme.contributions.all())
     least_sure = queue.first()
     assert first["Location"].endswith(f"/review/{least_sure.pk}/")
 
     page = client.get(first["Location"])
     html = page.content.decode()
     assert least_sure.text in html and 'type="checkbox"' in html and "Save and next" in html
-    suggested = [c.theme for c in actions.current_codings(least_sure, codebook)]
+    suggested = [c.theme for c in current_codings(least_sure, codebook)]
     transport = codebook.themes.get(slug="transport")
     chosen = [transport.pk] + [theme.pk for theme in suggested[:1]]
     saved = client.post(first["Location"], {"themes": [str(pk) for pk in chosen]})
     assert saved.status_code == 302 and saved["Location"].endswith("/review/")
-    current = {c.theme_id: c.status for c in actions.current_codings(least_sure, codebook)}
+    current = {c.theme_id: c.status for c in current_codings(least_sure, codebook)}
     assert current[transport.pk] == CodingStatus.ACCEPTED
     assert all(current[theme.pk] == CodingStatus.REJECTED for theme in suggested[1:])
-    assert least_sure not in actions.review_queue(codebook, coded.programme.contributions.all())
+    assert least_sure not in review_queue(codebook, coded.programme.contributions.all())
 
 
 def test_review_form_with_an_unknown_theme_comes_back_with_an_error(client, coded):
@@ -99,7 +102,7 @@ def test_a_contribution_the_analyst_may_not_see_is_not_found(client, coded):
 
 def test_codebook_downloads_and_import(client, coded):
     signed_in(client, coded.analyst)
-    codebook = actions.current_codebook(coded.programme)
+    codebook = current_codebook(coded.programme)
     qdc = client.get(reverse("coding:export", args=[coded.programme.slug, codebook.pk, "qdc"]))
     assert qdc.status_code == 200 and "attachment" in qdc["Content-Disposition"]
     assert validate_qdc(qdc.content) == []
@@ -110,7 +113,7 @@ def test_codebook_downloads_and_import(client, coded):
         reverse("coding:import", args=[coded.programme.slug]), {"file": upload, "name": "Our codebook"}
     )
     assert imported.status_code == 302
-    assert actions.current_codebook(coded.programme).name == "Our codebook"
+    assert current_codebook(coded.programme).name == "Our codebook"
     bad = SimpleUploadedFile("bad.csv", b"nothing,useful\n1,2\n", content_type="text/csv")
     page = client.post(reverse("coding:import", args=[coded.programme.slug]), {"file": bad, "name": "Bad"})
     assert page.status_code == 400 and "missing the column" in page.content.decode()
@@ -144,7 +147,7 @@ def test_emerging_agreement_and_history_pages(client, coded):
     signed_in(client, coded.analyst)
     slug = coded.programme.slug
     assert client.get(reverse("coding:emerging", args=[slug])).status_code == 200
-    sample = actions.create_agreement_sample(
+    sample = create_agreement_sample(
         coded.programme, coders=[coded.analyst], size=3, by=coded.analyst, seed=2
     )
     page = client.get(reverse("coding:sample_code", args=[slug, sample.pk]))
@@ -169,7 +172,7 @@ def test_an_answer_to_a_sample_with_a_malformed_contribution_is_not_found_not_a_
     client, coded, value
 ):
     signed_in(client, coded.analyst)
-    sample = actions.create_agreement_sample(
+    sample = create_agreement_sample(
         coded.programme, coders=[coded.analyst], size=3, by=coded.analyst, seed=2
     )
     gp = sample.codebook.themes.get(slug="gp-access")
@@ -180,3 +183,16 @@ def test_an_answer_to_a_sample_with_a_malformed_contribution_is_not_found_not_a_
     )
     assert response.status_code == 404
     assert sample.answers.count() == answers_before
+
+
+def test_agreement_samples_can_be_coded_by_administrators_by_role_not_only_superusers(client, coded):
+    from chorus.apps.accounts.models import Role
+
+    from support.world import make_user
+
+    by_role = make_user("admin-by-role", (Role.ADMINISTRATOR, None, None))
+    signed_in(client, coded.analyst)
+    page = client.get(reverse("coding:agreement", args=[coded.programme.slug]))
+    people = set(page.context["form"].fields["coders"].queryset)
+    assert {by_role, coded.admin, coded.analyst} <= people
+    assert not {coded.other_analyst, coded.partner_a_member, coded.connector} & people

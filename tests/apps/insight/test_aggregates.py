@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.http import QueryDict
 
-from chorus.apps.coding.actions import add_theme, reject
+from chorus.apps.coding.actions.review import apply_theme, reject
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -21,9 +21,9 @@ def coded(world):
     codebook = Codebook.objects.create(programme=world.programme, name="Starter")
     housing = Theme.objects.create(codebook=codebook, slug="housing", name="Housing", position=1)
     access = Theme.objects.create(codebook=codebook, slug="gp-access", name="GP access", position=2)
-    add_theme(world.by_partner_a, housing, by=world.analyst)
-    add_theme(world.by_partner_b, access, by=world.analyst)
-    add_theme(world.by_connector, housing, by=world.analyst)
+    apply_theme(world.by_partner_a, housing, by=world.analyst)
+    apply_theme(world.by_partner_b, access, by=world.analyst)
+    apply_theme(world.by_connector, housing, by=world.analyst)
     reject(world.by_connector, housing, by=world.analyst)
     return world, housing, access
 
@@ -121,9 +121,9 @@ def test_imd_deciles_fold_into_quintiles(coded):
 def test_a_theme_rising_between_quarters_is_reported_rising(coded):
     world, housing, access = coded
     for contribution in heard(world, date(2026, 4, 10), 40)[:4]:
-        add_theme(contribution, access, by=world.analyst)
+        apply_theme(contribution, access, by=world.analyst)
     for contribution in heard(world, date(2026, 7, 10), 40)[:24]:
-        add_theme(contribution, access, by=world.analyst)
+        apply_theme(contribution, access, by=world.analyst)
     changes = {
         c.theme: c for c in aggregates.theme_changes(world.programme, Filters(date_to=date(2026, 9, 30)))
     }

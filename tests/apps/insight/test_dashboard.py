@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chorus.apps.coding.actions import add_theme, reject
+from chorus.apps.coding.actions.review import apply_theme, reject
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -44,17 +44,17 @@ def coded(world):
     codebook = Codebook.objects.create(programme=world.programme, name="Starter")
     housing = Theme.objects.create(codebook=codebook, slug="housing", name="Housing", position=1)
     access = Theme.objects.create(codebook=codebook, slug="gp-access", name="GP access", position=2)
-    add_theme(world.by_partner_a, housing, by=world.analyst)
-    add_theme(world.by_partner_b, access, by=world.analyst)
-    add_theme(world.by_connector, housing, by=world.analyst)
+    apply_theme(world.by_partner_a, housing, by=world.analyst)
+    apply_theme(world.by_partner_b, access, by=world.analyst)
+    apply_theme(world.by_connector, housing, by=world.analyst)
     reject(world.by_connector, housing, by=world.analyst)
     kursaal, milton = ward("Kursaal"), ward("Milton")
     spring = heard(world, date(2026, 4, 10), 12, ward=kursaal, age_band="25-34")
     summer = heard(world, date(2026, 7, 10), 20, ward=milton, age_band="65-74", partner=world.partner_a)
     for contribution in spring[:2] + summer[:12]:
-        add_theme(contribution, access, by=world.analyst)
+        apply_theme(contribution, access, by=world.analyst)
     for contribution in spring[5:9]:
-        add_theme(contribution, housing, by=world.analyst)
+        apply_theme(contribution, housing, by=world.analyst)
     return world
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -38,7 +38,7 @@ def coded_live(world):
             activity, voice(f"Conversation {number}", ward=ward("Victoria"), already_redacted=True)
         ).contribution
         if number % 2:
-            add_theme(contribution, access, by=world.analyst)
+            apply_theme(contribution, access, by=world.analyst)
     return world
 
 

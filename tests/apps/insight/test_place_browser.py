@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -39,7 +39,7 @@ def kursaal_heard(world):
             voice(text, ward=kursaal, lsoa=lsoa, age_band=age, already_redacted=True),
             by=world.connector,
         ).contribution
-        add_theme(contribution, damp, by=world.analyst)
+        apply_theme(contribution, damp, by=world.analyst)
     return world, kursaal
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -44,12 +44,12 @@ def profiled(world):
         ).contribution
         return contribution
 
-    add_theme(world.by_partner_a, damp, by=world.analyst)  # world: Kursaal, focus group, quote consent
-    add_theme(said("Black mould on every wall since the winter"), damp, by=world.analyst)
-    add_theme(
+    apply_theme(world.by_partner_a, damp, by=world.analyst)  # world: Kursaal, focus group, quote consent
+    apply_theme(said("Black mould on every wall since the winter"), damp, by=world.analyst)
+    apply_theme(
         said("Nobody should breathe this damp, I will not be quoted", quote=False), damp, by=world.analyst
     )
-    add_theme(said("The number 7 bus stopped coming after six"), buses, by=world.analyst)
+    apply_theme(said("The number 7 bus stopped coming after six"), buses, by=world.analyst)
     Indicator.objects.create(
         name="Smoking prevalence (QOF)", unit="proportion", polarity="low-is-good", source="QOF"
     )

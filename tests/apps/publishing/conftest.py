@@ -22,7 +22,7 @@ from chorus.apps.accountability.models import (
     Outcome,
     Priority,
 )
-from chorus.apps.coding.actions import add_theme
+from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
 from chorus.apps.engagement.actions import ContributionInput, add_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
@@ -108,7 +108,7 @@ def evidence(world) -> Evidence:
                 by=world.analyst,
             ).contribution
             for slug in chosen:
-                add_theme(contribution, themes[slug], by=world.analyst)
+                apply_theme(contribution, themes[slug], by=world.analyst)
             made.append(contribution)
     _priority(world, made)
     return Evidence(world, themes, made)

