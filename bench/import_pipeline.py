@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "End to end through `chorus import` (read CSV, map, validate, resolve wards, redact with the",
         "shared Presidio/spaCy engine in batches, store in chunks of 500 through",
-        "`engagement.actions.add_contributions`: one duplicate lookup and one bulk insert per chunk,",
+        "`engagement.actions.create_contributions`: one duplicate lookup and one bulk insert per chunk,",
         "committed with the resume point), on SQLite, one process, DEBUG off. Rows are short comments",
         "(about 60 characters); 1 row in 50 is quarantined (age `2O`). Peak RSS is the importing",
         "process's own (interpreter, Django, spaCy model included); growth is its RSS from a quarter of the",
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Shared 2-core machine: the load average (1 minute, when the run ended) is other people's work, and",
         "rows/s falls as it rises. Before the bulk path, rows were stored one at a time through",
-        "`add_contribution`: 195 rows/s for 100,000 rows at load 1.0 (2026-11-22). Back to back at 5,000",
+        "`create_contribution`: 195 rows/s for 100,000 rows at load 1.0 (2026-11-22). Back to back at 5,000",
         "rows under the same load (9 to 12), the per-row path ran at 40 and 61 rows/s, the bulk path at 61",
         "and 139. Redaction (spaCy NER through Presidio) is now most of the time. `--workdir` puts the CSV",
         "and the SQLite file elsewhere (1,000,000 rows need about 0.7 GB).",

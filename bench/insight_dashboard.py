@@ -72,7 +72,7 @@ def configure(database: Path) -> None:
 def generate(contributions: int, seed: int = 20261201) -> None:
     """Write the benchmark data straight into the tables with bulk_create.
 
-    This bypasses engagement.actions.add_contribution and the coding actions (no redaction, no audit rows,
+    This bypasses engagement.actions.create_contribution and the coding actions (no redaction, no audit rows,
     no per-row validation) on purpose: the point is to fill the database fast, not to test the writes.
     """
     from django.core.management import call_command

@@ -3,11 +3,16 @@
     chorus coding fit --data LABELLED.csv --text-column COL
         (--label-columns COL [COL ...] | --label-column COL) [--sentiment-column COL] --out MODEL_DIR
     chorus coding apply --model MODEL_DIR --data NEW.csv --text-column COL --out PRED.csv
+    chorus coding zero-shot --codebook CODEBOOK --data NEW.csv --text-column COL --out PRED.csv
 
 --label-columns: one column per theme, 1 = applies, blank or 0 = not (multi-label).
 --label-column: one column holding the category (single-label); rows with a blank category are not used.
 PRED.csv holds the input columns, then one 0/1 column per theme (single-label: `label`), then `sentiment`
 if the model was fitted with a sentiment column.
+
+zero-shot: no coded examples, only a codebook (the CSV `id,parent_id,name,description,examples`, or a
+REFI-QDA .qdc). It learns from the batch it is given (chorus.coding.zeroshot.BatchZeroShotCoder); PRED.csv
+holds the input columns, then one 0/1 column per leaf theme, named by the theme's name.
 """
 
 from __future__ import annotations
@@ -145,19 +150,84 @@ def apply(args: argparse.Namespace) -> int:
         predicted_names.append("sentiment")
         labels = SentimentModel.load(model_dir / SENTIMENT_DIR).predict(texts)
         predicted = [row + [label] for row, label in zip(predicted, labels, strict=True)]
+    write_predictions(args.out, header, rows, predicted_names, predicted)
+    print(f"coded {len(rows)} rows -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def read_codebook(path: str | Path):
+    """A codebook from a CSV or REFI-QDA (.qdc/.qde) file, or InputError saying why it cannot be used."""
+    from chorus.coding import codebook as library
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        if path.suffix.lower() in {".qdc", ".qde"}:
+            book = library.read_qdc(path)
+        else:
+            book = library.read_csv(path)
+    except library.CodebookError as error:
+        raise InputError(f"{path}: {error}") from None
+    except (csv.Error, ValueError) as error:
+        raise InputError(f"{path}: not a readable codebook ({error})") from None
+    if not book.leaves():
+        raise InputError(f"{path}: the codebook has no themes")
+    return book
+
+
+def theme_columns(names: Sequence[str], ids: Sequence[str]) -> list[str]:
+    """Column names for themes: the name, or "name (id)" when two themes share a name."""
+    repeated = {name for name in names if list(names).count(name) > 1}
+    return [
+        f"{name} ({theme_id})" if name in repeated else name
+        for name, theme_id in zip(names, ids, strict=True)
+    ]
+
+
+def zero_shot(args: argparse.Namespace) -> int:
+    from chorus.coding.zeroshot import BatchZeroShotCoder, ThemeDescription
+
+    book = read_codebook(args.codebook)
+    header, rows = read_csv(args.data)
+    texts = column(header, rows, args.text_column, args.data)
+    leaves = book.leaves()
+    names = {theme.id: theme.name for theme in book.themes}
+    themes = [
+        ThemeDescription(
+            theme.id,
+            theme.name,
+            theme.description,
+            tuple(theme.examples),
+            parent=names.get(theme.parent_id, "") if theme.parent_id else "",
+        )
+        for theme in leaves
+    ]
+    coder = BatchZeroShotCoder.fit(themes, texts, use_e5=False if args.static_only else None)
+    predicted = [[str(int(value)) for value in row] for row in coder.predict(texts)]
+    predicted_names = theme_columns([theme.name for theme in leaves], [theme.id for theme in leaves])
+    write_predictions(args.out, header, rows, predicted_names, predicted)
+    print(
+        f"coded {len(rows)} rows with {len(leaves)} themes ({coder.model_name}) -> {args.out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def write_predictions(
+    out: str | Path, header: list[str], rows: list[list[str]], names: list[str], predicted: list[list[str]]
+) -> None:
     # An input column named like a prediction (applying to a labelled file) keeps its data under a new name.
-    clashes = set(header) & set(predicted_names)
-    out_header = [f"{name} (input)" if name in clashes else name for name in header] + predicted_names
+    clashes = set(header) & set(names)
+    out_header = [f"{name} (input)" if name in clashes else name for name in header] + names
     if clashes:
         print(f"note: input columns {sorted(clashes)} renamed with ' (input)'", file=sys.stderr)
-    out = Path(args.out)
+    out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = safe_csv_writer(handle)
         writer.writerow(out_header)
         writer.writerows(row + extra for row, extra in zip(rows, predicted, strict=True))
-    print(f"coded {len(rows)} rows -> {out}", file=sys.stderr)
-    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -180,6 +250,22 @@ def parser() -> argparse.ArgumentParser:
     apply_parser.add_argument("--text-column", required=True)
     apply_parser.add_argument("--out", required=True, help="CSV file to write")
     apply_parser.set_defaults(run=apply)
+    zero_parser = commands.add_parser(
+        "zero-shot", help="code a CSV from a codebook alone, learning from the batch (no coded examples)"
+    )
+    zero_parser.add_argument(
+        "--codebook", required=True, help="codebook CSV (id,parent_id,name,description,examples) or .qdc"
+    )
+    zero_parser.add_argument("--data", required=True, help="CSV file to code")
+    zero_parser.add_argument("--text-column", required=True)
+    zero_parser.add_argument("--out", required=True, help="CSV file to write")
+    zero_parser.add_argument(
+        "--static-only",
+        action="store_true",
+        help="use only the fast static model, not multilingual-e5-small (about 40 texts/s a core): "
+        "for very large files; less accurate",
+    )
+    zero_parser.set_defaults(run=zero_shot)
     return main_parser
 
 

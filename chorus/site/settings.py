@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "chorus.apps.core.context.site",
+                "chorus.apps.web.menu.menu",
             ],
         },
     },

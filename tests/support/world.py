@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from chorus.apps.accounts.models import Membership, Role, User
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area, Level
@@ -118,22 +118,22 @@ def world(southend) -> World:
         )
 
     kursaal, milton = ward("Kursaal"), ward("Milton")
-    by_a = add_contribution(
+    by_a = create_contribution(
         activity(programme, partner_a, member_a, area=kursaal),
         voice("The damp in our flat makes my chest bad", ward=kursaal),
         by=member_a,
     ).contribution
-    by_b = add_contribution(
+    by_b = create_contribution(
         activity(programme, partner_b, member_b, area=milton),
         voice("Can't get a GP appointment for weeks", ward=milton),
         by=member_b,
     ).contribution
-    by_connector = add_contribution(
+    by_connector = create_contribution(
         activity(programme, by=connector, kind=ActivityKind.CONVERSATION, area=milton),
         voice("Since the bus was cut I hardly go out", ward=milton),
         by=connector,
     ).contribution
-    in_other = add_contribution(
+    in_other = create_contribution(
         activity(other, by=other_analyst), voice("Dentist list closed"), by=other_analyst
     ).contribution
     return World(

@@ -4,6 +4,9 @@
 - every member of the programme (partners, connectors, decision-makers) reads them and the board pack;
 - connectors, partners and analysts record residents' assessments gathered in person;
 - the public sees only the public page and feed, and residents answer through their signed link.
+
+The object asked about is a programme or a row that names one (a priority, a decision body, a feedback item):
+pass `action.priority`, `meeting.body`.
 """
 
 from __future__ import annotations
@@ -12,59 +15,17 @@ import rules
 from django.db.models import QuerySet
 
 from chorus.apps.accounts.models import Role
+from chorus.apps.core.predicates import holds_role, is_administrator, programmes_where
 from chorus.apps.programmes.models import Programme
 
-
-def _programme_of(obj) -> Programme | None:
-    if obj is None or isinstance(obj, Programme):
-        return obj
-    for path in ("programme", "priority.programme", "body.programme", "feedback.programme"):
-        target = obj
-        try:
-            for part in path.split("."):
-                target = getattr(target, part)
-        except AttributeError:
-            continue
-        if isinstance(target, Programme):
-            return target
-    return None
-
-
-def _holds(user, obj, *roles: str) -> bool:
-    programme = _programme_of(obj)
-    if programme is None or not user.is_authenticated:
-        return False
-    return user.is_administrator or programme.pk in user.programme_ids(*roles)
-
-
-@rules.predicate
-def manages(user, obj) -> bool:
-    return _holds(user, obj, Role.ANALYST)
-
-
-@rules.predicate
-def is_member(user, obj) -> bool:
-    return _holds(user, obj)
-
-
-@rules.predicate
-def gathers_views(user, obj) -> bool:
-    return _holds(user, obj, Role.ANALYST, Role.CONNECTOR, Role.PARTNER)
-
-
-rules.add_perm("accountability.view", is_member)
-rules.add_perm("accountability.manage", manages)
-rules.add_perm("accountability.record_assessment", gathers_views)
-
-
-def programmes_for(user, *roles: str) -> QuerySet[Programme]:
-    """Programmes where `user` holds one of `roles` (any role when none given); all for administrators."""
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    if user.is_administrator:
-        return Programme.objects.all()
-    return Programme.objects.filter(pk__in=user.programme_ids(*roles))
+rules.add_perm("accountability.view", is_administrator | holds_role())
+rules.add_perm("accountability.manage", is_administrator | holds_role(Role.ANALYST))
+rules.add_perm(
+    "accountability.record_assessment",
+    is_administrator | holds_role(Role.ANALYST, Role.CONNECTOR, Role.PARTNER),
+)
 
 
 def managed_programmes(user) -> QuerySet[Programme]:
-    return programmes_for(user, Role.ANALYST)
+    """The programmes whose "you said, we did" `user` manages (accountability.manage)."""
+    return programmes_where(user, Role.ANALYST)

@@ -16,6 +16,7 @@ from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
+from chorus.apps.programmes.rules import member_programmes
 from chorus.privacy.disclosure import display_count, display_percentage
 
 from . import boardpack, deadlines, queries, reporting, tokens
@@ -65,7 +66,7 @@ from .models import (
     Priority,
     Proposal,
 )
-from .rules import managed_programmes, programmes_for
+from .rules import managed_programmes
 
 
 def _check(request, perm: str, obj) -> None:
@@ -82,7 +83,7 @@ def _rule(programme: Programme) -> str:
 
 @login_required
 def priority_list(request):
-    programmes = programmes_for(request.user)
+    programmes = member_programmes(request.user)
     priorities = (
         Priority.objects.filter(programme__in=programmes)
         .select_related("programme")
@@ -363,7 +364,7 @@ def action_edit(request, pk: int):
 @login_required
 def body_list(request):
     bodies = (
-        DecisionBody.objects.filter(programme__in=programmes_for(request.user))
+        DecisionBody.objects.filter(programme__in=member_programmes(request.user))
         .select_related("programme", "organisation")
         .annotate(n_meetings=Count("meetings"))
     )
@@ -428,7 +429,7 @@ def body_edit(request, pk: int):
 @login_required
 def meeting_list(request):
     meetings = (
-        Meeting.objects.filter(body__programme__in=programmes_for(request.user))
+        Meeting.objects.filter(body__programme__in=member_programmes(request.user))
         .select_related("body__programme")
         .annotate(
             n_items=Count("agenda_priorities", distinct=True), n_decisions=Count("decisions", distinct=True)
@@ -570,7 +571,7 @@ def action_list(request):
     rows = [
         (action, action.deadline(today))
         for action in Action.objects.filter(
-            priority__programme__in=programmes_for(request.user)
+            priority__programme__in=member_programmes(request.user)
         ).select_related("owner", "priority__programme")
     ]
     only_overdue = request.GET.get("show") == "overdue"
@@ -623,7 +624,7 @@ def action_detail(request, pk: int):
 @login_required
 def feedback_list(request):
     today = timezone.localdate()
-    programmes = programmes_for(request.user)
+    programmes = member_programmes(request.user)
     owed = reporting.feedback_owed(programmes.values_list("pk", flat=True), today)
     sent = (
         FeedbackItem.objects.filter(programme__in=programmes)
@@ -762,7 +763,7 @@ def assessment_record(request, pk: int):
 
 @login_required
 def assessment_report(request):
-    programmes = programmes_for(request.user)
+    programmes = member_programmes(request.user)
     chosen = programmes.filter(slug=request.GET.get("programme")).first()
     assessments = Assessment.objects.filter(feedback__programme__in=[chosen] if chosen else programmes)
     report = reporting.assessment_report(assessments)

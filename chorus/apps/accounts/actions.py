@@ -13,6 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 
 from .two_factor import requires_two_factor
 
@@ -20,10 +21,6 @@ RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: recovery codes are read off paper.
 RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 DEVICE_NAME = "Authenticator app"
-
-
-class TwoFactorError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -62,14 +59,15 @@ def _new_recovery_codes(user) -> list[str]:
 def turn_on_two_factor(user, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the authenticator app with a code from it; return the new recovery codes (to show once)."""
     if device.user_id != user.pk or device.confirmed:
-        raise TwoFactorError("Start setting up your authenticator app again.")
+        raise ActionError("Start setting up your authenticator app again.")
     code = normalise_code(code)
     if not (code.isdigit() and len(code) == device.digits):
-        raise TwoFactorError(f"Enter the {device.digits}-digit code your authenticator app shows.")
+        raise ActionError(f"Enter the {device.digits}-digit code your authenticator app shows.", "code")
     with transaction.atomic():
         if not device.verify_token(code):
-            raise TwoFactorError(
-                "That code does not match. Check the time on your phone is right, and enter the newest code."
+            raise ActionError(
+                "That code does not match. Check the time on your phone is right, and enter the newest code.",
+                "code",
             )
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -88,7 +86,7 @@ def replace_recovery_codes(user) -> list[str]:
 
 def turn_off_two_factor(user) -> None:
     if requires_two_factor(user):
-        raise TwoFactorError("Your role needs two-step verification, so it cannot be turned off.")
+        raise ActionError("Your role needs two-step verification, so it cannot be turned off.")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
@@ -100,33 +98,33 @@ def verify_second_step(user, code: str) -> Verified:
     django-otp waits longer after each failure, counted in the database."""
     code = normalise_code(code)
     if not code:
-        raise TwoFactorError("Enter the code from your authenticator app, or a recovery code.")
+        raise ActionError("Enter the code from your authenticator app, or a recovery code.", "code")
     authenticator = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if authenticator is None:
-        raise TwoFactorError("You have no authenticator app set up.")
+        raise ActionError("You have no authenticator app set up.")
     if code.isdigit():
         device = authenticator
         allowed, why = device.verify_is_allowed()
         if not allowed:
-            raise TwoFactorError(_too_many(why))
+            raise ActionError(_too_many(why), "code")
         if not device.verify_token(code):
-            raise TwoFactorError(
-                "That code is not right. Enter the newest code your authenticator app shows."
+            raise ActionError(
+                "That code is not right. Enter the newest code your authenticator app shows.", "code"
             )
         return Verified(authenticator, False, _recovery_codes_left(user))
 
     device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        raise TwoFactorError("That recovery code is not right, or it has been used.")
+        raise ActionError("That recovery code is not right, or it has been used.", "code")
     allowed, why = device.verify_is_allowed()
     if not allowed:
-        raise TwoFactorError(_too_many(why))
+        raise ActionError(_too_many(why), "code")
     # Deleting the row is the use: of two requests with the same code, only one deletes it.
     with transaction.atomic():
         used, _ = StaticToken.objects.filter(device=device, token=code).delete()
     if not used:
         device.throttle_increment(commit=True)
-        raise TwoFactorError("That recovery code is not right, or it has been used.")
+        raise ActionError("That recovery code is not right, or it has been used.", "code")
     device.throttle_reset(commit=True)
     left = _recovery_codes_left(user)
     audit("accounts.recovery_code_used", actor=user, obj=user, left=left)

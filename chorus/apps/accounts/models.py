@@ -5,8 +5,12 @@ The anonymous public holds no role: it sees only public pages.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 
 class Role(models.TextChoices):
@@ -15,6 +19,20 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner organisation member"
     CONNECTOR = "connector", "Community connector or researcher"
     DECISION_MAKER = "decision-maker", "Decision-maker"
+
+
+class Held(NamedTuple):
+    """One role a user holds: everywhere (programme None) or in a programme, for an organisation or not."""
+
+    role: str
+    programme_id: int | None
+    organisation_id: int | None
+
+
+# Bumped whenever a membership is saved or deleted in this process, so a user object that read its roles
+# earlier reads them again. A user object lives for one request, so other processes' changes count from the
+# next request, as Django treats permissions it caches on the user.
+_membership_changes = 0
 
 
 class User(AbstractUser):
@@ -26,21 +44,18 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    def roles_held(self) -> tuple[Held, ...]:
+        """Every role this user holds, read from the database once per user object (one query a request,
+        however many permissions a page checks)."""
+        cached = self.__dict__.get("_roles_held")
+        if cached is None or cached[0] != _membership_changes:
+            rows = self.memberships.values_list("role", "programme_id", "organisation_id") if self.pk else []
+            cached = self._roles_held = (_membership_changes, tuple(Held(*row) for row in rows))
+        return cached[1]
+
     @property
     def is_administrator(self) -> bool:
-        return self.is_superuser or self.memberships.filter(role=Role.ADMINISTRATOR).exists()
-
-    def programme_ids(self, *roles: str) -> set[int]:
-        memberships = self.memberships.exclude(programme=None)
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return set(memberships.values_list("programme_id", flat=True))
-
-    def organisation_ids(self, *roles: str) -> set[int]:
-        memberships = self.memberships.exclude(organisation=None)
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return set(memberships.values_list("organisation_id", flat=True))
+        return self.is_superuser or any(held.role == Role.ADMINISTRATOR for held in self.roles_held())
 
 
 class Membership(models.Model):
@@ -89,3 +104,9 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.programme or "all programmes"
         return f"{self.user} — {self.get_role_display()} — {where}"
+
+
+@receiver([post_save, post_delete], sender=Membership, dispatch_uid="accounts.membership_changed")
+def _membership_changed(**kwargs) -> None:
+    global _membership_changes
+    _membership_changes += 1

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import render_form, run_action
+
 from .actions import (
-    TwoFactorError,
     pending_authenticator,
     replace_recovery_codes,
     turn_off_two_factor,
@@ -55,8 +57,8 @@ def two_factor(request):
             if request.POST.get("action") == "turn-off":
                 try:
                     turn_off_two_factor(user)
-                except TwoFactorError as error:
-                    messages.error(request, str(error))
+                except ActionError as error:
+                    messages.error(request, error.message)
                 else:
                     decide_second_step(request)
                     messages.success(request, "Two-step verification is off.")
@@ -70,11 +72,8 @@ def two_factor(request):
         help_text=f"The {device.digits}-digit code it shows now.",
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            codes = turn_on_two_factor(user, device, form.cleaned_data["code"])
-        except TwoFactorError as error:
-            form.add_error("code", str(error))
-        else:
+        codes = run_action(form, turn_on_two_factor, user, device, form.cleaned_data["code"])
+        if codes is not None:
             otp_login(request, device)
             decide_second_step(request)
             request.session.cycle_key()
@@ -89,7 +88,7 @@ def two_factor(request):
         "otpauth_url": device.config_url,
         "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
     }
-    return _no_store(render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200))
+    return _no_store(render_form(request, "accounts/two_factor.html", context))
 
 
 @login_required
@@ -104,11 +103,8 @@ def two_factor_verify(request):
         help_text="The 6-digit code it shows now. Lost your phone? Enter one of your recovery codes instead.",
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            verified = verify_second_step(request.user, form.cleaned_data["code"])
-        except TwoFactorError as error:
-            form.add_error("code", str(error))
-        else:
+        verified = run_action(form, verify_second_step, request.user, form.cleaned_data["code"])
+        if verified is not None:
             otp_login(request, verified.device)
             request.session.cycle_key()
             if verified.used_recovery_code:
@@ -118,9 +114,4 @@ def two_factor_verify(request):
                     "Make new ones under Two-step verification if you are running out.",
                 )
             return redirect(_next_url(request) or "home")
-    return render(
-        request,
-        "accounts/two_factor_verify.html",
-        {"form": form, "next": _next_url(request)},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})

@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 
 from .models import ApiToken
 
 TOKEN_PREFIX = "chorus_"
-
-
-class TokenError(ValueError):
-    pass
 
 
 def _hash(token: str) -> str:
@@ -32,9 +29,9 @@ class NewToken:
 def create_token(user, name: str) -> NewToken:
     name = name.strip()
     if not name:
-        raise TokenError("Give the token a name, so you know later what it is for.")
+        raise ActionError("Give the token a name, so you know later what it is for.", "name")
     if len(name) > 100:
-        raise TokenError("The name must be 100 characters or fewer.")
+        raise ActionError("The name must be 100 characters or fewer.", "name")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name, token_hash=_hash(secret), prefix=secret[len(TOKEN_PREFIX) :][:6]

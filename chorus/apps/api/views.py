@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from .actions import TokenError, create_token, revoke_token
+from chorus.apps.core.forms import render_form, run_action
+
+from .actions import create_token, revoke_token
 from .forms import NewTokenForm
 
 
@@ -14,17 +16,14 @@ def tokens(request):
     new_secret = ""
     form = NewTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            new_secret = create_token(request.user, form.cleaned_data["name"]).secret
-        except TokenError as error:
-            form.add_error("name", str(error))
-        else:
+        created = run_action(form, create_token, request.user, form.cleaned_data["name"])
+        if created is not None:
+            new_secret = created.secret
             form = NewTokenForm()
-    return render(
+    return render_form(
         request,
         "api/tokens.html",
         {"form": form, "new_secret": new_secret, "tokens": request.user.api_tokens.all()},
-        status=400 if form.errors else 200,
     )
 
 

@@ -11,11 +11,24 @@ def _ensure_search_index(sender, using="default", **kwargs) -> None:
         ensure_index()
 
 
+def _retrain_without_erased_words(sender, *, programme, by, **kwargs) -> None:
+    """Residents' words were erased: the models trained on them are dropped and trained again."""
+    from .actions.erasure import forget_erased_texts
+
+    forget_erased_texts(programme, by=by)
+
+
 class CodingConfig(AppConfig):
     name = "chorus.apps.coding"
     label = "coding"
     verbose_name = "Thematic coding"
 
     def ready(self) -> None:
+        from chorus.apps.engagement.signals import words_erased
+
         # The full-text index over contributions (fulltext.py) is made or mended after every migrate.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="coding-search-index")
+        # Engagement cannot call coding (coding is built on it): it says when words are erased.
+        words_erased.connect(
+            _retrain_without_erased_words, dispatch_uid="coding.retrain_without_erased_words"
+        )

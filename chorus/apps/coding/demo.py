@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from chorus.apps.accounts.models import Role, User
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
@@ -135,7 +135,7 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
         )
     for index in range(EMERGING_VOICES):
         event = events[index % EMERGING_EVENTS]
-        add_contribution(
+        create_contribution(
             event,
             ContributionInput(
                 text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],

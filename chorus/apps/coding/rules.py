@@ -6,35 +6,22 @@ Everything a coding page shows of a contribution also passes engagement.rules.vi
 from __future__ import annotations
 
 import rules
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from chorus.apps.accounts.models import Role
-from chorus.apps.accounts.rules import is_administrator
-from chorus.apps.engagement.models import Contribution
-from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.accounts.models import Role, User
+from chorus.apps.core.predicates import holds_role, is_administrator, programmes_where
 from chorus.apps.programmes.models import Programme
 
-
-@rules.predicate
-def analyses_programme(user, programme: Programme | None) -> bool:
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.pk in user.programme_ids(Role.ANALYST)
-
-
-can_code = is_administrator | analyses_programme
-rules.add_perm("coding.code_programme", can_code)
+rules.add_perm("coding.code_programme", is_administrator | holds_role(Role.ANALYST))
 
 
 def coding_programmes(user) -> QuerySet[Programme]:
-    """Programmes whose coding `user` may run and review."""
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    if user.is_administrator:
-        return Programme.objects.order_by("name")
-    return Programme.objects.filter(pk__in=user.programme_ids(Role.ANALYST)).order_by("name")
+    """Programmes whose coding `user` may run and review (coding.code_programme)."""
+    return programmes_where(user, Role.ANALYST)
 
 
-def searchable_contributions(user) -> QuerySet[Contribution]:
-    """What search may return: exactly what the user may see."""
-    return visible_contributions(user)
+def coders(programme: Programme) -> QuerySet[User]:
+    """The people who may code `programme` (coding.code_programme), for choosing who codes a sample."""
+    administrators = Q(is_superuser=True) | Q(memberships__role=Role.ADMINISTRATOR)
+    analysts = Q(memberships__programme=programme, memberships__role=Role.ANALYST)
+    return User.objects.filter(administrators | analysts).distinct()

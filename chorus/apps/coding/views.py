@@ -3,12 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from chorus.apps.accounts.models import Role, User
 from chorus.apps.core.errors import ActionError
 from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Contribution
@@ -50,7 +49,7 @@ from .queries import (
     theme_deletion_counts,
     theme_descendant_ids,
 )
-from .rules import coding_programmes
+from .rules import coders, coding_programmes
 
 
 def _programme_for_coding(user, slug: str) -> Programme:
@@ -495,14 +494,9 @@ def search(request):
         contributions = visible_contributions(request.user)
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
-        # Those who work with residents' words (administrators, analysts, partners, connectors) see every
-        # contribution they may see; anyone else only those residents agreed to have quoted.
-        works_with_contributions = (
-            request.user.is_administrator
-            or request.user.memberships.filter(role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]).exists()
-        )
+        reads_raw_records = request.user.has_perm("engagement.list_contributions")
         hits = semantic_search(
-            form.cleaned_data["q"], contributions, quotes_only=not works_with_contributions
+            form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records
         )
     return render_form(request, "coding/search.html", {"form": form, "hits": hits})
 
@@ -510,19 +504,10 @@ def search(request):
 # ---------------------------------------------------------------------------------------------- agreement
 
 
-def _people_for(programme: Programme):
-    """Who may code an agreement sample: the programme's analysts and the administrators."""
-    return User.objects.filter(
-        Q(memberships__programme=programme, memberships__role=Role.ANALYST)
-        | Q(memberships__role=Role.ADMINISTRATOR)
-        | Q(is_superuser=True)
-    ).distinct()
-
-
 @login_required
 def agreement(request, slug: str):
     programme = _programme_for_coding(request.user, slug)
-    form = SampleForm(request.POST or None, people=_people_for(programme))
+    form = SampleForm(request.POST or None, people=coders(programme))
     if request.method == "POST" and form.is_valid():
         sample = run_action(
             form,

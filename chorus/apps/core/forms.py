@@ -70,13 +70,14 @@ class NhsukModelForm(forms.ModelForm):
 def run_action[T](form: forms.BaseForm, action: Callable[..., T], /, *args: Any, **kwargs: Any) -> T | None:
     """Call a write action for a valid form; if it refuses, put its message on the form and return None.
 
-    The message goes beside the field the action names, when the form has that field, else above the form.
+    Each message goes beside the field the action names, when the form has that field, else above the form.
     Check ``form.errors`` afterwards rather than the result: some writes return nothing when they succeed.
     """
     try:
         return action(*args, **kwargs)
     except ActionError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
+        for field, message in (error.errors or {None: error.message}).items():
+            form.add_error(field if field in form.fields else None, message)
         return None
 
 

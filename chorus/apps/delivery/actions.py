@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
@@ -50,10 +51,6 @@ PARTNER_ACTIVITY_KINDS = [
 ]
 
 
-class ActionError(ValueError):
-    """A write that cannot be done, with a message a person understands."""
-
-
 # Partner portal --------------------------------------------------------------------------------------------
 
 
@@ -73,13 +70,13 @@ def record_partner_activity(
     if not portal_organisations(by, programme).filter(pk=organisation.pk).exists():
         raise ActionError(f"You cannot record activities for {organisation} in {programme}.")
     if kind not in PARTNER_ACTIVITY_KINDS:
-        raise ActionError("Choose what kind of activity it was.")
+        raise ActionError("Choose what kind of activity it was.", "kind")
     if when > timezone.localdate():
-        raise ActionError("The date must be today or in the past.")
+        raise ActionError("The date must be today or in the past.", "date")
     if participants < 1:
-        raise ActionError("Enter how many people took part: 1 or more.")
+        raise ActionError("Enter how many people took part: 1 or more.", "participants")
     if ward is not None and (ward.level != Level.WARD or ward.parent_id != programme.local_authority_id):
-        raise ActionError(f"{ward} is not a ward in {programme.local_authority}.")
+        raise ActionError(f"{ward} is not a ward in {programme.local_authority}.", "ward")
     activity = Activity.objects.create(
         programme=programme,
         kind=kind,
@@ -118,9 +115,9 @@ def recruit_connector(
     languages: str = "",
 ) -> ConnectorProfile:
     if not name.strip():
-        raise ActionError("Enter their name.")
+        raise ActionError("Enter their name.", "name")
     if user is not None and ConnectorProfile.objects.filter(programme=programme, user=user).exists():
-        raise ActionError(f"{user} is already in {programme}'s pipeline.")
+        raise ActionError(f"{user} is already in {programme}'s pipeline.", "user")
     profile = ConnectorProfile.objects.create(
         programme=programme,
         user=user,
@@ -139,17 +136,18 @@ def recruit_connector(
 
 
 @transaction.atomic
-def change_status(
-    profile: ConnectorProfile, new_status: str, *, on: date, reason: str = "", by=None
+def change_connector_status(
+    profile: ConnectorProfile, new_status: str, *, on: date, reason: str = "", by
 ) -> StatusChange:
     profile = ConnectorProfile.objects.select_for_update().get(pk=profile.pk)
     try:
         pipeline.check_transition(profile.status, new_status, reason)
     except pipeline.TransitionError as error:
-        raise ActionError(str(error)) from None
+        missing_reason = new_status == pipeline.Stage.LEFT and not reason.strip()
+        raise ActionError(str(error), "reason" if missing_reason else "status") from None
     last = profile.status_changes.order_by("-changed_on", "-id").first()
     if last is not None and on < last.changed_on:
-        raise ActionError(f"The date must be on or after the last change ({last.changed_on:%d %B %Y}).")
+        raise ActionError(f"The date must be on or after the last change ({last.changed_on:%d %B %Y}).", "on")
     change = StatusChange.objects.create(
         profile=profile,
         from_status=profile.status,
@@ -173,11 +171,13 @@ def change_status(
 
 
 @transaction.atomic
-def add_training(profile: ConnectorProfile, *, module: str, completed_on: date, by=None) -> TrainingRecord:
+def create_training_record(
+    profile: ConnectorProfile, *, module: str, completed_on: date, by
+) -> TrainingRecord:
     if not module.strip():
-        raise ActionError("Enter the training module.")
+        raise ActionError("Enter the training module.", "module")
     if completed_on > timezone.localdate():
-        raise ActionError("The date must be today or in the past.")
+        raise ActionError("The date must be today or in the past.", "completed_on")
     training = TrainingRecord.objects.create(
         profile=profile, module=module.strip(), completed_on=completed_on
     )
@@ -186,9 +186,9 @@ def add_training(profile: ConnectorProfile, *, module: str, completed_on: date, 
 
 
 @transaction.atomic
-def add_supervision_note(profile: ConnectorProfile, *, met_on: date, note: str, by=None) -> SupervisionNote:
+def create_supervision_note(profile: ConnectorProfile, *, met_on: date, note: str, by) -> SupervisionNote:
     if not note.strip():
-        raise ActionError("Enter the note.")
+        raise ActionError("Enter the note.", "note")
     written = SupervisionNote.objects.create(profile=profile, met_on=met_on, note=note.strip(), written_by=by)
     audit("delivery.supervision_noted", actor=by, obj=written, programme=profile.programme)
     return written
@@ -198,7 +198,7 @@ def add_supervision_note(profile: ConnectorProfile, *, met_on: date, note: str, 
 
 
 @transaction.atomic
-def set_safeguarding_lead(programme: Programme, user, *, by=None) -> SafeguardingLead:
+def change_safeguarding_lead(programme: Programme, user, *, by) -> SafeguardingLead:
     if not user.email:
         raise ActionError(f"{user} has no email address: the safeguarding lead must be reachable at once.")
     lead, _ = SafeguardingLead.objects.update_or_create(programme=programme, defaults={"user": user})
@@ -214,7 +214,7 @@ def raise_concern(
     The email says a concern was raised and links to it; the concern's words stay in the concern.
     """
     if not concern.strip():
-        raise ActionError("Describe the concern.")
+        raise ActionError("Describe the concern.", "concern")
     if contribution is not None and contribution.programme_id != programme.pk:
         raise ActionError("That contribution belongs to another programme.")
     lead = SafeguardingLead.objects.filter(programme=programme).select_related("user").first()
@@ -255,7 +255,7 @@ def raise_concern(
 
 
 @transaction.atomic
-def close_concern(concern: SafeguardingConcern, *, by=None) -> None:
+def close_concern(concern: SafeguardingConcern, *, by) -> None:
     concern.closed_at = timezone.now()
     concern.save(update_fields=["closed_at"])
     audit("delivery.safeguarding_concern_closed", actor=by, obj=concern, programme=concern.programme)
@@ -274,11 +274,11 @@ def record_step(
     evidence: str = "",
     evidence_link: str = "",
     evidence_file=None,
-    by=None,
+    by,
 ) -> StepRecord:
     """Record (or update) one step of a neighbourhood's path. Completing a step needs evidence."""
     if step not in range(1, 8):
-        raise ActionError("Choose a step from 1 to 7.")
+        raise ActionError("Choose a step from 1 to 7.", "step")
     record = StepRecord.objects.filter(neighbourhood=neighbourhood, step=step).first() or StepRecord(
         neighbourhood=neighbourhood, step=step
     )
@@ -291,9 +291,9 @@ def record_step(
     if completed_on is not None and not record.has_evidence:
         raise ActionError("Add evidence (a note, a link or a file) before marking the step completed.")
     if started_on and completed_on and completed_on < started_on:
-        raise ActionError("The step cannot be completed before it started.")
+        raise ActionError("The step cannot be completed before it started.", "completed_on")
     if completed_on is not None and completed_on > timezone.localdate():
-        raise ActionError("The completion date must be today or in the past.")
+        raise ActionError("The completion date must be today or in the past.", "completed_on")
     record.recorded_by = _actor(by)
     record.save()
     audit(
@@ -319,11 +319,11 @@ def record_assessment(
     assessor: str,
     scores: dict[str, tuple[int, str]],
     neighbourhood: Neighbourhood | None = None,
-    by=None,
+    by,
 ) -> StandardsAssessment:
     """One self-assessment: a score from 1 to 5 (and evidence) for each of the five standards."""
     if assessor not in standards.ASSESSORS:
-        raise ActionError("Choose who made the assessment: residents or staff.")
+        raise ActionError("Choose who made the assessment: residents or staff.", "assessor")
     missing = [standards.STANDARDS[s] for s in standards.STANDARDS if s not in scores]
     if missing:
         raise ActionError(f"Score every standard: {', '.join(missing)} missing.")
@@ -363,7 +363,7 @@ def create_event(
     capacity: int | None = None,
     area: Area | None = None,
     neighbourhood: Neighbourhood | None = None,
-    by=None,
+    by,
 ) -> Event:
     if not title.strip() or not place.strip():
         raise ActionError("Enter the event's title and place.")
@@ -385,15 +385,15 @@ def create_event(
 class SheetImport:
     imported: int = 0
     problems: list[signin_sheet.RowProblem] = field(default_factory=list)
-    error: str = ""
 
 
-def import_sign_in_sheet(event: Event, content: bytes, filename: str, *, by=None) -> SheetImport:
-    """Add the good rows of a sign-in sheet to the event's attendance; report the others by row number."""
+def import_sign_in_sheet(event: Event, content: bytes, filename: str, *, by) -> SheetImport:
+    """Add the good rows of a sign-in sheet to the event's attendance; report the others by row number.
+    A file that cannot be read as a sign-in sheet at all is refused."""
     try:
         sheet = signin_sheet.read(content, filename)
     except signin_sheet.SheetError as error:
-        return SheetImport(error=str(error))
+        raise ActionError(str(error), "file") from None
     with transaction.atomic():
         Attendance.objects.bulk_create(
             Attendance(

@@ -222,16 +222,20 @@ def _pipeline(programme: Programme, lead: User, recruits: int, rng: random.Rando
             on += timedelta(days=rng.randint(14, 45))
             if stage == pipeline.Stage.TRAINED:
                 for module in MODULES:
-                    actions.add_training(profile, module=module, completed_on=on - timedelta(days=7), by=lead)
-            actions.change_status(profile, stage, on=on, by=lead)
+                    actions.create_training_record(
+                        profile, module=module, completed_on=on - timedelta(days=7), by=lead
+                    )
+            actions.change_connector_status(profile, stage, on=on, by=lead)
         if user is None and rng.random() < 0.25:
             on += timedelta(days=rng.randint(30, 90))
             reason = rng.choice(["Started full-time work", "Moved away", "Caring responsibilities", "Health"])
-            actions.change_status(profile, pipeline.Stage.LEFT, on=on, reason=reason, by=lead)
+            actions.change_connector_status(profile, pipeline.Stage.LEFT, on=on, reason=reason, by=lead)
         elif furthest == pipeline.Stage.ACTIVE and user is None and rng.random() < 0.4:
-            actions.change_status(profile, pipeline.Stage.AVAILABLE, on=on + timedelta(days=60), by=lead)
+            actions.change_connector_status(
+                profile, pipeline.Stage.AVAILABLE, on=on + timedelta(days=60), by=lead
+            )
         if profile.status_changes.filter(to_status=pipeline.Stage.ACTIVE).exists():
-            actions.add_supervision_note(
+            actions.create_supervision_note(
                 profile,
                 met_on=on + timedelta(days=30),
                 note="Going well; wants to shadow a focus group. Reminded about debriefs.",
@@ -243,7 +247,7 @@ def _pipeline(programme: Programme, lead: User, recruits: int, rng: random.Rando
 
 
 def _safeguarding(programme: Programme, lead: User, rng: random.Random, *, raise_one: bool) -> None:
-    actions.set_safeguarding_lead(programme, lead)
+    actions.change_safeguarding_lead(programme, lead, by=lead)
     if not raise_one:
         return
     contribution = Contribution.objects.filter(programme=programme).exclude(recorded_by=None).order_by("pk")

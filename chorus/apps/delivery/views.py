@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Grant, Organisation, Programme
@@ -29,7 +30,13 @@ from .forms import (
     TrainingForm,
 )
 from .models import ConnectorProfile, Event, GrantMilestone, GrantReport, Neighbourhood, StepRecord
-from .rules import delivery_programmes, portal_organisations, visible_concerns
+from .rules import (
+    concern_programmes,
+    delivery_programmes,
+    own_portals,
+    portal_organisations,
+    visible_concerns,
+)
 
 
 def _programme(user, slug: str, perm: str = "delivery.view_programme") -> Programme:
@@ -50,10 +57,7 @@ def _portal(user, programme_slug: str, organisation_slug: str) -> tuple[Programm
 @login_required
 def index(request):
     user = request.user
-    portals = [
-        (membership.programme, membership.organisation)
-        for membership in user.memberships.filter(role="partner").select_related("programme", "organisation")
-    ]
+    portals = [(portal.programme, portal.organisation) for portal in own_portals(user)]
     return render(
         request,
         "delivery/index.html",
@@ -111,27 +115,25 @@ def record_activity(request, programme: str, organisation: str):
     form = PartnerActivityForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            activity = actions.record_partner_activity(
-                by=request.user,
-                programme=programme,
-                organisation=organisation,
-                kind=data["kind"],
-                title=data["title"],
-                when=data["date"],
-                ward=data["ward"],
-                participants=data["participants"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        activity = run_action(
+            form,
+            actions.record_partner_activity,
+            by=request.user,
+            programme=programme,
+            organisation=organisation,
+            kind=data["kind"],
+            title=data["title"],
+            when=data["date"],
+            ward=data["ward"],
+            participants=data["participants"],
+        )
+        if activity is not None:
             messages.success(request, f"Activity saved: {activity.title}.")
             return redirect("delivery:activity", programme.slug, organisation.slug, activity.pk)
-    return render(
+    return render_form(
         request,
         "delivery/activity_form.html",
         {"programme": programme, "organisation": organisation, "form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -231,10 +233,13 @@ def recruit(request, programme: str):
     programme = _programme(request.user, programme, "delivery.manage_programme")
     form = RecruitForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
-        profile = actions.recruit_connector(by=request.user, programme=programme, **form.cleaned_data)
-        messages.success(request, f"{profile.name} recruited.")
-        return redirect(profile)
-    return render(
+        profile = run_action(
+            form, actions.recruit_connector, by=request.user, programme=programme, **form.cleaned_data
+        )
+        if profile is not None:
+            messages.success(request, f"{profile.name} recruited.")
+            return redirect(profile)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -244,7 +249,6 @@ def recruit(request, programme: str):
             "button": "Save",
             "back": ("delivery:connectors", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -289,13 +293,16 @@ def change_status(request, programme: str, pk: int):
     form = StatusForm(request.POST, profile=profile)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.change_status(
-                profile, data["status"], on=data["on"], reason=data["reason"], by=request.user
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            actions.change_connector_status,
+            profile,
+            data["status"],
+            on=data["on"],
+            reason=data["reason"],
+            by=request.user,
+        )
+        if not form.errors:
             messages.success(request, f"{profile.name} is now {data['status']}.")
             return redirect(profile)
     return _connector_page(request, profile, status=400, status_form=form)
@@ -307,11 +314,8 @@ def add_training(request, programme: str, pk: int):
     profile = _profile(request, programme, pk)
     form = TrainingForm(request.POST)
     if form.is_valid():
-        try:
-            actions.add_training(profile, by=request.user, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, actions.create_training_record, profile, by=request.user, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Training recorded.")
             return redirect(profile)
     return _connector_page(request, profile, status=400, training_form=form)
@@ -323,9 +327,10 @@ def add_supervision(request, programme: str, pk: int):
     profile = _profile(request, programme, pk)
     form = SupervisionForm(request.POST)
     if form.is_valid():
-        actions.add_supervision_note(profile, by=request.user, **form.cleaned_data)
-        messages.success(request, "Supervision note saved.")
-        return redirect(profile)
+        run_action(form, actions.create_supervision_note, profile, by=request.user, **form.cleaned_data)
+        if not form.errors:
+            messages.success(request, "Supervision note saved.")
+            return redirect(profile)
     return _connector_page(request, profile, status=400, supervision_form=form)
 
 
@@ -366,12 +371,9 @@ def neighbourhood(request, programme: str, pk: int):
             initial={"step": place.current_step + 1 if place.current_step < 7 else 7},
         )
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.record_step(place, data.pop("step"), by=request.user, **data)
-            except actions.ActionError as error:
-                form.add_error(None, str(error))
-            else:
+            data = dict(form.cleaned_data)
+            run_action(form, actions.record_step, place, data.pop("step"), by=request.user, **data)
+            if not form.errors:
                 messages.success(request, "Step saved.")
                 return redirect(place)
     elif request.method == "POST":
@@ -430,16 +432,19 @@ def add_assessment(request, programme: str):
     programme = _programme(request.user, programme, "delivery.manage_programme")
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.record_assessment(
+        run_action(
+            form,
+            actions.record_assessment,
             programme=programme,
             assessed_on=form.cleaned_data["assessed_on"],
             assessor=form.cleaned_data["assessor"],
             scores=form.scores(),
             by=request.user,
         )
-        messages.success(request, "Assessment saved.")
-        return redirect("delivery:standards", programme.slug)
-    return render(
+        if not form.errors:
+            messages.success(request, "Assessment saved.")
+            return redirect("delivery:standards", programme.slug)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -449,7 +454,6 @@ def add_assessment(request, programme: str):
             "button": "Save assessment",
             "back": ("delivery:standards", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -479,7 +483,9 @@ def add_event(request, programme: str):
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        event = actions.create_event(
+        event = run_action(
+            form,
+            actions.create_event,
             programme=programme,
             kind=data["kind"],
             title=data["title"],
@@ -488,8 +494,9 @@ def add_event(request, programme: str):
             capacity=data["capacity"],
             by=request.user,
         )
-        return redirect(event)
-    return render(
+        if event is not None:
+            return redirect(event)
+    return render_form(
         request,
         "delivery/simple_form.html",
         {
@@ -499,7 +506,6 @@ def add_event(request, programme: str):
             "button": "Save event",
             "back": ("delivery:events", programme.slug),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -516,10 +522,10 @@ def event_detail(request, programme: str, pk: int):
         form = SignInSheetForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = actions.import_sign_in_sheet(event, upload.read(), upload.name, by=request.user)
-            if result.error:
-                form.add_error("file", result.error)
-            elif result.imported and not result.problems:
+            result = run_action(
+                form, actions.import_sign_in_sheet, event, upload.read(), upload.name, by=request.user
+            )
+            if result is not None and result.imported and not result.problems:
                 messages.success(request, f"{result.imported} row{pluralize(result.imported)} imported.")
                 return redirect(event)
     attended = event.attendance.filter(signed_in=True).count()
@@ -557,30 +563,26 @@ def raise_concern(request):
         slug = request.GET.get("programme") or request.POST.get("programme") or ""
         programme = Programme.objects.filter(slug=slug).first()
     if programme is None:
-        choices = Programme.objects.filter(pk__in=request.user.programme_ids())
-        if request.user.is_administrator:
-            choices = Programme.objects.all()
+        choices = concern_programmes(request.user)
         return render(request, "delivery/concern_choose.html", {"programmes": choices})
     if not request.user.has_perm("delivery.raise_concern", programme):
         raise Http404("No such programme")
     form = ConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.raise_concern(
-                by=request.user,
-                programme=programme,
-                concern=form.cleaned_data["concern"],
-                contribution=contribution,
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            actions.raise_concern,
+            by=request.user,
+            programme=programme,
+            concern=form.cleaned_data["concern"],
+            contribution=contribution,
+        )
+        if not form.errors:
             return render(request, "delivery/concern_raised.html", {"programme": programme})
-    return render(
+    return render_form(
         request,
         "delivery/concern_form.html",
         {"programme": programme, "contribution": contribution, "form": form},
-        status=400 if form.errors else 200,
     )
 
 

@@ -9,27 +9,21 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
 
 from .models import Activity, ActivityKind, Contribution
-
-if TYPE_CHECKING:
-    from chorus.apps.imports.models import Participant
+from .signals import consent_withdrawn, words_erased
 
 log = logging.getLogger("chorus.engagement")
 
 CONSENT_SCOPES = ("analysis", "quote", "open_data", "recontact")
-
-
-class ActionError(ValueError):
-    """A write that cannot be done, with a message a person understands."""
 
 
 @dataclass
@@ -50,7 +44,9 @@ class ContributionInput:
     disability: str = ""
     carer: str = ""
     already_redacted: bool = False  # set by loaders that redacted the text themselves
-    participant: Participant | None = None  # the pseudonymous resident, when the source names them
+    # The pseudonymous resident (an imports.Participant), when the source names them. Typed as a model:
+    # imports is built on engagement, so engagement does not import it.
+    participant: models.Model | None = None
 
 
 @dataclass
@@ -67,15 +63,17 @@ def _redact(text: str) -> str:
 
 def _check(data: ContributionInput) -> None:
     if not data.text.strip():
-        raise ActionError("Enter what the resident said.")
+        raise ActionError("Enter what the resident said.", "text")
     if not data.consent_analysis:
         raise ActionError(
-            "A resident's words can only be recorded if they agree to them being used for analysis."
+            "We can only keep what a resident said if they agree to them being used for analysis. "
+            "If they do not agree, do not record the conversation.",
+            "consent_analysis",
         )
     if data.ward is not None and data.ward.level != Level.WARD:
-        raise ActionError(f"{data.ward} is not a ward.")
+        raise ActionError(f"{data.ward} is not a ward.", "ward")
     if data.lsoa is not None and data.lsoa.level != Level.LSOA:
-        raise ActionError(f"{data.lsoa} is not an LSOA.")
+        raise ActionError(f"{data.lsoa} is not an LSOA.", "lsoa")
 
 
 def _contribution(
@@ -110,7 +108,7 @@ def _contribution(
     )
 
 
-def add_contribution(
+def create_contribution(
     activity: Activity, data: ContributionInput, *, by=None, submission_key: str | None = None
 ) -> Recorded:
     """Store one contribution in an activity. A submission key seen before returns the stored one."""
@@ -167,14 +165,14 @@ def _is_free_text(value: object) -> bool:
     return isinstance(value, str) and len(value) >= ANSWER_REDACT_CHARS and " " in value.strip()
 
 
-def add_contributions(
+def create_contributions(
     activity: Activity,
     rows: Sequence[ChunkRow],
     *,
-    by=None,
+    by,
     in_transaction: Callable[[list[ChunkResult]], None] | None = None,
 ) -> list[ChunkResult]:
-    """Store a chunk of contributions in one activity: add_contribution's guarantees at bulk speed.
+    """Store a chunk of contributions in one activity: create_contribution's guarantees at bulk speed.
 
     - each row is checked; a bad row is refused with its reason and the others are still stored;
     - a submission key stored before, or met earlier in the chunk, makes a duplicate (one query);
@@ -331,7 +329,7 @@ def record_conversation(
         recorded_by=by,
         participants=1,
     )
-    recorded = add_contribution(activity, data, by=by, submission_key=submission_key)
+    recorded = create_contribution(activity, data, by=by, submission_key=submission_key)
     if not recorded.created:  # lost a race with a retry: drop the empty activity made above
         activity.delete()
         return recorded
@@ -344,23 +342,25 @@ def record_conversation(
 
 
 @transaction.atomic
-def withdraw_consent(contribution: Contribution, scope: str, *, by=None) -> None:
-    """Withdraw one consent. Withdrawing analysis consent deletes the contribution and all derived from it."""
+def withdraw_consent(contribution: Contribution, scope: str, *, by) -> None:
+    """Withdraw one consent. Withdrawing analysis consent deletes the contribution and all derived from it.
+
+    The apps built on engagement act on consent_withdrawn (published quotes, quotes on maps) before the
+    change, and on words_erased (models trained on the words) after the contribution is deleted.
+    """
     if scope not in CONSENT_SCOPES:
-        raise ActionError(f"Unknown consent {scope!r}; choose one of {', '.join(CONSENT_SCOPES)}.")
+        raise ActionError(f"Unknown consent {scope!r}; choose one of {', '.join(CONSENT_SCOPES)}.", "scope")
     contribution_id, programme = contribution.pk, contribution.programme
-    if scope in ("analysis", "quote", "open_data"):
-        from chorus.apps.publishing.actions import remove_quotes
-
-        # Published versions quote only residents who agreed to open data too.
-        remove_quotes(
-            [contribution_id], reason=f"{scope} consent withdrawn", public_only=scope == "open_data", by=by
-        )
+    consent_withdrawn.send(
+        sender=Contribution,
+        contribution_ids=[contribution_id],
+        scope=scope,
+        reason=f"{scope} consent withdrawn",
+        by=by,
+    )
     if scope == "analysis":
-        from chorus.apps.coding.actions.erasure import forget_erased_texts
-
         contribution.delete()
-        forget_erased_texts(programme, by=by)
+        words_erased.send(sender=Contribution, programme=programme, by=by)
     else:
         setattr(contribution, f"consent_{scope}", False)
         contribution.save(update_fields=[f"consent_{scope}"])

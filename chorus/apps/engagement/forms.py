@@ -127,13 +127,7 @@ class RecordConversationForm(NhsukForm):
         return value
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("consent_analysis") == "no":
-            self.add_error(
-                "consent_analysis",
-                "We can only keep what a resident said if they agree to it being used. "
-                "If they do not agree, do not record the conversation.",
-            )
+        cleaned = super().clean()  # consent to analysis is checked by the action, with the message it gives
         programme, ward = cleaned.get("programme"), cleaned.get("ward")
         if (
             programme

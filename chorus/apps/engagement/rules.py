@@ -16,27 +16,26 @@ import rules
 from django.db.models import Q, QuerySet
 
 from chorus.apps.accounts.models import Role
-from chorus.apps.accounts.rules import is_administrator
+from chorus.apps.core.predicates import (
+    holds_role,
+    holds_role_anywhere,
+    is_administrator,
+    organisation_ids_where,
+    programme_ids_where,
+    programmes_where,
+)
+from chorus.apps.programmes.models import Programme
 
 from .models import Contribution
 
-
-@rules.predicate
-def is_programme_analyst(user, contribution: Contribution | None) -> bool:
-    if contribution is None or not user.is_authenticated:
-        return False
-    return contribution.programme_id in user.programme_ids(Role.ANALYST)
+# The roles that see some raw contributions (a decision-maker alone sees none) and record conversations.
+GATHERERS = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR)
 
 
 @rules.predicate
 def is_partner_that_gathered_it(user, contribution: Contribution | None) -> bool:
-    if contribution is None or not user.is_authenticated:
-        return False
-    return user.memberships.filter(
-        role=Role.PARTNER,
-        programme_id=contribution.programme_id,
-        organisation_id=contribution.activity.partner_id,
-    ).exists()
+    own = organisation_ids_where(user, contribution, Role.PARTNER)
+    return bool(own) and contribution.activity.partner_id in own
 
 
 @rules.predicate
@@ -46,22 +45,15 @@ def recorded_it(user, contribution: Contribution | None) -> bool:
     return contribution.recorded_by_id == user.pk
 
 
-@rules.predicate
-def can_record_in_some_programme(user) -> bool:
-    return bool(user.is_authenticated and user.programme_ids(Role.CONNECTOR, Role.ANALYST, Role.PARTNER))
-
-
-@rules.predicate
-def reads_raw_records(user) -> bool:
-    """Holds a role that sees some raw contributions (a decision-maker alone sees none)."""
-    return bool(user.is_authenticated and user.programme_ids(Role.ANALYST, Role.PARTNER, Role.CONNECTOR))
-
-
-can_view = is_administrator | is_programme_analyst | is_partner_that_gathered_it | recorded_it
-rules.add_perm("engagement.view_contribution", can_view)
-rules.add_perm("engagement.list_contributions", is_administrator | reads_raw_records)
-rules.add_perm("engagement.withdraw_consent", is_administrator | is_programme_analyst | recorded_it)
-rules.add_perm("engagement.record_contribution", is_administrator | can_record_in_some_programme)
+rules.add_perm(
+    "engagement.view_contribution",
+    is_administrator | holds_role(Role.ANALYST) | is_partner_that_gathered_it | recorded_it,
+)
+rules.add_perm("engagement.withdraw_consent", is_administrator | holds_role(Role.ANALYST) | recorded_it)
+# The list of contributions, asked without an object (the menu) or for one programme (its overview page).
+rules.add_perm("engagement.list_contributions", is_administrator | holds_role_anywhere(*GATHERERS))
+rules.add_perm("engagement.list_programme_contributions", is_administrator | holds_role(*GATHERERS))
+rules.add_perm("engagement.record_contribution", is_administrator | holds_role(*GATHERERS))
 
 
 def visible_contributions(user) -> QuerySet[Contribution]:
@@ -71,19 +63,13 @@ def visible_contributions(user) -> QuerySet[Contribution]:
         return contributions.none()
     if user.is_administrator:
         return contributions
-    memberships = list(user.memberships.values_list("role", "programme_id", "organisation_id"))
-    allowed = Q(recorded_by=user)
-    for role, programme_id, organisation_id in memberships:
-        if role == Role.ANALYST and programme_id:
-            allowed |= Q(programme_id=programme_id)
-        elif role == Role.PARTNER and programme_id and organisation_id:
-            allowed |= Q(programme_id=programme_id, activity__partner_id=organisation_id)
+    allowed = Q(recorded_by=user) | Q(programme_id__in=programme_ids_where(user, Role.ANALYST))
+    for held in user.roles_held():
+        if held.role == Role.PARTNER and held.programme_id and held.organisation_id:
+            allowed |= Q(programme_id=held.programme_id, activity__partner_id=held.organisation_id)
     return contributions.filter(allowed)
 
 
-def recordable_programme_ids(user) -> set[int]:
-    from chorus.apps.programmes.models import Programme
-
-    if user.is_administrator:
-        return set(Programme.objects.values_list("id", flat=True))
-    return user.programme_ids(Role.CONNECTOR, Role.ANALYST, Role.PARTNER)
+def recordable_programmes(user) -> QuerySet[Programme]:
+    """The programmes `user` may record a conversation in (engagement.record_contribution)."""
+    return programmes_where(user, *GATHERERS)

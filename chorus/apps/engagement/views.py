@@ -9,13 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chorus.apps.programmes.models import Programme
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.programmes.rules import member_programmes
 
 from . import actions
 from .forms import ContributionFilterForm, RecordConversationForm, WithdrawConsentForm
 from .models import Contribution
-from .rules import recordable_programme_ids, visible_contributions
+from .rules import recordable_programmes, visible_contributions
 
 
 def _visible_or_404(user, pk: int) -> Contribution:
@@ -69,42 +69,47 @@ def withdraw_consent(request, pk: int):
     if not request.user.has_perm("engagement.withdraw_consent", contribution):
         raise PermissionDenied
     form = WithdrawConsentForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "engagement/contribution_detail.html",
-            {"contribution": contribution, "withdraw_form": form},
-        )
-    scope = form.cleaned_data["scope"]
-    actions.withdraw_consent(contribution, scope, by=request.user)
-    if scope == "analysis":
-        messages.success(request, "What the resident said has been removed from Chorus.")
-        return redirect("contributions")
-    messages.success(request, "The resident's consent has been updated.")
-    return redirect("contribution", pk=pk)
+    if form.is_valid():
+        scope = form.cleaned_data["scope"]
+        run_action(form, actions.withdraw_consent, contribution, scope, by=request.user)
+        if not form.errors:
+            if scope == "analysis":
+                messages.success(request, "What the resident said has been removed from Chorus.")
+                return redirect("contributions")
+            messages.success(request, "The resident's consent has been updated.")
+            return redirect("contribution", pk=pk)
+    return render_form(
+        request,
+        "engagement/contribution_detail.html",
+        {"contribution": contribution, "withdraw_form": form},
+        form_key="withdraw_form",
+    )
 
 
 @login_required
 def record_conversation(request):
-    programmes = Programme.objects.filter(pk__in=recordable_programme_ids(request.user)).order_by("name")
+    programmes = recordable_programmes(request.user)
     if not programmes.exists():
         raise PermissionDenied("You are not a connector, partner or analyst in any programme.")
     form = RecordConversationForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        result = actions.record_conversation(
+        result = run_action(
+            form,
+            actions.record_conversation,
             by=request.user,
             programme=data["programme"],
             data=form.to_input(),
             submission_key=data["submission_key"],
             when=data["date"],
         )
-        if result.created:
-            messages.success(request, "Conversation saved. Thank you.")
-        else:
-            messages.info(request, "This conversation was already saved, so it has not been saved twice.")
-        return redirect("recorded", pk=result.contribution.pk)
-    return render(request, "engagement/record.html", {"form": form}, status=400 if form.errors else 200)
+        if result is not None:
+            if result.created:
+                messages.success(request, "Conversation saved. Thank you.")
+            else:
+                messages.info(request, "This conversation was already saved, so it has not been saved twice.")
+            return redirect("recorded", pk=result.contribution.pk)
+    return render_form(request, "engagement/record.html", {"form": form})
 
 
 @login_required

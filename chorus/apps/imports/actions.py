@@ -18,7 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
+from chorus.apps.engagement.signals import consent_withdrawn, words_erased
 from chorus.apps.places.models import Level
 from chorus.apps.programmes.models import Programme
 from chorus.ingest import Mapping, ReadError, find_mapping, guess_mapping, open_table, shape_signature
@@ -46,23 +48,19 @@ from .protection import decrypt, hash_token, new_token, open_data_rows
 MAX_UPLOAD_BYTES = 2 * 1024**3
 
 
-class ActionError(ValueError):
-    """An import step that cannot be done, with a message a person understands."""
-
-
 # ---------------------------------------------------------------------------------------------- sources
 
 
 @transaction.atomic
 def create_source(
-    programme: Programme, name: str, kind: str = SourceKind.UPLOAD, *, by=None
+    programme: Programme, name: str, kind: str = SourceKind.UPLOAD, *, by
 ) -> tuple[ImportSource, str | None]:
     """A new source. A field-tool source gets a token, returned here once and stored only as a hash."""
     name = " ".join(name.split())
     if not name:
-        raise ActionError("Enter a name for the source.")
+        raise ActionError("Enter a name for the source.", "name")
     if ImportSource.objects.filter(programme=programme, name__iexact=name).exists():
-        raise ActionError(f"This programme already has a source called {name!r}.")
+        raise ActionError(f"This programme already has a source called {name!r}.", "name")
     token = new_token() if kind == SourceKind.FIELD_TOOL else None
     source = ImportSource.objects.create(
         programme=programme,
@@ -75,7 +73,7 @@ def create_source(
     return source, token
 
 
-def source_named(programme: Programme, name: str, kind: str, *, by=None) -> ImportSource:
+def source_named(programme: Programme, name: str, kind: str, *, by) -> ImportSource:
     source = ImportSource.objects.filter(programme=programme, name__iexact=name).first()
     return source or create_source(programme, name, kind, by=by)[0]
 
@@ -126,7 +124,7 @@ def source_mappings(source: ImportSource) -> list[SavedMapping]:
 
 
 @transaction.atomic
-def correct_mapping(saved: SavedMapping, mapping: Mapping, *, by=None) -> SavedMapping:
+def change_mapping(saved: SavedMapping, mapping: Mapping, *, by) -> SavedMapping:
     """A person corrects a saved (perhaps guessed) mapping; the next file or post of that shape uses it."""
     problems = mapping.problems()
     if problems:
@@ -162,7 +160,7 @@ def _store_upload(chunks: Iterable[bytes], suffix: str) -> tuple[Path, str, int]
             if size > MAX_UPLOAD_BYTES:
                 stream.close()
                 path.unlink(missing_ok=True)
-                raise ActionError("The file is larger than 2 GB. Split it into smaller files.")
+                raise ActionError("The file is larger than 2 GB. Split it into smaller files.", "file")
             digest.update(chunk)
             stream.write(chunk)
     return path, digest.hexdigest(), size
@@ -181,7 +179,7 @@ def start_upload(
     filename: str,
     chunks: Iterable[bytes],
     *,
-    by=None,
+    by,
     source: ImportSource | None = None,
 ) -> tuple[ImportBatch, Table]:
     """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping.
@@ -193,7 +191,7 @@ def start_upload(
         table = open_table(path, filename)
     except ReadError as error:
         path.unlink(missing_ok=True)
-        raise ActionError(str(error)) from None
+        raise ActionError(str(error), "file") from None
     source = source or source_named(programme, "Uploads", SourceKind.UPLOAD, by=by)
     batch = ImportBatch.objects.create(
         source=source,
@@ -311,7 +309,7 @@ def _enqueue(batch: ImportBatch) -> None:
 
 
 @transaction.atomic
-def confirm_mapping(batch: ImportBatch, mapping: Mapping, *, by=None, enqueue: bool = True) -> ImportBatch:
+def confirm_mapping(batch: ImportBatch, mapping: Mapping, *, by, enqueue: bool = True) -> ImportBatch:
     """Save the mapping for files of this shape and queue the import (enqueue=False: the caller runs it)."""
     if batch.status != BatchStatus.DRAFT:
         raise ActionError("This import has already started.")
@@ -330,7 +328,7 @@ def confirm_mapping(batch: ImportBatch, mapping: Mapping, *, by=None, enqueue: b
 
 
 @transaction.atomic
-def resume_batch(batch: ImportBatch, *, by=None) -> ImportBatch:
+def resume_batch(batch: ImportBatch, *, by) -> ImportBatch:
     """Queue a stopped import again; rows already committed are skipped."""
     if batch.status == BatchStatus.DONE or not batch.mapping:
         raise ActionError("Only an import that stopped can be resumed.")
@@ -415,7 +413,7 @@ def receive_submission(source: ImportSource, payload: Any) -> tuple[str, list[Ou
 # ---------------------------------------------------------------------------------------------- quarantine
 
 
-def rerun_quarantined_row(row: QuarantinedRow, values: dict[str, str], *, by=None) -> Outcome:
+def rerun_quarantined_row(row: QuarantinedRow, values: dict[str, str], *, by) -> Outcome:
     """Validate a corrected row with its batch's mapping; import it if it is now clean."""
     if row.resolved_at:
         raise ActionError("This row has already been imported.")
@@ -477,14 +475,17 @@ def _erase_rows(rows) -> int:
 
 
 @transaction.atomic
-def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
+def erase_participant(participant: Participant, *, by) -> ErasureRecord:
     """Erase a participant: their contributions and all derived from them go, their quarantined rows are
     emptied, and that it happened is kept (never what was erased)."""
-    from chorus.apps.coding.actions.erasure import forget_erased_texts
-    from chorus.apps.publishing.actions import remove_quotes
-
     contributions = Contribution.objects.filter(participant=participant)
-    remove_quotes(contributions.values_list("pk", flat=True), reason="resident erased", by=by)
+    consent_withdrawn.send(
+        sender=Contribution,
+        contribution_ids=list(contributions.values_list("pk", flat=True)),
+        scope="analysis",
+        reason="resident erased",
+        by=by,
+    )
     count = 0
     for contribution in contributions.iterator():
         contribution.delete()  # one by one, so every app's delete signals and cascades run
@@ -500,7 +501,7 @@ def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
     )
     participant.delete()
     if count:
-        forget_erased_texts(erasure.programme, by=by)
+        words_erased.send(sender=Contribution, programme=erasure.programme, by=by)
     audit(
         "participant.erased",
         actor=by,
@@ -514,7 +515,7 @@ def erase_participant(participant: Participant, *, by=None) -> ErasureRecord:
 
 
 @transaction.atomic
-def erase_quarantined_row(row: QuarantinedRow, *, by=None) -> ErasureRecord:
+def erase_quarantined_row(row: QuarantinedRow, *, by) -> ErasureRecord:
     """Erase what a quarantined row holds (it may name a person, or hold what they said): the row stays,
     empty and marked erased, with its number, so the import's summary still adds up."""
     if row.erased_at:
@@ -551,7 +552,7 @@ OPEN_DATA_COLUMNS = [
 ]
 
 
-def open_data_csv(programme: Programme, *, by=None, k: int = 10) -> tuple[str, int]:
+def open_data_csv(programme: Programme, *, by, k: int = 10) -> tuple[str, int]:
     """Record-level open data: only rows with open-data consent, no free text, k-anonymous (k >= 10),
     every cell formula-safe. Returns the CSV text and the number of rows released."""
     contributions = open_data_rows(Contribution.objects.filter(programme=programme)).select_related(

@@ -77,7 +77,7 @@ def run(
         chosen, _ = suggested_mapping(found, table.headers)
     if problems := chosen.problems():
         return _fail(" ".join(problems) + " Give a mapping with --mapping.")
-    import_source = source_named(found, source, SourceKind.CLI)
+    import_source = source_named(found, source, SourceKind.CLI, by=None)  # the command line has no user
     save_mapping(found, chosen.shape, chosen)
     sha256 = file_sha256(path)
     batch = (

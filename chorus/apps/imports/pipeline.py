@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
-from chorus.apps.engagement.actions import ChunkResult, ChunkRow, ContributionInput, add_contributions
+from chorus.apps.engagement.actions import ChunkResult, ChunkRow, ContributionInput, create_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area
 from chorus.ingest import CleanRecord, Mapping, MappingError, Quarantine, ReadError, open_table, validate_rows
@@ -117,7 +117,7 @@ class ChunkWriter:
     """Stores validated outcomes for one batch, a chunk at a time, through engagement's bulk path.
 
     Per chunk: the activity and the participants are made first (each in a small transaction of its own;
-    a resume finds and reuses them), then engagement.actions.add_contributions checks, deduplicates,
+    a resume finds and reuses them), then engagement.actions.create_contributions checks, deduplicates,
     redacts and inserts the clean rows, and in its transaction this writer quarantines the bad rows and
     moves the batch's counters and resume point. A chunk is stored whole or not at all.
     """
@@ -140,8 +140,9 @@ class ChunkWriter:
         return self._areas[pk]
 
     def _activity(self, records: list[CleanRecord], keys: list[str]) -> Activity | None:
-        """The batch's activity; when it has none yet, a new one that add_contributions saves in the chunk's
-        transaction if a record is stored in it (so racing posts of one record leave no empty activity)."""
+        """The batch's activity; when it has none yet, a new one that create_contributions saves in the
+        chunk's transaction if a record is stored in it (so racing posts of one record leave no empty
+        activity)."""
         batch = self.batch
         if batch.activity_id is not None:
             return batch.activity
@@ -307,7 +308,7 @@ class ChunkWriter:
             )
 
         if activity is not None:
-            add_contributions(activity, chunk, by=self.by, in_transaction=bookkeeping)
+            create_contributions(activity, chunk, by=self.by, in_transaction=bookkeeping)
             if activity.pk is not None and batch.activity_id is None:
                 batch.activity = activity
         else:  # nothing new to store: every clean record is a duplicate

@@ -11,26 +11,13 @@ import rules
 from django.db.models import QuerySet
 
 from chorus.apps.accounts.models import Role
-from chorus.apps.accounts.rules import is_administrator
+from chorus.apps.core.predicates import holds_role, is_administrator, programmes_where
 from chorus.apps.programmes.models import Programme
 
-
-@rules.predicate
-def is_analyst_of(user, programme: Programme | None) -> bool:
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.pk in user.programme_ids(Role.ANALYST)
-
-
-can_import = is_administrator | is_analyst_of
-rules.add_perm("imports.manage", can_import)
-rules.add_perm("imports.view_original_text", can_import)
+rules.add_perm("imports.manage", is_administrator | holds_role(Role.ANALYST))
+rules.add_perm("imports.view_original_text", is_administrator | holds_role(Role.ANALYST))
 
 
 def importable_programmes(user) -> QuerySet[Programme]:
-    """Programmes `user` may import into (same rule as imports.manage)."""
-    if not user.is_authenticated:
-        return Programme.objects.none()
-    if user.is_administrator:
-        return Programme.objects.all()
-    return Programme.objects.filter(pk__in=user.programme_ids(Role.ANALYST))
+    """Programmes `user` may import into (imports.manage)."""
+    return programmes_where(user, Role.ANALYST)

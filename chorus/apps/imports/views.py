@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import run_action
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.ingest import Mapping
@@ -68,13 +70,16 @@ def programme(request, slug: str):
     form = SourceForm(_posted(request), initial={"kind": "field-tool"})
     token = None
     if request.method == "POST" and form.is_valid():
-        try:
-            source, token = actions.create_source(
-                programme, form.cleaned_data["name"], form.cleaned_data["kind"], by=request.user
-            )
-        except actions.ActionError as error:
-            form.add_error("name", str(error))
-        else:
+        created = run_action(
+            form,
+            actions.create_source,
+            programme,
+            form.cleaned_data["name"],
+            form.cleaned_data["kind"],
+            by=request.user,
+        )
+        if created is not None:
+            source, token = created
             if token is None:
                 messages.success(request, f"Source {source.name} added.")
                 return redirect("imports:programme", slug)
@@ -115,11 +120,11 @@ def upload(request, slug: str):
     form = UploadForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        try:
-            batch, _ = actions.start_upload(programme, uploaded.name, uploaded.chunks(), by=request.user)
-        except actions.ActionError as error:
-            form.add_error("file", str(error))
-        else:
+        started = run_action(
+            form, actions.start_upload, programme, uploaded.name, uploaded.chunks(), by=request.user
+        )
+        if started is not None:
+            batch, _ = started
             return redirect("imports:columns", batch.pk)
     return render(request, "imports/upload.html", {"programme": programme, "form": form})
 
@@ -132,17 +137,14 @@ def columns(request, pk: int):
     programme = batch.source.programme
     try:
         table = actions.open_batch_table(batch)
-    except actions.ActionError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
         return redirect("imports:upload", programme.slug)
     suggested, was_saved = actions.suggested_mapping(programme, table.headers)
     form = MappingForm(_posted(request), headers=table.headers, initial_mapping=suggested)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.confirm_mapping(batch, form.mapping(), by=request.user)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, actions.confirm_mapping, batch, form.mapping(), by=request.user)
+        if not form.errors:
             return redirect(batch)
     preview = []
     for row in table.rows():
@@ -201,11 +203,8 @@ def edit_mapping(request, pk: int, mapping_pk: int):
     current = Mapping.from_dict(saved.mapping)
     form = MappingForm(_posted(request), headers=current.headers, initial_mapping=current)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.correct_mapping(saved, form.mapping(), by=request.user)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, actions.change_mapping, saved, form.mapping(), by=request.user)
+        if not form.errors:
             messages.success(request, "The columns are saved: the next file or post of this shape uses them.")
             return redirect("imports:source_mappings", source.pk)
     return render(
@@ -228,8 +227,8 @@ def batch(request, pk: int):
             return redirect(batch)
         try:
             actions.resume_batch(batch, by=request.user)
-        except actions.ActionError as error:
-            messages.error(request, str(error))
+        except ActionError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, "The import will carry on from where it stopped.")
         return redirect(batch)
@@ -275,11 +274,8 @@ def quarantined_row(request, pk: int):
     form = RowCorrectionForm(_posted(request), raw=row.raw, headers=headers)
     outcome = None
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = actions.rerun_quarantined_row(row, form.values(), by=request.user)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        outcome = run_action(form, actions.rerun_quarantined_row, row, form.values(), by=request.user)
+        if outcome is not None:
             if outcome.status != "quarantined":
                 messages.success(request, f"Row {row.row_number} is imported.")
                 return redirect(batch)
@@ -306,8 +302,8 @@ def erase_row(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             actions.erase_quarantined_row(row, by=request.user)
-        except actions.ActionError as error:
-            messages.error(request, str(error))
+        except ActionError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, f"Row {row.row_number} is erased: nothing it held is kept.")
         return redirect(batch)
@@ -346,8 +342,8 @@ def field_post(request, source_id: int):
         return JsonResponse({"status": "error", "message": str(error)}, status=400)
     try:
         status, results, batch = actions.receive_submission(source, payload)
-    except actions.ActionError as error:
-        return JsonResponse({"status": "error", "message": str(error)}, status=400)
+    except ActionError as error:
+        return JsonResponse({"status": "error", "message": error.message}, status=400)
     body = {
         "status": status,
         "imported": batch.imported,

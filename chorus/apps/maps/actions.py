@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.maps import MapError, aggregate_maps, compare_scenario, rank_leverage
@@ -41,10 +43,6 @@ IMPORT_FORMATS = {
 MAX_IMPORT_BYTES = 2_000_000
 
 
-class MapActionError(ValueError):
-    """A change to a map that cannot be made, with a message a person understands."""
-
-
 def _audit(action: str, by, experience_map: ExperienceMap, **ids) -> None:
     audit(action, actor=by, obj=experience_map, programme=experience_map.programme, **ids)
 
@@ -60,10 +58,10 @@ def create_map(
     kind: str = MapKind.WORKSHOP,
     description: str = "",
     contribution: Contribution | None = None,
-    by=None,
+    by,
 ) -> ExperienceMap:
     if not name.strip():
-        raise MapActionError("Enter a name for the map.")
+        raise ActionError("Enter a name for the map.", "name")
     experience_map = ExperienceMap.objects.create(
         programme=programme,
         name=name.strip(),
@@ -78,8 +76,9 @@ def create_map(
 
 
 @transaction.atomic
-def delete_map(experience_map: ExperienceMap, *, by=None) -> None:
+def delete_map(experience_map: ExperienceMap, *, by) -> None:
     map_id, programme = experience_map.pk, experience_map.programme
+    _flag_maps_built_from(experience_map.links.all())
     experience_map.delete()
     audit("maps.map_deleted", actor=by, programme=programme, map_id=map_id)
 
@@ -93,17 +92,17 @@ def _factor_named(experience_map: ExperienceMap, name: str) -> Factor:
     """The map's factor with this name (ignoring case and spacing), created if it is new."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise MapActionError("Enter the name of each factor.")
+        raise ActionError("Enter the name of each factor.")
     if len(cleaned) > 120:
-        raise MapActionError("A factor's name must be 120 characters or fewer.")
+        raise ActionError("A factor's name must be 120 characters or fewer.")
     return _find_factor(experience_map, cleaned) or Factor.objects.create(map=experience_map, name=cleaned)
 
 
 @transaction.atomic
-def add_factor(experience_map: ExperienceMap, name: str, description: str = "", *, by=None) -> Factor:
+def create_factor(experience_map: ExperienceMap, name: str, description: str = "", *, by) -> Factor:
     _check_editable(experience_map)
     if _find_factor(experience_map, name) is not None:
-        raise MapActionError(f"The map already has a factor called {' '.join(name.split())!r}.")
+        raise ActionError(f"The map already has a factor called {' '.join(name.split())!r}.", "name")
     factor = _factor_named(experience_map, name)
     factor.description = description.strip()
     factor.save(update_fields=["description"])
@@ -112,14 +111,14 @@ def add_factor(experience_map: ExperienceMap, name: str, description: str = "", 
 
 
 @transaction.atomic
-def edit_factor(factor: Factor, name: str, description: str = "", *, by=None) -> Factor:
+def change_factor(factor: Factor, name: str, description: str = "", *, by) -> Factor:
     _check_editable(factor.map)
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise MapActionError("Enter the factor's name.")
+        raise ActionError("Enter the factor's name.", "name")
     other = _find_factor(factor.map, cleaned)
     if other is not None and other.pk != factor.pk:
-        raise MapActionError(f"The map already has a factor called {cleaned!r}.")
+        raise ActionError(f"The map already has a factor called {cleaned!r}.", "name")
     factor.name, factor.description = cleaned, description.strip()
     factor.save(update_fields=["name", "description"])
     _flag_community_maps(factor.map)  # maps are combined by factor name
@@ -128,9 +127,10 @@ def edit_factor(factor: Factor, name: str, description: str = "", *, by=None) ->
 
 
 @transaction.atomic
-def delete_factor(factor: Factor, *, by=None) -> None:
+def delete_factor(factor: Factor, *, by) -> None:
     _check_editable(factor.map)
     experience_map, factor_id = factor.map, factor.pk
+    _flag_maps_built_from(Link.objects.filter(Q(source=factor) | Q(target=factor)))
     factor.delete()  # its links go with it
     _audit("maps.factor_deleted", by, experience_map, factor_id=factor_id)
 
@@ -148,18 +148,18 @@ class Strength:
 
     def resolve(self, experience_map: ExperienceMap) -> float:
         if self.sign not in (1, -1):
-            raise MapActionError("Choose whether the link is positive or negative.")
+            raise ActionError("Choose whether the link is positive or negative.")
         if self.weight is not None:
             value = self.sign * abs(float(self.weight))
         elif self.term:
             try:
                 value = strength_to_weight(self.term, self.sign, experience_map.strength_terms)
             except MapError as error:
-                raise MapActionError(str(error)) from None
+                raise ActionError(str(error)) from None
         else:
-            raise MapActionError("Choose how strong the link is.")
+            raise ActionError("Choose how strong the link is.")
         if not -1.0 <= value <= 1.0 or not np.isfinite(value):
-            raise MapActionError("A link's strength must be between -1 and 1.")
+            raise ActionError("A link's strength must be between -1 and 1.")
         return value
 
 
@@ -168,22 +168,29 @@ def _flag_community_maps(experience_map: ExperienceMap) -> None:
     experience_map.combined_into.filter(needs_rebuild=False).update(needs_rebuild=True)
 
 
+def _flag_maps_built_from(links: QuerySet[Link]) -> None:
+    """Community maps with links combined from these links (about to go) ask to be combined again."""
+    ExperienceMap.objects.filter(links__derived_from__in=links).exclude(needs_rebuild=True).update(
+        needs_rebuild=True
+    )
+
+
 def _check_editable(experience_map: ExperienceMap) -> None:
     if experience_map.kind == MapKind.COMMUNITY:
-        raise MapActionError(
+        raise ActionError(
             "A community map is combined from other maps: change those maps and combine them again."
         )
 
 
 @transaction.atomic
-def add_link(
+def create_link(
     experience_map: ExperienceMap,
     source: str,
     target: str,
     strength: Strength,
     *,
     note: str = "",
-    by=None,
+    by,
     contribution: Contribution | None = None,
     quote: str = "",
 ) -> Link:
@@ -194,9 +201,9 @@ def add_link(
         _factor_named(experience_map, target),
     )
     if source_factor.pk == target_factor.pk:
-        raise MapActionError("A link joins two different factors.")
+        raise ActionError("A link joins two different factors.")
     if experience_map.links.filter(source=source_factor, target=target_factor).exists():
-        raise MapActionError(
+        raise ActionError(
             f"The map already has a link from {source_factor} to {target_factor}: edit that link instead."
         )
     link = Link.objects.create(
@@ -217,7 +224,7 @@ def add_link(
 
 
 @transaction.atomic
-def edit_link(link: Link, strength: Strength, *, note: str | None = None, by=None) -> Link:
+def change_link(link: Link, strength: Strength, *, note: str | None = None, by) -> Link:
     _check_editable(link.map)
     link.weight, link.sign, link.term = strength.resolve(link.map), strength.sign, strength.term
     if note is not None:
@@ -229,9 +236,10 @@ def edit_link(link: Link, strength: Strength, *, note: str | None = None, by=Non
 
 
 @transaction.atomic
-def delete_link(link: Link, *, by=None) -> None:
+def delete_link(link: Link, *, by) -> None:
     _check_editable(link.map)
     experience_map, link_id = link.map, link.pk
+    _flag_maps_built_from(Link.objects.filter(pk=link.pk))
     link.delete()
     _audit("maps.link_deleted", by, experience_map, link_id=link_id)
 
@@ -240,7 +248,7 @@ def _clean_quote(contribution: Contribution, quote: str) -> str:
     """The selected span, checked to be the resident's own words (so nothing is put in their mouth)."""
     span = " ".join(quote.split())
     if span and span not in " ".join(contribution.text.split()):
-        raise MapActionError("The quote must be words copied exactly from what the resident said.")
+        raise ActionError("The quote must be words copied exactly from what the resident said.", "quote")
     return span
 
 
@@ -252,7 +260,7 @@ def code_link_from_contribution(
     strength: Strength,
     *,
     quote: str = "",
-    by=None,
+    by,
 ) -> Link:
     """An analyst codes "because of the damp my breathing got worse" as damp -> breathing problems.
 
@@ -267,7 +275,24 @@ def code_link_from_contribution(
         contribution=contribution,
         by=by,
     )
-    return add_link(experience_map, source, target, strength, by=by, contribution=contribution, quote=span)
+    return create_link(experience_map, source, target, strength, by=by, contribution=contribution, quote=span)
+
+
+# Residents' consent ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def withdraw_link_quotes(contribution_ids: Iterable[int], *, by) -> int:
+    """Residents withdrew consent to be quoted: their words leave every link coded from what they said (the
+    links stay). Returns how many links lost a quote. The withdrawal itself is what the audit log records."""
+    return Link.objects.filter(contribution_id__in=list(contribution_ids)).exclude(quote="").update(quote="")
+
+
+@transaction.atomic
+def flag_maps_built_from_contributions(contribution_ids: Iterable[int], *, by) -> None:
+    """These contributions are about to be erased, and the links coded from them with them (a database
+    cascade): community maps combined from those links ask to be combined again without that evidence."""
+    _flag_maps_built_from(Link.objects.filter(contribution_id__in=list(contribution_ids)))
 
 
 # Strength terms ---------------------------------------------------------------------------------------
@@ -285,7 +310,7 @@ def _term_key(term: str) -> str:
 
 
 @transaction.atomic
-def set_strength_terms(programme: Programme, terms: Mapping[str, object], *, by=None) -> TermsChange:
+def change_strength_terms(programme: Programme, terms: Mapping[str, object], *, by) -> TermsChange:
     """Make `terms` the programme's strength words and re-weigh every link chosen with a word.
 
     A term that links still use cannot be dropped (their weight would lose its meaning): the error names
@@ -294,15 +319,15 @@ def set_strength_terms(programme: Programme, terms: Mapping[str, object], *, by=
     cleaned = {" ".join(str(term).split()): value for term, value in terms.items()}
     problem = strength_terms_problem(cleaned)
     if problem:
-        raise MapActionError(problem)
+        raise ActionError(problem)
     if len({_term_key(term) for term in cleaned}) != len(cleaned):
-        raise MapActionError("Each strength needs its own words: two terms are the same.")
+        raise ActionError("Each strength needs its own words: two terms are the same.")
     maps = list(programme.maps.select_for_update().order_by("pk"))
     links = Link.objects.filter(map__programme=programme).exclude(term="").select_related("map")
     kept = {_term_key(term) for term in cleaned}
     missing = sorted({link.term for link in links if _term_key(link.term) not in kept})
     if missing:
-        raise MapActionError(
+        raise ActionError(
             f"Links still use {', '.join(repr(term) for term in missing)}: keep "
             f"{'that term' if len(missing) == 1 else 'those terms'} or change those links first."
         )
@@ -349,34 +374,37 @@ def set_strength_terms(programme: Programme, terms: Mapping[str, object], *, by=
 
 def _read(fmt: str, content: bytes):
     if len(content) > MAX_IMPORT_BYTES:
-        raise MapActionError("The file is too large: a map file must be under 2 MB.")
+        raise ActionError("The file is too large: a map file must be under 2 MB.", "file")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise MapActionError("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.") from None
+        raise ActionError(
+            "The file is not UTF-8 text: save it as CSV (UTF-8) and try again.", "file"
+        ) from None
     readers = {"edge-list": read_edge_list_csv, "matrix": read_matrix_csv, "mmp": read_mmp}
     if fmt not in readers:
-        raise MapActionError(f"Choose a file format: {', '.join(IMPORT_FORMATS)}.")
+        raise ActionError(f"Choose a file format: {', '.join(IMPORT_FORMATS)}.", "format")
     try:
         return readers[fmt](io.StringIO(text, newline=""))
     except MapError as error:
-        raise MapActionError(f"The file could not be read: {error}.") from None
+        raise ActionError(f"The file could not be read: {error}.", "file") from None
 
 
 @transaction.atomic
-def import_map(programme: Programme, name: str, fmt: str, content: bytes, *, by=None) -> ExperienceMap:
+def import_map(programme: Programme, name: str, fmt: str, content: bytes, *, by) -> ExperienceMap:
     fcm = _read(fmt, content)
     if not fcm.factors:
-        raise MapActionError("The file has no factors in it.")
+        raise ActionError("The file has no factors in it.", "file")
     for link in fcm.links:
         if not -1.0 <= link.weight <= 1.0:
-            raise MapActionError(
+            raise ActionError(
                 f"The link {fcm.factor(link.source).name} -> {fcm.factor(link.target).name} has weight "
-                f"{link.weight:g}: weights must be between -1 and 1."
+                f"{link.weight:g}: weights must be between -1 and 1.",
+                "file",
             )
     names = [" ".join(factor.name.split())[:120] for factor in fcm.factors]
     if len({factor_key(n) for n in names}) != len(names) or not all(names):
-        raise MapActionError("Each factor in the file needs its own name.")
+        raise ActionError("Each factor in the file needs its own name.", "file")
     experience_map = create_map(programme, name, kind=MapKind.IMPORTED, by=by)
     factors = {
         factor.id: Factor.objects.create(map=experience_map, name=name)
@@ -435,17 +463,17 @@ def combine_maps(
     name: str,
     method: str = AggregationMethod.MEAN_WITH_ZEROS,
     *,
-    by=None,
+    by,
 ) -> ExperienceMap:
     """A community map of `sources`: every link keeps which links (so contributions, quotes) it came from,
     how many maps hold it (agreement) and how much they disagree (entropy of the ratings)."""
     chosen = list(sources)
     if len(chosen) < 2:
-        raise MapActionError("Choose at least two maps to combine.")
+        raise ActionError("Choose at least two maps to combine.")
     if any(source.programme_id != programme.pk for source in chosen):
-        raise MapActionError("Only maps of this programme can be combined here.")
+        raise ActionError("Only maps of this programme can be combined here.")
     if method not in AggregationMethod.values:
-        raise MapActionError("Choose how to combine the maps.")
+        raise ActionError("Choose how to combine the maps.")
     community = create_map(programme, name, kind=MapKind.COMMUNITY, by=by)
     community.aggregation_method = method
     community.save(update_fields=["aggregation_method"])
@@ -455,11 +483,12 @@ def combine_maps(
 
 
 @transaction.atomic
-def rebuild_community_map(community: ExperienceMap, *, by=None) -> ExperienceMap:
+def rebuild_community_map(community: ExperienceMap, *, by) -> ExperienceMap:
     """Combine the community map's remaining sources again (after evidence was erased or maps changed)."""
     if community.kind != MapKind.COMMUNITY:
-        raise MapActionError("Only a community map can be rebuilt.")
+        raise ActionError("Only a community map can be rebuilt.")
     sources = list(community.sources.all())
+    _flag_maps_built_from(community.links.all())
     community.links.all().delete()
     community.factors.all().delete()
     if sources:
@@ -509,7 +538,7 @@ def run_scenario(
 ) -> ScenarioOutcome:
     """Hold some factors at chosen values and compare where the map settles with the unheld baseline."""
     if not clamps:
-        raise MapActionError("Hold at least one factor at a value.")
+        raise ActionError("Hold at least one factor at a value.")
     fcm = experience_map.as_fcm()
     settings = settings or DEFAULT_SETTINGS
     try:
@@ -517,7 +546,7 @@ def run_scenario(
             fcm, {str(factor.pk): float(value) for factor, value in clamps.items()}, settings=settings
         )
     except MapError as error:
-        raise MapActionError(str(error)) from None
+        raise ActionError(str(error)) from None
     factors = {str(factor.pk): factor for factor in experience_map.factors.all()}
     held = {str(factor.pk) for factor in clamps}
     baseline, scenario = comparison.baseline.settled_state, comparison.scenario.settled_state
@@ -542,14 +571,14 @@ def leverage_table(
 ) -> list[LeverageRow]:
     """Factors ranked by how much changing them moves the chosen outcomes (the "pick a focus" step)."""
     if not outcomes:
-        raise MapActionError("Choose at least one outcome, such as feeling connected.")
+        raise ActionError("Choose at least one outcome, such as feeling connected.")
     factors = {str(factor.pk): factor for factor in experience_map.factors.all()}
     try:
         ranked = rank_leverage(
             experience_map.as_fcm(), [str(o.pk) for o in outcomes], settings=settings or SimulationSettings()
         )
     except MapError as error:
-        raise MapActionError(str(error)) from None
+        raise ActionError(str(error)) from None
     return [
         LeverageRow(
             factor=factors[item.factor],

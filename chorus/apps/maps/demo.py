@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chorus.apps.accounts.models import User
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.maps.strengths import DEFAULT_STRENGTH_TERMS
@@ -131,7 +132,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
                 actions.code_link_from_contribution(
                     contribution, cause, effect, strength, quote=sentence, by=analyst
                 )
-            except actions.MapActionError:
+            except ActionError:
                 continue  # this conversation already gave this link
             coded += 1
 

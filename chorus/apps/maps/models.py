@@ -44,7 +44,7 @@ class MapSettings(models.Model):
     """A programme's settings for its maps: the words people use for a link's strength and what they weigh.
 
     New maps copy these terms; saving new terms re-weighs the links of every map of the programme
-    (chorus/apps/maps/actions.set_strength_terms), so one word means one number across a programme.
+    (chorus/apps/maps/actions.change_strength_terms), so one word means one number across a programme.
     """
 
     programme = models.OneToOneField(

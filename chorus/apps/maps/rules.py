@@ -20,65 +20,45 @@ import rules
 from django.db.models import Q, QuerySet
 
 from chorus.apps.accounts.models import Role
-from chorus.apps.accounts.rules import is_administrator
+from chorus.apps.core.predicates import holds_role, is_administrator, programme_ids_where
 from chorus.apps.engagement.rules import visible_contributions
-from chorus.apps.programmes.models import Programme
 
 from .models import ExperienceMap, MapKind
 
 
-def _programme_of(target: Programme | ExperienceMap | None) -> Programme | None:
-    return target.programme if isinstance(target, ExperienceMap) else target
-
-
 @rules.predicate
-def is_programme_member(user, target: Programme | ExperienceMap | None) -> bool:
-    programme = _programme_of(target)
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.pk in user.programme_ids()
-
-
-@rules.predicate
-def is_programme_analyst(user, target: Programme | ExperienceMap | None) -> bool:
-    programme = _programme_of(target)
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.pk in user.programme_ids(Role.ANALYST)
-
-
-@rules.predicate
-def is_shared_with_the_programme(user, target: Programme | ExperienceMap | None) -> bool:
+def is_shared_with_the_programme(user, target) -> bool:
     """A programme itself, or any map that is not one resident's individual map."""
     return not (isinstance(target, ExperienceMap) and target.kind == MapKind.INDIVIDUAL)
 
 
 @rules.predicate
-def may_see_its_contribution(user, target: Programme | ExperienceMap | None) -> bool:
+def may_see_its_contribution(user, target) -> bool:
     if not isinstance(target, ExperienceMap) or target.contribution is None:
         return False
     return user.has_perm("engagement.view_contribution", target.contribution)
 
 
+# The object is a programme (its maps page) or a map.
+changes_maps = is_administrator | holds_role(Role.ANALYST)
+is_member = holds_role()
 rules.add_perm(
     "maps.view_maps",
-    is_administrator
-    | is_programme_analyst
-    | (is_programme_member & is_shared_with_the_programme)
-    | (is_programme_member & may_see_its_contribution),
+    changes_maps | (is_member & is_shared_with_the_programme) | (is_member & may_see_its_contribution),
 )
-rules.add_perm("maps.change_maps", is_administrator | is_programme_analyst)
+rules.add_perm("maps.change_maps", changes_maps)
 
 
 def visible_maps(user) -> QuerySet[ExperienceMap]:
+    """The maps `user` may open (maps.view_maps)."""
     maps = ExperienceMap.objects.all()
     if not user.is_authenticated:
         return maps.none()
     if user.is_administrator:
         return maps
-    shared = ~Q(kind=MapKind.INDIVIDUAL) | Q(programme_id__in=user.programme_ids(Role.ANALYST))
+    shared = ~Q(kind=MapKind.INDIVIDUAL) | Q(programme_id__in=programme_ids_where(user, Role.ANALYST))
     own_evidence = Q(contribution__in=visible_contributions(user))
-    return maps.filter(Q(programme_id__in=user.programme_ids()) & (shared | own_evidence))
+    return maps.filter(Q(programme_id__in=programme_ids_where(user)) & (shared | own_evidence))
 
 
 def visible_contribution_ids(user, contribution_ids) -> set[int]:

@@ -10,6 +10,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.maps import map_metrics
@@ -52,10 +54,6 @@ def _require_change(request, target) -> None:
         raise PermissionDenied("Only the programme's leads and analysts change maps.")
 
 
-def _status(form) -> int:
-    return 400 if form.errors else 200
-
-
 @login_required
 def map_list(request, slug: str):
     programme = _programme(request, slug)
@@ -88,23 +86,19 @@ def strength_terms(request, slug: str):
         use_default = "use_default" in request.POST
         if use_default or form.is_valid():
             terms = default_strength_terms() if use_default else form.cleaned_data["terms"]
-            try:
-                change = actions.set_strength_terms(programme, terms, by=request.user)
-            except actions.MapActionError as error:
-                form.is_valid()  # so the page shows the rows as they were typed
-                form.add_error(None, str(error))
-            else:
+            form.is_valid()  # so the page shows the rows as they were typed if the terms are refused
+            change = run_action(form, actions.change_strength_terms, programme, terms, by=request.user)
+            if change is not None:
                 links, flagged = change.links_reweighed, change.community_maps_flagged
                 message = f"Strength words saved. {links} link{pluralize(links)} re-weighed."
                 if flagged:
                     message += f" {flagged} community map{pluralize(flagged)} to combine again."
                 messages.success(request, message)
                 return redirect("maps:strengths", slug=programme.slug)
-    return render(
+    return render_form(
         request,
         "maps/strength_terms.html",
         {"programme": programme, "form": form, "current": _term_values(current)},
-        status=_status(form),
     )
 
 
@@ -118,15 +112,18 @@ def new_map(request, slug: str):
     _require_change(request, programme)
     form = NewMapForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        experience_map = actions.create_map(
+        experience_map = run_action(
+            form,
+            actions.create_map,
             programme,
             form.cleaned_data["name"],
             description=form.cleaned_data["description"],
             by=request.user,
         )
-        messages.success(request, "Map created. Add its factors and links.")
-        return redirect(experience_map)
-    return render(request, "maps/new_map.html", {"programme": programme, "form": form}, status=_status(form))
+        if experience_map is not None:
+            messages.success(request, "Map created. Add its factors and links.")
+            return redirect(experience_map)
+    return render_form(request, "maps/new_map.html", {"programme": programme, "form": form})
 
 
 def _links(experience_map: ExperienceMap):
@@ -192,13 +189,15 @@ def add_factor(request, pk: int):
     _require_change(request, experience_map)
     form = FactorForm(request.POST, prefix="factor")
     if form.is_valid():
-        try:
-            factor = actions.add_factor(
-                experience_map, form.cleaned_data["name"], form.cleaned_data["description"], by=request.user
-            )
-        except actions.MapActionError as error:
-            form.add_error("name", str(error))
-        else:
+        factor = run_action(
+            form,
+            actions.create_factor,
+            experience_map,
+            form.cleaned_data["name"],
+            form.cleaned_data["description"],
+            by=request.user,
+        )
+        if factor is not None:
             messages.success(request, f"Factor '{factor}' added.")
             return redirect(experience_map)
     context = _detail_context(request, experience_map, factor_form=form)
@@ -212,18 +211,17 @@ def add_link(request, pk: int):
     _require_change(request, experience_map)
     form = LinkForm(request.POST, prefix="link", experience_map=experience_map)
     if form.is_valid():
-        try:
-            actions.add_link(
-                experience_map,
-                form.cleaned_data["source"],
-                form.cleaned_data["target"],
-                form.strength(),
-                note=form.cleaned_data["note"],
-                by=request.user,
-            )
-        except actions.MapActionError as error:
-            form.add_error(None, str(error))
-        else:
+        link = run_action(
+            form,
+            actions.create_link,
+            experience_map,
+            form.cleaned_data["source"],
+            form.cleaned_data["target"],
+            form.strength(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+        if link is not None:
             messages.success(request, "Link added.")
             return redirect(experience_map)
     context = _detail_context(request, experience_map, link_form=form)
@@ -238,19 +236,13 @@ def edit_link(request, pk: int, link_pk: int):
     initial = {"sign": str(link.sign), "term": link.term, "note": link.note}
     form = EditLinkForm(request.POST or None, initial=initial, experience_map=experience_map)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_link(link, form.strength(), note=form.cleaned_data["note"], by=request.user)
-        except actions.MapActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form, actions.change_link, link, form.strength(), note=form.cleaned_data["note"], by=request.user
+        )
+        if not form.errors:
             messages.success(request, "Link changed.")
             return redirect(experience_map)
-    return render(
-        request,
-        "maps/edit_link.html",
-        {"map": experience_map, "link": link, "form": form},
-        status=_status(form),
-    )
+    return render_form(request, "maps/edit_link.html", {"map": experience_map, "link": link, "form": form})
 
 
 @login_required
@@ -261,8 +253,8 @@ def delete_link(request, pk: int, link_pk: int):
     link = get_object_or_404(experience_map.links, pk=link_pk)
     try:
         actions.delete_link(link, by=request.user)
-    except actions.MapActionError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Link removed.")
     return redirect(experience_map)
@@ -275,20 +267,19 @@ def edit_factor(request, pk: int, factor_pk: int):
     factor = get_object_or_404(experience_map.factors, pk=factor_pk)
     form = FactorForm(request.POST or None, initial={"name": factor.name, "description": factor.description})
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_factor(
-                factor, form.cleaned_data["name"], form.cleaned_data["description"], by=request.user
-            )
-        except actions.MapActionError as error:
-            form.add_error("name", str(error))
-        else:
+        run_action(
+            form,
+            actions.change_factor,
+            factor,
+            form.cleaned_data["name"],
+            form.cleaned_data["description"],
+            by=request.user,
+        )
+        if not form.errors:
             messages.success(request, "Factor changed.")
             return redirect(experience_map)
-    return render(
-        request,
-        "maps/edit_factor.html",
-        {"map": experience_map, "factor": factor, "form": form},
-        status=_status(form),
+    return render_form(
+        request, "maps/edit_factor.html", {"map": experience_map, "factor": factor, "form": form}
     )
 
 
@@ -300,8 +291,8 @@ def delete_factor(request, pk: int, factor_pk: int):
     factor = get_object_or_404(experience_map.factors, pk=factor_pk)
     try:
         actions.delete_factor(factor, by=request.user)
-    except actions.MapActionError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, f"Factor '{factor.name}' and its links removed.")
     return redirect(experience_map)
@@ -314,8 +305,8 @@ def rebuild_map(request, pk: int):
     _require_change(request, experience_map)
     try:
         actions.rebuild_community_map(experience_map, by=request.user)
-    except actions.MapActionError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "The community map has been combined again from its maps.")
     return redirect(experience_map)
@@ -343,18 +334,17 @@ def code_link(request, contribution_pk: int):
     experience_map = ExperienceMap.objects.filter(contribution=contribution).first()
     form = CodeLinkForm(request.POST or None, experience_map=experience_map)
     if request.method == "POST" and form.is_valid():
-        try:
-            link = actions.code_link_from_contribution(
-                contribution,
-                form.cleaned_data["source"],
-                form.cleaned_data["target"],
-                form.strength(),
-                quote=form.cleaned_data["quote"],
-                by=request.user,
-            )
-        except actions.MapActionError as error:
-            form.add_error("quote" if "quote" in str(error) else None, str(error))
-        else:
+        link = run_action(
+            form,
+            actions.code_link_from_contribution,
+            contribution,
+            form.cleaned_data["source"],
+            form.cleaned_data["target"],
+            form.strength(),
+            quote=form.cleaned_data["quote"],
+            by=request.user,
+        )
+        if link is not None:
             if form.cleaned_data["quote"] and not link.quote:
                 messages.info(
                     request, "Link saved without the quote: the resident did not agree to be quoted."
@@ -366,7 +356,7 @@ def code_link(request, contribution_pk: int):
         set(Factor.objects.filter(map__programme=contribution.programme).values_list("name", flat=True))
     )
     links = list(_links(experience_map)) if experience_map else []
-    return render(
+    return render_form(
         request,
         "maps/code_link.html",
         {
@@ -377,7 +367,6 @@ def code_link(request, contribution_pk: int):
             **_evidence_access(request.user, links),
             "factor_names": factor_names,
         },
-        status=_status(form),
     )
 
 
@@ -388,22 +377,19 @@ def import_map(request, slug: str):
     form = ImportMapForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            experience_map = actions.import_map(
-                programme,
-                form.cleaned_data["name"],
-                form.cleaned_data["format"],
-                upload.read(actions.MAX_IMPORT_BYTES + 1),
-                by=request.user,
-            )
-        except actions.MapActionError as error:
-            form.add_error("file", str(error))
-        else:
+        experience_map = run_action(
+            form,
+            actions.import_map,
+            programme,
+            form.cleaned_data["name"],
+            form.cleaned_data["format"],
+            upload.read(actions.MAX_IMPORT_BYTES + 1),
+            by=request.user,
+        )
+        if experience_map is not None:
             messages.success(request, "Map imported.")
             return redirect(experience_map)
-    return render(
-        request, "maps/import_map.html", {"programme": programme, "form": form}, status=_status(form)
-    )
+    return render_form(request, "maps/import_map.html", {"programme": programme, "form": form})
 
 
 @login_required
@@ -414,22 +400,19 @@ def combine_maps(request, slug: str):
         request.POST or None, maps=programme.maps.exclude(kind=MapKind.COMMUNITY).order_by("name")
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            community = actions.combine_maps(
-                programme,
-                form.cleaned_data["sources"],
-                form.cleaned_data["name"],
-                form.cleaned_data["method"],
-                by=request.user,
-            )
-        except actions.MapActionError as error:
-            form.add_error(None, str(error))
-        else:
+        community = run_action(
+            form,
+            actions.combine_maps,
+            programme,
+            form.cleaned_data["sources"],
+            form.cleaned_data["name"],
+            form.cleaned_data["method"],
+            by=request.user,
+        )
+        if community is not None:
             messages.success(request, "Community map made.")
             return redirect(community)
-    return render(
-        request, "maps/combine_maps.html", {"programme": programme, "form": form}, status=_status(form)
-    )
+    return render_form(request, "maps/combine_maps.html", {"programme": programme, "form": form})
 
 
 @login_required
@@ -439,10 +422,7 @@ def scenario(request, pk: int):
     form = ScenarioForm(request.GET if "run" in request.GET else None, factors=factors)
     outcome = None
     if form.is_bound and form.is_valid():
-        try:
-            outcome = actions.run_scenario(experience_map, form.clamps(), form.settings())
-        except actions.MapActionError as error:
-            form.add_error(None, str(error))
+        outcome = run_action(form, actions.run_scenario, experience_map, form.clamps(), form.settings())
     context = {"map": experience_map, "form": form, "outcome": outcome}
     if outcome is not None:
         context["settings_used"] = describe_settings(outcome.settings)
@@ -451,7 +431,7 @@ def scenario(request, pk: int):
             experience_map, fcm, map_metrics(fcm), _links(experience_map), scenario=outcome
         )
         context["graph_library"] = graph.library_url()
-    return render(request, "maps/scenario.html", context, status=_status(form))
+    return render_form(request, "maps/scenario.html", context)
 
 
 @login_required
@@ -461,16 +441,12 @@ def leverage(request, pk: int):
     form = LeverageForm(request.GET if "outcomes" in request.GET else None, factors=factors)
     rows = None
     if form.is_bound and form.is_valid():
-        try:
-            rows = actions.leverage_table(experience_map, list(form.cleaned_data["outcomes"]))
-        except actions.MapActionError as error:
-            form.add_error(None, str(error))
+        rows = run_action(form, actions.leverage_table, experience_map, list(form.cleaned_data["outcomes"]))
     outcomes = list(form.cleaned_data["outcomes"]) if rows is not None else []
-    return render(
+    return render_form(
         request,
         "maps/leverage.html",
         {"map": experience_map, "form": form, "rows": rows, "outcomes": outcomes},
-        status=_status(form),
     )
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.geo.places import SEED_LOCAL_AUTHORITIES, AreaRecord, build_places, england_record
 from chorus.ingest.readers import ReadError, open_table
 
@@ -81,44 +82,60 @@ def _check_value(value: IndicatorValue) -> None:
             raise ValidationError({"value": "A proportion is a percentage between 0 and 100."})
 
 
-@transaction.atomic
-def save_indicator(indicator: Indicator, *, by, programme=None) -> Indicator:
-    """Create or change an indicator's definition (name, unit, polarity, source)."""
-    created = indicator.pk is None
+def _refused(error: ValidationError) -> ActionError:
+    """Model validation's refusal as the error every action raises, each message beside its field."""
+    return ActionError.for_fields({field: " ".join(texts) for field, texts in error.message_dict.items()})
+
+
+def _save_indicator(indicator: Indicator, event: str, *, by, programme) -> Indicator:
     if indicator.unit == IndicatorUnit.PROPORTION:
         indicator.per = 100
-    indicator.full_clean()
+    try:
+        indicator.full_clean()
+    except ValidationError as error:
+        raise _refused(error) from None
     indicator.save()
-    audit(
-        "places.indicator_created" if created else "places.indicator_changed",
-        actor=by,
-        obj=indicator,
-        programme=programme,
-    )
+    audit(event, actor=by, obj=indicator, programme=programme)
     return indicator
 
 
 @transaction.atomic
-def save_indicator_value(value: IndicatorValue, *, by, programme=None) -> IndicatorValue:
-    """Create or change one area's value for one period. The value is worked out from the count and
-    denominator when it is not given."""
-    created = value.pk is None
+def create_indicator(indicator: Indicator, *, by, programme=None) -> Indicator:
+    """Define a new indicator (name, unit, polarity, source)."""
+    return _save_indicator(indicator, "places.indicator_created", by=by, programme=programme)
+
+
+@transaction.atomic
+def change_indicator(indicator: Indicator, *, by, programme=None) -> Indicator:
+    """Change an indicator's definition (name, unit, polarity, source)."""
+    return _save_indicator(indicator, "places.indicator_changed", by=by, programme=programme)
+
+
+def _save_indicator_value(value: IndicatorValue, event: str, *, by, programme) -> IndicatorValue:
     indicator = value.indicator
     if value.value is None and value.numerator is not None and value.denominator:
         scale = 1 if indicator.unit == IndicatorUnit.COUNT else (indicator.per or 100)
         value.value = value.numerator / value.denominator * scale
-    _check_value(value)
-    value.full_clean()
+    try:
+        _check_value(value)
+        value.full_clean()
+    except ValidationError as error:
+        raise _refused(error) from None
     value.save()
-    audit(
-        "places.indicator_value_added" if created else "places.indicator_value_changed",
-        actor=by,
-        obj=value,
-        programme=programme,
-        indicator=indicator.pk,
-        area=value.area.code,
-    )
+    audit(event, actor=by, obj=value, programme=programme, indicator=indicator.pk, area=value.area.code)
     return value
+
+
+@transaction.atomic
+def create_indicator_value(value: IndicatorValue, *, by, programme=None) -> IndicatorValue:
+    """Add one area's value for one period, worked out from the count and denominator when not given."""
+    return _save_indicator_value(value, "places.indicator_value_added", by=by, programme=programme)
+
+
+@transaction.atomic
+def change_indicator_value(value: IndicatorValue, *, by, programme=None) -> IndicatorValue:
+    """Change one area's value for one period, worked out from the count and denominator when not given."""
+    return _save_indicator_value(value, "places.indicator_value_changed", by=by, programme=programme)
 
 
 @transaction.atomic
@@ -141,13 +158,12 @@ class IndicatorImport:
     created: int = 0
     updated: int = 0
     problems: list[indicator_csv.Problem] = field(default_factory=list)
-    error: str = ""  # the file could not be read at all
     outside: dict[str, int] = field(default_factory=dict)
     breakdowns: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.error and not self.problems
+        return not self.problems
 
     @property
     def skipped(self) -> int:
@@ -161,6 +177,7 @@ def import_indicator_values(
 
     All or nothing: one bad row and nothing is written, and every bad row is listed. A value already held
     for the same indicator, area and period is replaced. Rows for other areas are skipped and counted.
+    A file that cannot be read, or has no values for the programme's areas, is refused (ActionError).
     """
     try:
         table = open_table(content, filename)
@@ -174,14 +191,13 @@ def import_indicator_values(
         areas = {area.code: area for area in indicator_areas(programme)}
         parsed = indicator_csv.parse_rows(table.rows(), table.headers, indicators, areas)
     except (ReadError, indicator_csv.HeadingError) as error:
-        return IndicatorImport(error=str(error))
+        raise ActionError(str(error), "file") from None
 
     result = IndicatorImport(problems=parsed.problems, outside=parsed.outside, breakdowns=parsed.breakdowns)
     if result.problems:
         return result
     if not parsed.values:
-        result.error = "The file has no values for this programme's areas or England."
-        return result
+        raise ActionError("The file has no values for this programme's areas or England.", "file")
     with transaction.atomic():
         for row in parsed.values:
             _, created = IndicatorValue.objects.update_or_create(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from chorus.apps.programmes.models import Programme
-
 from .indicators import england
 from .models import Area, Indicator, IndicatorPolarity, IndicatorUnit, IndicatorValue, Level
 
@@ -85,8 +83,10 @@ def _proportion(indicator, area, period, numerator, denominator, illustrative) -
 
 
 def load(rng: random.Random, out: Callable[[str], None]) -> None:
-    programmes = list(Programme.objects.filter(slug__in=PROGRAMMES).select_related("local_authority"))
-    if not programmes:
+    # The demo programmes' local authorities, found from the places side: places is built on by programmes,
+    # so it does not import them.
+    authorities = list(Area.objects.filter(programmes__slug__in=PROGRAMMES).order_by("programmes__name"))
+    if not authorities:
         out("  Places demo: no Southend or Plymouth programme, so no indicators.")
         return
     indicators = _indicators()
@@ -112,10 +112,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     )
 
     count = 0
-    for programme in programmes:
-        authority = programme.local_authority
-        if authority is None:
-            continue
+    for authority in authorities:
         wards = list(Area.objects.filter(parent=authority, level=Level.WARD).exclude(population=None))
         for area in [authority, *wards]:
             if area.population_60_plus:

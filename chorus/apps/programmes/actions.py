@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 
 from .models import Programme
@@ -27,14 +28,6 @@ SETTINGS_FIELDS = (
     "keep_original_text",
     "focus_areas",
 )
-
-
-class SettingsError(ValueError):
-    """The settings were refused; `errors` maps each field name to what is wrong with it."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
 
 
 def programme_wards(programme: Programme):
@@ -99,7 +92,7 @@ def _validated(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     unknown = sorted(set(data) - set(SETTINGS_FIELDS))
     if unknown:
-        raise SettingsError({field: "This is not a programme setting" for field in unknown})
+        raise ActionError.for_fields({field: "This is not a programme setting" for field in unknown})
     clean: dict[str, Any] = {}
     if "name" in data:
         name = _text(data["name"])
@@ -125,15 +118,15 @@ def _validated(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
     if "focus_areas" in data:
         clean["focus_areas"] = _focus_areas(programme, data["focus_areas"] or (), errors)
     if errors:
-        raise SettingsError(errors)
+        raise ActionError.for_fields(errors)
     return clean
 
 
 @transaction.atomic
-def update_programme_settings(programme: Programme, data: Mapping[str, Any], *, by) -> list[str]:
+def change_programme_settings(programme: Programme, data: Mapping[str, Any], *, by) -> list[str]:
     """Change a programme's settings; returns the names of the fields that changed.
 
-    Raises SettingsError (field name → message) and changes nothing when any value is refused.
+    Raises ActionError (its `errors`: field name → message) and changes nothing when any value is refused.
     The audit event names the changed fields, never their values."""
     clean = _validated(programme, data)
     changed: list[str] = []

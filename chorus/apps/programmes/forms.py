@@ -1,4 +1,4 @@
-"""The programme settings form: it reads what was typed; update_programme_settings judges it."""
+"""The programme settings form: it reads what was typed; change_programme_settings judges it."""
 
 from __future__ import annotations
 

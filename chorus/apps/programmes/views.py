@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+
+from chorus.apps.core.forms import render_form, run_action
 
 from . import actions
 from .forms import ProgrammeSettingsForm
@@ -22,17 +24,12 @@ def programme_settings(request, slug: str):
     wards = actions.programme_wards(programme)
     form = ProgrammeSettingsForm(request.POST or None, programme=programme, wards=wards)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = actions.update_programme_settings(programme, form.cleaned_data, by=request.user)
-        except actions.SettingsError as error:
-            for field, message in error.errors.items():
-                form.add_error(field if field in form.fields else None, message)
-        else:
+        changed = run_action(
+            form, actions.change_programme_settings, programme, form.cleaned_data, by=request.user
+        )
+        if not form.errors:
             messages.success(request, "Programme settings saved." if changed else "Nothing was changed.")
             return redirect("programmes:settings", slug=programme.slug)
-    return render(
-        request,
-        "programmes/settings.html",
-        {"programme": programme, "form": form, "wards": wards},
-        status=400 if form.errors else 200,
+    return render_form(
+        request, "programmes/settings.html", {"programme": programme, "form": form, "wards": wards}
     )

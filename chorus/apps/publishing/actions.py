@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core.errors import ActionError
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 
@@ -22,10 +23,6 @@ log = logging.getLogger("chorus.publishing")
 
 # A report period longer than this is almost certainly a typing slip (a year 2206, say).
 LONGEST_PERIOD = datetime.timedelta(days=366 * 5)
-
-
-class ReportError(ValueError):
-    """A report that cannot be made, with a message a person understands."""
 
 
 def create_report(
@@ -41,11 +38,11 @@ def create_report(
     """Make the next version of the programme's report for the period: freeze its figures now and queue
     the rendering of its HTML and PDF on the "reports" queue (enqueue=False: the caller renders it)."""
     if by is not None and not by.has_perm("publishing.create_report", programme):
-        raise ReportError("Only the programme's analysts and administrators can make its reports.")
+        raise ActionError("Only the programme's analysts and administrators can make its reports.")
     if period_end < period_start:
-        raise ReportError("The period must end on or after the day it starts.")
+        raise ActionError("The period must end on or after the day it starts.", "period_end")
     if period_end - period_start > LONGEST_PERIOD:
-        raise ReportError("A report can cover at most five years.")
+        raise ActionError("A report can cover at most five years.", "period_end")
     kept_filters = filters.without("from", "to")
     with transaction.atomic():
         # Lock the programme so two people making a report at once get versions n and n + 1.
@@ -94,9 +91,9 @@ def _enqueue(report: Report) -> None:
 def retry_report(report: Report, *, by) -> Report:
     """Queue a failed rendering again (the figures stay as they were frozen)."""
     if not by.has_perm("publishing.create_report", report.programme):
-        raise ReportError("Only the programme's analysts and administrators can do this.")
+        raise ActionError("Only the programme's analysts and administrators can do this.")
     if report.status != ReportStatus.FAILED:
-        raise ReportError("Only a report whose rendering failed can be tried again.")
+        raise ActionError("Only a report whose rendering failed can be tried again.")
     with transaction.atomic():
         report.status, report.error, report.phase = ReportStatus.QUEUED, "", ""
         report.progress_done = 0
@@ -106,14 +103,15 @@ def retry_report(report: Report, *, by) -> Report:
     return report
 
 
-def remove_quotes(contribution_ids: Iterable[int], *, reason: str, public_only: bool = False, by=None) -> int:
+def withdraw_quotes(contribution_ids: Iterable[int], *, reason: str, public_only: bool = False, by) -> int:
     """Take these contributions' words out of every report version that quotes them: out of the frozen
     figures at once, and out of the HTML and PDF by rendering them again on the "reports" queue (until then
     the page is drawn from the new figures and no PDF is served). Returns how many quotes were taken out.
 
-    Called inside the action that withdraws the consent or erases the resident, before the contribution is
-    deleted. `public_only`: only the published versions (consent to open data withdrawn). The audit names
-    each version and how many quotes left it, never the words.
+    Runs inside the action that withdraws the consent or erases the resident, before the contribution is
+    deleted (on engagement's consent_withdrawn signal, see apps.py). `public_only`: only the published
+    versions (consent to open data withdrawn). The audit names each version and how many quotes left it,
+    never the words.
     """
     links = ReportQuote.objects.filter(contribution_id__in=list(contribution_ids))
     if public_only:
@@ -175,7 +173,7 @@ def render_report(report_id: int) -> Report:
     if report.status == ReportStatus.DONE:
         return report
     # Quotes taken out while this runs make what it draws stale: it then writes nothing, and the
-    # rendering queued by remove_quotes draws the version again.
+    # rendering queued by withdraw_quotes draws the version again.
     same_quotes = Report.objects.filter(pk=report.pk, quotes_removed=report.quotes_removed)
     steps = len(render.CHARTS) + 2
     state = {"done": 0}

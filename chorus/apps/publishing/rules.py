@@ -10,29 +10,16 @@ from __future__ import annotations
 import rules
 
 from chorus.apps.accounts.models import Role
-from chorus.apps.accounts.rules import is_administrator
-from chorus.apps.programmes.rules import is_member
+from chorus.apps.core.predicates import holds_role, is_administrator
 
 from .models import Report
 
 
 @rules.predicate
-def is_programme_analyst(user, programme) -> bool:
-    if programme is None or not user.is_authenticated:
-        return False
-    return programme.pk in user.programme_ids(Role.ANALYST)
-
-
-@rules.predicate
-def is_report_member(user, report: Report | None) -> bool:
-    return report is not None and is_member(user, report.programme)
-
-
-@rules.predicate
 def is_published(user, report: Report | None) -> bool:
-    return report is not None and report.is_public and report.programme.is_public
+    return isinstance(report, Report) and report.is_public and report.programme.is_public
 
 
-rules.add_perm("publishing.create_report", is_administrator | is_programme_analyst)
-rules.add_perm("publishing.view_reports", is_member)
-rules.add_perm("publishing.view_report", is_report_member | is_published)
+rules.add_perm("publishing.create_report", is_administrator | holds_role(Role.ANALYST))
+rules.add_perm("publishing.view_reports", is_administrator | holds_role())
+rules.add_perm("publishing.view_report", is_administrator | holds_role() | is_published)

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
@@ -111,18 +113,17 @@ def report_new(request, slug: str):
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
-            try:
-                report = actions.create_report(
-                    programme,
-                    form.cleaned_data["period_start"],
-                    form.cleaned_data["period_end"],
-                    form.chosen_filters(),
-                    public=form.public,
-                    by=request.user,
-                )
-            except actions.ReportError as error:
-                form.add_error(None, str(error))
-            else:
+            report = run_action(
+                form,
+                actions.create_report,
+                programme,
+                form.cleaned_data["period_start"],
+                form.cleaned_data["period_end"],
+                form.chosen_filters(),
+                public=form.public,
+                by=request.user,
+            )
+            if report is not None:
                 messages.success(
                     request, f"Version {report.version} made. Its PDF is being prepared in the background."
                 )
@@ -136,7 +137,7 @@ def report_new(request, slug: str):
                 "filters": urlencode(chosen.without("from", "to").as_params()),
             }
         )
-    return render(
+    return render_form(
         request,
         "publishing/report_form.html",
         {
@@ -145,7 +146,6 @@ def report_new(request, slug: str):
             "filters": describe_filters(chosen.without("from", "to")),
             "problems": chosen.problems,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -198,8 +198,8 @@ def report_retry(request, slug: str, pk: int):
     report = _report_for(request, slug, pk)
     try:
         actions.retry_report(report, by=request.user)
-    except actions.ReportError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "The PDF will be made again.")
     return redirect(report)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 
 from chorus.apps.accounts.models import Membership, Role, User
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area, Level
@@ -269,7 +269,7 @@ def _create_activities(
             lsoa = (
                 rng.choice(lsoas_by_ward[ward.pk]) if lsoas_by_ward[ward.pk] and rng.random() < 0.7 else None
             )
-            add_contribution(
+            create_contribution(
                 activity,
                 ContributionInput(
                     text=redacted.text,
@@ -333,7 +333,7 @@ def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = No
             )
         activity = activities[key]
         activity.participants += 1
-        add_contribution(
+        create_contribution(
             activity,
             ContributionInput(
                 text=text,

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
-from chorus.apps.accounts.models import Role
 from chorus.apps.engagement.models import Activity, Contribution
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.places.models import Area, Level
@@ -51,12 +50,7 @@ def programme_overview(request, slug: str):
         ),
         "core20": Contribution.objects.filter(programme=programme, core20=True).count(),
     }
-    sees_raw = (
-        request.user.is_administrator
-        or request.user.memberships.filter(
-            programme=programme, role__in=[Role.ANALYST, Role.PARTNER, Role.CONNECTOR]
-        ).exists()
-    )
+    sees_raw = request.user.has_perm("engagement.list_programme_contributions", programme)
     latest = (
         visible_contributions(request.user).filter(programme=programme).select_related("ward", "activity")[:8]
         if sees_raw

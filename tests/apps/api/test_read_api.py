@@ -6,7 +6,7 @@ from chorus.apps.api.api import PAGE_SIZE
 from chorus.apps.api.models import ApiToken
 from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 
 from support.world import voice
 
@@ -107,7 +107,7 @@ def test_contributions_carry_no_equality_or_consent_details(coded):
 def test_contributions_come_a_page_at_a_time(coded):
     activity = coded.by_connector.activity
     for i in range(PAGE_SIZE + 1):
-        add_contribution(activity, voice(f"Comment {i}", already_redacted=True), by=coded.connector)
+        create_contribution(activity, voice(f"Comment {i}", already_redacted=True), by=coded.connector)
     client = client_for(coded.analyst)
     url = f"{BASE}/programmes/southend-connectors/contributions"
     first, second = client.get(url).json(), client.get(url, {"page": 2}).json()

@@ -46,7 +46,7 @@ from chorus.apps.coding.queries import (
     semantic_search,
 )
 from chorus.apps.core.errors import ActionError
-from chorus.apps.engagement.actions import add_contribution, withdraw_consent
+from chorus.apps.engagement.actions import create_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.coding.codebook import codebook_from_csv, codebook_from_qdc, validate_qdc
 
@@ -75,7 +75,7 @@ def coded_world(world, *, min_reviewed: int = MIN_REVIEWED_PER_THEME) -> ModelRu
         recorded_by=world.analyst,
     )
     for text in MORE_VOICES:
-        add_contribution(activity, voice(text), by=world.analyst)
+        create_contribution(activity, voice(text), by=world.analyst)
     create_starter_codebook(world.programme, "community_health", by=world.analyst)
     run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
     return run_coding(run.pk, by=world.analyst, min_reviewed=min_reviewed)
@@ -223,7 +223,9 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
         "Seagulls on the pier grabbed my daughter's chips",
         "The pier seagulls steal chips from children",
     ]
-    contributions = [add_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+    contributions = [
+        create_contribution(activity, voice(text), by=world.analyst).contribution for text in texts
+    ]
     missed = [
         "Black mould and damp all over the bedroom wall",
         "The damp and mould in the flat is back again",
@@ -232,7 +234,7 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
         "Our bathroom is covered in damp and black mould",
     ]
     for text in missed:
-        add_contribution(activity, voice(text), by=world.analyst)
+        create_contribution(activity, voice(text), by=world.analyst)
     contributions[0].consent_quote = False
     contributions[0].save()
     codebook = current_codebook(world.programme)

@@ -11,7 +11,7 @@ import pytest
 from chorus.apps.accounts.models import Role
 from chorus.apps.coding import demo
 from chorus.apps.coding.models import Coding, CodingStatus, ModelRun, RunKind, RunStatus
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import fft_path, open_fft
@@ -30,7 +30,7 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
         activity = Activity.objects.create(
             programme=programme, kind=ActivityKind.CONVERSATION, title="Chat", date=date(2026, 5, 1)
         )
-        add_contribution(activity, voice("The GP surgery never answers the phone"))
+        create_contribution(activity, voice("The GP surgery never answers the phone"))
     fft = Programme.objects.create(slug=demo.FFT_PROGRAMME, name="FFT")
     activity = Activity.objects.create(
         programme=fft, kind=ActivityKind.PATIENT_FEEDBACK, title="FFT", date=date(2021, 9, 1)
@@ -38,7 +38,7 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
     with open_fft(fft_path(shared_data)) as handle:
         rows = [row for row in csv.DictReader(handle) if row["FFT answer"].strip()][:40]
     for row in rows:
-        add_contribution(
+        create_contribution(
             activity,
             ContributionInput(
                 text=row["FFT answer"],

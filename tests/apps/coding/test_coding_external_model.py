@@ -11,7 +11,7 @@ from django.urls import reverse
 from chorus.apps.coding.actions import codebooks, emerging, runs
 from chorus.apps.coding.models import EmergingCluster, ModelRun, RunKind, RunStatus
 from chorus.apps.coding.queries import current_codebook
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.coding.emerging import name_from_terms
 
@@ -51,7 +51,7 @@ def emerging_run(world) -> ModelRun:
         programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
     )
     for text in OTHER_VOICES + SEAGULLS:
-        add_contribution(activity, voice(text), by=world.analyst)
+        create_contribution(activity, voice(text), by=world.analyst)
     codebooks.create_starter_codebook(world.programme, "community_health", by=world.analyst)
     runs.embed_missing(world.programme)
     codebook = current_codebook(world.programme)

@@ -8,7 +8,7 @@ from django.db import connection
 
 from chorus.apps.coding import fulltext
 from chorus.apps.coding.queries import semantic_search
-from chorus.apps.engagement.actions import add_contribution, withdraw_consent
+from chorus.apps.engagement.actions import create_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.engagement.rules import visible_contributions
 
@@ -26,7 +26,7 @@ def hidden_better_matches(world, count: int = 12) -> list[Contribution]:
         date=world.by_partner_a.activity.date,
     )
     return [
-        add_contribution(
+        create_contribution(
             activity, voice(f"Damp, damp and mould, mould everywhere, flat {number}"), by=world.other_analyst
         ).contribution
         for number in range(count)
@@ -103,7 +103,7 @@ def test_lost_triggers_are_put_back_and_the_index_rebuilt(world):
     with connection.cursor() as cursor:
         for name in fulltext._TRIGGERS:
             cursor.execute(f"DROP TRIGGER {name}")
-    added = add_contribution(
+    added = create_contribution(
         world.by_partner_a.activity, voice("Rats in the bin store"), by=world.analyst
     ).contribution
     assert fulltext.keyword_matches("rats", Contribution.objects.all()) == [added.pk]

@@ -56,6 +56,7 @@ def event(world):
         when=date(2026, 10, 10),
         place="Kursaal community centre",
         capacity=60,
+        by=world.analyst,
     )
 
 
@@ -69,7 +70,7 @@ def test_import_keeps_good_rows_and_audits_counts_not_names(world, event):
 
 def test_pages_show_counts_under_disclosure_and_names_only_to_leads(world, event, client):
     lines = "name,signed_in\n" + "".join(f"Person {i},yes\n" for i in range(12))
-    actions.import_sign_in_sheet(event, lines.encode(), "sheet.csv")
+    actions.import_sign_in_sheet(event, lines.encode(), "sheet.csv", by=world.analyst)
     client.force_login(world.decision_maker)
     listing = client.get(f"/delivery/{world.programme.slug}/events/").content.decode()
     assert "Attended </span>10<" in listing  # 12 rounded to the nearest 5

@@ -79,8 +79,8 @@ def test_status_changes_are_kept_as_history_and_counted_per_programme(world):
     ada = _recruit(world, "Ada", user=world.connector)
     ben = _recruit(world, "Ben")
     for stage, day in (("trained", 10), ("available", 12), ("active", 20), ("available", 27)):
-        actions.change_status(ada, stage, on=date(2026, 2, day), by=world.analyst)
-    actions.change_status(ben, "left", on=date(2026, 1, 6), reason="Found work", by=world.analyst)
+        actions.change_connector_status(ada, stage, on=date(2026, 2, day), by=world.analyst)
+    actions.change_connector_status(ben, "left", on=date(2026, 1, 6), reason="Found work", by=world.analyst)
 
     ada.refresh_from_db()
     ben.refresh_from_db()
@@ -105,9 +105,9 @@ def test_status_changes_are_kept_as_history_and_counted_per_programme(world):
 def test_a_change_the_pipeline_forbids_changes_nothing(world):
     ben = _recruit(world, "Ben")
     with pytest.raises(actions.ActionError, match="can only move to"):
-        actions.change_status(ben, "active", on=date(2026, 1, 6), by=world.analyst)
+        actions.change_connector_status(ben, "active", on=date(2026, 1, 6), by=world.analyst)
     with pytest.raises(actions.ActionError, match="why they left"):
-        actions.change_status(ben, "left", on=date(2026, 1, 6), by=world.analyst)
+        actions.change_connector_status(ben, "left", on=date(2026, 1, 6), by=world.analyst)
     ben.refresh_from_db()
     assert ben.status == "recruited"
     assert StatusChange.objects.filter(profile=ben).count() == 1
@@ -124,7 +124,7 @@ def test_activity_per_connector_counts_what_they_recorded(world):
 
 def test_connector_pages_are_for_leads_and_supervision_notes_private(world, client):
     profile = _recruit(world, "Ada", user=world.connector)
-    actions.add_supervision_note(
+    actions.create_supervision_note(
         profile, met_on=date(2026, 2, 1), note="Wants to shadow a focus group", by=None
     )
     client.force_login(world.analyst)

@@ -17,7 +17,7 @@ WORDS = "She said her partner takes her bank card and she is frightened to go ho
 
 @pytest.fixture
 def lead(world):
-    actions.set_safeguarding_lead(world.programme, world.analyst)
+    actions.change_safeguarding_lead(world.programme, world.analyst, by=world.analyst)
     return world.analyst
 
 

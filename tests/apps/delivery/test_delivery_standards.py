@@ -32,21 +32,37 @@ def test_an_assessment_needs_every_standard_scored_1_to_5(world):
     del partial["social-model"]
     with pytest.raises(actions.ActionError, match="Social model"):
         actions.record_assessment(
-            programme=world.programme, assessed_on=date(2026, 1, 1), assessor="staff", scores=partial
+            programme=world.programme,
+            assessed_on=date(2026, 1, 1),
+            assessor="staff",
+            scores=partial,
+            by=world.analyst,
         )
     with pytest.raises(actions.ActionError, match="from 1 to 5"):
         actions.record_assessment(
-            programme=world.programme, assessed_on=date(2026, 1, 1), assessor="staff", scores=_scores(6)
+            programme=world.programme,
+            assessed_on=date(2026, 1, 1),
+            assessor="staff",
+            scores=_scores(6),
+            by=world.analyst,
         )
 
 
 def test_the_page_compares_residents_and_staff_over_time(world, client):
     for when, resident, staff in ((date(2025, 11, 1), 2, 3), (date(2026, 10, 1), 4, 3)):
         actions.record_assessment(
-            programme=world.programme, assessed_on=when, assessor="resident", scores=_scores(resident)
+            programme=world.programme,
+            assessed_on=when,
+            assessor="resident",
+            scores=_scores(resident),
+            by=world.analyst,
         )
         actions.record_assessment(
-            programme=world.programme, assessed_on=when, assessor="staff", scores=_scores(staff)
+            programme=world.programme,
+            assessed_on=when,
+            assessor="staff",
+            scores=_scores(staff),
+            by=world.analyst,
         )
     client.force_login(world.decision_maker)
     page = client.get(f"/delivery/{world.programme.slug}/standards/").content.decode()

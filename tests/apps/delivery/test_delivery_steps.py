@@ -30,7 +30,9 @@ def test_current_step_is_the_highest_completed_with_evidence():
 
 def test_a_step_cannot_be_completed_without_evidence(world, kursaal):
     with pytest.raises(actions.ActionError, match="Add evidence"):
-        actions.record_step(kursaal, 1, started_on=date(2026, 1, 1), completed_on=date(2026, 2, 1))
+        actions.record_step(
+            kursaal, 1, started_on=date(2026, 1, 1), completed_on=date(2026, 2, 1), by=world.analyst
+        )
     assert not StepRecord.objects.exists()
     actions.record_step(kursaal, 1, started_on=date(2026, 1, 1), completed_on=None, by=world.analyst)
     assert kursaal.current_step == 0
@@ -54,6 +56,7 @@ def test_a_link_or_a_file_is_evidence_too(world, kursaal, settings, tmp_path, cl
         started_on=None,
         completed_on=date(2026, 2, 1),
         evidence_link="https://example.org/minutes",
+        by=world.analyst,
     )
     actions.record_step(
         kursaal,
@@ -61,6 +64,7 @@ def test_a_link_or_a_file_is_evidence_too(world, kursaal, settings, tmp_path, cl
         started_on=None,
         completed_on=date(2026, 3, 1),
         evidence_file=SimpleUploadedFile("plan.txt", b"workshop plan"),
+        by=world.analyst,
     )
     assert kursaal.current_step == 2
     client.force_login(world.decision_maker)
@@ -75,19 +79,29 @@ def test_a_link_or_a_file_is_evidence_too(world, kursaal, settings, tmp_path, cl
 def test_dates_are_checked(world, kursaal):
     with pytest.raises(actions.ActionError, match="before it started"):
         actions.record_step(
-            kursaal, 3, started_on=date(2026, 3, 1), completed_on=date(2026, 2, 1), evidence="Event held"
+            kursaal,
+            3,
+            started_on=date(2026, 3, 1),
+            completed_on=date(2026, 2, 1),
+            evidence="Event held",
+            by=world.analyst,
         )
     with pytest.raises(actions.ActionError, match="1 to 7"):
-        actions.record_step(kursaal, 8, started_on=None, completed_on=None)
+        actions.record_step(kursaal, 8, started_on=None, completed_on=None, by=world.analyst)
 
 
 def test_timeline_shows_each_neighbourhood_at_its_step(world, kursaal, client):
     milton = Neighbourhood.objects.create(programme=world.programme, name="Milton")
     for step in (1, 2, 3):
         actions.record_step(
-            kursaal, step, started_on=date(2026, step, 1), completed_on=date(2026, step, 20), evidence="Done"
+            kursaal,
+            step,
+            started_on=date(2026, step, 1),
+            completed_on=date(2026, step, 20),
+            evidence="Done",
+            by=world.analyst,
         )
-    actions.record_step(milton, 1, started_on=date(2026, 5, 1), completed_on=None)
+    actions.record_step(milton, 1, started_on=date(2026, 5, 1), completed_on=None, by=world.analyst)
     client.force_login(world.decision_maker)
     page = client.get(f"/delivery/{world.programme.slug}/path/").content.decode()
     assert "Kursaal</a>: step 3 of 7" in page

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.engagement.actions import ChunkRow, add_contributions
+from chorus.apps.engagement.actions import ChunkRow, create_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
 from support.world import voice, ward
@@ -30,9 +30,9 @@ def test_a_chunk_is_stored_with_one_insert_and_one_audit_event(world, survey, dj
     rows = [
         ChunkRow(voice(f"The clinic on the corner is shut on day {day}"), f"key-{day}") for day in range(60)
     ]
-    add_contributions(survey, rows[:1], by=world.analyst)  # loads the NLP once, outside the count
+    create_contributions(survey, rows[:1], by=world.analyst)  # loads the NLP once, outside the count
     with django_assert_max_num_queries(8):  # a lookup, savepoints, one insert, one audit event
-        results = add_contributions(survey, rows[1:], by=world.analyst)
+        results = create_contributions(survey, rows[1:], by=world.analyst)
     assert [result.status for result in results] == ["imported"] * 59
     assert survey.contributions.count() == 60
     assert all(result.contribution.pk == result.contribution_id for result in results)
@@ -48,7 +48,7 @@ def test_duplicates_inside_one_chunk_are_stored_once(survey):
         ChunkRow(voice("The bus stops at six in the evening"), "same"),
         ChunkRow(voice("The pharmacy closes at lunchtime"), "other"),
     ]
-    results = add_contributions(survey, rows)
+    results = create_contributions(survey, rows, by=None)
     assert [result.status for result in results] == ["imported", "duplicate", "imported"]
     assert results[1].contribution_id == results[0].contribution_id
     assert texts_in(survey) == ["The bus stops at six in the evening", "The pharmacy closes at lunchtime"]
@@ -56,16 +56,16 @@ def test_duplicates_inside_one_chunk_are_stored_once(survey):
 
 @pytest.mark.django_db
 def test_duplicates_across_chunks_and_a_rerun_add_nothing(world, survey):
-    first = add_contributions(
-        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(3)]
+    first = create_contributions(
+        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(3)], by=world.analyst
     )
-    second = add_contributions(
-        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(2, 5)]
+    second = create_contributions(
+        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(2, 5)], by=world.analyst
     )
     assert [result.status for result in second] == ["duplicate", "imported", "imported"]
     assert second[0].contribution_id == first[2].contribution_id
-    again = add_contributions(
-        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(5)]
+    again = create_contributions(
+        survey, [ChunkRow(voice(f"Comment {n} on the lifts"), f"k{n}") for n in range(5)], by=world.analyst
     )
     assert {result.status for result in again} == {"duplicate"}
     assert survey.contributions.count() == 5
@@ -80,7 +80,7 @@ def test_a_bad_row_is_refused_with_its_reason_and_the_rest_are_stored(world, sur
         ChunkRow(voice("The park has no lights", ward=world.programme.local_authority), "not-a-ward"),
         ChunkRow(voice("The youth club has closed", ward=ward("Milton")), "good-2"),
     ]
-    results = add_contributions(survey, rows)
+    results = create_contributions(survey, rows, by=world.analyst)
     assert [result.status for result in results] == ["imported", "refused", "refused", "refused", "imported"]
     assert results[1].problem == "Enter what the resident said."
     assert "agree to them being used for analysis" in results[2].problem
@@ -99,7 +99,7 @@ def test_texts_and_long_free_text_answers_are_redacted_in_the_batch(survey):
         ChunkRow(voice("Email me at jo.bloggs@example.com about the dentist", answers=answers), "a"),
         ChunkRow(voice("The dentist waiting list is over a year"), "b"),
     ]
-    add_contributions(survey, rows)
+    create_contributions(survey, rows, by=None)
     stored = Contribution.objects.get(submission_key="a")
     assert "jo.bloggs@example.com" not in stored.text and "dentist" in stored.text
     assert "07700 900123" not in stored.answers["Anything else?"]
@@ -117,17 +117,21 @@ def test_the_callers_bookkeeping_commits_with_the_chunk_or_not_at_all(survey):
         raise Stopped
 
     with pytest.raises(Stopped):
-        add_contributions(
+        create_contributions(
             survey,
             [ChunkRow(voice("The hub is warm and friendly"), "kept?")],
             in_transaction=fail_after_insert,
+            by=None,
         )
     assert not Contribution.objects.filter(submission_key="kept?").exists()
     assert not AuditEvent.objects.filter(action="contributions.added").exists()
 
     seen = []
-    add_contributions(
-        survey, [ChunkRow(voice("The hub is warm and friendly"), "kept?")], in_transaction=seen.extend
+    create_contributions(
+        survey,
+        [ChunkRow(voice("The hub is warm and friendly"), "kept?")],
+        in_transaction=seen.extend,
+        by=None,
     )
     assert [result.status for result in seen] == ["imported"]
     assert Contribution.objects.filter(submission_key="kept?").exists()
@@ -136,5 +140,8 @@ def test_the_callers_bookkeeping_commits_with_the_chunk_or_not_at_all(survey):
 @pytest.mark.django_db
 def test_rows_without_a_key_are_never_duplicates(survey):
     rows = [ChunkRow(voice("The same words twice")), ChunkRow(voice("The same words twice"))]
-    assert [result.status for result in add_contributions(survey, rows)] == ["imported", "imported"]
-    assert add_contributions(survey, []) == []
+    assert [result.status for result in create_contributions(survey, rows, by=None)] == [
+        "imported",
+        "imported",
+    ]
+    assert create_contributions(survey, [], by=None) == []

@@ -39,7 +39,7 @@ def test_withdrawing_analysis_consent_removes_the_words_everywhere(world):
 @pytest.mark.django_db
 def test_unknown_consent_scope_is_refused(world):
     with pytest.raises(ActionError, match="Unknown consent"):
-        withdraw_consent(world.by_connector, "marketing")
+        withdraw_consent(world.by_connector, "marketing", by=world.connector)
 
 
 @pytest.mark.django_db

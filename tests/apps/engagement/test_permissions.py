@@ -3,8 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.engagement.rules import recordable_programmes, visible_contributions
 
+from support.permissions import (
+    ADMINISTRATORS,
+    ANALYSTS,
+    CONNECTORS,
+    OTHER_PROGRAMME,
+    PARTNERS,
+    allowed,
+    assert_list_agrees,
+    everyone,
+)
 from support.world import PASSWORD
 
 
@@ -83,3 +93,46 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, world):
 def test_programme_page_of_a_programme_you_are_not_in_is_not_found(client, world):
     client.login(username=world.other_analyst.username, password=PASSWORD)
     assert client.get(reverse("programme", args=[world.programme.slug])).status_code == 404
+
+
+# ------------------------------------------------------------------------- the matrix, with every role
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("perm", ["engagement.view_contribution", "engagement.withdraw_consent"])
+def test_each_role_on_each_contribution(world, perm):
+    """Analysts and administrators, and whoever recorded it (the partner that gathered it sees it too)."""
+    people = everyone(world)
+    assert allowed(people, perm, world.by_partner_a) == ANALYSTS | {"partner-a"}
+    assert allowed(people, perm, world.by_partner_b) == ANALYSTS | {"partner-b"}
+    assert allowed(people, perm, world.by_connector) == ANALYSTS | {"connector"}
+    assert allowed(people, perm, world.in_other_programme) == OTHER_PROGRAMME
+
+
+@pytest.mark.django_db
+def test_a_partner_sees_what_their_organisation_gathered_though_a_colleague_recorded_it(world):
+    colleague = everyone(world)["partner-a"]
+    by_colleague = world.by_partner_a
+    by_colleague.recorded_by = world.analyst
+    by_colleague.save()
+    assert colleague.has_perm("engagement.view_contribution", by_colleague)
+    assert not colleague.has_perm("engagement.withdraw_consent", by_colleague)
+
+
+@pytest.mark.django_db
+def test_who_lists_contributions_and_records_conversations(world):
+    people = everyone(world)
+    gatherers = ANALYSTS | PARTNERS | CONNECTORS
+    assert allowed(people, "engagement.list_contributions") == gatherers | {"other-analyst"}
+    for perm in ("engagement.list_programme_contributions", "engagement.record_contribution"):
+        assert allowed(people, perm, world.programme) == gatherers, perm
+        assert allowed(people, perm, world.other_programme) == OTHER_PROGRAMME, perm
+        assert allowed(people, perm, None) == ADMINISTRATORS, perm
+
+
+@pytest.mark.django_db
+def test_each_permission_agrees_with_its_list_for_every_role(world):
+    people = everyone(world)
+    assert_list_agrees(people, "engagement.view_contribution", world.contributions, visible_contributions)
+    programmes = [world.programme, world.other_programme]
+    assert_list_agrees(people, "engagement.record_contribution", programmes, recordable_programmes)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting
 from chorus.apps.accountability.actions.priorities import create_priority
 from chorus.apps.accountability.models import BodyKind
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ REFUSED = "My landlord Mr Grey never answers about the mould"
 
 @pytest.fixture
 def board_meeting(world):
-    refused = add_contribution(
+    refused = create_contribution(
         Activity.objects.create(
             programme=world.programme, kind=ActivityKind.CONVERSATION, title="Talk", date=date(2026, 10, 2)
         ),

@@ -65,9 +65,9 @@ def test_a_quarantined_row_can_be_erased_on_its_own(world, imported):
     event = AuditEvent.objects.get(action="import.row_erased")
     assert event.details == {"row": 5}
     with pytest.raises(actions.ActionError, match="already been erased"):
-        actions.erase_quarantined_row(row)
+        actions.erase_quarantined_row(row, by=world.analyst)
     with pytest.raises(actions.ActionError, match="erased"):
-        actions.rerun_quarantined_row(row, {"Age": "30"})
+        actions.rerun_quarantined_row(row, {"Age": "30"}, by=world.analyst)
 
 
 def test_erase_row_page_asks_for_confirmation_then_empties_the_row(client, world, imported):

@@ -28,7 +28,9 @@ def kobo_post(uuid: str, story: str) -> dict:
 
 @pytest.fixture
 def kobo(world):
-    source, token = actions.create_source(world.programme, "Kobo survey", SourceKind.FIELD_TOOL)
+    source, token = actions.create_source(
+        world.programme, "Kobo survey", SourceKind.FIELD_TOOL, by=world.analyst
+    )
     return source, token
 
 

@@ -117,7 +117,7 @@ def test_bad_rows_are_quarantined_with_reasons_and_can_be_corrected(world, tmp_p
     assert row.resolved_at is not None and row.contribution.ward.name == "Milton"
     assert row.contribution.age_band == "16-24"
     with pytest.raises(actions.ActionError):
-        actions.rerun_quarantined_row(row, {"Age": "20"})
+        actions.rerun_quarantined_row(row, {"Age": "20"}, by=world.analyst)
 
 
 def test_a_killed_import_leaves_whole_chunks_and_resumes(world, tmp_path):
@@ -160,7 +160,7 @@ def test_truncation_found_late_fails_the_batch_before_storing_and_can_resume_onc
     assert batch.stored_path  # kept so the import can be resumed once the file is fixed
 
     Path(batch.stored_path).write_text(body, encoding="utf-8")
-    actions.resume_batch(batch)
+    actions.resume_batch(batch, by=world.analyst)
     batch = run_batch(batch.pk)
     assert (batch.status, batch.imported) == (BatchStatus.DONE, 40)
 
@@ -177,7 +177,7 @@ def test_unreadable_uploads_give_a_clear_message(world, fixtures, name):
 
 def test_mapping_is_saved_and_reused_for_the_same_shape(world, fixtures):
     batch, table = actions.start_upload(
-        world.programme, "a.csv", [(fixtures / "community_utf8.csv").read_bytes()]
+        world.programme, "a.csv", [(fixtures / "community_utf8.csv").read_bytes()], by=world.analyst
     )
     guessed, saved = actions.suggested_mapping(world.programme, table.headers)
     assert not saved

@@ -49,8 +49,10 @@ def shared_database(tmp_path):
 def test_identical_posts_at_once_store_one_contribution_and_leave_no_empty_activity(
     world, fixtures, tmp_path
 ):
-    source, token = actions.create_source(world.programme, "Kobo survey", SourceKind.FIELD_TOOL)
-    warm_up, _ = actions.create_source(world.programme, "Warm-up", SourceKind.FIELD_TOOL)
+    source, token = actions.create_source(
+        world.programme, "Kobo survey", SourceKind.FIELD_TOOL, by=world.analyst
+    )
+    warm_up, _ = actions.create_source(world.programme, "Warm-up", SourceKind.FIELD_TOOL, by=world.analyst)
     actions.receive_submission(warm_up, {"what_matters": "load the redaction models first", "_uuid": "warm"})
     body = (fixtures / "kobo_rest_submission.json").read_text()
     url = reverse("imports:field", args=[source.pk])

@@ -28,7 +28,7 @@ def _file(tmp_path, name: str, rows: list[str]):
 
 
 def _upload(programme, path):
-    batch, _ = actions.start_upload(programme, path.name, [path.read_bytes()])
+    batch, _ = actions.start_upload(programme, path.name, [path.read_bytes()], by=None)
     return batch
 
 
@@ -62,7 +62,7 @@ def test_a_stopped_import_expires_with_its_file_and_quarantined_rows(world, tmp_
     path = _file(tmp_path, "stops.csv", [f"R1,{WORDS},yes\n", f"R2,{WORDS} too,no\n"])
     batch = _upload(world.programme, path)
     mapping, _ = actions.suggested_mapping(world.programme, _headers(path))
-    actions.confirm_mapping(batch, mapping, enqueue=False)
+    actions.confirm_mapping(batch, mapping, enqueue=False, by=world.analyst)
     run_batch(batch.pk)
     batch.refresh_from_db()
     assert batch.quarantined == 1 and batch.status == BatchStatus.DONE and not batch.stored_path

@@ -54,7 +54,7 @@ def test_upload_confirm_columns_and_see_the_summary(client, world, fixtures):
 def test_columns_without_text_are_refused_with_an_error_summary(client, world, fixtures):
     signed_in(client, world.analyst)
     batch, _ = actions.start_upload(
-        world.programme, "c.csv", [(fixtures / "community_utf8.csv").read_bytes()]
+        world.programme, "c.csv", [(fixtures / "community_utf8.csv").read_bytes()], by=world.analyst
     )
     page = client.get(reverse("imports:columns", args=[batch.pk]))
     data = {name: field.initial or "" for name, field in page.context["form"].fields.items()}

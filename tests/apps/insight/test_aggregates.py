@@ -5,7 +5,7 @@ from django.http import QueryDict
 
 from chorus.apps.coding.actions.review import apply_theme, reject
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight import aggregates
 from chorus.apps.insight.filters import Filters
@@ -33,7 +33,7 @@ def heard(world, on: date, n: int, *, kind=ActivityKind.CONVERSATION, **extra) -
         programme=world.programme, kind=kind, title="Listening", date=on, recorded_by=world.connector
     )
     return [
-        add_contribution(
+        create_contribution(
             activity, voice(f"Said on {on} number {i}", already_redacted=True, **extra), by=world.connector
         ).contribution
         for i in range(n)

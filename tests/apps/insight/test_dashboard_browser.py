@@ -9,7 +9,7 @@ import pytest
 
 from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 
 from support.browser import axe_violations, sign_in
@@ -34,7 +34,7 @@ def coded_live(world):
         programme=world.programme, kind=ActivityKind.CONVERSATION, title="Listening", date=date(2026, 7, 1)
     )
     for number in range(6):
-        contribution = add_contribution(
+        contribution = create_contribution(
             activity, voice(f"Conversation {number}", ward=ward("Victoria"), already_redacted=True)
         ).contribution
         if number % 2:

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from chorus.apps.engagement.actions import add_contribution, withdraw_consent
+from chorus.apps.engagement.actions import create_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.cache import evidence_stamp, remembered
 
@@ -31,7 +31,7 @@ def test_a_new_contribution_or_a_withdrawal_shows_at_once(world, client):
     activity = Activity.objects.create(
         programme=world.programme, kind=ActivityKind.CONVERSATION, title="More", date=date(2026, 10, 3)
     )
-    added = add_contribution(
+    added = create_contribution(
         activity, voice("The lifts are broken again", already_redacted=True), by=world.analyst
     )
     assert total_on_dashboard(client, world) == 4

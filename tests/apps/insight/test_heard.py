@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.filters import Filters
 from chorus.apps.insight.heard import who_we_heard_from
@@ -24,7 +24,7 @@ def heard(world, n: int, **extra) -> list:
         recorded_by=world.connector,
     )
     return [
-        add_contribution(activity, voice(f"Voice {i}", already_redacted=True, **extra), by=world.connector)
+        create_contribution(activity, voice(f"Voice {i}", already_redacted=True, **extra), by=world.connector)
         for i in range(n)
     ]
 

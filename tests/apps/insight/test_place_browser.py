@@ -8,7 +8,7 @@ import pytest
 
 from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.places import demo
 
@@ -34,7 +34,7 @@ def kursaal_heard(world):
     )
     lsoa = kursaal.children.first()
     for text, age in [("Black mould on every wall since the winter", "25-34"), ("Damp again", "75-plus")]:
-        contribution = add_contribution(
+        contribution = create_contribution(
             activity,
             voice(text, ward=kursaal, lsoa=lsoa, age_band=age, already_redacted=True),
             by=world.connector,

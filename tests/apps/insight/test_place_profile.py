@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.insight.filters import Filters
@@ -37,7 +37,7 @@ def profiled(world):
     )
 
     def said(text, quote=True):
-        contribution = add_contribution(
+        contribution = create_contribution(
             activity,
             voice(text, ward=kursaal, already_redacted=True) if quote else _no_quote(text, kursaal),
             by=world.connector,

@@ -10,9 +10,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.engagement.actions import add_contribution, withdraw_consent
+from chorus.apps.core.errors import ActionError
+from chorus.apps.engagement.actions import create_contribution, withdraw_consent
 from chorus.apps.maps import actions, exports
-from chorus.apps.maps.actions import MapActionError, Strength
+from chorus.apps.maps.actions import Strength
 from chorus.apps.maps.models import ExperienceMap, Link, MapKind
 from chorus.ingest.safety import neutralise_formula
 from chorus.maps import (
@@ -49,7 +50,7 @@ def test_coding_a_link_keeps_the_quote_and_the_contribution(world):
 
 def test_coding_without_quote_consent_keeps_the_link_but_not_the_words(world):
     activity = world.by_connector.activity
-    unquotable = add_contribution(
+    unquotable = create_contribution(
         activity, replace(voice("Since the bus was cut I never see my sister"), consent_quote=False)
     ).contribution
     link = actions.code_link_from_contribution(
@@ -60,7 +61,7 @@ def test_coding_without_quote_consent_keeps_the_link_but_not_the_words(world):
 
 
 def test_a_quote_must_be_the_residents_own_words(world):
-    with pytest.raises(MapActionError, match="copied exactly"):
+    with pytest.raises(ActionError, match="copied exactly"):
         actions.code_link_from_contribution(
             world.by_partner_a, "damp", "breathing", STRONG, quote="my landlord ignores me", by=world.analyst
         )
@@ -147,7 +148,7 @@ def test_count_method_stores_a_signed_share(world):
 
 def test_combining_needs_two_maps(world):
     link = actions.code_link_from_contribution(world.by_partner_a, "a", "b", STRONG, by=world.analyst)
-    with pytest.raises(MapActionError, match="at least two"):
+    with pytest.raises(ActionError, match="at least two"):
         actions.combine_maps(world.programme, [link.map], "One", by=world.analyst)
 
 
@@ -204,7 +205,7 @@ def test_import_keeps_file_quotes_as_notes_not_resident_quotes(world):
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_error(world, fmt, content, message):
-    with pytest.raises(MapActionError, match=message):
+    with pytest.raises(ActionError, match=message):
         actions.import_map(world.programme, "Bad", fmt, content, by=world.analyst)
     assert not ExperienceMap.objects.exists()
 
@@ -249,8 +250,8 @@ def test_community_maps_cannot_be_edited_by_hand(world):
         for c in (world.by_partner_a, world.by_partner_b)
     ]
     community = actions.combine_maps(world.programme, maps, "C", by=world.analyst)
-    with pytest.raises(MapActionError, match="combined from other maps"):
-        actions.add_link(community, "b", "a", STRONG, by=world.analyst)
+    with pytest.raises(ActionError, match="combined from other maps"):
+        actions.create_link(community, "b", "a", STRONG, by=world.analyst)
 
 
 def test_edge_list_and_matrix_exports_neutralise_formulas():
@@ -296,7 +297,7 @@ def test_strength_term_settings_are_checked(world, terms, ok):
     experience_map.strength_terms = terms
     if ok:
         experience_map.full_clean()
-        link = actions.add_link(experience_map, "a", "b", Strength(-1, "strong"), by=world.analyst)
+        link = actions.create_link(experience_map, "a", "b", Strength(-1, "strong"), by=world.analyst)
         assert link.weight == pytest.approx(-0.8)
     else:
         with pytest.raises(ValidationError):
@@ -304,14 +305,22 @@ def test_strength_term_settings_are_checked(world, terms, ok):
 
 
 def test_programme_strength_terms_reweigh_links_and_reach_new_maps(world):
-    coded = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", Strength(-1, "strong"))
-    other = actions.code_link_from_contribution(world.by_partner_b, "damp", "health", Strength(-1, "weak"))
+    coded = actions.code_link_from_contribution(
+        world.by_partner_a, "damp", "health", Strength(-1, "strong"), by=world.analyst
+    )
+    other = actions.code_link_from_contribution(
+        world.by_partner_b, "damp", "health", Strength(-1, "weak"), by=world.analyst
+    )
     community = actions.combine_maps(world.programme, [coded.map, other.map], "C", by=world.analyst)
-    numeric = actions.import_map(world.programme, "Numbers", "matrix", b",a,b\na,,0.3\nb,,\n")
-    elsewhere = actions.code_link_from_contribution(world.in_other_programme, "x", "y", Strength(1, "strong"))
+    numeric = actions.import_map(
+        world.programme, "Numbers", "matrix", b",a,b\na,,0.3\nb,,\n", by=world.analyst
+    )
+    elsewhere = actions.code_link_from_contribution(
+        world.in_other_programme, "x", "y", Strength(1, "strong"), by=world.analyst
+    )
 
     terms = {"weak": [0.1, 0.2, 0.3], "strong": [0.6, 0.8, 1.0], "overwhelming": 1.0}
-    change = actions.set_strength_terms(world.programme, terms, by=world.analyst)
+    change = actions.change_strength_terms(world.programme, terms, by=world.analyst)
 
     assert (change.links_reweighed, change.community_maps_flagged) == (2, 1)
     coded.refresh_from_db(), other.refresh_from_db(), community.refresh_from_db()
@@ -322,7 +331,7 @@ def test_programme_strength_terms_reweigh_links_and_reach_new_maps(world):
     assert elsewhere.weight == pytest.approx(0.75)  # another programme keeps its own terms
     new_map = actions.create_map(world.programme, "Later", by=world.analyst)
     assert new_map.strength_terms == terms
-    assert actions.add_link(new_map, "a", "b", Strength(1, "overwhelming")).weight == 1.0
+    assert actions.create_link(new_map, "a", "b", Strength(1, "overwhelming"), by=world.analyst).weight == 1.0
     event = AuditEvent.objects.get(action="maps.strength_terms_set")
     assert event.details["links_reweighed"] == 2 and "damp" not in str(event.details)
 
@@ -337,9 +346,9 @@ def test_programme_strength_terms_reweigh_links_and_reach_new_maps(world):
     ],
 )
 def test_strength_terms_that_would_lose_meaning_are_refused(world, terms, message):
-    link = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", STRONG)
-    with pytest.raises(MapActionError, match=message):
-        actions.set_strength_terms(world.programme, terms, by=world.analyst)
+    link = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", STRONG, by=world.analyst)
+    with pytest.raises(ActionError, match=message):
+        actions.change_strength_terms(world.programme, terms, by=world.analyst)
     link.refresh_from_db()
     assert link.weight == pytest.approx(0.75) and not AuditEvent.objects.filter(
         action="maps.strength_terms_set"
@@ -348,16 +357,34 @@ def test_strength_terms_that_would_lose_meaning_are_refused(world, terms, messag
 
 def test_changing_a_source_map_asks_for_the_community_map_to_be_rebuilt(world):
     workshop = actions.create_map(world.programme, "W", by=world.analyst)
-    link = actions.add_link(workshop, "jobs", "money", STRONG)
-    coded = actions.code_link_from_contribution(world.by_partner_a, "jobs", "money", STRONG)
+    link = actions.create_link(workshop, "jobs", "money", STRONG, by=world.analyst)
+    coded = actions.code_link_from_contribution(world.by_partner_a, "jobs", "money", STRONG, by=world.analyst)
     community = actions.combine_maps(world.programme, [workshop, coded.map], "C", by=world.analyst)
     assert not community.needs_rebuild
-    actions.edit_link(link, Strength(-1, "weak"), by=world.analyst)
+    actions.change_link(link, Strength(-1, "weak"), by=world.analyst)
     community.refresh_from_db()
     assert community.needs_rebuild
     actions.rebuild_community_map(community, by=world.analyst)
-    actions.edit_factor(workshop.factors.get(name="jobs"), "work", by=world.analyst)
+    actions.change_factor(workshop.factors.get(name="jobs"), "work", by=world.analyst)
     community.refresh_from_db()
     assert community.needs_rebuild
-    with pytest.raises(MapActionError, match="combined from other maps"):
-        actions.add_factor(community, "rain", by=world.analyst)
+    with pytest.raises(ActionError, match="combined from other maps"):
+        actions.create_factor(community, "rain", by=world.analyst)
+
+
+def test_deleting_a_source_link_factor_or_map_asks_for_the_community_map_to_be_rebuilt(world):
+    workshop = actions.create_map(world.programme, "W", by=world.analyst)
+    link = actions.create_link(workshop, "jobs", "money", STRONG, by=world.analyst)
+    actions.create_link(workshop, "money", "stress", STRONG, by=world.analyst)
+    coded = actions.code_link_from_contribution(world.by_partner_a, "jobs", "money", STRONG, by=world.analyst)
+    community = actions.combine_maps(world.programme, [workshop, coded.map], "C", by=world.analyst)
+
+    def deleting_asks_for_a_rebuild(delete, *args) -> bool:
+        actions.rebuild_community_map(community, by=world.analyst)
+        delete(*args, by=world.analyst)
+        community.refresh_from_db()
+        return community.needs_rebuild
+
+    assert deleting_asks_for_a_rebuild(actions.delete_link, link)
+    assert deleting_asks_for_a_rebuild(actions.delete_factor, workshop.factors.get(name="stress"))
+    assert deleting_asks_for_a_rebuild(actions.delete_map, coded.map)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from chorus.apps.accounts.models import Membership, Role, User
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.maps import demo
 from chorus.apps.maps.models import ExperienceMap, Link, MapKind
@@ -39,7 +39,7 @@ def plymouth(southend) -> Programme:
         programme=programme, kind=ActivityKind.CONVERSATION, title="Conversations", date=date(2026, 9, 1)
     )
     for text, quotable in SAID:
-        add_contribution(activity, replace(voice(text), consent_quote=quotable))
+        create_contribution(activity, replace(voice(text), consent_quote=quotable))
     return programme
 
 

@@ -276,7 +276,9 @@ def test_the_map_page_carries_its_network_for_the_interactive_view(world, plymou
 
 
 def test_strength_words_page(world):
-    link = actions.code_link_from_contribution(world.by_partner_a, "damp", "health", Strength(1, "strong"))
+    link = actions.code_link_from_contribution(
+        world.by_partner_a, "damp", "health", Strength(1, "strong"), by=world.analyst
+    )
     url = f"/maps/programme/{world.programme.slug}/strengths/"
     assert client_for(world.decision_maker).get(url).status_code == 403
     assert client_for(world.other_analyst).get(url).status_code == 404
@@ -315,8 +317,8 @@ def test_strength_words_page(world):
 def chain_map(world) -> ExperienceMap:
     """going out → mobility → loneliness: more going out, more mobility; more mobility, less loneliness."""
     experience_map = actions.create_map(world.programme, "Chain", by=world.analyst)
-    actions.add_link(experience_map, "going out", "mobility", Strength(1, "strong"), by=world.analyst)
-    actions.add_link(experience_map, "mobility", "loneliness", Strength(-1, "strong"), by=world.analyst)
+    actions.create_link(experience_map, "going out", "mobility", Strength(1, "strong"), by=world.analyst)
+    actions.create_link(experience_map, "mobility", "loneliness", Strength(-1, "strong"), by=world.analyst)
     return experience_map
 
 

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.places.actions import import_indicator_values, save_indicator_value
+from chorus.apps.core.errors import ActionError
+from chorus.apps.places.actions import create_indicator_value, import_indicator_values
 from chorus.apps.places.indicators import compare, england, latest_comparisons
 from chorus.apps.places.models import Area, Indicator, IndicatorValue, Level
 
@@ -124,8 +125,9 @@ def test_other_areas_and_breakdowns_are_skipped_and_counted(world, smoking):
 
 
 def test_a_file_without_the_needed_columns_is_refused_with_a_sentence(world, smoking):
-    result = import_indicator_values(world.programme, b"Name,Number\nA,1\n", "x.csv", by=world.analyst)
-    assert "no “Indicator name” or “Area code” or “Time period” or “Value” column" in result.error
+    missing = "no “Indicator name” or “Area code” or “Time period” or “Value” column"
+    with pytest.raises(ActionError, match=missing):
+        import_indicator_values(world.programme, b"Name,Number\nA,1\n", "x.csv", by=world.analyst)
     assert IndicatorValue.objects.count() == 0
 
 
@@ -133,14 +135,14 @@ def test_rates_use_byars_from_ten_events_and_exact_poisson_below(world, copd):
     country, kursaal = england(), ward("Kursaal")
     benchmark = IndicatorValue.objects.create(indicator=copd, area=country, period="2023/24", value=415.0)
     many = IndicatorValue(indicator=copd, area=kursaal, period="2023/24", numerator=90, denominator=10_000)
-    save_indicator_value(many, by=None)
+    create_indicator_value(many, by=None)
     assert many.value == pytest.approx(900.0)
     result = compare(many, benchmark)
     assert (result.method, result.label) == ("Byar's", "worse")
     few = IndicatorValue(
         indicator=copd, area=ward("Milton"), period="2023/24", numerator=3, denominator=1_000
     )
-    save_indicator_value(few, by=None)
+    create_indicator_value(few, by=None)
     assert compare(few, benchmark).method == "exact Poisson"
     assert compare(few, benchmark).label == "similar"
 

@@ -6,9 +6,10 @@ import pytest
 from django.urls import NoReverseMatch, include, path, reverse
 
 from chorus.apps.audit.models import AuditEvent
+from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes import actions
-from chorus.apps.programmes.actions import SettingsError, update_programme_settings
+from chorus.apps.programmes.actions import change_programme_settings
 from chorus.site import urls as site_urls
 
 from support.browser import axe_violations, sign_in
@@ -252,8 +253,8 @@ def test_the_form_offers_only_the_programmes_own_wards(client, world):
 
 def test_the_action_refuses_wards_of_another_authority_and_changes_nothing(world):
     elsewhere = a_ward_elsewhere()
-    with pytest.raises(SettingsError) as refused:
-        update_programme_settings(
+    with pytest.raises(ActionError) as refused:
+        change_programme_settings(
             world.programme,
             {"name": "Renamed", "focus_areas": [ward("Milton"), elsewhere]},
             by=world.analyst,
@@ -268,20 +269,20 @@ def test_the_action_refuses_wards_of_another_authority_and_changes_nothing(world
 def test_a_lsoa_or_the_authority_itself_is_not_a_focus_area(world, southend):
     lsoa = Area.objects.filter(level=Level.LSOA, parent__parent=southend).first()
     for area in (southend, lsoa):
-        with pytest.raises(SettingsError):
-            update_programme_settings(world.programme, {"focus_areas": [area]}, by=world.analyst)
+        with pytest.raises(ActionError):
+            change_programme_settings(world.programme, {"focus_areas": [area]}, by=world.analyst)
 
 
 def test_the_action_checks_every_field_and_reports_each_problem(world):
-    with pytest.raises(SettingsError) as refused:
-        update_programme_settings(
+    with pytest.raises(ActionError) as refused:
+        change_programme_settings(
             world.programme,
             {"name": "  ", "feedback_days": 91, "start_date": "2026-13-01", "colour": "red"},
             by=world.analyst,
         )
     assert set(refused.value.errors) == {"colour"}
-    with pytest.raises(SettingsError) as refused:
-        update_programme_settings(
+    with pytest.raises(ActionError) as refused:
+        change_programme_settings(
             world.programme,
             {"name": "  ", "feedback_days": True, "start_date": "2026-13-01"},
             by=world.analyst,
@@ -291,7 +292,7 @@ def test_the_action_checks_every_field_and_reports_each_problem(world):
 
 def test_the_action_keeps_fields_left_out_and_accepts_the_limits(world):
     for days in (actions.FEEDBACK_DAYS_MIN, actions.FEEDBACK_DAYS_MAX):
-        changed = update_programme_settings(world.programme, {"feedback_days": days}, by=world.admin)
+        changed = change_programme_settings(world.programme, {"feedback_days": days}, by=world.admin)
         assert changed == ["feedback_days"]
         world.programme.refresh_from_db()
         assert world.programme.feedback_days == days
@@ -304,8 +305,8 @@ def test_a_programme_without_a_local_authority_has_no_wards_to_offer(client, wor
     client.force_login(world.analyst)
     html = client.get(settings_url(world.programme)).content.decode()
     assert "no wards to choose from" in html
-    with pytest.raises(SettingsError):
-        update_programme_settings(world.programme, {"focus_areas": [ward("Milton")]}, by=world.analyst)
+    with pytest.raises(ActionError):
+        change_programme_settings(world.programme, {"focus_areas": [ward("Milton")]}, by=world.analyst)
 
 
 # In a browser, on a phone

@@ -24,7 +24,7 @@ from chorus.apps.accountability.models import (
 )
 from chorus.apps.coding.actions.review import apply_theme
 from chorus.apps.coding.models import Codebook, Theme
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area, Level
 
@@ -93,7 +93,7 @@ def evidence(world) -> Evidence:
             text = _said(index, ward_name, chosen)
             if ward_name == "Kursaal" and kind == ActivityKind.FOCUS_GROUP and i == 5:  # housing, no consent
                 text = REFUSED_QUOTE
-            contribution = add_contribution(
+            contribution = create_contribution(
                 activity,
                 ContributionInput(
                     text=text,

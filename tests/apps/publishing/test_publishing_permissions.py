@@ -12,6 +12,8 @@ from django.urls import reverse
 from chorus.apps.insight.filters import Filters
 from chorus.apps.publishing import actions
 
+from support.permissions import ADMINISTRATORS, ANALYSTS, MEMBERS, OTHER_PROGRAMME, allowed, everyone
+
 pytestmark = pytest.mark.django_db
 
 # user in the world -> (reads the programme's reports, makes them)
@@ -64,7 +66,7 @@ def test_members_read_reports_and_only_analysts_and_administrators_make_them(wor
 
 
 def test_the_action_refuses_people_who_may_not_make_reports(world):
-    with pytest.raises(actions.ReportError, match="analysts and administrators"):
+    with pytest.raises(actions.ActionError, match="analysts and administrators"):
         actions.create_report(
             world.programme,
             date(2026, 1, 1),
@@ -73,7 +75,7 @@ def test_the_action_refuses_people_who_may_not_make_reports(world):
             public=False,
             by=world.decision_maker,
         )
-    with pytest.raises(actions.ReportError, match="must end on or after"):
+    with pytest.raises(actions.ActionError, match="must end on or after"):
         actions.create_report(
             world.programme, date(2026, 2, 1), date(2026, 1, 1), Filters(), public=False, by=world.analyst
         )
@@ -96,3 +98,32 @@ def test_anyone_reads_a_public_version_of_a_public_programme_and_nothing_else(wo
     assert not world.other_analyst.has_perm("publishing.view_report", internal)
     pdf = reverse("publishing:public-report-pdf", args=[slug, internal.pk])
     assert status(None, pdf) == 404
+
+
+# ------------------------------------------------------------------------- the matrix, with every role
+
+
+def test_analysts_and_administrators_make_reports(world):
+    people = everyone(world)
+    assert allowed(people, "publishing.create_report", world.programme) == ANALYSTS
+    assert allowed(people, "publishing.create_report", world.other_programme) == OTHER_PROGRAMME
+    assert allowed(people, "publishing.create_report", None) == ADMINISTRATORS
+
+
+def test_members_read_a_programmes_reports(world):
+    people = everyone(world)
+    assert allowed(people, "publishing.view_reports", world.programme) == MEMBERS
+    assert allowed(people, "publishing.view_reports", world.other_programme) == OTHER_PROGRAMME
+
+
+def test_a_public_version_is_read_by_anyone_once_its_programme_is_public(world):
+    people = everyone(world)
+    public, internal = make(world, public=True), make(world, public=False)
+    assert allowed(people, "publishing.view_report", internal) == MEMBERS
+    assert allowed(people, "publishing.view_report", public) == MEMBERS
+    world.programme.is_public = True
+    world.programme.save()
+    public.refresh_from_db()
+    internal.refresh_from_db()
+    assert allowed(people, "publishing.view_report", internal) == MEMBERS
+    assert allowed(people, "publishing.view_report", public) == set(people)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.filters import Filters
 from chorus.apps.publishing import actions
@@ -39,7 +39,7 @@ def test_a_second_report_for_the_period_is_version_two_and_the_first_never_chang
         date=date(2026, 3, 30),
     )
     for i in range(4):
-        add_contribution(
+        create_contribution(
             activity, voice(f"Later voice {i}", already_redacted=True), by=evidence.world.analyst
         )
 

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core import mail
 from django.urls import reverse
 
-from chorus.apps.engagement.actions import add_contribution
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 
 from support.world import PASSWORD, voice, ward
@@ -95,7 +95,7 @@ def test_contribution_list_paginates_and_keeps_filters(client, world, settings):
         programme=world.programme, kind=ActivityKind.SURVEY, title="Survey", date=date(2026, 9, 1)
     )
     for i in range(12):
-        add_contribution(activity, voice(f"Survey answer number {i}"))
+        create_contribution(activity, voice(f"Survey answer number {i}"))
     client.login(username="analyst", password=PASSWORD)
     first = client.get(reverse("contributions"), {"q": "Survey"})
     assert first.context["page"].paginator.count == 12

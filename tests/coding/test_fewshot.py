@@ -1,0 +1,78 @@
+"""Few coded examples: the trained model blended with the codebook and the batch."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import f1_score
+
+from chorus.coding import cli
+from chorus.coding.classifier import MultiLabelCoder, SingleLabelCoder
+from chorus.coding.codebook import load_starter
+from chorus.coding.fewshot import FewShotBatchCoder
+from chorus.coding.zeroshot import ThemeDescription
+
+FFT_SAMPLE = (
+    Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "data" / "feedback" / "nhs_fft_dev.csv"
+)
+
+
+@pytest.fixture(scope="module")
+def fft_sample():
+    header, rows = cli.read_csv(FFT_SAMPLE)
+    texts = cli.column(header, rows, "FFT answer", FFT_SAMPLE)
+    book = load_starter("nhs_patient_experience")
+    leaves = book.leaves()
+    labels = cli.theme_labels(header, rows, [theme.name for theme in leaves], FFT_SAMPLE).astype(int)
+    themes = [
+        ThemeDescription(t.id, t.name, t.description, tuple(t.examples), parent=book.get(t.parent_id).name)
+        for t in leaves
+    ]
+    return texts, labels, themes
+
+
+def few_per_theme(labels: np.ndarray, per_theme: int, rows: np.ndarray) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    chosen: set[int] = set()
+    for column in range(labels.shape[1]):
+        candidates = [row for row in rng.permutation(rows) if labels[row, column] and row not in chosen]
+        chosen.update(candidates[:per_theme])
+    return np.array(sorted(chosen))
+
+
+def macro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    columns = [j for j in range(truth.shape[1]) if truth[:, j].sum() >= 5]
+    return f1_score(truth[:, columns], predicted[:, columns], average="macro", zero_division=0)
+
+
+def test_a_few_examples_with_the_codebook_beat_the_same_examples_alone(fft_sample):
+    texts, labels, themes = fft_sample
+    halves = np.arange(len(texts)) % 2
+    train = few_per_theme(labels, 3, np.flatnonzero(halves == 0))
+    scored = np.flatnonzero(halves == 1)
+    coded_texts, batch = [texts[i] for i in train], [texts[i] for i in scored]
+    trained = MultiLabelCoder.fit(coded_texts, labels[train], [t.theme_id for t in themes])
+    coder = FewShotBatchCoder.fit(themes, coded_texts, labels[train], batch, use_e5=False, trained=trained)
+    assert coder.codebook is not None and "zero-shot" in coder.model_name
+    alone = macro_f1(labels[scored], trained.predict(batch))
+    together = macro_f1(labels[scored], coder.predict(batch))
+    assert together >= alone + 0.05
+
+
+def test_with_many_examples_per_theme_the_trained_model_decides_alone():
+    themes = [ThemeDescription("a", "Waiting"), ThemeDescription("b", "Staff")]
+    texts = [f"We waited {n} hours" for n in range(70)] + [f"Nurse number {n} was kind" for n in range(70)]
+    labels = np.array([[1, 0]] * 70 + [[0, 1]] * 70)
+    coder = FewShotBatchCoder.fit(themes, texts, labels, ["We waited all day"], use_e5=False)
+    assert coder.codebook is None and coder.model_name == coder.trained.model_name
+    assert coder.predict(["We waited all day"]).tolist() == [[1, 0]]
+
+
+def test_single_label_weighs_a_small_category_as_much_as_a_big_one():
+    texts = [f"The nurse {n} was kind and caring" for n in range(40)]
+    texts += [f"Staff member {n} was lovely" for n in range(40)]
+    texts += ["Parking was impossible", "No car parking spaces", "The car park was full"]
+    categories = ["staff"] * 80 + ["parking"] * 3
+    coder = SingleLabelCoder.fit(texts, categories)
+    assert coder.manifest["features"]["class_weight"] == "balanced"
+    assert coder.predict(["Could not find a parking space in the car park"]) == ["parking"]

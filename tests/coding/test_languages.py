@@ -1,0 +1,104 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from chorus.coding.languages import (
+    COMMUNITY_LANGUAGES,
+    UNDETERMINED,
+    detect,
+    detect_many,
+    language_name,
+    programme_candidates,
+    supported_languages,
+)
+
+FIXTURE_DATA = Path(__file__).resolve().parents[1] / "fixtures" / "data"
+
+# Short sentences of the kind residents write, one per language the issue names.
+SENTENCES = {
+    "en": "The receptionist was rude to my mother.",
+    "es": "El médico fue muy amable y me explicó todo.",
+    "pl": "Pielęgniarki były bardzo miłe i pomocne.",
+    "pt": "Esperei três horas nas urgências.",
+    "ro": "Medicul de familie nu răspunde la telefon.",
+    "tr": "Randevu almak çok zor oldu.",
+    "ar": "انتظرت طويلاً في قسم الطوارئ.",
+    "ur": "ڈاکٹر نے میری بات غور سے سنی۔",
+    "bn": "হাসপাতালের কর্মীরা খুব ভালো ছিলেন।",
+    "so": "Dhakhtarku aad buu ii caawiyay, waan ku faraxsanahay.",
+}
+
+
+@pytest.mark.parametrize("code", sorted(SENTENCES))
+def test_detects_the_language_of_a_short_sentence(code):
+    detection = detect(SENTENCES[code])
+    assert detection.code == code
+    assert 0.5 < detection.confidence <= 1.0
+
+
+@pytest.mark.parametrize("code", sorted(SENTENCES))
+def test_detects_the_language_among_the_programme_languages(code):
+    detection = detect(SENTENCES[code], candidates=programme_candidates(COMMUNITY_LANGUAGES))
+    assert detection.code == code
+
+
+def test_candidates_settle_a_phrase_that_is_unclear_among_all_languages():
+    phrase = "Çok iyi"  # "very good": too short for certainty among 130 languages
+    assert detect(phrase).code == UNDETERMINED
+    assert detect(phrase, candidates=["en", "tr", "pl"]).code == "tr"
+
+
+def test_a_language_outside_the_candidates_is_never_answered():
+    detection = detect(SENTENCES["pt"], candidates=["en", "pl"])
+    assert detection.code in {"en", "pl", UNDETERMINED}
+
+
+def test_bengali_is_not_taken_for_assamese_once_candidates_are_given():
+    assert detect("খুব ভালো", candidates=programme_candidates(["bn"])).code == "bn"
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, "ok", "5/5", "N/A", "!!!", "👍"])
+def test_too_short_or_empty_text_is_undetermined(text):
+    detection = detect(text)
+    assert detection.code == UNDETERMINED
+    assert not detection.is_determined
+    assert detection.name == "Not known"
+
+
+def test_detect_many_matches_detect_one_by_one():
+    texts = list(SENTENCES.values()) + ["ok"]
+    assert detect_many(texts) == [detect(text) for text in texts]
+
+
+def test_unknown_candidate_codes_are_refused():
+    with pytest.raises(ValueError, match="xx"):
+        detect("Hello there my friend", candidates=["en", "xx"])
+
+
+def test_programme_candidates_always_include_english():
+    assert programme_candidates(["PL", " ar ", ""]) == ["ar", "en", "pl"]
+
+
+def test_every_community_language_can_be_detected_and_has_a_name():
+    assert set(COMMUNITY_LANGUAGES) <= set(supported_languages())
+    assert [language_name(code) for code in ("pl", "so", "bn")] == ["Polish", "Somali", "Bengali"]
+
+
+def read_fixture(name: str) -> list[dict[str, str]]:
+    with (FIXTURE_DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_short_phrases_are_detected_among_the_programme_languages():
+    rows = read_fixture("language_phrases.csv")
+    detections = detect_many([row["text"] for row in rows], programme_candidates(COMMUNITY_LANGUAGES))
+    right = [detection.code == row["language"] for detection, row in zip(detections, rows, strict=True)]
+    assert sum(right) / len(right) >= 0.95
+
+
+def test_every_translated_fft_comment_is_detected_in_its_language():
+    rows = read_fixture("fft_translations.csv")
+    assert {row["language"] for row in rows} == {"en", "es", "pl", "pt", "ro", "tr", "ar", "ur", "bn"}
+    detections = detect_many([row["text"] for row in rows])
+    assert [detection.code for detection in detections] == [row["language"] for row in rows]
