@@ -17,7 +17,12 @@ from chorus.apps.accounts.models import User
 from chorus.apps.engagement.models import ActivityKind, Contribution
 from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme
 
-from . import actions
+from . import queries
+from .actions.action_items import create_action, record_progress
+from .actions.assessments import record_assessment
+from .actions.feedback import owe_what_we_heard, send_feedback
+from .actions.meetings import create_decision_body, create_meeting, record_decision
+from .actions.priorities import create_priority, create_proposal
 from .models import AssessmentSource, BodyKind, Channel, Difference, Listened, Outcome, Priority
 
 PROGRAMMES = {"southend-connectors": "lead-southend", "plymouth-connected": "analyst-plymouth"}
@@ -118,7 +123,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
     proposals = []
     for spec in THEMES:
         evidence = _evidence(programme, spec["keywords"], rng)
-        priority = actions.create_priority(
+        priority = create_priority(
             by=lead,
             programme=programme,
             title=spec["title"],
@@ -131,9 +136,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         priorities.append(priority)
         for title, description, group in spec["proposals"]:
             proposals.append(
-                actions.add_proposal(
-                    by=lead, priority=priority, title=title, description=description, group=group
-                )
+                create_proposal(by=lead, priority=priority, title=title, description=description, group=group)
             )
     place = programme.local_authority.name if programme.local_authority else programme.name
     hwbb_org = Organisation.objects.filter(
@@ -141,14 +144,14 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         name__icontains="Health and Wellbeing Board",
         name__startswith=place,
     ).first()
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=lead,
         programme=programme,
         name=f"{place} Health and Wellbeing Board",
         kind=BodyKind.HWBB,
         organisation=hwbb_org,
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=lead,
         body=body,
         title="Health and Wellbeing Board",
@@ -159,7 +162,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
     )
     damp, gp, buses = priorities
     owner = _owner(programme)
-    accepted = actions.record_decision(
+    accepted = record_decision(
         by=lead,
         meeting=meeting,
         priority=damp,
@@ -169,7 +172,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         due_date=date(2027, 3, 31),
         proposal=damp.proposals.first(),
     )
-    referred = actions.record_decision(
+    referred = record_decision(
         by=lead,
         meeting=meeting,
         priority=gp,
@@ -178,7 +181,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         referred_to="the integrated care board's primary care committee",
         feedback_channel=Channel.NEWSLETTER,
     )
-    deferred = actions.record_decision(
+    deferred = record_decision(
         by=lead,
         meeting=meeting,
         priority=buses,
@@ -187,7 +190,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         reason="The bus contract is renegotiated in December.",
         feedback_channel=Channel.EVENT,
     )
-    hotline = actions.create_action(
+    hotline = create_action(
         by=lead,
         priority=damp,
         decision=accepted,
@@ -195,10 +198,10 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         owner=owner,
         due_date=date(2027, 1, 31),
     )
-    actions.update_action(
+    record_progress(
         by=lead, action=hotline, status="in-progress", note="Line and rota agreed.", today=date(2026, 11, 2)
     )
-    actions.create_action(  # overdue: nobody has written to the landlords yet
+    create_action(  # overdue: nobody has written to the landlords yet
         by=lead,
         priority=damp,
         decision=accepted,
@@ -206,7 +209,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         owner=owner,
         due_date=date(2026, 10, 31),
     )
-    minibus = actions.create_action(
+    minibus = create_action(
         by=lead,
         priority=buses,
         decision=deferred,
@@ -214,7 +217,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         owner=owner,
         due_date=date(2027, 1, 15),
     )
-    actions.update_action(
+    record_progress(
         by=lead, action=minibus, status="done", note="Costs to January's board.", today=date(2026, 11, 10)
     )
 
@@ -225,12 +228,12 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         (referred, date(2026, 10, 27), "You told us about GP appointments. The board asked the ICB to act."),
     ]:
         item = decision.feedback.get()
-        actions.send_feedback(by=lead, item=item, message=message, now=_noon(day))
+        send_feedback(by=lead, item=item, message=message, now=_noon(day))
         sent.append(item)
     events = list(programme.activities.filter(kind=ActivityKind.LISTENING_EVENT).order_by("-date", "-id")[:2])
     if events:
-        heard = actions.owe_what_we_heard(by=lead, activity=events[-1], channel=Channel.NEWSLETTER)
-        actions.send_feedback(
+        heard = owe_what_we_heard(by=lead, activity=events[-1], channel=Channel.NEWSLETTER)
+        send_feedback(
             by=lead,
             item=heard,
             message="Thank you for coming. Here is what we heard.",
@@ -238,22 +241,23 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         )
         sent.append(heard)
     if len(events) == 2:
-        actions.owe_what_we_heard(by=lead, activity=events[0], channel=Channel.EMAIL)  # not yet sent
+        owe_what_we_heard(by=lead, activity=events[0], channel=Channel.EMAIL)  # not yet sent
 
     # Residents' answers after feedback, over the following weeks.
     answers = 0
     for item in sent:
-        residents = list(actions.contributions_owed(item).filter(consent_recontact=True).order_by("pk"))
+        residents = list(queries.contributions_owed(item).filter(consent_recontact=True).order_by("pk"))
         for contribution in rng.sample(residents, k=min(len(residents), rng.randint(15, 30))):
             listened = rng.choices(list(Listened.values), weights=[5, 3, 2])[0]
             difference = rng.choices(list(Difference.values), weights=[2, 4, 3, 1, 1])[0]
-            actions.record_assessment(
+            record_assessment(
                 feedback=item,
                 listened=listened,
                 difference=difference,
                 source=rng.choice([AssessmentSource.LINK, AssessmentSource.CONNECTOR]),
                 contribution=contribution,
                 now=_noon(item.sent_on + timedelta(days=rng.randint(1, 25))),
+                by=None,
             )
             answers += 1
     return {"priorities": len(priorities), "decisions": 3, "answers": answers}

@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from chorus.privacy.disclosure import display_count
 
-from .views import public_priorities, public_programme
+from .queries import public_priorities, public_programme
 
 
 @dataclass(frozen=True)

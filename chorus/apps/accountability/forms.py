@@ -90,12 +90,6 @@ class PriorityForm(PriorityEditForm):
         for word in (cleaned.get("words") or "").replace(",", " ").split():
             chosen |= set(mine.filter(text__icontains=word))
         quotes = list(mine.filter(pk__in=_ids(cleaned.get("quote_ids", ""))))
-        unquotable = [c.pk for c in quotes if not c.consent_quote]
-        if unquotable:
-            self.add_error(
-                "quote_ids",
-                f"Contribution {', '.join(map(str, unquotable))} cannot be quoted: no consent to quote",
-            )
         cleaned["contributions"], cleaned["quotes"] = sorted(chosen, key=lambda c: c.pk), quotes
         return cleaned
 
@@ -217,10 +211,6 @@ class ProposalForm(NhsukForm):
         contribution = Contribution.objects.filter(pk=pk, programme=self.priority.programme).first()
         if contribution is None:
             raise forms.ValidationError("There is no contribution with that number in this programme")
-        if not contribution.consent_quote:
-            raise forms.ValidationError(
-                "This resident did not agree to be quoted: record the proposal as their group's"
-            )
         return contribution
 
 

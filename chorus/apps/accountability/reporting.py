@@ -14,9 +14,11 @@ from chorus import equality
 from chorus.apps.engagement.models import Activity, Contribution
 from chorus.privacy.disclosure import LARGEST_SMALL_COUNT, display_count, display_percentage
 
-from .actions import GATHERINGS
 from .deadlines import Deadline, feedback_due
 from .models import Assessment, AssessmentSource, Difference, FeedbackItem, FeedbackKind, Listened, Priority
+
+# Activities that bring people together, after which residents are owed "what we heard".
+GATHERINGS = ("listening-event", "focus-group", "workshop", "event", "survey")
 
 GROUP_FIELDS = {
     "age_band": ("Age", dict(equality.AGE_BANDS)),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,13 +12,31 @@ from django.views.decorators.http import require_POST
 
 from chorus.apps.accounts.throttle import client_ip
 from chorus.apps.coding.models import Coding, CodingStatus, Theme
+from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.apps.programmes.rules import member_programmes
 from chorus.privacy.disclosure import display_count, display_percentage
 
-from . import actions, boardpack, deadlines, reporting, tokens
+from . import boardpack, deadlines, queries, reporting, tokens
+from .actions.action_items import change_action, create_action, record_progress
+from .actions.assessments import TooManyAnswers, record_assessment, record_open_link_answer
+from .actions.feedback import assessment_link, create_feedback_recipient, owe_what_we_heard, send_feedback
+from .actions.meetings import (
+    change_decision_body,
+    change_meeting,
+    create_decision_body,
+    create_meeting,
+    record_decision,
+)
+from .actions.priorities import (
+    change_priority,
+    change_proposal,
+    create_priority,
+    create_proposal,
+    link_evidence,
+)
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -92,27 +110,24 @@ def priority_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            priority = actions.create_priority(
-                by=request.user,
-                programme=data["programme"],
-                title=data["title"],
-                theme=data["theme"],
-                summary=data["summary"],
-                contributions=data["contributions"],
-                quotes=data["quotes"],
-                is_public=data["is_public"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        priority = run_action(
+            form,
+            create_priority,
+            by=request.user,
+            programme=data["programme"],
+            title=data["title"],
+            theme=data["theme"],
+            summary=data["summary"],
+            contributions=data["contributions"],
+            quotes=data["quotes"],
+            is_public=data["is_public"],
+        )
+        if not form.errors:
             messages.success(
                 request, f"Priority saved with {len(data['contributions'])} supporting contributions."
             )
             return redirect(priority)
-    return render(
-        request, "accountability/priority_form.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render_form(request, "accountability/priority_form.html", {"form": form})
 
 
 @login_required
@@ -149,25 +164,17 @@ def _managed_priority(request, pk: int) -> Priority:
     return priority
 
 
-def _form_page(request, template: str, context: dict):
-    """Render a form page: 400 when the form came back with errors, so it is filled and explained."""
-    return render(request, template, context, status=400 if context["form"].errors else 200)
-
-
 @login_required
 def priority_edit(request, pk: int):
     priority = _managed_priority(request, pk)
     initial = {f: getattr(priority, f) for f in ("title", "theme", "summary", "is_public")}
     form = PriorityEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_priority(by=request.user, priority=priority, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, change_priority, by=request.user, priority=priority, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Priority updated.")
             return redirect(priority)
-    return _form_page(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": f"Edit “{priority}”", "button": "Save changes", "back": priority},
@@ -186,18 +193,17 @@ def priority_evidence(request, pk: int):
     form = EvidenceForm(data, priority=priority, contributions=visible)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            change = actions.link_evidence(
-                by=request.user,
-                priority=priority,
-                add=data["add"],
-                remove=data["remove"],
-                quote=data["quote"],
-                unquote=data["unquote"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        change = run_action(
+            form,
+            link_evidence,
+            by=request.user,
+            priority=priority,
+            add=data["add"],
+            remove=data["remove"],
+            quote=data["quote"],
+            unquote=data["unquote"],
+        )
+        if not form.errors:
             messages.success(
                 request,
                 f"Evidence updated: {change.added} linked, {change.removed} unlinked, "
@@ -221,7 +227,7 @@ def priority_evidence(request, pk: int):
     linked = Paginator(form.fields["remove"].queryset.order_by("pk"), EVIDENCE_PAGE_SIZE)
     quoted = set(form.fields["unquote"].queryset.values_list("pk", flat=True))
     quotable = set(form.fields["quote"].queryset.values_list("pk", flat=True))
-    return _form_page(
+    return render_form(
         request,
         "accountability/priority_evidence.html",
         {
@@ -252,7 +258,9 @@ def proposal_new(request, pk: int):
     form = ProposalForm(request.POST, priority=priority)
     if form.is_valid():
         data = form.cleaned_data
-        actions.add_proposal(
+        run_action(
+            form,
+            create_proposal,
             by=request.user,
             priority=priority,
             title=data["title"],
@@ -260,9 +268,10 @@ def proposal_new(request, pk: int):
             group=data["group"],
             contribution=data["contribution_id"],
         )
-        messages.success(request, "Proposal added.")
-        return redirect(priority)
-    return render(
+        if not form.errors:
+            messages.success(request, "Proposal added.")
+            return redirect(priority)
+    return render_form(
         request,
         "accountability/simple_form.html",
         {
@@ -271,7 +280,6 @@ def proposal_new(request, pk: int):
             "button": "Add proposal",
             "back": priority,
         },
-        status=400,
     )
 
 
@@ -289,21 +297,20 @@ def proposal_edit(request, pk: int):
     form = ProposalForm(request.POST or None, priority=priority, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.update_proposal(
-                by=request.user,
-                proposal=proposal,
-                title=data["title"],
-                description=data["description"],
-                group=data["group"],
-                contribution=data["contribution_id"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            change_proposal,
+            by=request.user,
+            proposal=proposal,
+            title=data["title"],
+            description=data["description"],
+            group=data["group"],
+            contribution=data["contribution_id"],
+        )
+        if not form.errors:
             messages.success(request, "Proposal updated.")
             return redirect(priority)
-    return _form_page(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {
@@ -322,14 +329,14 @@ def action_new(request, pk: int):
     _check(request, "accountability.manage", priority)
     form = ActionForm(request.POST)
     if form.is_valid():
-        action = actions.create_action(by=request.user, priority=priority, **form.cleaned_data)
-        messages.success(request, "Action added.")
-        return redirect(action)
-    return render(
+        action = run_action(form, create_action, by=request.user, priority=priority, **form.cleaned_data)
+        if action is not None:
+            messages.success(request, "Action added.")
+            return redirect(action)
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": f"Add an action to “{priority}”", "button": "Add action", "back": priority},
-        status=400,
     )
 
 
@@ -340,14 +347,11 @@ def action_edit(request, pk: int):
     initial = {"title": action.title, "owner": action.owner, "due_date": action.due_date}
     form = ActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.edit_action(by=request.user, action=action, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, change_action, by=request.user, action=action, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Action updated.")
             return redirect(action)
-    return _form_page(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": f"Edit “{action}”", "button": "Save changes", "back": action},
@@ -379,14 +383,11 @@ def body_new(request):
         raise PermissionDenied
     form = DecisionBodyForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.create_decision_body(by=request.user, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, create_decision_body, by=request.user, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, f"{form.cleaned_data['name']} added. You can now add its meetings.")
             return redirect("accountability:bodies")
-    return _form_page(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": "Add a decision body", "button": "Save decision body", "back": None},
@@ -403,20 +404,19 @@ def body_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.update_decision_body(
-                by=request.user,
-                body=body,
-                name=data["name"],
-                kind=data["kind"],
-                organisation=data["organisation"],
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            change_decision_body,
+            by=request.user,
+            body=body,
+            name=data["name"],
+            kind=data["kind"],
+            organisation=data["organisation"],
+        )
+        if not form.errors:
             messages.success(request, f"{body.name} updated.")
             return redirect("accountability:bodies")
-    return _form_page(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": f"Edit {body.name}", "button": "Save changes", "back": None},
@@ -458,14 +458,11 @@ def meeting_new(request):
         raise PermissionDenied
     form = _meeting_form(request, programmes)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.schedule_meeting(by=request.user, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        meeting = run_action(form, create_meeting, by=request.user, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Meeting added.")
             return redirect(meeting)
-    return _form_page(
+    return render_form(
         request,
         "accountability/meeting_form.html",
         {"form": form, "meeting": None, "has_bodies": form.fields["body"].queryset.exists()},
@@ -489,14 +486,11 @@ def meeting_edit(request, pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_meeting(by=request.user, meeting=meeting, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(form, change_meeting, by=request.user, meeting=meeting, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, "Meeting updated.")
             return redirect(meeting)
-    return _form_page(
+    return render_form(
         request, "accountability/meeting_form.html", {"form": form, "meeting": meeting, "has_bodies": True}
     )
 
@@ -534,18 +528,21 @@ def decision_new(request, pk: int, priority_pk: int):
     priority = get_object_or_404(meeting.agenda_priorities, pk=priority_pk)
     form = DecisionForm(request.POST or None, proposals=priority.proposals.all())
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_decision(by=request.user, meeting=meeting, priority=priority, **form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            record_decision,
+            by=request.user,
+            meeting=meeting,
+            priority=priority,
+            **form.cleaned_data,
+        )
+        if not form.errors:
             messages.success(request, f"Decision on “{priority}” recorded. Residents are owed what happened.")
             return redirect(meeting)
-    return render(
+    return render_form(
         request,
         "accountability/decision_form.html",
         {"form": form, "meeting": meeting, "priority": priority, "rule": _rule(meeting.body.programme)},
-        status=400 if form.errors else 200,
     )
 
 
@@ -597,11 +594,17 @@ def action_detail(request, pk: int):
         if not manages:
             raise PermissionDenied
         if form.is_valid():
-            actions.update_action(
-                by=request.user, action=action, today=timezone.localdate(), **form.cleaned_data
+            run_action(
+                form,
+                record_progress,
+                by=request.user,
+                action=action,
+                today=timezone.localdate(),
+                **form.cleaned_data,
             )
-            messages.success(request, "Progress recorded.")
-            return redirect(action)
+            if not form.errors:
+                messages.success(request, "Progress recorded.")
+                return redirect(action)
     return render(
         request,
         "accountability/action_detail.html",
@@ -650,7 +653,7 @@ def feedback_plan(request, activity_pk: int):
     if not form.is_valid():
         messages.error(request, "Choose how residents will hear back.")
         return redirect("accountability:feedback")
-    item = actions.owe_what_we_heard(by=request.user, activity=activity, channel=form.cleaned_data["channel"])
+    item = owe_what_we_heard(by=request.user, activity=activity, channel=form.cleaned_data["channel"])
     return redirect(item)
 
 
@@ -674,17 +677,16 @@ def feedback_item(request, pk: int):
         if not manages:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                sent = actions.send_feedback(
-                    by=request.user,
-                    item=item,
-                    message=form.cleaned_data["message"],
-                    now=timezone.now(),
-                    base_url=request.build_absolute_uri("/"),
-                )
-            except actions.ActionError as error:
-                form.add_error(None, str(error))
-            else:
+            sent = run_action(
+                form,
+                send_feedback,
+                by=request.user,
+                item=item,
+                message=form.cleaned_data["message"],
+                now=timezone.now(),
+                base_url=request.build_absolute_uri("/"),
+            )
+            if not form.errors:
                 messages.success(
                     request, f"Feedback marked as sent ({sent.emails} emails, {sent.texts} text messages)."
                 )
@@ -699,9 +701,9 @@ def feedback_item(request, pk: int):
             "rule": _rule(item.programme),
             "form": form,
             "deliveries": item.deliveries.count(),
-            "owed_to": actions.contributions_owed(item).filter(consent_recontact=True).count(),
+            "owed_to": queries.contributions_owed(item).filter(consent_recontact=True).count(),
             "summary": [row.released() for row in report["All"]],
-            "general_link": actions.assessment_link(item, None, request.build_absolute_uri("/"))
+            "general_link": assessment_link(item, None, request.build_absolute_uri("/"))
             if item.sent_on
             else "",
             "can_record": request.user.has_perm("accountability.record_assessment", item.programme),
@@ -720,23 +722,21 @@ def recipient_new(request):
         if contribution is None:
             form.add_error("contribution_id", "There is no contribution with that number that you can see")
         else:
-            try:
-                actions.add_feedback_recipient(
-                    by=request.user,
-                    contribution=contribution,
-                    channel=form.cleaned_data["channel"],
-                    contact=form.cleaned_data["contact"],
-                )
-            except actions.ActionError as error:
-                form.add_error("contact" if "Enter" in str(error) else None, str(error))
-            else:
+            run_action(
+                form,
+                create_feedback_recipient,
+                by=request.user,
+                contribution=contribution,
+                channel=form.cleaned_data["channel"],
+                contact=form.cleaned_data["contact"],
+            )
+            if not form.errors:
                 messages.success(request, "Saved. They will hear what happened.")
                 return redirect("accountability:feedback")
-    return render(
+    return render_form(
         request,
         "accountability/simple_form.html",
         {"form": form, "title": "Add how a resident wants to hear back", "button": "Save", "back": None},
-        status=400 if form.errors else 200,
     )
 
 
@@ -746,25 +746,19 @@ def assessment_record(request, pk: int):
     _check(request, "accountability.record_assessment", item.programme)
     form = ConnectorAssessmentForm(request.POST or None, programme=item.programme)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_assessment(
-                feedback=item,
-                now=timezone.now(),
-                source=AssessmentSource.CONNECTOR,
-                by=request.user,
-                **form.cleaned_data,
-            )
-        except actions.ActionError as error:
-            form.add_error(None, str(error))
-        else:
+        run_action(
+            form,
+            record_assessment,
+            feedback=item,
+            now=timezone.now(),
+            source=AssessmentSource.CONNECTOR,
+            by=request.user,
+            **form.cleaned_data,
+        )
+        if not form.errors:
             messages.success(request, "Their answer is saved. Thank you.")
             return redirect(item)
-    return render(
-        request,
-        "accountability/assessment_record.html",
-        {"form": form, "item": item},
-        status=400 if form.errors else 200,
-    )
+    return render_form(request, "accountability/assessment_record.html", {"form": form, "item": item})
 
 
 @login_required
@@ -807,20 +801,19 @@ def have_your_say(request, token: str):
         return _open_link_answer(request, item, form)
     recipient = FeedbackRecipient.objects.filter(pk=key.recipient_id).first()
     if request.method == "POST" and form.is_valid():
-        actions.record_assessment(
+        run_action(
+            form,
+            record_assessment,
             feedback=item,
             now=timezone.now(),
             source=AssessmentSource.LINK,
             recipient=recipient,
+            by=None,  # the resident answers through their link, not signed in
             **form.cleaned_data,
         )
-        return redirect("accountability:have-your-say-thanks")
-    return render(
-        request,
-        "accountability/have_your_say.html",
-        {"form": form, "item": item},
-        status=400 if form.errors else 200,
-    )
+        if not form.errors:
+            return redirect("accountability:have-your-say-thanks")
+    return render_form(request, "accountability/have_your_say.html", {"form": form, "item": item})
 
 
 OPEN_ANSWER_COOKIE = "chorus_open_answer_{}"
@@ -834,15 +827,16 @@ def _open_link_answer(request, item: FeedbackItem, form: AssessmentForm):
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            assessment = actions.record_open_link_answer(
+            assessment = record_open_link_answer(
                 feedback=item,
                 now=timezone.now(),
                 address=client_ip(request) or "",
                 earlier=int(earlier) if earlier and str(earlier).isdigit() else None,
+                by=None,
                 **form.cleaned_data,
             )
-        except actions.TooManyAnswers as error:
-            form.add_error(None, str(error))
+        except TooManyAnswers as error:
+            form.add_error(None, error.message)
             status = 429
         else:
             response = redirect("accountability:have-your-say-thanks")
@@ -871,27 +865,8 @@ def have_your_say_thanks(request):
 # The public page
 
 
-def public_programme(slug: str) -> Programme:
-    programme = get_object_or_404(Programme, slug=slug)
-    if not (programme.is_public or programme.priorities.filter(is_public=True).exists()):
-        raise Http404
-    return programme
-
-
-def public_priorities(programme: Programme):
-    return (
-        programme.priorities.filter(is_public=True)
-        .prefetch_related(
-            Prefetch("decisions", queryset=reporting.public_decisions()),
-            Prefetch("actions", queryset=Action.objects.select_related("owner")),
-            "proposals",
-        )
-        .order_by("title")
-    )
-
-
 def you_said_we_did(request, slug: str):
-    programme = public_programme(slug)
+    programme = queries.public_programme(slug)
     today = timezone.localdate()
     priorities = [
         {
@@ -902,7 +877,7 @@ def you_said_we_did(request, slug: str):
             "actions": [(a, a.deadline(today)) for a in priority.actions.all()],
             "proposals": list(priority.proposals.all()),
         }
-        for priority in public_priorities(programme)
+        for priority in queries.public_priorities(programme)
     ]
     all_answers = Assessment.objects.filter(feedback__programme=programme)
     # Residents' own links and connectors: one answer per person. The open link's answers are shown apart.

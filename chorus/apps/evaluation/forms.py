@@ -1,11 +1,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
+from django.forms.models import model_to_dict
 
-from chorus.apps.core.forms import NhsukForm
+from chorus.apps.core.forms import NhsukForm, NhsukModelForm
 
 from .measurement_table import Layout
-from .models import IndicatorKind, InterventionPartner, ItemDomain, OutcomeIndicator, PopulationKind
+from .models import (
+    CaseStudy,
+    ComparatorPopulation,
+    Intervention,
+    InterventionPartner,
+    ItemDomain,
+    Measurement,
+    OutcomeIndicator,
+    Reach,
+    Survey,
+)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -76,38 +88,6 @@ class ImportGoodRowsForm(NhsukForm):
     token = forms.CharField(widget=forms.HiddenInput)
 
 
-class CaseStudyForm(NhsukForm):
-    title = forms.CharField(
-        label="Title", max_length=200, error_messages={"required": "Enter a title for the story"}
-    )
-    text = forms.CharField(
-        label="The story",
-        help_text="Leave out names, addresses and anything else that could identify the person.",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": "Enter the story"},
-    )
-    partner = forms.ModelChoiceField(
-        queryset=InterventionPartner.objects.none(), required=False, label="Partner", empty_label="None"
-    )
-    consent_to_publish = forms.ChoiceField(
-        label="Did the person agree to their story being shared without their name?",
-        widget=forms.RadioSelect,
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Select yes or no: did the person agree to their story being shared?"},
-    )
-    publish = forms.BooleanField(label="Publish it in the evaluation and its report", required=False)
-
-    def __init__(self, *args, intervention, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = intervention.partners.select_related("organisation")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("publish") and cleaned.get("consent_to_publish") == "no":
-            self.add_error("publish", "A story can only be published if the person agreed to it being shared")
-        return cleaned
-
-
 def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -137,22 +117,101 @@ def _count(label: str, *, required: bool = True, minimum: int = 0, help_text: st
     )
 
 
-class InterventionForm(NhsukForm):
-    name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the name of the intervention"}
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+COUNT_WIDGET = forms.NumberInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"})
+
+
+class SetUpForm(NhsukModelForm):
+    """One model's fields, with the model's limits and choices; Meta gives the words people see.
+
+    The form parses and the action writes: a record being changed is given as `instance` only to fill the
+    form in, and the form never changes it (the action compares it with what was typed). Radio buttons
+    offer the model's choices without a blank one; dates and counts read and explain themselves like
+    the other forms' (`_date`, `_count`). `minimums` raises a count's lowest value above the model's.
+    """
+
+    minimums: dict[str, int] = {}
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = model_to_dict(instance, fields=self._meta.fields) | kwargs.get("initial", {})
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.RadioSelect) and not isinstance(field, forms.ModelChoiceField):
+                field.choices = [(value, label) for value, label in field.choices if value != ""]
+            if isinstance(field, forms.DateField):
+                _describe_date(field)
+            elif isinstance(field, forms.IntegerField):
+                _describe_count(field, self.minimums.get(name, 0))
+
+
+def _describe_date(field: forms.DateField) -> None:
+    example = _date(str(field.label), required=field.required, help_text=field.help_text)
+    field.input_formats, field.help_text = example.input_formats, example.help_text
+    field.error_messages = {**field.error_messages, **example.error_messages}
+
+
+def _describe_count(field: forms.IntegerField, minimum: int) -> None:
+    example = _count(str(field.label), required=field.required, minimum=minimum)
+    if minimum > (field.min_value or 0):
+        field.min_value = minimum
+        field.validators.append(MinValueValidator(minimum))
+        field.widget.attrs["min"] = minimum
+    field.error_messages = {**field.error_messages, **example.error_messages}
+
+
+class CaseStudyForm(SetUpForm):
+    consent_to_publish = forms.ChoiceField(
+        label="Did the person agree to their story being shared without their name?",
+        widget=forms.RadioSelect,
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={"required": "Select yes or no: did the person agree to their story being shared?"},
     )
-    summary = forms.CharField(
-        label="Summary",
-        required=False,
-        help_text="What was done, with whom, and what it aimed to change.",
-        widget=forms.Textarea(attrs={"rows": 5}),
-    )
-    start_date = _date("Start date", required=False, help_text="Optional. For example, 1/4/2024.")
-    end_date = _date("End date", required=False, help_text="Optional. For example, 31/3/2025.")
-    report_is_public = forms.BooleanField(
-        label="Publish the public version of the report (counts under disclosure control) for anyone to read",
-        required=False,
-    )
+    publish = forms.BooleanField(label="Publish it in the evaluation and its report", required=False)
+
+    class Meta:
+        model = CaseStudy
+        fields = ["title", "text", "partner"]
+        labels = {"text": "The story"}
+        help_texts = {"text": "Leave out names, addresses and anything else that could identify the person."}
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {
+            "title": {"required": "Enter a title for the story"},
+            "text": {"required": "Enter the story"},
+        }
+
+    field_order = ["title", "text", "partner", "consent_to_publish", "publish"]
+
+    def __init__(self, *args, intervention, instance: CaseStudy | None = None, **kwargs):
+        if instance is not None:
+            kwargs["initial"] = {
+                "consent_to_publish": "yes" if instance.consent_to_publish else "no",
+                "publish": instance.published,
+            } | kwargs.get("initial", {})
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["partner"].queryset = intervention.partners.select_related("organisation")
+        self.fields["partner"].empty_label = "None"
+
+
+class InterventionForm(SetUpForm):
+    class Meta:
+        model = Intervention
+        fields = ["name", "summary", "start_date", "end_date", "report_is_public"]
+        labels = {
+            "report_is_public": "Publish the public version of the report (counts under disclosure control) "
+            "for anyone to read",
+        }
+        help_texts = {
+            "start_date": "Optional. For example, 1/4/2024.",
+            "end_date": "Optional. For example, 31/3/2025.",
+            "report_is_public": "",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+        }
+        error_messages = {"name": {"required": "Enter the name of the intervention"}}
 
     def clean(self):
         cleaned = super().clean()
@@ -163,104 +222,93 @@ class InterventionForm(NhsukForm):
 
 
 class NewInterventionForm(InterventionForm):
-    programme = forms.ModelChoiceField(
-        queryset=None,
-        label="Programme",
-        empty_label=None,
-        error_messages={
-            "required": "Choose the programme",
-            "invalid_choice": "Choose one of your programmes",
-        },
-    )
-    field_order = ["programme", "name", "summary", "start_date", "end_date", "report_is_public"]
+    class Meta(InterventionForm.Meta):
+        fields = ["programme", *InterventionForm.Meta.fields]
+        error_messages = {
+            **InterventionForm.Meta.error_messages,
+            "programme": {
+                "required": "Choose the programme",
+                "invalid_choice": "Choose one of your programmes",
+            },
+        }
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        self.fields["programme"].empty_label = None
 
 
-class PartnerForm(NhsukForm):
-    organisation = forms.ModelChoiceField(
-        queryset=None,
-        label="Organisation",
-        help_text="One of the programme's partner organisations.",
-        error_messages={
-            "required": "Choose the organisation",
-            "invalid_choice": "Choose one of the partners",
-        },
-    )
-    population_kind = forms.ChoiceField(
-        label="What kind of population should its work reach?",
-        choices=PopulationKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of population"},
-    )
-    population_description = forms.CharField(
-        label="Who is eligible",
-        max_length=300,
-        help_text="For example, 'Registered list of Queensway Surgery, aged 60 to 74'.",
-        error_messages={"required": "Describe who is eligible"},
-    )
-    area = forms.ModelChoiceField(
-        queryset=None,
-        label="Area",
-        required=False,
-        empty_label="None",
-        help_text="Optional: the ward or local authority the population lives in.",
-    )
+AREA_HELP = "Optional: the ward or local authority the population lives in."
+
+
+class PartnerForm(SetUpForm):
+    class Meta:
+        model = InterventionPartner
+        fields = ["organisation", "population_kind", "population_description", "area"]
+        labels = {
+            "population_kind": "What kind of population should its work reach?",
+            "population_description": "Who is eligible",
+        }
+        help_texts = {
+            "organisation": "One of the programme's partner organisations.",
+            "population_description": "For example, 'Registered list of Queensway Surgery, aged 60 to 74'.",
+            "area": AREA_HELP,
+        }
+        widgets = {"population_kind": forms.RadioSelect}
+        error_messages = {
+            "organisation": {
+                "required": "Choose the organisation",
+                "invalid_choice": "Choose one of the partners",
+            },
+            "population_kind": {"required": "Select the kind of population"},
+            "population_description": {"required": "Describe who is eligible"},
+        }
 
     def __init__(self, *args, organisations, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["area"].queryset = areas
+        self.fields["area"].empty_label = "None"
 
 
-class ComparatorForm(NhsukForm):
-    name = forms.CharField(
-        label="Name",
-        max_length=200,
-        help_text="As it will appear in measurement tables, for example 'Other Southend practices'.",
-        error_messages={"required": "Enter the name of the comparator population"},
-    )
-    population_kind = forms.ChoiceField(
-        label="What kind of population is it?",
-        choices=PopulationKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the kind of population"},
-    )
-    description = forms.CharField(label="Description", max_length=300, required=False)
-    area = forms.ModelChoiceField(
-        queryset=None,
-        label="Area",
-        required=False,
-        empty_label="None",
-        help_text="Optional: the ward or local authority the population lives in.",
-    )
+class ComparatorForm(SetUpForm):
+    class Meta:
+        model = ComparatorPopulation
+        fields = ["name", "population_kind", "description", "area"]
+        labels = {"population_kind": "What kind of population is it?"}
+        help_texts = {
+            "name": "As it will appear in measurement tables, for example 'Other Southend practices'.",
+            "area": AREA_HELP,
+        }
+        widgets = {"population_kind": forms.RadioSelect}
+        error_messages = {
+            "name": {"required": "Enter the name of the comparator population"},
+            "population_kind": {"required": "Select the kind of population"},
+        }
 
     def __init__(self, *args, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+        self.fields["area"].empty_label = "None"
 
 
-class IndicatorForm(NhsukForm):
-    name = forms.CharField(
-        label="Name", max_length=200, error_messages={"required": "Enter the name of the indicator"}
-    )
-    kind = forms.ChoiceField(
-        label="Is it uptake or coverage?",
-        choices=IndicatorKind.choices,
-        widget=forms.RadioSelect,
-        help_text="Uptake: of the people invited in a period, those who took part. Coverage: of everyone "
-        "eligible, those tested within the recommended interval.",
-        error_messages={"required": "Select uptake or coverage"},
-    )
-    definition = forms.CharField(
-        label="Definition",
-        help_text="Numerator and denominator in words, for example 'People aged 60 to 74 invited for bowel "
-        "screening who returned a kit within 6 months'.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Define the indicator: who is counted, and out of whom"},
-    )
+class IndicatorForm(SetUpForm):
+    class Meta:
+        model = OutcomeIndicator
+        fields = ["name", "kind", "definition"]
+        labels = {"kind": "Is it uptake or coverage?"}
+        help_texts = {
+            "kind": "Uptake: of the people invited in a period, those who took part. Coverage: of everyone "
+            "eligible, those tested within the recommended interval.",
+            "definition": "Numerator and denominator in words, for example 'People aged 60 to 74 invited for "
+            "bowel screening who returned a kit within 6 months'.",
+        }
+        widgets = {"kind": forms.RadioSelect, "definition": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "name": {"required": "Enter the name of the indicator"},
+            "kind": {"required": "Select uptake or coverage"},
+            "definition": {"required": "Define the indicator: who is counted, and out of whom"},
+        }
 
 
 class MeasurementForm(NhsukForm):
@@ -299,9 +347,14 @@ class MeasurementForm(NhsukForm):
         return cleaned
 
 
-class MeasurementCountsForm(NhsukForm):
-    eligible = _count("Eligible people", minimum=1)
-    with_outcome = _count("People with the outcome")
+class MeasurementCountsForm(SetUpForm):
+    minimums = {"eligible": 1}
+
+    class Meta:
+        model = Measurement
+        fields = ["eligible", "with_outcome"]
+        labels = {"eligible": "Eligible people", "with_outcome": "People with the outcome"}
+        widgets = {"eligible": COUNT_WIDGET, "with_outcome": COUNT_WIDGET}
 
     def clean(self):
         cleaned = super().clean()
@@ -311,25 +364,26 @@ class MeasurementCountsForm(NhsukForm):
         return cleaned
 
 
-class ReachForm(NhsukForm):
-    partner = forms.ModelChoiceField(
-        queryset=None, label="Partner", empty_label=None, error_messages={"required": "Choose the partner"}
-    )
-    period_start = _date("First day of the period")
-    period_end = _date("Last day of the period")
-    residents_reached = _count(
-        "Residents reached", help_text="People, not contacts: count each resident once in the period."
-    )
-    how_counted = forms.CharField(
-        label="How they were counted",
-        max_length=300,
-        required=False,
-        help_text="Optional, for example 'Sign-in sheets at sessions, de-duplicated by name'.",
-    )
+class ReachForm(SetUpForm):
+    class Meta:
+        model = Reach
+        fields = ["partner", "period_start", "period_end", "residents_reached", "how_counted"]
+        labels = {
+            "period_start": "First day of the period",
+            "period_end": "Last day of the period",
+            "how_counted": "How they were counted",
+        }
+        help_texts = {
+            "residents_reached": "People, not contacts: count each resident once in the period.",
+            "how_counted": "Optional, for example 'Sign-in sheets at sessions, de-duplicated by name'.",
+        }
+        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET, "residents_reached": COUNT_WIDGET}
+        error_messages = {"partner": {"required": "Choose the partner"}}
 
     def __init__(self, *args, intervention, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = intervention.partners.select_related("organisation")
+        self.fields["partner"].empty_label = None
 
     def clean(self):
         cleaned = super().clean()
@@ -339,14 +393,15 @@ class ReachForm(NhsukForm):
         return cleaned
 
 
-class SurveyForm(NhsukForm):
-    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the title"})
-    who_was_asked = forms.CharField(
-        label="Who was asked",
-        max_length=300,
-        required=False,
-        help_text="Optional, for example 'People who came to a screening session, before and 6 weeks after'.",
-    )
+class SurveyForm(SetUpForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "who_was_asked"]
+        help_texts = {
+            "who_was_asked": "Optional, for example 'People who came to a screening session, before and 6 "
+            "weeks after'.",
+        }
+        error_messages = {"title": {"required": "Enter the title"}}
 
 
 class SurveyItemForm(NhsukForm):

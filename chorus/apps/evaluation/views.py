@@ -16,9 +16,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from chorus.apps.core.errors import ActionError
+from chorus.apps.core.forms import render_form, run_action
 from chorus.reports.pdf import html_to_pdf
 
-from . import actions, figures, workbook
+from . import figures, queries, workbook
+from .actions import case_studies, indicators, interventions, measurements, populations, reach, surveys
 from .forms import (
     CaseStudyForm,
     ComparatorForm,
@@ -183,7 +186,7 @@ def import_measurements(request, programme: str, slug: str):
         data = form.cleaned_data
         upload = data["file"]
         content = upload.read()
-        result = actions.import_measurements(
+        result = measurements.import_measurements(
             intervention,
             data["indicator"],
             content,
@@ -209,7 +212,7 @@ def import_measurements(request, programme: str, slug: str):
             }
             context["good_rows_form"] = ImportGoodRowsForm(initial={"token": token})
         return render(request, "evaluation/import.html", context, status=400)
-    return render(request, "evaluation/import.html", context, status=400 if form.errors else 200)
+    return render_form(request, "evaluation/import.html", context)
 
 
 def _import_good_rows(request, intervention: Intervention):
@@ -225,7 +228,7 @@ def _import_good_rows(request, intervention: Intervention):
     ):
         messages.info(request, "That import has expired. Choose the file again.")
         return redirect("evaluation:import", intervention.programme.slug, intervention.slug)
-    result = actions.import_measurements(
+    result = measurements.import_measurements(
         intervention,
         indicator,
         base64.b64decode(pending["content"]),
@@ -250,7 +253,9 @@ def add_case_study(request, programme: str, slug: str):
     form = CaseStudyForm(request.POST or None, intervention=intervention)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        actions.add_case_study(
+        run_action(
+            form,
+            case_studies.create_case_study,
             intervention,
             title=data["title"],
             text=data["text"],
@@ -259,13 +264,11 @@ def add_case_study(request, programme: str, slug: str):
             partner=data["partner"],
             by=request.user,
         )
-        messages.success(request, "Case study saved.")
-        return redirect(intervention)
-    return render(
-        request,
-        "evaluation/case_study_form.html",
-        {"intervention": intervention, "form": form},
-        status=400 if form.errors else 200,
+        if not form.errors:
+            messages.success(request, "Case study saved.")
+            return redirect(intervention)
+    return render_form(
+        request, "evaluation/case_study_form.html", {"intervention": intervention, "form": form}
     )
 
 
@@ -291,14 +294,11 @@ def _form_page(
 ):
     """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the set-up page."""
     if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except actions.ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
+        run_action(form, save, form.cleaned_data)
+        if not form.errors:
             messages.success(request, done)
             return redirect(_manage_url(intervention))
-    return render(
+    return render_form(
         request,
         "evaluation/edit.html",
         {
@@ -308,17 +308,16 @@ def _form_page(
             "submit": submit,
             "remove_url": remove_url,
             "remove_label": remove_label,
-            "back_url": _manage_url(intervention) if intervention.pk else reverse("evaluation:interventions"),
+            "back_url": _manage_url(intervention),
         },
-        status=400 if form.errors else 200,
     )
 
 
 def _remove(request, intervention: Intervention, remove, done: str):
     try:
         remove()
-    except actions.ActionError as error:
-        messages.error(request, str(error))
+    except ActionError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, done)
     return redirect(_manage_url(intervention))
@@ -331,23 +330,14 @@ def new_intervention(request):
         raise PermissionDenied("Only programme leads and analysts can start an evaluation.")
     form = NewInterventionForm(request.POST or None, programmes=programmes)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            intervention = actions.create_intervention(
-                data["programme"],
-                name=data["name"],
-                summary=data["summary"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                report_is_public=data["report_is_public"],
-                by=request.user,
-            )
-        except actions.ActionError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
+        data = dict(form.cleaned_data)
+        intervention = run_action(
+            form, interventions.create_intervention, data.pop("programme"), **data, by=request.user
+        )
+        if intervention is not None:
             messages.success(request, "Evaluation started. Add its partners, indicators and measurements.")
             return redirect(_manage_url(intervention))
-    return render(
+    return render_form(
         request,
         "evaluation/edit.html",
         {
@@ -356,7 +346,6 @@ def new_intervention(request):
             "submit": "Start the evaluation",
             "back_url": reverse("evaluation:interventions"),
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -385,21 +374,12 @@ def manage(request, programme: str, slug: str):
 @login_required
 def edit_intervention(request, programme: str, slug: str):
     intervention = _editable_or_403(request.user, programme, slug)
-    form = InterventionForm(
-        request.POST or None,
-        initial={
-            "name": intervention.name,
-            "summary": intervention.summary,
-            "start_date": intervention.start_date,
-            "end_date": intervention.end_date,
-            "report_is_public": intervention.report_is_public,
-        },
-    )
+    form = InterventionForm(request.POST or None, instance=intervention)
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_intervention(intervention, **data, by=request.user),
+        lambda data: interventions.change_intervention(intervention, **data, by=request.user),
         title="Change the intervention",
         submit="Save changes",
         done="Intervention saved.",
@@ -411,14 +391,14 @@ def add_partner(request, programme: str, slug: str):
     intervention = _editable_or_403(request.user, programme, slug)
     form = PartnerForm(
         request.POST or None,
-        organisations=actions.organisation_choices(intervention),
-        areas=actions.area_choices(intervention),
+        organisations=queries.organisation_choices(intervention),
+        areas=queries.area_choices(intervention),
     )
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.add_partner(intervention, **data, by=request.user),
+        lambda data: populations.create_partner(intervention, **data, by=request.user),
         title="Add a partner",
         submit="Add partner",
         done="Partner added.",
@@ -431,20 +411,15 @@ def edit_partner(request, programme: str, slug: str, pk: int):
     partner = get_object_or_404(intervention.partners, pk=pk)
     form = PartnerForm(
         request.POST or None,
-        organisations=actions.organisation_choices(intervention),
-        areas=actions.area_choices(intervention),
-        initial={
-            "organisation": partner.organisation_id,
-            "population_kind": partner.population_kind,
-            "population_description": partner.population_description,
-            "area": partner.area_id,
-        },
+        organisations=queries.organisation_choices(intervention),
+        areas=queries.area_choices(intervention),
+        instance=partner,
     )
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_partner(partner, **data, by=request.user),
+        lambda data: populations.change_partner(partner, **data, by=request.user),
         title=f"Change {partner}",
         submit="Save changes",
         done="Partner saved.",
@@ -459,19 +434,22 @@ def remove_partner(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     partner = get_object_or_404(intervention.partners, pk=pk)
     return _remove(
-        request, intervention, lambda: actions.remove_partner(partner, by=request.user), f"{partner} removed."
+        request,
+        intervention,
+        lambda: populations.delete_partner(partner, by=request.user),
+        f"{partner} removed.",
     )
 
 
 @login_required
 def add_comparator(request, programme: str, slug: str):
     intervention = _editable_or_403(request.user, programme, slug)
-    form = ComparatorForm(request.POST or None, areas=actions.area_choices(intervention))
+    form = ComparatorForm(request.POST or None, areas=queries.area_choices(intervention))
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.add_comparator(intervention, **data, by=request.user),
+        lambda data: populations.create_comparator(intervention, **data, by=request.user),
         title="Add a comparator population",
         submit="Add comparator",
         done="Comparator population added.",
@@ -484,19 +462,14 @@ def edit_comparator(request, programme: str, slug: str, pk: int):
     comparator = get_object_or_404(intervention.comparators, pk=pk)
     form = ComparatorForm(
         request.POST or None,
-        areas=actions.area_choices(intervention),
-        initial={
-            "name": comparator.name,
-            "population_kind": comparator.population_kind,
-            "description": comparator.description,
-            "area": comparator.area_id,
-        },
+        areas=queries.area_choices(intervention),
+        instance=comparator,
     )
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_comparator(comparator, **data, by=request.user),
+        lambda data: populations.change_comparator(comparator, **data, by=request.user),
         title=f"Change {comparator}",
         submit="Save changes",
         done="Comparator population saved.",
@@ -513,7 +486,7 @@ def remove_comparator(request, programme: str, slug: str, pk: int):
     return _remove(
         request,
         intervention,
-        lambda: actions.remove_comparator(comparator, by=request.user),
+        lambda: populations.delete_comparator(comparator, by=request.user),
         f"{comparator} removed.",
     )
 
@@ -525,7 +498,7 @@ def add_indicator(request, programme: str, slug: str):
         request,
         intervention,
         IndicatorForm(request.POST or None),
-        lambda data: actions.add_indicator(intervention, **data, by=request.user),
+        lambda data: indicators.create_indicator(intervention, **data, by=request.user),
         title="Add an outcome indicator",
         submit="Add indicator",
         done="Indicator added.",
@@ -536,15 +509,12 @@ def add_indicator(request, programme: str, slug: str):
 def edit_indicator(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     indicator = get_object_or_404(intervention.indicators, pk=pk)
-    form = IndicatorForm(
-        request.POST or None,
-        initial={"name": indicator.name, "kind": indicator.kind, "definition": indicator.definition},
-    )
+    form = IndicatorForm(request.POST or None, instance=indicator)
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_indicator(indicator, **data, by=request.user),
+        lambda data: indicators.change_indicator(indicator, **data, by=request.user),
         title=f"Change {indicator.name}",
         submit="Save changes",
         done="Indicator saved.",
@@ -561,7 +531,7 @@ def remove_indicator(request, programme: str, slug: str, pk: int):
     return _remove(
         request,
         intervention,
-        lambda: actions.remove_indicator(indicator, by=request.user),
+        lambda: indicators.delete_indicator(indicator, by=request.user),
         f"{indicator.name} removed.",
     )
 
@@ -574,7 +544,7 @@ def add_measurement(request, programme: str, slug: str):
         request,
         intervention,
         form,
-        lambda data: actions.record_measurement(
+        lambda data: measurements.record_measurement(
             data["indicator"],
             data["population"],
             when=data["when"],
@@ -600,15 +570,12 @@ def _measurement(intervention: Intervention, pk: int) -> Measurement:
 def edit_measurement(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     measurement = _measurement(intervention, pk)
-    form = MeasurementCountsForm(
-        request.POST or None,
-        initial={"eligible": measurement.eligible, "with_outcome": measurement.with_outcome},
-    )
+    form = MeasurementCountsForm(request.POST or None, instance=measurement)
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_measurement(measurement, **data, by=request.user),
+        lambda data: measurements.change_measurement(measurement, **data, by=request.user),
         title=f"{measurement.indicator.name}: {measurement.population} on {measurement.date:%-d %B %Y}",
         submit="Save changes",
         done="Measurement saved.",
@@ -625,7 +592,7 @@ def remove_measurement(request, programme: str, slug: str, pk: int):
     return _remove(
         request,
         intervention,
-        lambda: actions.remove_measurement(measurement, by=request.user),
+        lambda: measurements.delete_measurement(measurement, by=request.user),
         "Measurement removed.",
     )
 
@@ -638,7 +605,7 @@ def add_reach(request, programme: str, slug: str):
         request,
         intervention,
         form,
-        lambda data: actions.record_reach(
+        lambda data: reach.record_reach(
             data["partner"],
             period_start=data["period_start"],
             period_end=data["period_end"],
@@ -661,24 +628,18 @@ def _reach(intervention: Intervention, pk: int) -> Reach:
 @login_required
 def edit_reach(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
-    reach = _reach(intervention, pk)
+    record = _reach(intervention, pk)
     form = ReachForm(
         request.POST or None,
         intervention=intervention,
-        initial={
-            "partner": reach.partner_id,
-            "period_start": reach.period_start,
-            "period_end": reach.period_end,
-            "residents_reached": reach.residents_reached,
-            "how_counted": reach.how_counted,
-        },
+        instance=record,
     )
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_reach(reach, **data, by=request.user),
-        title=f"Residents reached by {reach.partner}",
+        lambda data: reach.change_reach(record, **data, by=request.user),
+        title=f"Residents reached by {record.partner}",
         submit="Save changes",
         done="Reach saved.",
         remove_url=reverse("evaluation:remove-reach", args=[programme, slug, pk]),
@@ -690,9 +651,9 @@ def edit_reach(request, programme: str, slug: str, pk: int):
 @require_POST
 def remove_reach(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
-    reach = _reach(intervention, pk)
+    record = _reach(intervention, pk)
     return _remove(
-        request, intervention, lambda: actions.remove_reach(reach, by=request.user), "Reach figure removed."
+        request, intervention, lambda: reach.delete_reach(record, by=request.user), "Reach figure removed."
     )
 
 
@@ -703,7 +664,7 @@ def add_survey(request, programme: str, slug: str):
         request,
         intervention,
         SurveyForm(request.POST or None),
-        lambda data: actions.add_survey(intervention, **data, by=request.user),
+        lambda data: surveys.create_survey(intervention, **data, by=request.user),
         title="Add a before-and-after survey",
         submit="Add survey",
         done="Survey added. Add its statements.",
@@ -714,14 +675,12 @@ def add_survey(request, programme: str, slug: str):
 def edit_survey(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     survey = get_object_or_404(intervention.surveys, pk=pk)
-    form = SurveyForm(
-        request.POST or None, initial={"title": survey.title, "who_was_asked": survey.who_was_asked}
-    )
+    form = SurveyForm(request.POST or None, instance=survey)
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_survey(survey, **data, by=request.user),
+        lambda data: surveys.change_survey(survey, **data, by=request.user),
         title=f"Change {survey}",
         submit="Save changes",
         done="Survey saved.",
@@ -736,7 +695,7 @@ def remove_survey(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     survey = get_object_or_404(intervention.surveys, pk=pk)
     return _remove(
-        request, intervention, lambda: actions.remove_survey(survey, by=request.user), f"{survey} removed."
+        request, intervention, lambda: surveys.delete_survey(survey, by=request.user), f"{survey} removed."
     )
 
 
@@ -749,7 +708,7 @@ def add_survey_item(request, programme: str, slug: str, pk: int):
         request,
         intervention,
         form,
-        lambda data: actions.add_survey_item(
+        lambda data: surveys.create_survey_item(
             survey,
             statement=data["statement"],
             domain=data["domain"],
@@ -776,7 +735,7 @@ def import_survey_answers(request, programme: str, slug: str, pk: int):
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = actions.import_survey_answers(survey, upload.read(), upload.name, by=request.user)
+        result = surveys.import_survey_answers(survey, upload.read(), upload.name, by=request.user)
         if result.imported:
             messages.success(
                 request,
@@ -788,9 +747,7 @@ def import_survey_answers(request, programme: str, slug: str, pk: int):
             return redirect(f"{_manage_url(intervention)}#surveys")
         context["result"] = result
         return render(request, "evaluation/survey_answers_import.html", context, status=400)
-    return render(
-        request, "evaluation/survey_answers_import.html", context, status=400 if form.errors else 200
-    )
+    return render_form(request, "evaluation/survey_answers_import.html", context)
 
 
 def _survey_item(intervention: Intervention, pk: int) -> SurveyItem:
@@ -814,7 +771,7 @@ def edit_survey_item(request, programme: str, slug: str, pk: int):
         request,
         intervention,
         form,
-        lambda data: actions.change_survey_item(
+        lambda data: surveys.change_survey_item(
             item,
             statement=data["statement"],
             domain=data["domain"],
@@ -836,7 +793,7 @@ def remove_survey_item(request, programme: str, slug: str, pk: int):
     intervention = _editable_or_403(request.user, programme, slug)
     item = _survey_item(intervention, pk)
     return _remove(
-        request, intervention, lambda: actions.remove_survey_item(item, by=request.user), "Statement removed."
+        request, intervention, lambda: surveys.delete_survey_item(item, by=request.user), "Statement removed."
     )
 
 
@@ -847,19 +804,13 @@ def edit_case_study(request, programme: str, slug: str, pk: int):
     form = CaseStudyForm(
         request.POST or None,
         intervention=intervention,
-        initial={
-            "title": story.title,
-            "text": story.text,
-            "partner": story.partner_id,
-            "consent_to_publish": "yes" if story.consent_to_publish else "no",
-            "publish": story.published,
-        },
+        instance=story,
     )
     return _form_page(
         request,
         intervention,
         form,
-        lambda data: actions.change_case_study(
+        lambda data: case_studies.change_case_study(
             story,
             title=data["title"],
             text=data["text"],

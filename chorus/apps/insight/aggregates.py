@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
@@ -23,7 +24,6 @@ from chorus import equality
 from chorus.apps.coding.models import Codebook, Coding, CodingStatus, EmergingCluster, Theme
 from chorus.apps.coding.queries import current_codebook
 from chorus.apps.engagement.models import ActivityKind, Contribution
-from chorus.apps.places.models import Area
 from chorus.apps.programmes.models import Programme
 from chorus.stats import compare_proportions, wilson_ci
 
@@ -94,12 +94,17 @@ class ThemeChange:
 
 @dataclass(frozen=True)
 class Grouping:
-    """How to break contributions down: which fields to group by and how to name a group."""
+    """How to break contributions down: which fields to group by and how to name a group.
+
+    `through` names the relation ("activity", "ward") every field sits on, when they all do: contributions
+    are then counted per related row, a narrow scan, and the groups named from one lookup of those rows.
+    """
 
     name: str
     label: str
     fields: tuple[str, ...]  # on Contribution
     key: Callable[[dict], tuple[str, str]]  # row of values (unprefixed) -> (key, label)
+    through: str = ""
 
 
 def _choice(choices: Iterable[tuple[str, str]], blank_label: str = "Not asked") -> Callable[[dict], tuple]:
@@ -146,11 +151,23 @@ def _partner(row: dict) -> tuple[str, str]:
 GROUPINGS: dict[str, Grouping] = {
     grouping.name: grouping
     for grouping in [
-        Grouping("ward", "Ward", ("ward__code", "ward__name"), _ward),
+        Grouping("ward", "Ward", ("ward__code", "ward__name"), _ward, through="ward"),
         Grouping("imd_quintile", "IMD quintile", ("imd_decile",), _imd_quintile),
         Grouping("core20", "Core20", ("core20",), _core20),
-        Grouping("activity_kind", "Activity type", ("activity__kind",), _choice(ActivityKind.choices)),
-        Grouping("partner", "Partner", ("activity__partner__slug", "activity__partner__name"), _partner),
+        Grouping(
+            "activity_kind",
+            "Activity type",
+            ("activity__kind",),
+            _choice(ActivityKind.choices),
+            through="activity",
+        ),
+        Grouping(
+            "partner",
+            "Partner",
+            ("activity__partner__slug", "activity__partner__name"),
+            _partner,
+            through="activity",
+        ),
         Grouping("age_band", "Age", ("age_band",), _choice(equality.AGE_BANDS)),
         Grouping("sex", "Sex", ("sex",), _choice(equality.SEXES)),
         Grouping("ethnicity", "Ethnic group", ("ethnicity",), _choice(equality.ETHNICITIES)),
@@ -160,6 +177,20 @@ GROUPINGS: dict[str, Grouping] = {
 }
 
 PERIODS = {"month": TruncMonth, "quarter": TruncQuarter}
+# Contributions are counted in the period of the activity where they were heard.
+PERIOD_FIELD = "activity__date"
+
+
+def _related_fields(through: str) -> tuple[str, ...]:
+    """What is read of each row groupings go through: their fields, and the date placing it in a period."""
+    fields = [PERIOD_FIELD] if PERIOD_FIELD.startswith(f"{through}__") else []
+    for grouping in GROUPINGS.values():
+        if grouping.through == through:
+            fields += [name for name in grouping.fields if name not in fields]
+    return tuple(fields)
+
+
+RELATED_FIELDS = {through: _related_fields(through) for through in ("activity", "ward")}
 
 
 def period_label(start: datetime.date, period: str) -> str:
@@ -168,16 +199,21 @@ def period_label(start: datetime.date, period: str) -> str:
     return start.strftime("%Y-%m")
 
 
+def _largest_first(counts: Iterable[GroupCount]) -> list[GroupCount]:
+    return sorted(counts, key=lambda c: (c.key == NOT_KNOWN, -c.count, c.label))
+
+
+def _add(found: dict[str, list], key: str, label: str, n: int) -> None:
+    found.setdefault(key, [label, 0])[1] += n
+
+
 def _grouped(queryset: QuerySet, grouping: Grouping, prefix: str = "") -> dict[str, GroupCount]:
     """Count rows of `queryset` per group; several database groups may fold into one (IMD deciles)."""
     fields = [prefix + name for name in grouping.fields]
-    counts: dict[str, list] = {}
-    rows = queryset.order_by().values(*fields).annotate(n=Count("pk"))
-    for row in rows:
-        key, label = grouping.key({name: row[prefix + name] for name in grouping.fields})
-        entry = counts.setdefault(key, [label, 0])
-        entry[1] += row["n"]
-    return {key: GroupCount(key, label, n) for key, (label, n) in counts.items()}
+    found: dict[str, list] = {}
+    for row in queryset.order_by().values(*fields).annotate(n=Count("pk")):
+        _add(found, *grouping.key({name: row[prefix + name] for name in grouping.fields}), row["n"])
+    return {key: GroupCount(key, label, n) for key, (label, n) in found.items()}
 
 
 # ------------------------------------------------------------------------------------------------ evidence
@@ -187,44 +223,21 @@ def codebook_for(programme: Programme, codebook: Codebook | None = None) -> Code
     return codebook if codebook is not None else current_codebook(programme)
 
 
+def _current_codings(theme_ids: list[int]) -> QuerySet[Coding]:
+    # The theme ids as a list, not a join to themes: SQLite then reads the (theme, current, status) index
+    # alone, about twice as fast over 200,000 codings.
+    return Coding.objects.filter(theme_id__in=theme_ids, current=True).exclude(status=CodingStatus.REJECTED)
+
+
 def theme_codings(codebook: Codebook | None) -> QuerySet[Coding]:
     """Current codings in `codebook` that nobody rejected."""
     if codebook is None:
         return Coding.objects.none()
-    # The theme ids as a list, not a join to themes: SQLite then reads the (theme, current, status) index
-    # alone, about twice as fast over 200,000 codings.
-    theme_ids = list(codebook.themes.values_list("pk", flat=True))
-    return Coding.objects.filter(theme_id__in=theme_ids, current=True).exclude(status=CodingStatus.REJECTED)
+    return _current_codings(list(codebook.themes.values_list("pk", flat=True)))
 
 
-def evidence(
-    programme: Programme, filters: Filters, codebook: Codebook | None = None
-) -> QuerySet[Contribution]:
-    """The programme's contributions narrowed by the filters (including the theme filter)."""
-    contributions = Contribution.objects.filter(programme=programme).filter(filters.contribution_q())
-    if filters.theme:
-        with_theme = theme_codings(codebook_for(programme, codebook)).filter(theme__slug=filters.theme)
-        contributions = contributions.filter(pk__in=with_theme.values("contribution_id"))
-    return contributions
-
-
-def _codings_in(programme: Programme, filters: Filters, codebook: Codebook | None) -> QuerySet[Coding]:
-    codings = theme_codings(codebook).filter(contribution__programme=programme)
-    codings = codings.filter(filters.contribution_q("contribution__"))
-    if filters.theme:
-        with_theme = theme_codings(codebook).filter(theme__slug=filters.theme)
-        codings = codings.filter(contribution_id__in=with_theme.values("contribution_id"))
-    return codings
-
-
-def total(programme: Programme, filters: Filters) -> int:
-    return evidence(programme, filters).count()
-
-
-def counts_by(programme: Programme, filters: Filters, grouping: str) -> list[GroupCount]:
-    """Contributions per group, largest first ("not known" last)."""
-    counts = _grouped(evidence(programme, filters), GROUPINGS[grouping])
-    return sorted(counts.values(), key=lambda c: (c.key == NOT_KNOWN, -c.count, c.label))
+def themes(codebook: Codebook | None) -> list[Theme]:
+    return list(codebook.themes.order_by("position", "name")) if codebook else []
 
 
 class YearMonth(Func):
@@ -252,18 +265,6 @@ def _period_start(year_month: str, period: str) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
-def _monthly_counts(programme: Programme, filters: Filters) -> dict[str, int]:
-    """Contributions per 'YYYY-MM' of their activity's date."""
-    rows = (
-        evidence(programme, filters)
-        .order_by()
-        .annotate(month=YearMonth("activity__date"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
-    return {row["month"]: row["n"] for row in rows if row["month"]}
-
-
 def _fold_periods(monthly: dict[str, int], period: str) -> list[GroupCount]:
     found: dict[datetime.date, int] = defaultdict(int)
     for year_month, n in monthly.items():
@@ -272,13 +273,6 @@ def _fold_periods(monthly: dict[str, int], period: str) -> list[GroupCount]:
         GroupCount(start.isoformat(), period_label(start, period), found.get(start, 0))
         for start in _period_starts(found, period)
     ]
-
-
-def counts_over_time(programme: Programme, filters: Filters, period: str = "month") -> list[GroupCount]:
-    """Contributions per month or quarter of the activity where they were heard, oldest first, no gaps."""
-    if period not in PERIODS:
-        raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    return _fold_periods(_monthly_counts(programme, filters), period)
 
 
 def _period_starts(found: Iterable[datetime.date], period: str) -> list[datetime.date]:
@@ -294,71 +288,16 @@ def _period_starts(found: Iterable[datetime.date], period: str) -> list[datetime
     return result
 
 
-# ------------------------------------------------------------------------------------------------ themes
-
-
-def themes(codebook: Codebook | None) -> list[Theme]:
-    return list(codebook.themes.order_by("position", "name")) if codebook else []
-
-
-def theme_prevalence(
-    programme: Programme,
-    filters: Filters,
-    by: str | None = None,
-    codebook: Codebook | None = None,
-    level: float = LEVEL,
+def _prevalence_from(
+    theme_list: list[Theme], groups: Iterable[GroupCount], per_theme: dict[tuple[int, str], int], level: float
 ) -> list[Prevalence]:
-    """Each theme's share of contributions, overall or within each group of `by`, with Wilson intervals.
-
-    Denominator: the group's contributions under the filters; numerator: those among them with the theme.
-    Themes in the codebook order, groups as `counts_by` orders them. Groups with no contributions are left
-    out; themes nobody raised in a group are kept with count 0.
-    """
-    codebook = codebook_for(programme, codebook)
-    theme_list = themes(codebook)
-    if not theme_list:
-        return []
-    codings = _codings_in(programme, filters, codebook)
-    if by is None:
-        totals = {"all": GroupCount("all", "All contributions", total(programme, filters))}
-        per_theme = {
-            (row["theme_id"], "all"): row["n"]
-            for row in codings.order_by().values("theme_id").annotate(n=Count("pk"))
-        }
-    else:
-        grouping = GROUPINGS[by]
-        totals = {c.key: c for c in counts_by(programme, filters, by)}
-        per_theme = defaultdict(int)
-        fields = ["contribution__" + name for name in grouping.fields]
-        for row in codings.order_by().values("theme_id", *fields).annotate(n=Count("pk")):
-            key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
-            per_theme[(row["theme_id"], key)] += row["n"]
-
-    return _prevalence_from(theme_list, totals.values(), per_theme, level)
-
-
-def top_themes(
-    programme: Programme, filters: Filters, limit: int = 10, codebook: Codebook | None = None
-) -> list[Prevalence]:
-    """The most-raised themes overall, most first."""
-    ranked = sorted(
-        theme_prevalence(programme, filters, codebook=codebook), key=lambda p: (-p.count, p.theme_name)
-    )
-    return [p for p in ranked if p.count > 0][:limit]
-
-
-def _theme_monthly_counts(
-    programme: Programme, filters: Filters, codebook: Codebook | None
-) -> dict[tuple[int, str], int]:
-    """(theme id, 'YYYY-MM') -> contributions in that month raising that theme."""
-    rows = (
-        _codings_in(programme, filters, codebook)
-        .order_by()
-        .annotate(month=YearMonth("contribution__activity__date"))
-        .values("theme_id", "month")
-        .annotate(n=Count("pk"))
-    )
-    return {(row["theme_id"], row["month"]): row["n"] for row in rows if row["month"]}
+    result = []
+    for theme in theme_list:
+        for group in groups:
+            if group.count == 0:
+                continue
+            result.append(share(theme, group, per_theme.get((theme.pk, group.key), 0), level))
+    return result
 
 
 def _trend(
@@ -379,22 +318,6 @@ def _trend(
             series.append(share(theme, group, found.get((theme.pk, group.key), 0), level))
         trend[theme.slug] = series
     return trend
-
-
-def theme_trend(
-    programme: Programme,
-    filters: Filters,
-    period: str = "quarter",
-    codebook: Codebook | None = None,
-    level: float = LEVEL,
-) -> dict[str, list[Prevalence]]:
-    """For each theme slug, its prevalence in each period (group = period start, label like '2026 Q1')."""
-    codebook = codebook_for(programme, codebook)
-    theme_list = themes(codebook)
-    periods = [p for p in counts_over_time(programme, filters, period) if p.count]
-    if not theme_list or not periods:
-        return {}
-    return _trend(theme_list, periods, _theme_monthly_counts(programme, filters, codebook), period, level)
 
 
 def _changes(trend: dict[str, list[Prevalence]], level: float) -> list[ThemeChange]:
@@ -424,6 +347,267 @@ def _changes(trend: dict[str, list[Prevalence]], level: float) -> list[ThemeChan
     return sorted(changes, key=lambda c: (order[c.direction], -abs(c.difference), c.theme_name))
 
 
+class Evidence:
+    """A programme's contributions under `filters`, and every figure about them, each count taken once.
+
+    The public functions below and the dashboard all fold these counts, so a figure has one definition.
+    Contributions are counted per activity and per ward (two narrow scans, each covered by an index on
+    programme) and folded in Python into months, activity types, partners and wards, the activities and wards
+    read once; other groupings are counted in one grouped query each. Codings are counted per theme, and per
+    theme and group only for the themes asked for.
+    """
+
+    def __init__(self, programme: Programme, filters: Filters, codebook: Codebook | None = None) -> None:
+        self.programme = programme
+        self.filters = filters
+        self._codebook = codebook
+        self._related_rows: dict[str, dict[int, dict]] = {}
+        self._groups: dict[str, dict[str, GroupCount]] = {}
+
+    @cached_property
+    def codebook(self) -> Codebook | None:
+        return codebook_for(self.programme, self._codebook)
+
+    @cached_property
+    def themes(self) -> list[Theme]:
+        return themes(self.codebook)
+
+    @cached_property
+    def _theme_codings(self) -> QuerySet[Coding]:
+        return _current_codings([theme.pk for theme in self.themes])
+
+    @cached_property
+    def contributions(self) -> QuerySet[Contribution]:
+        """The programme's contributions narrowed by the filters (including the theme filter)."""
+        contributions = Contribution.objects.filter(programme=self.programme).filter(
+            self.filters.contribution_q()
+        )
+        if self.filters.theme:
+            with_theme = self._theme_codings.filter(theme__slug=self.filters.theme)
+            contributions = contributions.filter(pk__in=with_theme.values("contribution_id"))
+        return contributions
+
+    @cached_property
+    def _codings_joined(self) -> QuerySet[Coding]:
+        codings = self._theme_codings.filter(contribution__programme=self.programme)
+        codings = codings.filter(self.filters.contribution_q("contribution__"))
+        if self.filters.theme:
+            with_theme = self._theme_codings.filter(theme__slug=self.filters.theme)
+            codings = codings.filter(contribution_id__in=with_theme.values("contribution_id"))
+        return codings.order_by()
+
+    @cached_property
+    def codings(self) -> QuerySet[Coding]:
+        """The current, unrejected codings of these contributions."""
+        if self.filters.is_empty:
+            # A codebook's themes belong to one programme, so its codings need no join to contributions.
+            return self._theme_codings.order_by()
+        return self._codings_joined
+
+    # -------------------------------------------------------------------------------------- contributions
+
+    def _counted_per(self, through: str) -> dict[int | None, int]:
+        column = through + "_id"
+        rows = self.contributions.order_by().values(column).annotate(n=Count("pk"))
+        return {row[column]: row["n"] for row in rows}
+
+    @cached_property
+    def per_activity(self) -> dict[int, int]:
+        return self._counted_per("activity")
+
+    @cached_property
+    def per_ward(self) -> dict[int | None, int]:
+        return self._counted_per("ward")
+
+    def _related(self, through: str, ids: Iterable[int | None]) -> dict[int, dict]:
+        """The related rows (activities or wards) with RELATED_FIELDS, named as from a contribution; each row
+        is read once however many figures need it."""
+        known = self._related_rows.setdefault(through, {})
+        missing = [pk for pk in ids if pk is not None and pk not in known]
+        if missing:
+            fields, prefix = RELATED_FIELDS[through], through + "__"
+            model = Contribution._meta.get_field(through).related_model
+            columns = [name.removeprefix(prefix) for name in fields]
+            for row in model.objects.filter(pk__in=missing).values("pk", *columns):
+                known[row["pk"]] = {name: row[column] for name, column in zip(fields, columns, strict=True)}
+        return known
+
+    def _named(self, grouping: Grouping, pk: int | None, related: dict[int, dict]) -> tuple[str, str]:
+        row = related.get(pk, {})
+        return grouping.key({name: row.get(name) for name in grouping.fields})
+
+    def _group_counts(self, grouping: Grouping) -> dict[str, GroupCount]:
+        if grouping.name not in self._groups:
+            if grouping.through:
+                counts = self.per_activity if grouping.through == "activity" else self.per_ward
+                related = self._related(grouping.through, counts)
+                found: dict[str, list] = {}
+                for pk, n in counts.items():
+                    _add(found, *self._named(grouping, pk, related), n)
+                self._groups[grouping.name] = {
+                    key: GroupCount(key, label, n) for key, (label, n) in found.items()
+                }
+            else:
+                self._groups[grouping.name] = _grouped(self.contributions, grouping)
+        return self._groups[grouping.name]
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_activity.values())
+
+    def counts_by(self, grouping: str) -> list[GroupCount]:
+        """Contributions per group, largest first ("not known" last)."""
+        return _largest_first(self._group_counts(GROUPINGS[grouping]).values())
+
+    @cached_property
+    def _monthly(self) -> dict[str, int]:
+        """Contributions per 'YYYY-MM' of their activity's date."""
+        related = self._related("activity", self.per_activity)
+        monthly: dict[str, int] = defaultdict(int)
+        for pk, n in self.per_activity.items():
+            monthly[related[pk][PERIOD_FIELD].strftime("%Y-%m")] += n
+        return monthly
+
+    def counts_over_time(self, period: str = "month") -> list[GroupCount]:
+        """Contributions per month or quarter of the activity where they were heard, oldest first, no gaps."""
+        if period not in PERIODS:
+            raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+        return _fold_periods(self._monthly, period)
+
+    # -------------------------------------------------------------------------------------- themes
+
+    def _theme_group_counts(self, grouping: Grouping, chosen: list[Theme]) -> dict[tuple[int, str], int]:
+        codings = self.codings
+        if len(chosen) < len(self.themes):
+            codings = codings.filter(theme_id__in=[theme.pk for theme in chosen])
+        per_theme: dict[tuple[int, str], int] = defaultdict(int)
+        if grouping.through:
+            column = f"contribution__{grouping.through}_id"
+            rows = list(codings.values("theme_id", column).annotate(n=Count("pk")))
+            related = self._related(grouping.through, {row[column] for row in rows})
+            for row in rows:
+                key, _ = self._named(grouping, row[column], related)
+                per_theme[(row["theme_id"], key)] += row["n"]
+        else:
+            fields = ["contribution__" + name for name in grouping.fields]
+            for row in codings.values("theme_id", *fields).annotate(n=Count("pk")):
+                key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
+                per_theme[(row["theme_id"], key)] += row["n"]
+        return per_theme
+
+    def theme_prevalence(
+        self, by: str | None = None, *, only: Iterable[str] | None = None, level: float = LEVEL
+    ) -> list[Prevalence]:
+        """Each theme's share of contributions (of the themes `only` names, when given), overall or within
+        each group of `by`, with Wilson intervals: see the module's `theme_prevalence`."""
+        wanted = None if only is None else set(only)
+        chosen = [theme for theme in self.themes if wanted is None or theme.slug in wanted]
+        if not chosen:
+            return []
+        if by is None:
+            groups = [GroupCount("all", "All contributions", self.total)]
+            rows = (
+                self.codings.filter(theme_id__in=[theme.pk for theme in chosen]) if wanted else self.codings
+            )
+            per_theme = {
+                (row["theme_id"], "all"): row["n"] for row in rows.values("theme_id").annotate(n=Count("pk"))
+            }
+        else:
+            groups = self.counts_by(by)
+            per_theme = self._theme_group_counts(GROUPINGS[by], chosen)
+        return _prevalence_from(chosen, groups, per_theme, level)
+
+    def _theme_months(self, since: datetime.date | None = None) -> dict[tuple[int, str], int]:
+        """(theme id, 'YYYY-MM') -> contributions in that month raising that theme, from `since` on."""
+        # Through the programme even when nothing is filtered: SQLite then starts from the contributions'
+        # (programme, activity) index, several times faster than from the codings.
+        codings = self._codings_joined
+        if since is not None:
+            codings = codings.filter(contribution__activity__date__gte=since)
+        rows = (
+            codings.annotate(month=YearMonth("contribution__activity__date"))
+            .values("theme_id", "month")
+            .annotate(n=Count("pk"))
+        )
+        return {(row["theme_id"], row["month"]): row["n"] for row in rows if row["month"]}
+
+    def theme_trend(self, period: str = "quarter", level: float = LEVEL) -> dict[str, list[Prevalence]]:
+        periods = [p for p in self.counts_over_time(period) if p.count]
+        if not self.themes or not periods:
+            return {}
+        return _trend(self.themes, periods, self._theme_months(), period, level)
+
+    def theme_changes(self, period: str = "quarter", level: float = LEVEL) -> list[ThemeChange]:
+        """Each theme's latest period against the one before; only those two periods' codings are counted."""
+        periods = [p for p in self.counts_over_time(period) if p.count][-2:]
+        if not self.themes or len(periods) < 2:
+            return []
+        theme_months = self._theme_months(since=datetime.date.fromisoformat(periods[0].key))
+        return _changes(_trend(self.themes, periods, theme_months, period, level), level)
+
+
+def evidence(
+    programme: Programme, filters: Filters, codebook: Codebook | None = None
+) -> QuerySet[Contribution]:
+    """The programme's contributions narrowed by the filters (including the theme filter)."""
+    return Evidence(programme, filters, codebook).contributions
+
+
+def total(programme: Programme, filters: Filters) -> int:
+    return Evidence(programme, filters).total
+
+
+def counts_by(programme: Programme, filters: Filters, grouping: str) -> list[GroupCount]:
+    """Contributions per group, largest first ("not known" last)."""
+    return Evidence(programme, filters).counts_by(grouping)
+
+
+def counts_over_time(programme: Programme, filters: Filters, period: str = "month") -> list[GroupCount]:
+    """Contributions per month or quarter of the activity where they were heard, oldest first, no gaps."""
+    return Evidence(programme, filters).counts_over_time(period)
+
+
+# ------------------------------------------------------------------------------------------------ themes
+
+
+def theme_prevalence(
+    programme: Programme,
+    filters: Filters,
+    by: str | None = None,
+    codebook: Codebook | None = None,
+    level: float = LEVEL,
+) -> list[Prevalence]:
+    """Each theme's share of contributions, overall or within each group of `by`, with Wilson intervals.
+
+    Denominator: the group's contributions under the filters; numerator: those among them with the theme.
+    Themes in the codebook order, groups as `counts_by` orders them. Groups with no contributions are left
+    out; themes nobody raised in a group are kept with count 0.
+    """
+    return Evidence(programme, filters, codebook).theme_prevalence(by, level=level)
+
+
+def top_themes(
+    programme: Programme, filters: Filters, limit: int = 10, codebook: Codebook | None = None
+) -> list[Prevalence]:
+    """The most-raised themes overall, most first."""
+    return _most_raised(theme_prevalence(programme, filters, codebook=codebook), limit)
+
+
+def _most_raised(prevalence: Iterable[Prevalence], limit: int) -> list[Prevalence]:
+    return sorted((p for p in prevalence if p.count > 0), key=lambda p: (-p.count, p.theme_name))[:limit]
+
+
+def theme_trend(
+    programme: Programme,
+    filters: Filters,
+    period: str = "quarter",
+    codebook: Codebook | None = None,
+    level: float = LEVEL,
+) -> dict[str, list[Prevalence]]:
+    """For each theme slug, its prevalence in each period (group = period start, label like '2026 Q1')."""
+    return Evidence(programme, filters, codebook).theme_trend(period, level)
+
+
 def theme_changes(
     programme: Programme,
     filters: Filters,
@@ -435,7 +619,7 @@ def theme_changes(
 
     Rising themes first, then falling, then steady; within each, the largest change first.
     """
-    return _changes(theme_trend(programme, filters, period, codebook, level), level)
+    return Evidence(programme, filters, codebook).theme_changes(period, level)
 
 
 def emerging_issues(programme: Programme) -> list[EmergingCluster]:
@@ -487,27 +671,6 @@ class DashboardFigures:
     emerging: list[EmergingCluster]
 
 
-def _fold_by(counts: dict, key_of: dict) -> list[GroupCount]:
-    folded: dict[str, list] = {}
-    for item, n in counts.items():
-        key, label = key_of[item]
-        folded.setdefault(key, [label, 0])[1] += n
-    groups = [GroupCount(key, label, n) for key, (label, n) in folded.items()]
-    return sorted(groups, key=lambda c: (c.key == NOT_KNOWN, -c.count, c.label))
-
-
-def _prevalence_from(
-    theme_list: list[Theme], groups: Iterable[GroupCount], per_theme: dict[tuple[int, str], int], level: float
-) -> list[Prevalence]:
-    result = []
-    for theme in theme_list:
-        for group in groups:
-            if group.count == 0:
-                continue
-            result.append(share(theme, group, per_theme.get((theme.pk, group.key), 0), level))
-    return result
-
-
 def dashboard_figures(
     programme: Programme,
     filters: Filters,
@@ -519,130 +682,44 @@ def dashboard_figures(
     codebook: Codebook | None = None,
     level: float = LEVEL,
 ) -> DashboardFigures:
-    """The dashboard's figures, with the same definitions as counts_by, counts_over_time,
-    theme_prevalence and theme_changes (tests hold them equal), in a few queries whose cost does not
-    grow with the page: contributions are counted once per (activity, ward) and folded in Python into
-    time, kind, partner and ward; codings are counted per theme (without touching contributions when
-    nothing is filtered), per theme and month over the last two quarters only (all that the change
-    needs), and by group or ward only for the one theme broken down or shaded on the map."""
+    """The dashboard's figures from one `Evidence`, the same computation as counts_by, counts_over_time,
+    theme_prevalence and theme_changes, with its counts shared between figures: contributions counted once
+    per activity and per ward; codings per theme, per theme and month over the last two quarters only (all
+    that the change needs), and by group or ward only for the one theme broken down or shaded on the map."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
-    codebook = codebook_for(programme, codebook)
-    theme_list = themes(codebook)
-
-    contributions_in = evidence(programme, filters, codebook).order_by()
-    # Two narrow scans (each covered by an index on programme) beat one grouped by (activity, ward).
-    per_activity: dict[int, int] = dict(
-        contributions_in.values("activity_id").annotate(n=Count("pk")).values_list("activity_id", "n")
-    )
-    per_ward_id: dict[int | None, int] = dict(
-        contributions_in.values("ward_id").annotate(n=Count("pk")).values_list("ward_id", "n")
-    )
-    activities = {
-        row["pk"]: row
-        for row in programme.activities.filter(pk__in=list(per_activity)).values(
-            "pk", "date", "kind", "partner__slug", "partner__name"
-        )
-    }
-    ward_of = {
-        row["pk"]: _ward({"ward__code": row["code"], "ward__name": row["name"]})
-        for row in Area.objects.filter(pk__in=[pk for pk in per_ward_id if pk]).values("pk", "code", "name")
-    }
-    ward_of[None] = _ward({"ward__code": None, "ward__name": None})
-
-    monthly: dict[str, int] = defaultdict(int)
-    for activity_id, n in per_activity.items():
-        monthly[activities[activity_id]["date"].strftime("%Y-%m")] += n
-    kind_labels = dict(ActivityKind.choices)
-    by_kind = _fold_by(
-        per_activity,
-        {pk: (row["kind"], kind_labels.get(row["kind"], row["kind"])) for pk, row in activities.items()},
-    )
-    partner_of = {
-        pk: _partner(
-            {"activity__partner__slug": row["partner__slug"], "activity__partner__name": row["partner__name"]}
-        )
-        for pk, row in activities.items()
-    }
-    by_partner = _fold_by(per_activity, partner_of)
-    by_ward = _fold_by(per_ward_id, ward_of)
-    contributions = sum(per_activity.values())
-
+    found = Evidence(programme, filters, codebook)
+    by_ward = found.counts_by("ward")
     prevalence: list[Prevalence] = []
     breakdown_rows: list[Prevalence] = []
     map_rows: list[Prevalence] = []
     changes: list[ThemeChange] = []
     focus = ""
-    if theme_list and contributions:
-        if filters.is_empty:
-            # A codebook's themes belong to one programme, so its codings need no join to contributions.
-            codings = theme_codings(codebook)
-        else:
-            codings = _codings_in(programme, filters, codebook)
-        overall = {
-            (row["theme_id"], "all"): row["n"]
-            for row in codings.order_by().values("theme_id").annotate(n=Count("pk"))
-        }
-        prevalence = _prevalence_from(
-            theme_list, [GroupCount("all", "All contributions", contributions)], overall, level
+    if found.themes and found.total:
+        prevalence = found.theme_prevalence(level=level)
+        changes = found.theme_changes("quarter", level)
+        slugs = {theme.slug for theme in found.themes}
+        raised = _most_raised(prevalence, 1)
+        focus = focus_theme if focus_theme in slugs else (raised[0].theme if raised else found.themes[0].slug)
+        shaded = map_theme if map_theme in slugs else None
+        wards_wanted = {shaded} - {None} | ({focus} if breakdown == "ward" else set())
+        by_theme_and_ward = (
+            found.theme_prevalence("ward", only=wards_wanted, level=level) if wards_wanted else []
         )
-
-        quarters = [q for q in _fold_periods(monthly, "quarter") if q.count][-2:]
-        if len(quarters) == 2:
-            since = datetime.date.fromisoformat(quarters[0].key)
-            recent = (
-                _codings_in(programme, filters, codebook)
-                .filter(contribution__activity__date__gte=since)
-                .order_by()
-                .annotate(month=YearMonth("contribution__activity__date"))
-                .values("theme_id", "month")
-                .annotate(n=Count("pk"))
-            )
-            theme_months = {(row["theme_id"], row["month"]): row["n"] for row in recent}
-            changes = _changes(_trend(theme_list, quarters, theme_months, "quarter", level), level)
-
-        slugs = {theme.slug: theme for theme in theme_list}
-        raised = sorted((p for p in prevalence if p.count), key=lambda p: (-p.count, p.theme_name))
-        focus = focus_theme if focus_theme in slugs else (raised[0].theme if raised else theme_list[0].slug)
-        wanted = {focus, map_theme} & set(slugs)
-        by_theme_ward: dict[tuple[int, str], int] = defaultdict(int)
-        if map_theme in slugs or breakdown == "ward":
-            rows = (
-                codings.filter(theme__slug__in=wanted)
-                .order_by()
-                .values("theme_id", "contribution__ward_id")
-                .annotate(n=Count("pk"))
-            )
-            for row in rows:
-                by_theme_ward[(row["theme_id"], ward_of[row["contribution__ward_id"]][0])] += row["n"]
         if breakdown == "ward":
-            breakdown_rows = _prevalence_from([slugs[focus]], by_ward, by_theme_ward, level)
+            breakdown_rows = [row for row in by_theme_and_ward if row.theme == focus]
         else:
-            grouping = GROUPINGS[breakdown]
-            groups = counts_by(programme, filters, breakdown)
-            per_group: dict[tuple[int, str], int] = defaultdict(int)
-            fields = ["contribution__" + name for name in grouping.fields]
-            rows = (
-                codings.filter(theme__slug=focus)
-                .order_by()
-                .values("theme_id", *fields)
-                .annotate(n=Count("pk"))
-            )
-            for row in rows:
-                key, _ = grouping.key({name: row["contribution__" + name] for name in grouping.fields})
-                per_group[(row["theme_id"], key)] += row["n"]
-            breakdown_rows = _prevalence_from([slugs[focus]], groups, per_group, level)
-        if map_theme in slugs:
-            map_rows = _prevalence_from([slugs[map_theme]], by_ward, by_theme_ward, level)
+            breakdown_rows = found.theme_prevalence(breakdown, only={focus}, level=level)
+        map_rows = [row for row in by_theme_and_ward if row.theme == shaded]
 
     return DashboardFigures(
-        total=contributions,
-        over_time=_fold_periods(monthly, period),
-        by_kind=by_kind,
-        by_partner=by_partner,
+        total=found.total,
+        over_time=found.counts_over_time(period),
+        by_kind=found.counts_by("activity_kind"),
+        by_partner=found.counts_by("partner"),
         by_ward=by_ward,
         prevalence=prevalence,
-        top_themes=sorted((p for p in prevalence if p.count), key=lambda p: (-p.count, p.theme_name))[:10],
+        top_themes=_most_raised(prevalence, 10),
         focus_theme=focus,
         breakdown=breakdown_rows,
         map_prevalence=map_rows,

@@ -6,7 +6,15 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from chorus.apps.accountability import actions, tokens
+from chorus.apps.accountability import tokens
+from chorus.apps.accountability.actions.action_items import create_action
+from chorus.apps.accountability.actions.feedback import (
+    create_feedback_recipient,
+    owe_what_we_heard,
+    send_feedback,
+)
+from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting, record_decision
+from chorus.apps.accountability.actions.priorities import create_priority, create_proposal
 from chorus.apps.accountability.models import Assessment, BodyKind, Channel, Decision, FeedbackKind, Outcome
 
 from support.browser import axe_violations, sign_in
@@ -16,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def agenda(world):
-    damp = actions.create_priority(
+    damp = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Warm, dry homes",
@@ -26,7 +34,7 @@ def agenda(world):
         quotes=[world.by_partner_a],
         is_public=True,
     )
-    buses = actions.create_priority(
+    buses = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Buses that let people get out",
@@ -35,13 +43,13 @@ def agenda(world):
         contributions=[world.by_connector],
         is_public=True,
     )
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst,
         programme=world.programme,
         name="Southend Health and Wellbeing Board",
         kind=BodyKind.HWBB,
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=world.analyst,
         body=body,
         title="Health and Wellbeing Board",
@@ -96,10 +104,10 @@ def test_a_facilitator_records_the_meetings_decisions(live_server, world, deskto
 
 def test_a_resident_answers_on_a_phone(live_server, world, phone):  # noqa: F811
     meeting, damp, _ = agenda(world)
-    recipient = actions.add_feedback_recipient(
+    recipient = create_feedback_recipient(
         by=world.analyst, contribution=world.by_partner_a, channel=Channel.EMAIL, contact="r@example.net"
     )
-    decision = actions.record_decision(
+    decision = record_decision(
         by=world.analyst,
         meeting=meeting,
         priority=damp,
@@ -110,9 +118,7 @@ def test_a_resident_answers_on_a_phone(live_server, world, phone):  # noqa: F811
         feedback_channel=Channel.EMAIL,
     )
     item = decision.feedback.get()
-    actions.send_feedback(
-        by=world.analyst, item=item, message="The board agreed a hotline.", now=timezone.now()
-    )
+    send_feedback(by=world.analyst, item=item, message="The board agreed a hotline.", now=timezone.now())
     link = f"{live_server.url}/have-your-say/{tokens.make_token(item.pk, recipient.pk)}/"
 
     phone.goto(link)
@@ -138,17 +144,15 @@ def test_a_resident_answers_on_a_phone(live_server, world, phone):  # noqa: F811
 
 def test_the_teams_pages_have_no_serious_accessibility_problems(live_server, world, desktop):  # noqa: F811
     meeting, damp, _ = agenda(world)
-    actions.create_action(
+    create_action(
         by=world.analyst,
         priority=damp,
         title="Write to landlords",
         owner=world.partner_a,
         due_date=date(2026, 10, 31),
     )
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_partner_a.activity, channel="newsletter"
-    )
-    actions.send_feedback(by=world.analyst, item=item, message="What we heard.", now=timezone.now())
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_partner_a.activity, channel="newsletter")
+    send_feedback(by=world.analyst, item=item, message="What we heard.", now=timezone.now())
     sign_in(desktop, live_server.url, "analyst", PASSWORD)
     for path in [
         damp.get_absolute_url(),
@@ -172,14 +176,14 @@ def test_the_teams_pages_have_no_serious_accessibility_problems(live_server, wor
 
 
 def test_a_lead_sets_up_a_board_and_its_agenda_without_the_admin(live_server, world, desktop):  # noqa: F811
-    damp = actions.create_priority(
+    damp = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Warm, dry homes",
         theme="Damp and mould",
         summary="Damp in rented flats.",
     )
-    actions.add_proposal(
+    create_proposal(
         by=world.analyst, priority=damp, title="Damp hotline", description="One number.", group="Tenants"
     )
     sign_in(desktop, live_server.url, "analyst", PASSWORD)

@@ -10,7 +10,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.apps.accountability import actions
+from chorus.apps.accountability import reporting
+from chorus.apps.accountability.actions.action_items import create_action, record_progress
+from chorus.apps.accountability.actions.feedback import (
+    create_feedback_recipient,
+    owe_what_we_heard,
+    send_feedback,
+)
+from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting
+from chorus.apps.accountability.actions.priorities import create_priority, create_proposal
 from chorus.apps.accountability.models import (
     Assessment,
     AssessmentSource,
@@ -22,6 +30,7 @@ from chorus.apps.accountability.models import (
     Priority,
 )
 from chorus.apps.accountability.sms import FakeSmsProvider
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 
@@ -67,7 +76,7 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
     assert set(priority.contributions.all()) == {world.by_partner_a, unquotable, world.by_connector}
     assert list(priority.quotes.all()) == [world.by_partner_a]
 
-    proposal = actions.add_proposal(
+    proposal = create_proposal(
         by=world.analyst,
         priority=priority,
         title="A damp hotline run with tenants",
@@ -75,10 +84,10 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
         group="Kursaal tenants' group",
     )
 
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst, programme=programme, name="Southend Health and Wellbeing Board", kind=BodyKind.HWBB
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=world.analyst,
         body=body,
         title="Health and Wellbeing Board",
@@ -105,7 +114,7 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
     # 11 November + 10 days = Saturday 21 November, so due Monday 23 November.
     assert what_happened.due_date == date(2026, 11, 23)
 
-    action = actions.create_action(
+    action = create_action(
         by=world.analyst,
         priority=priority,
         decision=decision,
@@ -113,26 +122,26 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
         owner=world.partner_a,
         due_date=date(2027, 1, 31),
     )
-    actions.update_action(
+    record_progress(
         by=world.analyst, action=action, status="in-progress", note="Phone line bought.", today=NOW.date()
     )
 
     # Residents who asked to hear back: one by email, one by text. The one who did not agree cannot be added.
-    actions.add_feedback_recipient(
+    create_feedback_recipient(
         by=world.analyst,
         contribution=world.by_partner_a,
         channel=Channel.EMAIL,
         contact="resident@example.net",
     )
-    actions.add_feedback_recipient(
+    create_feedback_recipient(
         by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700 900123"
     )
-    with pytest.raises(actions.ActionError):
-        actions.add_feedback_recipient(
+    with pytest.raises(ActionError):
+        create_feedback_recipient(
             by=world.analyst, contribution=unquotable, channel=Channel.EMAIL, contact="x@example.net"
         )
 
-    sent = actions.send_feedback(
+    sent = send_feedback(
         by=world.analyst,
         item=what_happened,
         message="You told us about damp. The board agreed a damp hotline, open by March.",
@@ -144,12 +153,12 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
     link = re.search(r"https://chorus\.example(/have-your-say/\S+/)", mail.outbox[0].body).group(1)
 
     # Sending again reaches nobody twice.
-    assert actions.send_feedback(by=world.analyst, item=what_happened, message="Again", now=NOW).emails == 0
+    assert send_feedback(by=world.analyst, item=what_happened, message="Again", now=NOW).emails == 0
 
     # "What we heard" after the connector's conversation goes by text message.
     conversation = world.by_connector.activity
-    heard = actions.owe_what_we_heard(by=world.analyst, activity=conversation, channel=Channel.SMS)
-    assert actions.send_feedback(by=world.analyst, item=heard, message="We heard you.", now=NOW).texts == 1
+    heard = owe_what_we_heard(by=world.analyst, activity=conversation, channel=Channel.SMS)
+    assert send_feedback(by=world.analyst, item=heard, message="We heard you.", now=NOW).texts == 1
     assert sms[0].to == "07700900123" and "/have-your-say/" in sms[0].text
 
     # The resident answers from their own link, without signing in.
@@ -193,7 +202,7 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
 def test_the_public_page_is_hidden_until_something_is_published(client, world):
     url = reverse("accountability:you-said-we-did", args=[world.programme.slug])
     assert client.get(url).status_code == 404
-    actions.create_priority(
+    create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Draft",
@@ -209,7 +218,7 @@ def test_the_public_page_is_hidden_until_something_is_published(client, world):
 
 
 def test_withdrawn_consent_to_quote_removes_the_quote_from_the_public_page(client, world):
-    actions.create_priority(
+    create_priority(
         by=world.analyst,
         programme=world.programme,
         title="GP access",
@@ -232,7 +241,7 @@ def test_sign_in_is_needed_for_the_team_pages(client, world):
 
 
 def test_activity_kinds_used_here_exist():
-    assert set(actions.GATHERINGS) <= set(ActivityKind.values)
+    assert set(reporting.GATHERINGS) <= set(ActivityKind.values)
     assert Activity._meta.get_field("kind")
 
 
@@ -254,7 +263,7 @@ def test_the_public_page_names_a_ward_only_where_eight_or_more_residents_raised_
         )
         for _ in range(8)
     ]
-    actions.create_priority(
+    create_priority(
         by=world.analyst,
         programme=world.programme,
         title="GP access",

@@ -7,18 +7,27 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.apps.accountability import actions
+from chorus.apps.accountability.actions.action_items import create_action
+from chorus.apps.accountability.actions.feedback import owe_what_we_heard
+from chorus.apps.accountability.actions.meetings import (
+    change_meeting,
+    create_decision_body,
+    create_meeting,
+    record_decision,
+)
+from chorus.apps.accountability.actions.priorities import create_priority, create_proposal, link_evidence
 from chorus.apps.accountability.models import BodyKind, DecisionBody, Outcome
 from chorus.apps.accountability.reporting import feedback_owed
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.coding.models import Codebook, Coding, CodingStatus, Theme
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 
 
 @pytest.fixture
 def board(world):
-    priority = actions.create_priority(
+    priority = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Warm, dry homes",
@@ -26,7 +35,7 @@ def board(world):
         summary="Damp in rented flats.",
         contributions=[world.by_partner_a],
     )
-    buses = actions.create_priority(
+    buses = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Buses",
@@ -34,16 +43,16 @@ def board(world):
         summary="Evening buses were cut.",
         contributions=[world.by_connector],
     )
-    hotline = actions.add_proposal(
+    hotline = create_proposal(
         by=world.analyst, priority=priority, title="Damp hotline", description="One number.", group="Tenants"
     )
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst, programme=world.programme, name="Southend HWBB", kind=BodyKind.HWBB
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=world.analyst, body=body, title="Board", date=date(2026, 11, 11), priorities=[priority]
     )
-    action = actions.create_action(
+    action = create_action(
         by=world.analyst,
         priority=priority,
         title="Write to landlords",
@@ -281,18 +290,18 @@ def test_evidence_refuses_quotes_without_consent_and_unknown_numbers(client, wor
 
 def test_link_evidence_checks_programme_and_consent(world, board):
     priority = board["priority"]
-    with pytest.raises(actions.ActionError, match="not in"):
-        actions.link_evidence(by=world.analyst, priority=priority, add=[world.in_other_programme])
+    with pytest.raises(ActionError, match="not in"):
+        link_evidence(by=world.analyst, priority=priority, add=[world.in_other_programme])
     withdraw_consent(world.by_connector, "quote", by=world.analyst)
-    with pytest.raises(actions.ActionError, match="cannot be quoted"):
-        actions.link_evidence(by=world.analyst, priority=priority, quote=[world.by_connector])
-    with pytest.raises(actions.ActionError, match="both added and removed"):
-        actions.link_evidence(
+    with pytest.raises(ActionError, match="cannot be quoted"):
+        link_evidence(by=world.analyst, priority=priority, quote=[world.by_connector])
+    with pytest.raises(ActionError, match="both added and removed"):
+        link_evidence(
             by=world.analyst, priority=priority, add=[world.by_partner_b], remove=[world.by_partner_b]
         )
-    change = actions.link_evidence(by=world.analyst, priority=priority, quote=[world.by_partner_b])
+    change = link_evidence(by=world.analyst, priority=priority, quote=[world.by_partner_b])
     assert (change.added, change.quoted) == (1, 1)
-    assert actions.link_evidence(by=world.analyst, priority=priority, add=[world.by_partner_b]).added == 0
+    assert link_evidence(by=world.analyst, priority=priority, add=[world.by_partner_b]).added == 0
 
 
 def test_the_lead_corrects_a_proposal_and_a_person_is_named_only_with_consent(client, world, board):
@@ -374,7 +383,7 @@ def test_a_new_meeting_can_put_proposals_on_its_agenda(client, world, board):
 
 def test_a_decided_priority_stays_on_the_agenda_and_the_date_stays(world, board):
     meeting, priority, buses = board["meeting"], board["priority"], board["buses"]
-    actions.record_decision(
+    record_decision(
         by=world.analyst,
         meeting=meeting,
         priority=priority,
@@ -383,20 +392,20 @@ def test_a_decided_priority_stays_on_the_agenda_and_the_date_stays(world, board)
         reason="Money",
     )
     keep = {"by": world.analyst, "meeting": meeting, "body": board["body"], "title": "Board"}
-    with pytest.raises(actions.ActionError, match="cannot leave the agenda"):
-        actions.update_meeting(**keep, date=meeting.date, priorities=[buses])
-    with pytest.raises(actions.ActionError, match="date cannot change"):
-        actions.update_meeting(**keep, date=date(2026, 11, 18), priorities=[priority])
-    actions.update_meeting(**keep, date=meeting.date, priorities=[priority, buses])
+    with pytest.raises(ActionError, match="cannot leave the agenda"):
+        change_meeting(**keep, date=meeting.date, priorities=[buses])
+    with pytest.raises(ActionError, match="date cannot change"):
+        change_meeting(**keep, date=date(2026, 11, 18), priorities=[priority])
+    change_meeting(**keep, date=meeting.date, priorities=[priority, buses])
     assert meeting.agenda_priorities.count() == 2
 
 
 def test_a_meeting_stays_in_its_programme(client, world, board):
-    theirs = actions.create_decision_body(
+    theirs = create_decision_body(
         by=world.other_analyst, programme=world.other_programme, name="Their board", kind=BodyKind.ICB
     )
-    with pytest.raises(actions.ActionError, match="stays in its programme"):
-        actions.update_meeting(
+    with pytest.raises(ActionError, match="stays in its programme"):
+        change_meeting(
             by=world.admin,
             meeting=board["meeting"],
             body=theirs,
@@ -460,5 +469,5 @@ def test_a_listening_event_whose_ten_days_end_on_a_bank_holiday_is_due_the_next_
     assert deadline.due == date(2026, 5, 26) and not deadline.overdue
     assert not owed(date(2026, 5, 26))[0][0][1].overdue
     assert owed(date(2026, 5, 27))[0][0][1].days_overdue == 1
-    item = actions.owe_what_we_heard(by=world.analyst, activity=event, channel="newsletter")
+    item = owe_what_we_heard(by=world.analyst, activity=event, channel="newsletter")
     assert item.due_date == date(2026, 5, 26)

@@ -7,7 +7,16 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.apps.accountability import actions, tokens
+from chorus.apps.accountability import tokens
+from chorus.apps.accountability.actions.action_items import create_action, record_progress
+from chorus.apps.accountability.actions.assessments import record_assessment
+from chorus.apps.accountability.actions.feedback import (
+    create_feedback_recipient,
+    owe_what_we_heard,
+    send_feedback,
+)
+from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting, record_decision
+from chorus.apps.accountability.actions.priorities import create_priority, create_proposal
 from chorus.apps.accountability.models import (
     AssessmentSource,
     BodyKind,
@@ -18,6 +27,7 @@ from chorus.apps.accountability.models import (
 from chorus.apps.accountability.reporting import assessment_report, feedback_owed
 from chorus.apps.accountability.sms import FakeSmsProvider, get_sms_provider
 from chorus.apps.audit.models import AuditEvent
+from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Activity, ActivityKind
 
 LISTENING_EVENT_DAY = date(2026, 11, 11)  # a Wednesday: 10 days later is Saturday 21 November
@@ -49,12 +59,12 @@ def test_a_listening_event_whose_ten_days_end_on_a_saturday_is_due_on_monday(wor
     assert owed_on(world.programme, date(2026, 11, 23)).overdue_count == 0
     assert owed_on(world.programme, date(2026, 11, 24)).overdue_count == 1
 
-    item = actions.owe_what_we_heard(by=world.analyst, activity=event, channel=Channel.NEWSLETTER)
+    item = owe_what_we_heard(by=world.analyst, activity=event, channel=Channel.NEWSLETTER)
     assert item.due_date == date(2026, 11, 23)
     owed = owed_on(world.programme, date(2026, 11, 24))
     assert owed.unplanned == [] and [d.days_overdue for _, d in owed.items] == [1]
 
-    actions.send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
+    send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
     item.refresh_from_db()
     assert item.sent_on == NOW.date()
     assert owed_on(world.programme, date(2026, 11, 30)).items == []
@@ -68,7 +78,7 @@ def test_a_programme_with_a_different_setting(world):
     [(_, deadline)] = owed_on(world.other_programme, date(2026, 11, 16)).unplanned
     assert deadline.due == date(2026, 11, 16)  # Monday: 11 + 5
     assert owed_on(world.other_programme, date(2026, 11, 17)).overdue_count == 1
-    item = actions.owe_what_we_heard(by=world.other_analyst, activity=event, channel=Channel.EVENT)
+    item = owe_what_we_heard(by=world.other_analyst, activity=event, channel=Channel.EVENT)
     assert item.due_date == date(2026, 11, 16)
     # Southend's own event on the same day is not yet late.
     listening_event(world.programme)
@@ -85,7 +95,7 @@ def test_conversations_owe_no_listening_event_feedback_and_future_events_are_not
 
 @pytest.fixture
 def meeting(world):
-    priority = actions.create_priority(
+    priority = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Buses and isolation",
@@ -93,10 +103,10 @@ def meeting(world):
         summary="Evening buses were cut.",
         contributions=[world.by_connector],
     )
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst, programme=world.programme, name="Southend HWBB", kind=BodyKind.HWBB
     )
-    return actions.schedule_meeting(
+    return create_meeting(
         by=world.analyst, body=body, title="Board", date=date(2026, 11, 12), priorities=[priority]
     )
 
@@ -112,15 +122,15 @@ def meeting(world):
 )
 def test_a_decision_needs_its_reason_referral_or_owner(world, meeting, outcome, extra, problem):
     priority = meeting.agenda_priorities.get()
-    with pytest.raises(actions.ActionError, match=problem if problem != "owner" else "owner and a due date"):
-        actions.record_decision(
+    with pytest.raises(ActionError, match=problem if problem != "owner" else "owner and a due date"):
+        record_decision(
             by=world.analyst, meeting=meeting, priority=priority, outcome=outcome, summary="x", **extra
         )
 
 
 def test_declined_with_a_reason_owes_what_happened_within_the_programme_days(world, meeting):
     priority = meeting.agenda_priorities.get()
-    decision = actions.record_decision(
+    decision = record_decision(
         by=world.analyst,
         meeting=meeting,
         priority=priority,
@@ -134,11 +144,9 @@ def test_declined_with_a_reason_owes_what_happened_within_the_programme_days(wor
 
 
 def test_a_priority_not_on_the_agenda_cannot_be_decided(world, meeting):
-    other = actions.create_priority(
-        by=world.analyst, programme=world.programme, title="GP", theme="GP", summary="s"
-    )
-    with pytest.raises(actions.ActionError, match="not on this meeting's agenda"):
-        actions.record_decision(
+    other = create_priority(by=world.analyst, programme=world.programme, title="GP", theme="GP", summary="s")
+    with pytest.raises(ActionError, match="not on this meeting's agenda"):
+        record_decision(
             by=world.analyst,
             meeting=meeting,
             priority=other,
@@ -150,14 +158,14 @@ def test_a_priority_not_on_the_agenda_cannot_be_decided(world, meeting):
 
 def test_overdue_actions_are_flagged(client, world, meeting):
     priority = meeting.agenda_priorities.get()
-    late = actions.create_action(
+    late = create_action(
         by=world.analyst,
         priority=priority,
         title="Ask the bus company",
         owner=world.partner_b,
         due_date=timezone.localdate() - timedelta(days=3),
     )
-    actions.create_action(
+    create_action(
         by=world.analyst,
         priority=priority,
         title="Map evening routes",
@@ -169,9 +177,7 @@ def test_overdue_actions_are_flagged(client, world, meeting):
     html = client.get(reverse("accountability:actions") + "?show=overdue").content.decode()
     assert "Ask the bus company" in html and "Overdue by 3 days" in html
     assert "Map evening routes" not in html
-    actions.update_action(
-        by=world.analyst, action=late, status="done", note="Asked.", today=timezone.localdate()
-    )
+    record_progress(by=world.analyst, action=late, status="done", note="Asked.", today=timezone.localdate())
     late.refresh_from_db()
     assert late.completed_on == timezone.localdate() and not late.deadline(timezone.localdate()).overdue
 
@@ -179,8 +185,8 @@ def test_overdue_actions_are_flagged(client, world, meeting):
 def test_quotes_and_proposals_need_consent(world):
     world.by_connector.consent_quote = False
     world.by_connector.save()
-    with pytest.raises(actions.ActionError, match="cannot be quoted"):
-        actions.create_priority(
+    with pytest.raises(ActionError, match="cannot be quoted"):
+        create_priority(
             by=world.analyst,
             programme=world.programme,
             title="t",
@@ -188,19 +194,17 @@ def test_quotes_and_proposals_need_consent(world):
             summary="s",
             quotes=[world.by_connector],
         )
-    priority = actions.create_priority(
-        by=world.analyst, programme=world.programme, title="t", theme="t", summary="s"
-    )
-    with pytest.raises(actions.ActionError, match="did not agree to be quoted"):
-        actions.add_proposal(
+    priority = create_priority(by=world.analyst, programme=world.programme, title="t", theme="t", summary="s")
+    with pytest.raises(ActionError, match="did not agree to be quoted"):
+        create_proposal(
             by=world.analyst, priority=priority, title="p", description="d", contribution=world.by_connector
         )
-    proposal = actions.add_proposal(
+    proposal = create_proposal(
         by=world.analyst, priority=priority, title="p", description="d", contribution=world.by_partner_a
     )
     assert proposal.proposed_by == "A resident"
-    with pytest.raises(actions.ActionError, match="not in"):
-        actions.create_priority(
+    with pytest.raises(ActionError, match="not in"):
+        create_priority(
             by=world.analyst,
             programme=world.programme,
             title="t",
@@ -211,7 +215,7 @@ def test_quotes_and_proposals_need_consent(world):
 
 
 def test_contact_details_are_encrypted_and_checked(world):
-    recipient = actions.add_feedback_recipient(
+    recipient = create_feedback_recipient(
         by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700 900 456"
     )
     stored = bytes(FeedbackRecipient.objects.get(pk=recipient.pk).contact_encrypted)
@@ -220,18 +224,18 @@ def test_contact_details_are_encrypted_and_checked(world):
     assert "07700" not in str(
         AuditEvent.objects.filter(action="feedback_recipient.saved").values("details").get()
     )
-    with pytest.raises(actions.ActionError, match="UK mobile"):
-        actions.add_feedback_recipient(
+    with pytest.raises(ActionError, match="UK mobile"):
+        create_feedback_recipient(
             by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="12345"
         )
-    with pytest.raises(actions.ActionError, match="email address"):
-        actions.add_feedback_recipient(
+    with pytest.raises(ActionError, match="email address"):
+        create_feedback_recipient(
             by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="not-an-email"
         )
     world.by_partner_a.consent_recontact = False
     world.by_partner_a.save()
-    with pytest.raises(actions.ActionError, match="did not agree to be contacted"):
-        actions.add_feedback_recipient(
+    with pytest.raises(ActionError, match="did not agree to be contacted"):
+        create_feedback_recipient(
             by=world.analyst, contribution=world.by_partner_a, channel=Channel.EMAIL, contact="a@example.org"
         )
 
@@ -240,15 +244,13 @@ def test_texts_go_only_to_residents_who_still_agree(world, settings):
     settings.CHORUS_SMS_PROVIDER = "chorus.apps.accountability.sms.FakeSmsProvider"
     FakeSmsProvider.outbox.clear()
     assert isinstance(get_sms_provider(), FakeSmsProvider)
-    actions.add_feedback_recipient(
+    create_feedback_recipient(
         by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700900456"
     )
     world.by_connector.consent_recontact = False  # changed their mind after giving a number
     world.by_connector.save()
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_connector.activity, channel=Channel.SMS
-    )
-    assert actions.send_feedback(by=world.analyst, item=item, message="m", now=NOW).texts == 0
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.SMS)
+    assert send_feedback(by=world.analyst, item=item, message="m", now=NOW).texts == 0
     assert FakeSmsProvider.outbox == []
 
 
@@ -259,13 +261,13 @@ def test_the_default_sms_provider_masks_the_number(world, capsys):
 
 
 def test_assessment_links_are_signed_and_expire(client, world):
-    item = actions.owe_what_we_heard(
+    item = owe_what_we_heard(
         by=world.analyst, activity=world.by_partner_a.activity, channel=Channel.NEWSLETTER
     )
     token = tokens.make_token(item.pk)
     url = reverse("accountability:have-your-say", args=[token])
     assert client.get(url).status_code == 404  # not sent yet: nobody has heard back
-    actions.send_feedback(by=world.analyst, item=item, message="m", now=NOW)
+    send_feedback(by=world.analyst, item=item, message="m", now=NOW)
     assert client.get(url).status_code == 200
     tampered = reverse(
         "accountability:have-your-say", args=[token[:-2] + ("AA" if token[-2:] != "AA" else "BB")]
@@ -285,17 +287,15 @@ def test_assessment_links_are_signed_and_expire(client, world):
 
 
 def test_assessments_are_reported_by_place_group_and_time(world):
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL
-    )
-    with pytest.raises(actions.ActionError, match="after the feedback"):
-        actions.record_assessment(feedback=item, listened="yes", difference=2, now=NOW, source="link")
-    actions.send_feedback(by=world.analyst, item=item, message="m", now=NOW)
-    recipient = actions.add_feedback_recipient(
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL)
+    with pytest.raises(ActionError, match="after the feedback"):
+        record_assessment(feedback=item, listened="yes", difference=2, now=NOW, source="link", by=None)
+    send_feedback(by=world.analyst, item=item, message="m", now=NOW)
+    recipient = create_feedback_recipient(
         by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="r@example.org"
     )
     for month, listened, difference in [(11, "yes", 2)] * 9 + [(12, "no", -2)] * 2:
-        actions.record_assessment(
+        record_assessment(
             feedback=item,
             listened=listened,
             difference=difference,
@@ -305,13 +305,14 @@ def test_assessments_are_reported_by_place_group_and_time(world):
         )
     # Answering twice from one's own link keeps one answer.
     for listened in ("no", "yes"):
-        actions.record_assessment(
+        record_assessment(
             feedback=item,
             listened=listened,
             difference=1,
             now=NOW,
             source=AssessmentSource.LINK,
             recipient=recipient,
+            by=None,
         )
     report = assessment_report(item.assessments.all())
     [everyone] = report["All"]
@@ -327,5 +328,5 @@ def test_assessments_are_reported_by_place_group_and_time(world):
     assert {r.label: r.answered for r in report["Month"]} == {"2026-11": 10, "2026-12": 2}
     assert [r.released()["answered"] for r in report["Month"]] == [10, "*"]
     assert {r.label: r.answered for r in report["Place"]} == {"Milton": 1, "Not known": 11}
-    with pytest.raises(actions.ActionError):
-        actions.record_assessment(feedback=item, listened="maybe", difference=0, now=NOW, source="link")
+    with pytest.raises(ActionError):
+        record_assessment(feedback=item, listened="maybe", difference=0, now=NOW, source="link", by=None)

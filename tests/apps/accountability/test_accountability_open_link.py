@@ -9,9 +9,20 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.apps.accountability import actions, tokens
+from chorus.apps.accountability import tokens
+from chorus.apps.accountability.actions.assessments import (
+    TooManyAnswers,
+    record_assessment,
+    record_open_link_answer,
+)
+from chorus.apps.accountability.actions.feedback import (
+    create_feedback_recipient,
+    owe_what_we_heard,
+    send_feedback,
+)
 from chorus.apps.accountability.models import Assessment, AssessmentSource, Channel
 from chorus.apps.accountability.reporting import OPEN_LINK_TABLE, assessment_report
+from chorus.apps.core.errors import ActionError
 
 NOW = timezone.make_aware(datetime(2026, 11, 24, 9, 0))
 
@@ -21,12 +32,10 @@ def answered(world):
     """Feedback sent, with 16 residents' answers through connectors: 10 felt listened to (62.5%)."""
     world.programme.is_public = True
     world.programme.save()
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL
-    )
-    actions.send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL)
+    send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
     for listened in ["yes"] * 10 + ["no"] * 6:
-        actions.record_assessment(
+        record_assessment(
             feedback=item,
             listened=listened,
             difference=1 if listened == "yes" else -1,
@@ -97,8 +106,8 @@ def test_answering_again_from_the_same_browser_changes_the_answer(answered):
 
 def test_open_link_answers_are_reported_apart_from_residents_answers(answered, world):
     for n in range(9):
-        actions.record_open_link_answer(
-            feedback=answered, listened="no", difference=-2, now=NOW, address=f"198.51.100.{n}"
+        record_open_link_answer(
+            feedback=answered, listened="no", difference=-2, now=NOW, address=f"198.51.100.{n}", by=None
         )
     report = assessment_report(answered.assessments.all())
     [everyone] = report["All"]
@@ -107,14 +116,19 @@ def test_open_link_answers_are_reported_apart_from_residents_answers(answered, w
     assert (open_answers.answered, open_answers.listened) == (9, 0)
     figures = public_figures(world.programme)
     assert (figures["answered"], figures["listened_percent"], figures["open_answered"]) == (15, 66.7, 10)
-    with pytest.raises(actions.ActionError, match="Unknown source"):
-        actions.record_assessment(
-            feedback=answered, listened="yes", difference=1, now=NOW, source=AssessmentSource.OPEN_LINK
+    with pytest.raises(ActionError, match="Unknown source"):
+        record_assessment(
+            feedback=answered,
+            listened="yes",
+            difference=1,
+            now=NOW,
+            source=AssessmentSource.OPEN_LINK,
+            by=None,
         )
 
 
 def test_a_residents_own_link_still_keeps_one_answer_and_is_not_limited(answered, world):
-    recipient = actions.add_feedback_recipient(
+    recipient = create_feedback_recipient(
         by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="r@example.org"
     )
     own = reverse("accountability:have-your-say", args=[tokens.make_token(answered.pk, recipient.pk)])
@@ -134,18 +148,16 @@ def test_answers_sent_at_the_same_moment_still_keep_to_the_limit(world):
         pytest.skip("SQLite's in-memory test database (shared cache) does not wait for locks")
     world.programme.is_public = True
     world.programme.save()
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL
-    )
-    actions.send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.EMAIL)
+    send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
 
     def answer(_):
         try:
-            actions.record_open_link_answer(
-                feedback=item, listened="no", difference=-2, now=NOW, address="192.0.2.7"
+            record_open_link_answer(
+                feedback=item, listened="no", difference=-2, now=NOW, address="192.0.2.7", by=None
             )
             return "stored"
-        except actions.TooManyAnswers:
+        except TooManyAnswers:
             return "refused"
         finally:
             connections.close_all()

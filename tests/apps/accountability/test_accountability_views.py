@@ -8,13 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.apps.accountability import actions
+from chorus.apps.accountability.actions.action_items import create_action, record_progress
+from chorus.apps.accountability.actions.feedback import owe_what_we_heard, send_feedback
+from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting
+from chorus.apps.accountability.actions.priorities import create_priority, create_proposal
 from chorus.apps.accountability.models import BodyKind, Channel, Decision, Outcome
 
 
 @pytest.fixture
 def chain(world):
-    priority = actions.create_priority(
+    priority = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Warm, dry homes",
@@ -24,16 +27,16 @@ def chain(world):
         quotes=[world.by_partner_a],
         is_public=True,
     )
-    actions.add_proposal(
+    create_proposal(
         by=world.analyst, priority=priority, title="Damp hotline", description="One number.", group="Tenants"
     )
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst, programme=world.programme, name="Southend HWBB", kind=BodyKind.HWBB
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=world.analyst, body=body, title="Board", date=date(2026, 11, 11), priorities=[priority]
     )
-    actions.create_action(
+    create_action(
         by=world.analyst,
         priority=priority,
         title="Write to landlords",
@@ -104,10 +107,8 @@ def test_the_analyst_sees_exact_counts_and_the_board_sees_rounded_ones(client, w
 
 
 def test_a_connector_records_an_answer_for_a_resident(client, world, chain):
-    item = actions.owe_what_we_heard(
-        by=world.analyst, activity=world.by_connector.activity, channel=Channel.EVENT
-    )
-    actions.send_feedback(by=world.analyst, item=item, message="What we heard", now=timezone.now())
+    item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.EVENT)
+    send_feedback(by=world.analyst, item=item, message="What we heard", now=timezone.now())
     client.force_login(world.connector)
     url = reverse("accountability:assessment-record", args=[item.pk])
     response = client.post(url, {"listened": "partly", "difference": "0", "ward": ""})
@@ -162,7 +163,7 @@ def test_feed_and_page_404_for_an_unknown_programme(client, db):
 def test_public_page_updates_with_an_action(client, world, chain):
     priority, _ = chain
     action = priority.actions.get()
-    actions.update_action(
+    record_progress(
         by=world.analyst, action=action, status="done", note="Letters sent", today=date(2026, 11, 20)
     )
     html = client.get(reverse("accountability:you-said-we-did", args=[world.programme.slug])).content.decode()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from chorus.apps.accountability import actions
+from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting
+from chorus.apps.accountability.actions.priorities import create_priority
 from chorus.apps.accountability.models import BodyKind
 from chorus.apps.engagement.actions import ContributionInput, create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -32,7 +33,7 @@ def board_meeting(world):
         ),
         by=world.analyst,
     ).contribution
-    priority = actions.create_priority(
+    priority = create_priority(
         by=world.analyst,
         programme=world.programme,
         title="Warm, dry homes",
@@ -42,10 +43,10 @@ def board_meeting(world):
         quotes=[world.by_partner_a],
         is_public=False,
     )
-    body = actions.create_decision_body(
+    body = create_decision_body(
         by=world.analyst, programme=world.programme, name="Southend HWBB", kind=BodyKind.HWBB
     )
-    meeting = actions.schedule_meeting(
+    meeting = create_meeting(
         by=world.analyst, body=body, title="Board", date=date(2026, 11, 11), priorities=[priority]
     )
     return priority, meeting

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.evaluation import actions
+from chorus.apps.core.errors import ActionError
+from chorus.apps.evaluation.actions import populations, surveys
 from chorus.apps.evaluation.models import (
     ComparatorPopulation,
     Intervention,
@@ -187,9 +188,9 @@ def test_partners_are_added_changed_and_removed_with_clear_refusals(client, worl
 
 def test_a_partner_organisation_must_belong_to_the_programme(world, screening):
     stranger = type(world.partner_a).objects.create(name="Elsewhere Trust", slug="elsewhere", kind="vcs")
-    with pytest.raises(actions.ActionError) as error:
-        actions.add_partner(
-            screening, organisation=stranger, population_kind="ward", population_description="Anyone"
+    with pytest.raises(ActionError) as error:
+        populations.create_partner(
+            screening, organisation=stranger, population_kind="ward", population_description="Anyone", by=None
         )
     assert error.value.field == "organisation"
 
@@ -337,12 +338,12 @@ def test_a_survey_with_totals_before_and_after_is_built_in_the_app(client, world
 def test_a_statement_with_individual_answers_refuses_totals(world, screening):
     item = SurveyItem.objects.filter(responses__isnull=False).distinct().first()
     assert SurveyResponse.objects.filter(item=item).exists()
-    with pytest.raises(actions.ActionError, match="individual answers"):
-        actions.change_survey_item(
-            item, statement=item.statement, domain=item.domain, before=(5, 10), after=None
+    with pytest.raises(ActionError, match="individual answers"):
+        surveys.change_survey_item(
+            item, statement=item.statement, domain=item.domain, before=(5, 10), after=None, by=None
         )
-    with pytest.raises(actions.ActionError, match="individual answers"):
-        actions.remove_survey_item(item)
+    with pytest.raises(ActionError, match="individual answers"):
+        surveys.delete_survey_item(item, by=None)
 
 
 def test_a_case_study_cannot_be_published_without_consent_when_edited(client, world, screening):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from chorus.apps.audit.models import AuditEvent
-from chorus.apps.evaluation.actions import import_measurements
+from chorus.apps.evaluation.actions.measurements import import_measurements
 from chorus.apps.evaluation.measurement_table import Layout
 from chorus.apps.evaluation.models import Measurement, MeasurementSource
 
@@ -76,13 +76,13 @@ def test_published_percentages_become_counts_or_are_quarantined(world, screening
         b"VCKC,2025-09-30,1712,59.0%\n"
         b"Kursaal Community Hub,2025-09-30,257,35.6\n"
     )
-    result = import_measurements(screening, bowel(screening), content, "pub.csv", Layout.PERCENTAGES)
+    result = import_measurements(screening, bowel(screening), content, "pub.csv", Layout.PERCENTAGES, by=None)
     assert result.imported == 0
     assert [str(p) for p in result.problems] == [
         "Row 3, column percentage: 35.6% of 257 is impossible: 91/257 = 35.41%, 92/257 = 35.80%"
     ]
     result = import_measurements(
-        screening, bowel(screening), content, "pub.csv", Layout.PERCENTAGES, import_good_rows=True
+        screening, bowel(screening), content, "pub.csv", Layout.PERCENTAGES, import_good_rows=True, by=None
     )
     stored = Measurement.objects.get(partner__organisation__name="VCKC", date="2025-09-30")
     assert (stored.with_outcome, stored.eligible) == (1010, 1712)
@@ -99,7 +99,9 @@ def test_xlsx_with_dates_and_numbers_from_excel(world, screening):
     sheet.append(["Kursaal Community Hub", datetime(2025, 9, 30), 2400.0, 1300.0])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    result = import_measurements(screening, bowel(screening), buffer.getvalue(), "t.xlsx", Layout.COUNTS)
+    result = import_measurements(
+        screening, bowel(screening), buffer.getvalue(), "t.xlsx", Layout.COUNTS, by=None
+    )
     assert (result.imported, result.problems) == (2, [])
 
 
@@ -111,11 +113,12 @@ def test_missing_columns_and_measurements_already_stored_are_problems(world, scr
         "x.csv",
         Layout.COUNTS,
         import_good_rows=True,
+        by=None,
     )
     assert result.imported == 0
     assert [(p.row, p.column) for p in result.problems] == [(1, "date, eligible, with_outcome")]
     again = b"partner,date,eligible,with_outcome\nVCKC,2024-03-31,1712,1010\n"
-    result = import_measurements(screening, bowel(screening), again, "x.csv", Layout.COUNTS)
+    result = import_measurements(screening, bowel(screening), again, "x.csv", Layout.COUNTS, by=None)
     assert result.imported == 0
     assert "VCKC already has a measurement on 31 Mar 2024" in result.problems[0].what
 

@@ -10,7 +10,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from chorus.apps.evaluation import actions
+from chorus.apps.evaluation.actions import (
+    indicators,
+    interventions,
+    measurements,
+    populations,
+    reach,
+    surveys,
+)
 from chorus.apps.programmes.models import Grant
 
 pytestmark = pytest.mark.django_db
@@ -21,19 +28,26 @@ BEFORE, AFTER = date(2024, 3, 31), date(2025, 3, 31)
 @pytest.fixture
 def pilot(world):
     """A small pilot built through the actions, with small numbers in every kind of count."""
-    intervention = actions.create_intervention(world.programme, name="Small pilot", by=world.analyst)
-    kursaal = actions.add_partner(
+    intervention = interventions.create_intervention(world.programme, name="Small pilot", by=world.analyst)
+    kursaal = populations.create_partner(
         intervention,
         organisation=world.partner_a,
         population_kind="client-group",
         population_description="A few",
+        by=None,
     )
-    milton = actions.add_partner(
-        intervention, organisation=world.partner_b, population_kind="ward", population_description="Milton"
+    milton = populations.create_partner(
+        intervention,
+        organisation=world.partner_b,
+        population_kind="ward",
+        population_description="Milton",
+        by=None,
     )
-    rest = actions.add_comparator(intervention, name="Rest of Southend", population_kind="ward")
-    indicator = actions.add_indicator(
-        intervention, name="Bowel screening uptake", kind="uptake", definition="Kits"
+    rest = populations.create_comparator(
+        intervention, name="Rest of Southend", population_kind="ward", by=None
+    )
+    indicator = indicators.create_indicator(
+        intervention, name="Bowel screening uptake", kind="uptake", definition="Kits", by=None
     )
     counts = {
         kursaal: ((3, 6), (5, 6)),  # 1-7 on both dates
@@ -41,10 +55,14 @@ def pilot(world):
         rest: ((4502, 9004), (4611, 9013)),
     }
     for population, ((x1, n1), (x2, n2)) in counts.items():
-        actions.record_measurement(indicator, population, when=BEFORE, eligible=n1, with_outcome=x1)
-        actions.record_measurement(indicator, population, when=AFTER, eligible=n2, with_outcome=x2)
+        measurements.record_measurement(
+            indicator, population, when=BEFORE, eligible=n1, with_outcome=x1, by=None
+        )
+        measurements.record_measurement(
+            indicator, population, when=AFTER, eligible=n2, with_outcome=x2, by=None
+        )
     for partner, reached in ((kursaal, 4), (milton, 131)):
-        actions.record_reach(partner, period_start=BEFORE, period_end=AFTER, residents_reached=reached)
+        reach.record_reach(partner, period_start=BEFORE, period_end=AFTER, residents_reached=reached, by=None)
         Grant.objects.create(
             programme=world.programme,
             organisation=partner.organisation,
@@ -53,12 +71,22 @@ def pilot(world):
             start_date=BEFORE,
             end_date=AFTER,
         )
-    survey = actions.add_survey(intervention, title="Before and after")
-    actions.add_survey_item(
-        survey, statement="I know how to do the test", domain="knowledge", before=(3, 6), after=(6, 6)
+    survey = surveys.create_survey(intervention, title="Before and after", by=None)
+    surveys.create_survey_item(
+        survey,
+        statement="I know how to do the test",
+        domain="knowledge",
+        before=(3, 6),
+        after=(6, 6),
+        by=None,
     )
-    actions.add_survey_item(
-        survey, statement="I will book screening", domain="behaviour", before=(21, 42), after=(33, 42)
+    surveys.create_survey_item(
+        survey,
+        statement="I will book screening",
+        domain="behaviour",
+        before=(21, 42),
+        after=(33, 42),
+        by=None,
     )
     return intervention
 
@@ -200,8 +228,8 @@ def test_the_public_version_is_for_anyone_only_once_published(client, world, pil
     assert client.get(url(pilot, "public-report")).status_code == 404
     client.logout()
 
-    actions.change_intervention(
-        pilot, name=pilot.name, summary="", start_date=None, end_date=None, report_is_public=True
+    interventions.change_intervention(
+        pilot, name=pilot.name, summary="", start_date=None, end_date=None, report_is_public=True, by=None
     )
     response = client.get(url(pilot, "public-report"))
     assert response.status_code == 200

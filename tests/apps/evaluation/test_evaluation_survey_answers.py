@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.evaluation import demo, figures
-from chorus.apps.evaluation.actions import import_survey_answers
+from chorus.apps.evaluation.actions.surveys import import_survey_answers
 from chorus.apps.evaluation.models import SurveyResponse, SurveyTally
 from chorus.apps.evaluation.survey_answers import check_answers, respondent_code_problem
 from chorus.stats import compare_paired_proportions
@@ -156,12 +156,12 @@ def test_a_file_with_bad_rows_imports_nothing_and_names_each_row_without_repeati
 @pytest.mark.django_db
 def test_a_file_without_the_columns_or_rows_imports_nothing(world, screening):
     survey = survey_of(screening)
-    missing = import_survey_answers(survey, b"respondent,question,answer\nR1,x,yes\n", "a.csv")
+    missing = import_survey_answers(survey, b"respondent,question,answer\nR1,x,yes\n", "a.csv", by=None)
     assert missing.imported == 0
     assert [(p.row, p.column) for p in missing.problems] == [(1, "when")]
-    empty = import_survey_answers(survey, b"", "a.csv")
+    empty = import_survey_answers(survey, b"", "a.csv", by=None)
     assert empty.imported == 0 and "empty" in empty.problems[0].what
-    not_a_workbook = import_survey_answers(survey, b"PK not really", "a.xlsx")
+    not_a_workbook = import_survey_answers(survey, b"PK not really", "a.xlsx", by=None)
     assert not_a_workbook.imported == 0 and "Excel" in not_a_workbook.problems[0].what
 
 

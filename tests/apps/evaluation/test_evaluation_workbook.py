@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from chorus.apps.evaluation import actions
+from chorus.apps.evaluation.actions import measurements, populations
 from chorus.apps.evaluation.measurement_table import Layout, read_rows
 from chorus.apps.evaluation.models import Measurement, MeasurementSource
 from chorus.apps.evaluation.workbook import PERCENT, POINTS, POUNDS, SIGNED_PERCENT
@@ -81,10 +81,14 @@ def test_a_partner_sees_only_its_own_rows_in_the_workbook(client, world, screeni
 
 
 def test_a_name_cannot_run_a_formula_in_the_workbook(client, world, screening):
-    actions.add_comparator(screening, name='=HYPERLINK("http://example.org")', population_kind="ward")
+    populations.create_comparator(
+        screening, name='=HYPERLINK("http://example.org")', population_kind="ward", by=None
+    )
     comparator = screening.comparators.get(name__startswith="=")
     bowel = screening.indicators.get(name="Bowel screening uptake")
-    actions.record_measurement(bowel, comparator, when=date(2025, 3, 31), eligible=100, with_outcome=50)
+    measurements.record_measurement(
+        bowel, comparator, when=date(2025, 3, 31), eligible=100, with_outcome=50, by=None
+    )
     client.force_login(world.analyst)
     workbook = download(client, screening)
     cells = [row[1] for row in workbook["Uptake"].iter_rows(min_row=2) if "HYPERLINK" in str(row[1].value)]
@@ -124,12 +128,14 @@ def test_import_of_percentage_formatted_excel_cells_reconstructs_the_counts(worl
         ]
     )
     bowel = screening.indicators.get(name="Bowel screening uptake")
-    result = actions.import_measurements(screening, bowel, content, "table.xlsx", Layout.PERCENTAGES)
+    result = measurements.import_measurements(
+        screening, bowel, content, "table.xlsx", Layout.PERCENTAGES, by=None
+    )
     assert [p.what for p in result.problems] == [
         "35.6% of 257 is impossible: 91/257 = 35.41%, 92/257 = 35.80%"
     ]
-    result = actions.import_measurements(
-        screening, bowel, content, "table.xlsx", Layout.PERCENTAGES, import_good_rows=True
+    result = measurements.import_measurements(
+        screening, bowel, content, "table.xlsx", Layout.PERCENTAGES, import_good_rows=True, by=None
     )
     stored = Measurement.objects.get(
         indicator=bowel, partner__organisation__name="VCKC", date=date(2025, 9, 30)
