@@ -1,7 +1,7 @@
 """Demo "you said, we did" for Southend and Plymouth: three priorities each (damp and mould, GP access,
 buses and isolation) from the demo contributions, residents' proposals, a Health and Wellbeing Board
 meeting with decisions, actions (one overdue), feedback (some sent, one overdue) and residents' answers.
-Called by the core demo (chorus.apps.web.demo) after the programmes and voices exist."""
+Called by the core demo (chorus.apps.demo.loader) after the programmes and voices exist."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from chorus.apps.accounts.models import Role, User
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
-from chorus.apps.web.demo import PROGRAMMES, load_demo
+from chorus.apps.demo.loader import PROGRAMMES, load_demo
 
 pytestmark = pytest.mark.django_db
 

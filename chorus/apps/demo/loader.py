@@ -357,10 +357,10 @@ def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = No
 
 
 def app_demo_modules() -> list:
-    """`chorus.apps.<app>.demo` modules, in INSTALLED_APPS order (web's own demo, this module, excluded)."""
+    """`chorus.apps.<app>.demo` modules, in INSTALLED_APPS order."""
     modules = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("chorus.apps.") or config.name == "chorus.apps.web":
+        if not config.name.startswith("chorus.apps.") or config.name == "chorus.apps.demo":
             continue
         try:
             modules.append(importlib.import_module(f"{config.name}.demo"))
