@@ -324,8 +324,12 @@ def delete_theme(theme: Theme, *, by) -> None:
 # ---------------------------------------------------------------------------------------------- coding runs
 
 
-def start_coding(programme: Programme, *, by=None, codebook: Codebook | None = None) -> ModelRun:
-    """Queue coding of the whole programme on the `coding` queue; the run shows progress."""
+def start_coding(
+    programme: Programme, *, by=None, codebook: Codebook | None = None, enqueue: bool = True
+) -> ModelRun:
+    """Queue coding of the whole programme on the `coding` queue; the run shows progress.
+
+    enqueue=False leaves the run for the caller to do now with run_coding (the demo does)."""
     from .tasks import code_programme
 
     codebook = codebook or current_codebook(programme)
@@ -336,7 +340,8 @@ def start_coding(programme: Programme, *, by=None, codebook: Codebook | None = N
     with transaction.atomic():
         run = ModelRun.objects.create(programme=programme, codebook=codebook, started_by=by)
         audit("coding.run_queued", actor=by, obj=run, programme=programme)
-        transaction.on_commit(lambda: code_programme.enqueue(run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: code_programme.enqueue(run.pk))
     return run
 
 
@@ -755,7 +760,7 @@ def review(contribution: Contribution, codebook: Codebook, chosen: Iterable[Them
 # ---------------------------------------------------------------------------------------------- emerging
 
 
-def start_emerging(programme: Programme, *, by=None) -> ModelRun:
+def start_emerging(programme: Programme, *, by=None, enqueue: bool = True) -> ModelRun:
     from .tasks import find_emerging
 
     codebook = current_codebook(programme)
@@ -766,7 +771,8 @@ def start_emerging(programme: Programme, *, by=None) -> ModelRun:
             programme=programme, codebook=codebook, kind=RunKind.EMERGING, started_by=by
         )
         audit("coding.emerging_queued", actor=by, obj=run, programme=programme)
-        transaction.on_commit(lambda: find_emerging.enqueue(run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: find_emerging.enqueue(run.pk))
     return run
 
 

@@ -14,13 +14,13 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from chorus.apps.accounts.models import Role, User
-from chorus.apps.engagement.actions import ContributionInput, add_contribution
+from chorus.apps.engagement.actions import ChunkRow, ContributionInput, add_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
 from . import actions
-from .models import Codebook, ModelRun, RunKind, Theme
+from .models import Codebook, ModelRun, Theme
 
 RESIDENT_PROGRAMMES = (
     "southend-connectors",
@@ -35,6 +35,7 @@ FFT_SOURCE = "NHS England labellers (pxtextmining FFT labels)"
 FFT_TRAINING_SHARE = 0.5
 REVIEWER = "lead-southend"
 REVIEWS = 40
+ADMINISTRATOR = "admin"  # imports the FFT's published labels
 
 # The emerging issue planted in Southend's last weeks: what residents say, and how many say it.
 EMERGING_VOICES = 48
@@ -72,10 +73,25 @@ def _programme(slug: str) -> Programme:
     return programme
 
 
+def _analyst(programme: Programme) -> User:
+    analyst = (
+        User.objects.filter(memberships__programme=programme, memberships__role=Role.ANALYST)
+        .order_by("pk")
+        .first()
+    )
+    return analyst or _user(ADMINISTRATOR)
 
 
-def _code(programme: Programme, codebook: Codebook) -> ModelRun:
-    run = ModelRun.objects.create(programme=programme, codebook=codebook)
+def _user(username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise RuntimeError(f"the coding demo needs the user {username!r}: load the core demo first")
+    return user
+
+
+def _code(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun:
+    """The analyst starts a coding run; the demo does it now rather than leaving it to the worker."""
+    run = actions.start_coding(programme, codebook=codebook, by=by, enqueue=False)
     return actions.run_coding(run.pk)
 
 
@@ -118,7 +134,7 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
         recorder = rng.choice(recorders)
         ward_id = rng.choice(wards)
         events.append(
-            Activity.objects.create(
+            Activity(  # saved with its contributions
                 programme=programme,
                 kind=ActivityKind.LISTENING_EVENT,
                 title="Listening event: what has changed round here",
@@ -128,20 +144,25 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
                 participants=EMERGING_VOICES // EMERGING_EVENTS + rng.randint(2, 8),
             )
         )
+    said: list[list[ChunkRow]] = [[] for _ in events]
     for index in range(EMERGING_VOICES):
         event = events[index % EMERGING_EVENTS]
-        add_contribution(
-            event,
-            ContributionInput(
-                text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],
-                ward=event.area,
-                consent_quote=rng.random() < 0.7,
-                consent_open_data=rng.random() < 0.6,
-                consent_recontact=rng.random() < 0.4,
-                answers={"demo_topics": ["pharmacy (not in the codebook)"]},
-            ),
-            by=event.recorded_by,
+        said[index % EMERGING_EVENTS].append(
+            ChunkRow(
+                ContributionInput(
+                    text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],
+                    ward=event.area,
+                    consent_quote=rng.random() < 0.7,
+                    consent_open_data=rng.random() < 0.6,
+                    consent_recontact=rng.random() < 0.4,
+                    answers={"demo_topics": ["pharmacy (not in the codebook)"]},
+                )
+            )
         )
+    for event, rows in zip(events, said, strict=True):
+        results = add_contributions(event, rows, by=event.recorded_by)
+        if any(result.status != "imported" for result in results):
+            raise RuntimeError("the coding demo's emerging voices were refused")
     return EMERGING_VOICES
 
 
@@ -167,20 +188,22 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             out(
                 f"  {programme.name}: {planted} recent voices about something the codebook lacks (pharmacies)"
             )
-        codebook = actions.load_starter_codebook(programme, "community_health")
-        run = _code(programme, codebook)
+        analyst = _analyst(programme)
+        codebook = actions.load_starter_codebook(programme, "community_health", by=analyst)
+        run = _code(programme, codebook, by=analyst)
         out(f"  {programme.name}: {run.codings.count()} themes suggested ({run.model_name})")
         if slug == "southend-connectors":
             reviewed = _review_some(programme, codebook, reviewer, rng)
             out(f"  {reviewer.username} reviewed {reviewed} contributions of {programme.name}")
-            emerging = ModelRun.objects.create(programme=programme, codebook=codebook, kind=RunKind.EMERGING)
+            emerging = actions.start_emerging(programme, by=reviewer, enqueue=False)
             emerging = actions.run_emerging(emerging.pk)
             out(f"  {emerging.metrics.get('clusters', 0)} emerging issues found in {programme.name}")
     fft = _programme(FFT_PROGRAMME)
-    codebook = actions.load_starter_codebook(fft, "nhs_patient_experience")
+    admin = _user(ADMINISTRATOR)
+    codebook = actions.load_starter_codebook(fft, "nhs_patient_experience", by=admin)
     labels = _fft_labels(codebook, rng)
-    actions.import_labels(codebook, labels, source=FFT_SOURCE)
-    run = _code(fft, codebook)
+    actions.import_labels(codebook, labels, source=FFT_SOURCE, by=admin)
+    run = _code(fft, codebook, by=admin)
     out(
         f"  {fft.name}: trained on {run.training_size} labelled comments, "
         f"{run.codings.count()} themes suggested for the rest"
