@@ -247,13 +247,16 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         for contribution in rng.sample(residents, k=min(len(residents), rng.randint(15, 30))):
             listened = rng.choices(list(Listened.values), weights=[5, 3, 2])[0]
             difference = rng.choices(list(Difference.values), weights=[2, 4, 3, 1, 1])[0]
+            source = rng.choice([AssessmentSource.LINK, AssessmentSource.CONNECTOR])
             actions.record_assessment(
                 feedback=item,
                 listened=listened,
                 difference=difference,
-                source=rng.choice([AssessmentSource.LINK, AssessmentSource.CONNECTOR]),
+                source=source,
                 contribution=contribution,
                 now=_noon(item.sent_on + timedelta(days=rng.randint(1, 25))),
+                # Through the link the resident answers alone; else whoever heard them first asks again.
+                by=(contribution.recorded_by or lead) if source == AssessmentSource.CONNECTOR else None,
             )
             answers += 1
     return {"priorities": len(priorities), "decisions": 3, "answers": answers}

@@ -10,7 +10,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from chorus.apps.accounts.models import User
+from chorus.apps.accounts.models import Role, User
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.actions import create_grant, create_organisation, create_partnership
 from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme
@@ -19,7 +19,6 @@ from . import actions
 from .models import IndicatorKind, Intervention, ItemDomain, PopulationKind
 
 PROGRAMME = "southend-connectors"
-LEAD = "lead-southend"  # the programme lead enters the evaluation
 SLUG = "cancer-screening-uptake"
 BASELINE, FOLLOW_UP = date(2024, 3, 31), date(2025, 3, 31)
 START, END = date(2024, 4, 1), date(2025, 3, 31)
@@ -64,10 +63,14 @@ def _programme() -> Programme:
     return programme
 
 
-def _lead() -> User:
-    lead = User.objects.filter(username=LEAD).first()
+def _lead(programme: Programme) -> User:
+    """The programme's lead (its first analyst) enters the evaluation; the administrator when it has none."""
+    analysts = User.objects.filter(memberships__programme=programme, memberships__role=Role.ANALYST)
+    lead = analysts.order_by("pk").first() or User.objects.filter(is_superuser=True).order_by("pk").first()
     if lead is None:
-        raise RuntimeError(f"The evaluation demo needs the user '{LEAD}'; load the core demo first.")
+        raise RuntimeError(
+            f"The evaluation demo needs an analyst of '{PROGRAMME}'; load the core demo first."
+        )
     return lead
 
 
@@ -119,7 +122,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     if Intervention.objects.filter(programme=programme, slug=SLUG).exists():
         out("  Evaluation demo already loaded.")
         return
-    lead = _lead()
+    lead = _lead(programme)
     intervention = actions.create_intervention(
         programme,
         name="Cancer screening uptake",

@@ -361,3 +361,16 @@ def test_changing_a_source_map_asks_for_the_community_map_to_be_rebuilt(world):
     assert community.needs_rebuild
     with pytest.raises(MapActionError, match="combined from other maps"):
         actions.add_factor(community, "rain", by=world.analyst)
+
+
+def test_an_imported_map_can_be_said_to_be_a_workshops_but_not_a_community_map(world):
+    content = b"from,to,weight\nbus routes,loneliness,-0.5\n"
+    imported = actions.import_map(world.programme, "Partners' map", "edge-list", content, by=world.analyst)
+    changed = actions.change_map(
+        imported, kind=MapKind.WORKSHOP, description=" Drawn at the workshop. ", by=world.analyst
+    )
+    changed.refresh_from_db()
+    assert (changed.kind, changed.description) == (MapKind.WORKSHOP, "Drawn at the workshop.")
+    assert AuditEvent.objects.get(action="maps.map_changed").actor == world.analyst
+    with pytest.raises(MapActionError):
+        actions.change_map(imported, kind=MapKind.COMMUNITY, description="", by=world.analyst)
