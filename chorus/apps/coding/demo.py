@@ -115,7 +115,7 @@ def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]
             ]
             if pk is not None and applied:
                 labels[pk] = applied
-    chosen = sorted(labels)
+    chosen = list(labels)  # in the order of the file, however the comments were stored
     rng.shuffle(chosen)
     return {pk: labels[pk] for pk in chosen[: int(len(chosen) * FFT_TRAINING_SHARE)]}
 
