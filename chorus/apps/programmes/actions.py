@@ -183,8 +183,10 @@ def create_organisation(name: str, *, kind: str, slug: str = "", by) -> Organisa
 @transaction.atomic
 def change_communities_served(organisation: Organisation, communities_served: str, *, by) -> None:
     """Who the organisation works with, in its own words (shown to the programme's leads)."""
+    limit = Organisation._meta.get_field("communities_served").max_length
+    if len(communities_served.strip()) > limit:
+        raise ActionError(f"Keep it to {limit} characters.", "communities_served")
     organisation.communities_served = communities_served.strip()
-    organisation.full_clean(validate_unique=False, validate_constraints=False)
     organisation.save(update_fields=["communities_served"])
     audit("programmes.organisation_changed", actor=by, obj=organisation, fields=["communities_served"])
 
