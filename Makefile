@@ -50,6 +50,7 @@ var/secret_key:
 	mkdir -p var
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# The demo data: `manage.py load_demo` (chorus/apps/demo) writes it through the apps' actions, audited.
 demo: install var/secret_key
 	$(LOCAL_ENV) $(PY) manage.py migrate --noinput -v0
 	$(LOCAL_ENV) $(PY) manage.py collectstatic --noinput -v0

@@ -1,10 +1,11 @@
 """Generate fictional residents' voices for the demo: what people told a community connector.
 
-Each voice is built from hand-written fragments (chorus/demo/phrases.py) chosen for a speaker (a persona
-with a sex and an age), a sentiment and one to three topics, filled with local detail from the place
-(chorus/demo/places.py), joined with cause-and-effect wording and given a little of the untidiness of
-real notes. The topics and sentiment are ground truth for the demo; the equality answers and consents are
-what the loader stores with each voice. A few voices carry fictional personal data for redaction to find.
+Each voice is built from hand-written fragments (data/phrases.json) chosen for a speaker (a persona from
+data/voices.json, with a sex and an age), a sentiment and one to three topics, filled with local detail
+from the place (data/places.json), joined with cause-and-effect wording and given a little of the
+untidiness of real notes. The topics and sentiment are ground truth for the demo; the equality answers
+and consents are what the loader stores with each voice. A few voices carry fictional personal data for
+redaction to find.
 
     >>> import random
     >>> voices = generate_voices(random.Random(7), "E06000033", 3, ward_names=["Kursaal", "Milton"])
@@ -13,35 +14,21 @@ what the loader stores with each voice. A few voices carry fictional personal da
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from chorus import equality
 from chorus.demo import phrases
 from chorus.demo.places import PLACE_FLAVOUR, PlaceFlavour
 
-TOPICS: dict[str, str] = {
-    "housing": "Housing, damp and mould",
-    "air-quality": "Air pollution",
-    "smoking": "Smoking and vaping",
-    "breathing": "Breathlessness, asthma and COPD",
-    "money": "Cost of living",
-    "isolation": "Loneliness and isolation",
-    "transport": "Buses and getting about",
-    "gp-access": "Getting a GP appointment",
-    "dentist-access": "Getting an NHS dentist",
-    "mental-health": "Mental health and stigma",
-    "screening": "Fear of screening and health checks",
-    "trust": "Trust in services",
-    "food": "Food and eating well",
-    "physical-activity": "Being active",
-    "safety": "Feeling safe",
-    "caring": "Unpaid carers",
-    "digital": "Getting online",
-    "language": "Language and interpreting",
-}
+DATA = Path(__file__).resolve().parent / "data" / "voices.json"
+_DATA = json.loads(DATA.read_text(encoding="utf-8"))
+
+TOPICS: dict[str, str] = dict(_DATA["topics"])
 
 SENTIMENTS = ("positive", "neutral", "negative", "mixed")
 
@@ -82,128 +69,25 @@ class _Persona:
 
 _ENGLISH_NOT_FIRST = "not-english-first"
 
-_PERSONAS: tuple[_Persona, ...] = (
-    _Persona(
-        id="older-alone",
-        weight=16,
-        female_share=0.62,
-        age_weights={"65-74": 45, "75-plus": 55},
-        disability_share=0.45,
-        carer_share=0.10,
-        topic_boost={"isolation": 3, "transport": 1.8, "digital": 2.2, "breathing": 1.4, "gp-access": 1.3},
-    ),
-    _Persona(
-        id="parent",
-        weight=18,
-        female_share=0.68,
-        age_weights={"16-24": 8, "25-34": 38, "35-44": 38, "45-54": 16},
-        disability_share=0.12,
-        carer_share=0.06,
-        topic_boost={"housing": 1.8, "food": 1.6, "money": 1.5, "safety": 1.3, "air-quality": 1.4},
-    ),
-    _Persona(
-        id="carer",
-        weight=9,
-        female_share=0.66,
-        age_weights={
-            "16-24": 7,
-            "25-34": 10,
-            "35-44": 17,
-            "45-54": 25,
-            "55-64": 25,
-            "65-74": 11,
-            "75-plus": 5,
-        },
-        disability_share=0.25,
-        carer_share=1.0,
-        topic_boost={"caring": 4, "mental-health": 1.6, "money": 1.3, "isolation": 1.4},
-    ),
-    _Persona(
-        id="young",
-        weight=11,
-        female_share=0.55,
-        age_weights={"16-24": 88, "25-34": 12},
-        disability_share=0.12,
-        carer_share=0.05,
-        topic_boost={
-            "mental-health": 2.2,
-            "safety": 1.8,
-            "money": 1.5,
-            "physical-activity": 1.5,
-            "smoking": 1.4,
-            "screening": 0.3,
-            "caring": 0.5,
-            "digital": 0.4,
-        },
-    ),
-    _Persona(
-        id="long-term-condition",
-        weight=14,
-        female_share=0.55,
-        age_weights={"25-34": 6, "35-44": 12, "45-54": 20, "55-64": 27, "65-74": 22, "75-plus": 13},
-        disability_share=0.80,
-        carer_share=0.08,
-        topic_boost={"breathing": 2.5, "gp-access": 1.6, "transport": 1.4, "screening": 1.3, "money": 1.2},
-    ),
-    _Persona(
-        id="shift-worker",
-        weight=8,
-        female_share=0.50,
-        age_weights={"16-24": 15, "25-34": 30, "35-44": 25, "45-54": 20, "55-64": 10},
-        disability_share=0.10,
-        carer_share=0.06,
-        topic_boost={"gp-access": 1.8, "dentist-access": 1.4, "transport": 1.6, "money": 1.4, "food": 1.2},
-    ),
-    _Persona(
-        id="general",
-        weight=24,
-        female_share=0.56,
-        age_weights={
-            "16-24": 8,
-            "25-34": 18,
-            "35-44": 20,
-            "45-54": 20,
-            "55-64": 17,
-            "65-74": 12,
-            "75-plus": 5,
-        },
-        disability_share=0.15,
-        carer_share=0.07,
-        topic_boost={},
-    ),
-)
 
+def _persona(record: dict) -> _Persona:
+    return _Persona(
+        id=record["id"],
+        weight=record["weight"],
+        female_share=record["female_share"],
+        age_weights=dict(record["age_weights"]),
+        disability_share=record["disability_share"],
+        carer_share=record["carer_share"],
+        topic_boost=dict(record["topic_boost"]),
+    )
+
+
+_PERSONAS: tuple[_Persona, ...] = tuple(map(_persona, _DATA["personas"]))
 # Drawn with each place's own share of people whose first language is not English.
-_ENGLISH_NOT_FIRST_PERSONA = _Persona(
-    id=_ENGLISH_NOT_FIRST,
-    weight=0,
-    female_share=0.58,
-    age_weights={"16-24": 10, "25-34": 25, "35-44": 27, "45-54": 20, "55-64": 10, "65-74": 6, "75-plus": 2},
-    disability_share=0.12,
-    carer_share=0.08,
-    topic_boost={"language": 4, "gp-access": 1.4, "trust": 1.4, "digital": 1.3, "screening": 1.3},
-)
-
-_BASE_TOPIC_WEIGHTS: dict[str, float] = {
-    "housing": 10,
-    "gp-access": 10,
-    "money": 9,
-    "isolation": 8,
-    "mental-health": 8,
-    "transport": 7,
-    "breathing": 6,
-    "air-quality": 5,
-    "smoking": 5,
-    "dentist-access": 5,
-    "trust": 5,
-    "screening": 4,
-    "food": 4,
-    "physical-activity": 4,
-    "safety": 4,
-    "caring": 3,
-    "digital": 3,
-    "language": 3,
-}
+_ENGLISH_NOT_FIRST_PERSONA = _persona(_DATA["english_not_first_persona"])
+if _ENGLISH_NOT_FIRST_PERSONA.id != _ENGLISH_NOT_FIRST:
+    raise ValueError(f"{DATA.name}: the English-not-first persona must have the id {_ENGLISH_NOT_FIRST}")
+_BASE_TOPIC_WEIGHTS: dict[str, float] = dict(_DATA["base_topic_weights"])
 
 _SENTIMENT_WEIGHTS = {"negative": 52, "mixed": 15, "positive": 17, "neutral": 16}
 
@@ -289,7 +173,7 @@ def _parse_all(lines: Sequence[str]) -> tuple[_Fragment, ...]:
 
 
 if set(phrases.BANKS) != set(TOPICS):
-    raise ValueError("chorus/demo/phrases.py must have a bank for every topic and no other")
+    raise ValueError("chorus/demo/data/phrases.json must have a bank for every topic and no other")
 
 _CAUSE_SECTIONS = ("states", "events")
 _BANKS: dict[str, dict[str, tuple[_Fragment, ...]]] = {

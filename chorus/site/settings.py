@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "chorus.apps.publishing",
     "chorus.apps.api",
     "chorus.apps.web",
+    "chorus.apps.demo",
 ]
 
 MIDDLEWARE = [

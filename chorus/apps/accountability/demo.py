@@ -1,7 +1,7 @@
 """Demo "you said, we did" for Southend and Plymouth: three priorities each (damp and mould, GP access,
 buses and isolation) from the demo contributions, residents' proposals, a Health and Wellbeing Board
 meeting with decisions, actions (one overdue), feedback (some sent, one overdue) and residents' answers.
-Called by the core demo (chorus.apps.web.demo) after the programmes and voices exist."""
+Called by the core demo (chorus.apps.demo.loader) after the programmes and voices exist."""
 
 from __future__ import annotations
 
@@ -250,14 +250,16 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
         for contribution in rng.sample(residents, k=min(len(residents), rng.randint(15, 30))):
             listened = rng.choices(list(Listened.values), weights=[5, 3, 2])[0]
             difference = rng.choices(list(Difference.values), weights=[2, 4, 3, 1, 1])[0]
+            source = rng.choice([AssessmentSource.LINK, AssessmentSource.CONNECTOR])
             record_assessment(
                 feedback=item,
                 listened=listened,
                 difference=difference,
-                source=rng.choice([AssessmentSource.LINK, AssessmentSource.CONNECTOR]),
+                source=source,
                 contribution=contribution,
                 now=_noon(item.sent_on + timedelta(days=rng.randint(1, 25))),
-                by=None,
+                # Through the link the resident answers alone; else whoever heard them first asks again.
+                by=(contribution.recorded_by or lead) if source == AssessmentSource.CONNECTOR else None,
             )
             answers += 1
     return {"priorities": len(priorities), "decisions": 3, "answers": answers}

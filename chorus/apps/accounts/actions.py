@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 
+from .models import Membership, Role, User
 from .two_factor import requires_two_factor
 
 RECOVERY_CODE_COUNT = 10
@@ -170,3 +171,69 @@ def reset_two_factor(users, *, by) -> int:
             audit("accounts.two_factor_reset", actor=by, obj=user)
             count += 1
     return count
+
+
+# People and their roles ---------------------------------------------------------------------------------
+
+
+def _check_new_username(username: str) -> str:
+    username = username.strip()
+    if not username:
+        raise ActionError("Enter a username.", "username")
+    if User.objects.filter(username__iexact=username).exists():
+        raise ActionError(f"There is already someone with the username {username}.", "username")
+    return username
+
+
+@transaction.atomic
+def create_user(username: str, *, display_name: str, email: str, password: str, by) -> User:
+    """A person who can sign in, with no role yet (create_membership gives one)."""
+    user = User.objects.create_user(
+        username=_check_new_username(username), email=email, password=password, display_name=display_name
+    )
+    audit("accounts.user_created", actor=by, obj=user)
+    return user
+
+
+@transaction.atomic
+def create_administrator(
+    username: str, *, display_name: str, email: str, password: str, by: User | None
+) -> User:
+    """An administrator (a superuser: everything, and the admin site), made by another administrator.
+    Only the site's first, made when there is none (as `createsuperuser` does), has `by=None`; its audit
+    event names the new administrator as its actor, as nobody else was there."""
+    if by is None and User.objects.filter(is_superuser=True).exists():
+        raise ActionError("Only an administrator can make another administrator.")
+    if by is not None and not by.is_superuser:
+        raise ActionError("Only an administrator can make another administrator.")
+    user = User.objects.create_superuser(
+        username=_check_new_username(username), email=email, password=password, display_name=display_name
+    )
+    audit("accounts.user_created", actor=by or user, obj=user, administrator=True)
+    return user
+
+
+@transaction.atomic
+def create_membership(user: User, *, role: str, programme=None, organisation=None, by) -> Membership:
+    """Give a person a role in a programme (for a partner or connector, on behalf of an organisation)."""
+    if role not in Role.values:
+        raise ActionError(f"Choose a role: {', '.join(Role.values)}.", "role")
+    if role == Role.PARTNER and organisation is None:
+        raise ActionError("A partner member belongs to a partner organisation: choose one.", "organisation")
+    if Membership.objects.filter(
+        user=user, role=role, programme=programme, organisation=organisation
+    ).exists():
+        raise ActionError(f"{user} already has this role.", "role")
+    membership = Membership.objects.create(
+        user=user, role=role, programme=programme, organisation=organisation
+    )
+    audit(
+        "accounts.membership_created",
+        actor=by,
+        obj=membership,
+        programme=programme,
+        user_id=user.pk,
+        role=role,
+        organisation_id=organisation.pk if organisation is not None else None,
+    )
+    return membership

@@ -14,16 +14,16 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from chorus.apps.accounts.models import Role, User
-from chorus.apps.engagement.actions import ContributionInput, create_contribution
+from chorus.apps.engagement.actions import ChunkRow, ContributionInput, create_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
 from .actions.codebooks import create_starter_codebook
-from .actions.emerging import run_emerging
+from .actions.emerging import run_emerging, start_emerging
 from .actions.review import import_labels, review
-from .actions.runs import run_coding
-from .models import Codebook, ModelRun, RunKind, Theme
+from .actions.runs import run_coding, start_coding
+from .models import Codebook, ModelRun, Theme
 from .queries import current_codings, review_queue
 
 RESIDENT_PROGRAMMES = (
@@ -40,8 +40,8 @@ FFT_TRAINING_SHARE = 0.5
 REVIEWER = "lead-southend"
 # Who the loader's own writes are recorded as: no one, as there is no system user (the lead's reviews are
 # recorded as the lead's).
-LOADER = None
 REVIEWS = 40
+ADMINISTRATOR = "admin"  # imports the FFT's published labels
 
 # The emerging issue planted in Southend's last weeks: what residents say, and how many say it.
 EMERGING_VOICES = 48
@@ -79,9 +79,26 @@ def _programme(slug: str) -> Programme:
     return programme
 
 
-def _code(programme: Programme, codebook: Codebook) -> ModelRun:
-    run = ModelRun.objects.create(programme=programme, codebook=codebook)
-    return run_coding(run.pk, by=LOADER)
+def _analyst(programme: Programme) -> User:
+    analyst = (
+        User.objects.filter(memberships__programme=programme, memberships__role=Role.ANALYST)
+        .order_by("pk")
+        .first()
+    )
+    return analyst or _user(ADMINISTRATOR)
+
+
+def _user(username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise RuntimeError(f"the coding demo needs the user {username!r}: load the core demo first")
+    return user
+
+
+def _code(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun:
+    """The analyst starts a coding run; the demo does it now rather than leaving it to the worker."""
+    run = start_coding(programme, codebook=codebook, by=by, enqueue=False)
+    return run_coding(run.pk, by=by)
 
 
 def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]]:
@@ -104,7 +121,7 @@ def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]
             ]
             if pk is not None and applied:
                 labels[pk] = applied
-    chosen = sorted(labels)
+    chosen = list(labels)  # in the order of the file, however the comments were stored
     rng.shuffle(chosen)
     return {pk: labels[pk] for pk in chosen[: int(len(chosen) * FFT_TRAINING_SHARE)]}
 
@@ -123,7 +140,7 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
         recorder = rng.choice(recorders)
         ward_id = rng.choice(wards)
         events.append(
-            Activity.objects.create(
+            Activity(  # saved with its contributions
                 programme=programme,
                 kind=ActivityKind.LISTENING_EVENT,
                 title="Listening event: what has changed round here",
@@ -133,20 +150,25 @@ def _plant_emerging_issue(programme: Programme, rng: random.Random) -> int:
                 participants=EMERGING_VOICES // EMERGING_EVENTS + rng.randint(2, 8),
             )
         )
+    said: list[list[ChunkRow]] = [[] for _ in events]
     for index in range(EMERGING_VOICES):
         event = events[index % EMERGING_EVENTS]
-        create_contribution(
-            event,
-            ContributionInput(
-                text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],
-                ward=event.area,
-                consent_quote=rng.random() < 0.7,
-                consent_open_data=rng.random() < 0.6,
-                consent_recontact=rng.random() < 0.4,
-                answers={"demo_topics": ["pharmacy (not in the codebook)"]},
-            ),
-            by=event.recorded_by,
+        said[index % EMERGING_EVENTS].append(
+            ChunkRow(
+                ContributionInput(
+                    text=rng.choice(EMERGING_OPENERS) + EMERGING_LINES[index % len(EMERGING_LINES)],
+                    ward=event.area,
+                    consent_quote=rng.random() < 0.7,
+                    consent_open_data=rng.random() < 0.6,
+                    consent_recontact=rng.random() < 0.4,
+                    answers={"demo_topics": ["pharmacy (not in the codebook)"]},
+                )
+            )
         )
+    for event, rows in zip(events, said, strict=True):
+        results = create_contributions(event, rows, by=event.recorded_by)
+        if any(result.status != "imported" for result in results):
+            raise RuntimeError("the coding demo's emerging voices were refused")
     return EMERGING_VOICES
 
 
@@ -172,20 +194,22 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             out(
                 f"  {programme.name}: {planted} recent voices about something the codebook lacks (pharmacies)"
             )
-        codebook = create_starter_codebook(programme, "community_health", by=LOADER)
-        run = _code(programme, codebook)
+        analyst = _analyst(programme)
+        codebook = create_starter_codebook(programme, "community_health", by=analyst)
+        run = _code(programme, codebook, by=analyst)
         out(f"  {programme.name}: {run.codings.count()} themes suggested ({run.model_name})")
         if slug == "southend-connectors":
             reviewed = _review_some(programme, codebook, reviewer, rng)
             out(f"  {reviewer.username} reviewed {reviewed} contributions of {programme.name}")
-            emerging = ModelRun.objects.create(programme=programme, codebook=codebook, kind=RunKind.EMERGING)
-            emerging = run_emerging(emerging.pk, by=LOADER)
+            emerging = start_emerging(programme, by=reviewer, enqueue=False)
+            emerging = run_emerging(emerging.pk, by=reviewer)
             out(f"  {emerging.metrics.get('clusters', 0)} emerging issues found in {programme.name}")
     fft = _programme(FFT_PROGRAMME)
-    codebook = create_starter_codebook(fft, "nhs_patient_experience", by=LOADER)
+    admin = _user(ADMINISTRATOR)
+    codebook = create_starter_codebook(fft, "nhs_patient_experience", by=admin)
     labels = _fft_labels(codebook, rng)
-    import_labels(codebook, labels, source=FFT_SOURCE, by=LOADER)
-    run = _code(fft, codebook)
+    import_labels(codebook, labels, source=FFT_SOURCE, by=admin)
+    run = _code(fft, codebook, by=admin)
     out(
         f"  {fft.name}: trained on {run.training_size} labelled comments, "
         f"{run.codings.count()} themes suggested for the rest"

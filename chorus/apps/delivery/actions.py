@@ -20,13 +20,15 @@ from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area, Level
-from chorus.apps.programmes.models import Organisation, Programme
+from chorus.apps.programmes.models import Grant, Organisation, Programme
 
 from . import pipeline, signin_sheet, standards
 from .models import (
     Attendance,
     ConnectorProfile,
     Event,
+    GrantMilestone,
+    GrantReport,
     Neighbourhood,
     SafeguardingConcern,
     SafeguardingLead,
@@ -418,3 +420,63 @@ def import_sign_in_sheet(event: Event, content: bytes, filename: str, *, by) -> 
 
 def _actor(by):
     return by if getattr(by, "is_authenticated", False) else None
+
+
+# Grants' milestones and reports, neighbourhoods --------------------------------------------------------
+
+
+def _check_title(title: str) -> str:
+    if not title.strip():
+        raise ActionError("Enter a title.")
+    return title.strip()
+
+
+@transaction.atomic
+def create_grant_milestone(
+    grant: Grant, *, title: str, due_on: date, completed_on: date | None = None, by
+) -> GrantMilestone:
+    milestone = GrantMilestone.objects.create(
+        grant=grant, title=_check_title(title), due_on=due_on, completed_on=completed_on
+    )
+    audit(
+        "delivery.grant_milestone_created",
+        actor=_actor(by),
+        obj=milestone,
+        programme=grant.programme,
+        grant_id=grant.pk,
+    )
+    return milestone
+
+
+@transaction.atomic
+def create_grant_report(
+    grant: Grant, *, title: str, due_on: date, submitted_on: date | None = None, by
+) -> GrantReport:
+    report = GrantReport.objects.create(
+        grant=grant, title=_check_title(title), due_on=due_on, submitted_on=submitted_on
+    )
+    audit(
+        "delivery.grant_report_created",
+        actor=_actor(by),
+        obj=report,
+        programme=grant.programme,
+        grant_id=grant.pk,
+    )
+    return report
+
+
+@transaction.atomic
+def create_neighbourhood(programme: Programme, *, name: str, areas=(), by) -> Neighbourhood:
+    """A neighbourhood on the seven-step path, made of some of the programme's wards."""
+    name = name.strip()
+    if not name:
+        raise ActionError("Enter the neighbourhood's name.")
+    if Neighbourhood.objects.filter(programme=programme, name__iexact=name).exists():
+        raise ActionError(f"{programme} already has a neighbourhood called {name}.")
+    areas = list(areas)
+    if any(area.parent_id != programme.local_authority_id for area in areas):
+        raise ActionError("A neighbourhood is made of wards of the programme's local authority.")
+    neighbourhood = Neighbourhood.objects.create(programme=programme, name=name)
+    neighbourhood.areas.set(areas)
+    audit("delivery.neighbourhood_created", actor=_actor(by), obj=neighbourhood, programme=programme)
+    return neighbourhood

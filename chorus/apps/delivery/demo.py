@@ -12,10 +12,11 @@ from datetime import date, timedelta
 from chorus.apps.accounts.models import Role, User
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.places.models import Area, Level
+from chorus.apps.programmes.actions import change_communities_served, create_grant
 from chorus.apps.programmes.models import Grant, Programme
 
 from . import actions, pipeline, seven_steps, standards
-from .models import ConnectorProfile, EventKind, GrantMilestone, GrantReport
+from .models import ConnectorProfile, EventKind
 
 FIRST_NAMES = [
     "Amara",
@@ -108,7 +109,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     needed = {slug: (_programme(slug), _user(lead_name)) for slug, (lead_name, *_) in PROGRAMMES.items()}
     for slug, (_, recruits, places, reached) in PROGRAMMES.items():
         programme, lead = needed[slug]
-        grants = _grants(programme, rng)
+        grants = _grants(programme, lead, rng)
         people = _pipeline(programme, lead, recruits, rng)
         _safeguarding(programme, lead, rng, raise_one=slug == "southend-connectors")
         neighbourhoods = _path(programme, lead, places, reached, rng)
@@ -126,58 +127,48 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
     out("  Partner portal: sign in as partner-kursaal and open /delivery/")
 
 
-def _grants(programme: Programme, rng: random.Random) -> list[Grant]:
+def _grants(programme: Programme, lead: User, rng: random.Random) -> list[Grant]:
     for partnership in programme.partnerships.select_related("organisation"):
         organisation = partnership.organisation
         if not organisation.communities_served:
-            organisation.communities_served = rng.choice(COMMUNITIES)
-            organisation.save(update_fields=["communities_served"])
+            change_communities_served(organisation, rng.choice(COMMUNITIES), by=lead)
         if not Grant.objects.filter(programme=programme, organisation=organisation).exists():
-            Grant.objects.create(
-                programme=programme,
-                organisation=organisation,
+            create_grant(
+                programme,
+                organisation,
                 amount_pence=rng.randrange(19_000, 40_001, 500) * 100,
                 purpose=GRANT_PURPOSE,
                 start_date=START,
                 end_date=date(2027, 3, 31),
+                by=lead,
             )
     grants = list(Grant.objects.filter(programme=programme).order_by("organisation__name"))
     for index, grant in enumerate(grants):
-        GrantMilestone.objects.bulk_create(
-            [
-                GrantMilestone(
-                    grant=grant,
-                    title="Volunteers recruited and trained",
-                    due_on=date(2025, 9, 30),
-                    completed_on=date(2025, 9, rng.randint(10, 29)),
-                ),
-                GrantMilestone(
-                    grant=grant,
-                    title="First listening event held",
-                    due_on=date(2026, 1, 31),
-                    completed_on=date(2026, 1, rng.randint(5, 30)) if index % 3 else None,
-                ),
-                GrantMilestone(grant=grant, title="Report back to residents", due_on=date(2027, 2, 28)),
-            ]
-        )
-        GrantReport.objects.bulk_create(
-            [
-                GrantReport(
-                    grant=grant,
-                    title="Six-month report",
-                    due_on=date(2026, 1, 15),
-                    submitted_on=date(2026, 1, rng.randint(5, 14)),
-                ),
-                # The first partner's annual report is the overdue one.
-                GrantReport(
-                    grant=grant,
-                    title="Annual report",
-                    due_on=date(2026, 7, 15),
-                    submitted_on=None if index == 0 else date(2026, 7, rng.randint(1, 14)),
-                ),
-                GrantReport(grant=grant, title="Final report", due_on=date(2027, 4, 30)),
-            ]
-        )
+        milestones = [
+            ("Volunteers recruited and trained", date(2025, 9, 30), date(2025, 9, rng.randint(10, 29))),
+            (
+                "First listening event held",
+                date(2026, 1, 31),
+                date(2026, 1, rng.randint(5, 30)) if index % 3 else None,
+            ),
+            ("Report back to residents", date(2027, 2, 28), None),
+        ]
+        for title, due_on, completed_on in milestones:
+            actions.create_grant_milestone(
+                grant, title=title, due_on=due_on, completed_on=completed_on, by=lead
+            )
+        reports = [
+            ("Six-month report", date(2026, 1, 15), date(2026, 1, rng.randint(5, 14))),
+            # The first partner's annual report is the overdue one.
+            (
+                "Annual report",
+                date(2026, 7, 15),
+                None if index == 0 else date(2026, 7, rng.randint(1, 14)),
+            ),
+            ("Final report", date(2027, 4, 30), None),
+        ]
+        for title, due_on, submitted_on in reports:
+            actions.create_grant_report(grant, title=title, due_on=due_on, submitted_on=submitted_on, by=lead)
     return grants
 
 
@@ -276,14 +267,12 @@ STEP_EVIDENCE = {
 
 
 def _path(programme, lead, places, reached, rng) -> list:
-    from .models import Neighbourhood
-
     wards = {w.name: w for w in Area.objects.filter(level=Level.WARD, parent=programme.local_authority_id)}
     made = []
     for name, last in zip(places, reached, strict=True):
-        neighbourhood = Neighbourhood.objects.create(programme=programme, name=name)
-        if name in wards:
-            neighbourhood.areas.add(wards[name])
+        neighbourhood = actions.create_neighbourhood(
+            programme, name=name, areas=[wards[name]] if name in wards else [], by=lead
+        )
         on = START + timedelta(days=rng.randint(0, 30))
         for step in seven_steps.STEPS:
             if step > last + 1:

@@ -10,26 +10,19 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
+from chorus.apps.accounts.models import Role, User
 from chorus.apps.places.models import Area, Level
-from chorus.apps.programmes.models import Grant, Organisation, OrganisationKind, Partnership, Programme
+from chorus.apps.programmes.actions import create_grant, create_organisation, create_partnership
+from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme
 
-from .models import (
-    CaseStudy,
-    ComparatorPopulation,
-    IndicatorKind,
-    Intervention,
-    InterventionPartner,
-    ItemDomain,
-    Measurement,
-    OutcomeIndicator,
-    PopulationKind,
-    Reach,
-    Survey,
-    SurveyItem,
-    SurveyResponse,
-    SurveyTally,
-    Wave,
-)
+from .actions.case_studies import create_case_study
+from .actions.indicators import create_indicator
+from .actions.interventions import create_intervention
+from .actions.measurements import record_measurement
+from .actions.populations import create_comparator, create_partner
+from .actions.reach import record_reach
+from .actions.surveys import create_survey, create_survey_item, import_survey_answers
+from .models import IndicatorKind, Intervention, ItemDomain, PopulationKind
 
 PROGRAMME = "southend-connectors"
 SLUG = "cancer-screening-uptake"
@@ -76,11 +69,20 @@ def _programme() -> Programme:
     return programme
 
 
-def _organisation(name: str) -> Organisation:
+def _lead(programme: Programme) -> User:
+    """The programme's lead (its first analyst) enters the evaluation; the administrator when it has none."""
+    analysts = User.objects.filter(memberships__programme=programme, memberships__role=Role.ANALYST)
+    lead = analysts.order_by("pk").first() or User.objects.filter(is_superuser=True).order_by("pk").first()
+    if lead is None:
+        raise RuntimeError(
+            f"The evaluation demo needs an analyst of '{PROGRAMME}'; load the core demo first."
+        )
+    return lead
+
+
+def _organisation(name: str, *, by: User) -> Organisation:
     organisation = Organisation.objects.filter(name=name).first()
-    if organisation is None:
-        organisation = Organisation.objects.create(name=name, slug=slugify(name), kind=OrganisationKind.VCS)
-    return organisation
+    return organisation or create_organisation(name, kind=OrganisationKind.VCS, slug=slugify(name), by=by)
 
 
 def _ward(programme: Programme, name: str) -> Area | None:
@@ -111,15 +113,24 @@ def _paired_answers(
     return answers
 
 
+def _answers_csv(rows: list[tuple[str, str, str, bool]]) -> bytes:
+    """Individual answers as the survey's spreadsheet holds them: respondent, statement, when, answer."""
+    lines = ["respondent,statement,when,answer"]
+    lines += [
+        f'{key},"{statement}",{when},{"yes" if agrees else "no"}' for key, statement, when, agrees in rows
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 @transaction.atomic
 def load(rng: random.Random, out: Callable[[str], None]) -> None:
     programme = _programme()
     if Intervention.objects.filter(programme=programme, slug=SLUG).exists():
         out("  Evaluation demo already loaded.")
         return
-    intervention = Intervention.objects.create(
-        programme=programme,
-        slug=SLUG,
+    lead = _lead(programme)
+    intervention = create_intervention(
+        programme,
         name="Cancer screening uptake",
         summary=(
             "Three voluntary and community sector partners were funded to raise bowel, breast and cervical "
@@ -129,57 +140,65 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
         start_date=START,
         end_date=END,
         report_is_public=True,
+        by=lead,
     )
-    bowel = OutcomeIndicator.objects.create(
-        intervention=intervention,
+    bowel = create_indicator(
+        intervention,
         name="Bowel screening uptake",
         kind=IndicatorKind.UPTAKE,
         definition=(
             "People aged 60-74 in the population who were invited for bowel screening in the previous 12 "
             "months and returned a usable kit within 6 months of their invitation, out of everyone invited."
         ),
+        by=lead,
     )
-    cervical = OutcomeIndicator.objects.create(
-        intervention=intervention,
+    cervical = create_indicator(
+        intervention,
         name="Cervical screening coverage",
         kind=IndicatorKind.COVERAGE,
         definition=(
             "Women aged 50-64 in the population screened adequately within the last 5.5 years, out of all "
             "eligible women aged 50-64."
         ),
+        by=lead,
     )
     partners = []
     for name, kind, description, ward_name, grant_pounds, reached in PARTNERS:
-        organisation = _organisation(name)
-        Partnership.objects.get_or_create(programme=programme, organisation=organisation)
-        partner = InterventionPartner.objects.create(
-            intervention=intervention,
+        organisation = _organisation(name, by=lead)
+        if not programme.partnerships.filter(organisation=organisation).exists():
+            create_partnership(programme, organisation, by=lead)
+        partner = create_partner(
+            intervention,
             organisation=organisation,
             population_kind=kind,
             population_description=description,
             area=_ward(programme, ward_name),
+            by=lead,
         )
         partners.append(partner)
-        Grant.objects.create(
-            programme=programme,
-            organisation=organisation,
+        create_grant(
+            programme,
+            organisation,
             amount_pence=grant_pounds * 100,
             purpose=GRANT_PURPOSE,
             start_date=START,
             end_date=END,
+            by=lead,
         )
-        Reach.objects.create(
-            partner=partner,
+        record_reach(
+            partner,
             period_start=START,
             period_end=END,
             residents_reached=reached,
             how_counted="People aged 60-74 who had at least one conversation about screening, counted once",
+            by=lead,
         )
-    comparator = ComparatorPopulation.objects.create(
-        intervention=intervention,
+    comparator = create_comparator(
+        intervention,
         name="Other Southend practices",
         population_kind=PopulationKind.PRACTICE,
         description="Patients aged 60-74 at Southend practices that no partner worked alongside",
+        by=lead,
     )
 
     bowel_counts = {
@@ -188,67 +207,66 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
         partners[2]: _plausible_counts(rng, rng.randint(900, 1000), 0.47 + rng.uniform(-0.01, 0.01), 0.012),
     }
     comparator_counts = _plausible_counts(rng, rng.randint(20_500, 21_500), 0.607, 0.006)
+
+    def measure(indicator, population, when, eligible, with_outcome) -> None:
+        record_measurement(
+            indicator, population, when=when, eligible=eligible, with_outcome=with_outcome, by=lead
+        )
+
     for when, index in ((BASELINE, 0), (FOLLOW_UP, 1)):
         for partner, counts in bowel_counts.items():
             x, n = counts[index]
-            Measurement.objects.create(
-                indicator=bowel, partner=partner, date=when, eligible=n, with_outcome=x
-            )
+            measure(bowel, partner, when, n, x)
         x, n = comparator_counts[index]
-        Measurement.objects.create(
-            indicator=bowel, comparator=comparator, date=when, eligible=n, with_outcome=x
-        )
+        measure(bowel, comparator, when, n, x)
         for partner, base in zip(partners, (0.63, 0.66, 0.61), strict=True):
             n = rng.randint(700, 1300)
             share = base + (rng.uniform(0.005, 0.02) if index else 0)
-            Measurement.objects.create(
-                indicator=cervical, partner=partner, date=when, eligible=n, with_outcome=round(n * share)
-            )
+            measure(cervical, partner, when, n, round(n * share))
         n = rng.randint(11_000, 12_000)
-        Measurement.objects.create(
-            indicator=cervical,
-            comparator=comparator,
-            date=when,
-            eligible=n,
-            with_outcome=round(n * (0.68 + (0.002 if index else 0))),
-        )
+        measure(cervical, comparator, when, n, round(n * (0.68 + (0.002 if index else 0))))
 
-    survey = Survey.objects.create(
-        intervention=intervention,
+    survey = create_survey(
+        intervention,
         title="Screening conversations: before and after",
         who_was_asked=(
             "Residents who took part in a screening conversation, asked at their first conversation and "
             "again six to eight weeks later (linked by a code, not a name); the last question was asked "
             "only afterwards."
         ),
-    )
-    knowledge = SurveyItem.objects.create(
-        survey=survey,
-        statement="I know how to do a bowel screening kit at home",
-        domain=ItemDomain.KNOWLEDGE,
-        position=1,
-    )
-    attitude = SurveyItem.objects.create(
-        survey=survey,
-        statement="Screening is worth doing even when I feel well",
-        domain=ItemDomain.ATTITUDE,
-        position=2,
-    )
-    likely = SurveyItem.objects.create(
-        survey=survey,
-        statement="I am more likely to book screening when I am invited",
-        domain=ItemDomain.BEHAVIOUR,
-        position=3,
+        by=lead,
     )
     people = 64
+    knowledge = create_survey_item(
+        survey,
+        statement="I know how to do a bowel screening kit at home",
+        domain=ItemDomain.KNOWLEDGE,
+        by=lead,
+    )
+    attitude = create_survey_item(
+        survey,
+        statement="Screening is worth doing even when I feel well",
+        domain=ItemDomain.ATTITUDE,
+        by=lead,
+    )
+    create_survey_item(
+        survey,
+        statement="I am more likely to book screening when I am invited",
+        domain=ItemDomain.BEHAVIOUR,
+        after=(58, people),  # only the totals of this one are known
+        by=lead,
+    )
+    answers = []
     for item, before, after in ((knowledge, 0.38, 0.83), (attitude, 0.61, 0.80)):
         for key, agreed_before, agreed_after in _paired_answers(rng, people, before, after):
-            SurveyResponse.objects.create(item=item, wave=Wave.PRE, respondent_key=key, agrees=agreed_before)
-            SurveyResponse.objects.create(item=item, wave=Wave.POST, respondent_key=key, agrees=agreed_after)
-    SurveyTally.objects.create(item=likely, wave=Wave.POST, respondents=people, agreeing=58)
+            answers.append((key, item.statement, "before", agreed_before))
+            answers.append((key, item.statement, "after", agreed_after))
+    imported = import_survey_answers(survey, _answers_csv(answers), "answers.csv", by=lead)
+    if imported.problems:
+        raise RuntimeError(f"the evaluation demo's survey answers were refused: {imported.problems}")
 
-    CaseStudy.objects.create(
-        intervention=intervention,
+    create_case_study(
+        intervention,
         partner=partners[0],
         title="“I had put the kit in a drawer for two years”",
         text=(
@@ -258,10 +276,11 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             "theirs."
         ),
         consent_to_publish=True,
-        published=True,
+        publish=True,
+        by=lead,
     )
-    CaseStudy.objects.create(
-        intervention=intervention,
+    create_case_study(
+        intervention,
         partner=partners[2],
         title="Going along to the appointment",
         text=(
@@ -270,7 +289,8 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             "she would not have gone otherwise, and has booked her next one herself."
         ),
         consent_to_publish=True,
-        published=True,
+        publish=True,
+        by=lead,
     )
     out(
         f"  Evaluation: '{intervention.name}' in {programme.name} with {len(partners)} partners and a "

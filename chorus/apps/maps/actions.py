@@ -76,6 +76,18 @@ def create_map(
 
 
 @transaction.atomic
+def change_map(experience_map: ExperienceMap, *, kind: str, description: str, by) -> ExperienceMap:
+    """Say what a map is and where it came from (an imported file that a workshop drew, say)."""
+    if kind not in (MapKind.INDIVIDUAL, MapKind.WORKSHOP, MapKind.IMPORTED):
+        raise ActionError("A community map is made by combining maps, not by choosing it here.")
+    experience_map.kind = kind
+    experience_map.description = description.strip()
+    experience_map.save(update_fields=["kind", "description"])
+    _audit("maps.map_changed", by, experience_map, kind=kind)
+    return experience_map
+
+
+@transaction.atomic
 def delete_map(experience_map: ExperienceMap, *, by) -> None:
     map_id, programme = experience_map.pk, experience_map.programme
     _flag_maps_built_from(experience_map.links.all())

@@ -138,9 +138,12 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
 
     with EXAMPLE.open("rb") as handle:
         workshop = actions.import_map(programme, WORKSHOP_NAME, "edge-list", handle.read(), by=analyst)
-    workshop.kind = MapKind.WORKSHOP
-    workshop.description = "Drawn by the partners at the focus-setting workshop."
-    workshop.save(update_fields=["kind", "description"])
+    workshop = actions.change_map(
+        workshop,
+        kind=MapKind.WORKSHOP,
+        description="Drawn by the partners at the focus-setting workshop.",
+        by=analyst,
+    )
 
     individual = list(ExperienceMap.objects.filter(programme=programme, kind=MapKind.INDIVIDUAL))
     if len(individual) < 2:

@@ -40,14 +40,18 @@ def _save_area(record: AreaRecord, parent: Area | None) -> Area:
 
 
 @transaction.atomic
-def load_places(la_codes: Iterable[str] = SEED_LOCAL_AUTHORITIES) -> list[str]:
-    """Create or update England and the areas of the given local authorities; returns the mismatch report."""
+def load_places(la_codes: Iterable[str] = SEED_LOCAL_AUTHORITIES, *, by=None) -> list[str]:
+    """Create or update England and the areas of the given local authorities; returns the mismatch report.
+
+    The areas are the ONS's reference data, the same for everyone: `by` is None when the command line
+    (`manage.py load_places`) or a test loads them."""
     _save_area(england_record(), None)
     place_set = build_places(la_codes)
     by_code: dict[str, Area] = {}
     for record in place_set.areas:  # authorities, then wards, then LSOAs: parents always come first
         parent = by_code.get(record.parent_code) if record.parent_code else None
         by_code[record.code] = _save_area(record, parent)
+    audit("places.loaded", actor=by, areas=len(by_code) + 1, notes=len(place_set.report))
     return place_set.report
 
 

@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 
-from .models import Programme
+from .models import Grant, Organisation, OrganisationKind, Partnership, Programme, Topic
 
 FEEDBACK_DAYS_MIN = 1
 FEEDBACK_DAYS_MAX = 90
@@ -146,3 +147,149 @@ def change_programme_settings(programme: Programme, data: Mapping[str, Any], *, 
     if changed:
         audit("programme.settings_changed", actor=by, obj=programme, programme=programme, fields=changed)
     return changed
+
+
+# Organisations, programmes, partners and grants ------------------------------------------------------------
+
+
+def _new_slug(model, slug: str, what: str) -> str:
+    slug = slugify(slug)
+    if not slug:
+        raise ActionError(f"Enter a name for the {what}.", "name")
+    if model.objects.filter(slug=slug).exists():
+        raise ActionError(f"There is already a {what} called {slug}.", "name")
+    return slug
+
+
+@transaction.atomic
+def create_organisation(name: str, *, kind: str, slug: str = "", by) -> Organisation:
+    if kind not in OrganisationKind.values:
+        raise ActionError("Choose what kind of organisation this is.", "kind")
+    organisation = Organisation.objects.create(
+        name=name.strip(), kind=kind, slug=_new_slug(Organisation, slug or name, "organisation")
+    )
+    audit("programmes.organisation_created", actor=by, obj=organisation)
+    return organisation
+
+
+@transaction.atomic
+def change_communities_served(organisation: Organisation, communities_served: str, *, by) -> None:
+    """Who the organisation works with, in its own words (shown to the programme's leads)."""
+    limit = Organisation._meta.get_field("communities_served").max_length
+    if len(communities_served.strip()) > limit:
+        raise ActionError(f"Keep it to {limit} characters.", "communities_served")
+    organisation.communities_served = communities_served.strip()
+    organisation.save(update_fields=["communities_served"])
+    audit("programmes.organisation_changed", actor=by, obj=organisation, fields=["communities_served"])
+
+
+@transaction.atomic
+def create_topic(name: str, *, slug: str = "", by) -> Topic:
+    """A priority topic programmes can name (Core20PLUS5's clinical areas, social isolation...)."""
+    topic = Topic.objects.create(name=name.strip(), slug=_new_slug(Topic, slug or name, "topic"))
+    audit("programmes.topic_created", actor=by, obj=topic)
+    return topic
+
+
+@transaction.atomic
+def create_programme(
+    slug: str,
+    *,
+    name: str,
+    summary: str = "",
+    lead_organisation: Organisation | None = None,
+    local_authority: Area | None = None,
+    start_date: date | None = None,
+    is_public: bool = False,
+    focus_areas: Iterable[Area] = (),
+    priority_topics: Iterable[Topic] = (),
+    by,
+) -> Programme:
+    """A programme, with the wards it focuses on (wards of its local authority) and its priority topics."""
+    if not name.strip():
+        raise ActionError("Enter the programme's name.", "name")
+    if len(name.strip()) > NAME_MAX_LENGTH:
+        raise ActionError(f"Keep the name to {NAME_MAX_LENGTH} characters.", "name")
+    if local_authority is not None and local_authority.level != Level.LOCAL_AUTHORITY:
+        raise ActionError(f"{local_authority} is not a local authority.", "local_authority")
+    focus_areas = list(focus_areas)
+    if any(
+        area.level != Level.WARD or area.parent_id != getattr(local_authority, "pk", None)
+        for area in focus_areas
+    ):
+        raise ActionError("The focus areas must be wards of the programme's local authority.", "focus_areas")
+    programme = Programme.objects.create(
+        slug=_new_slug(Programme, slug, "programme"),
+        name=name.strip(),
+        summary=summary.strip(),
+        lead_organisation=lead_organisation,
+        local_authority=local_authority,
+        start_date=start_date,
+        is_public=is_public,
+    )
+    programme.focus_areas.set(focus_areas)
+    programme.priority_topics.set(list(priority_topics))
+    audit("programmes.programme_created", actor=by, obj=programme, programme=programme)
+    return programme
+
+
+@transaction.atomic
+def create_partnership(
+    programme: Programme,
+    organisation: Organisation,
+    *,
+    joined_on: date | None = None,
+    areas_served: Iterable[Area] = (),
+    by,
+) -> Partnership:
+    """An organisation joins a programme as a partner, serving some of its areas."""
+    if Partnership.objects.filter(programme=programme, organisation=organisation).exists():
+        raise ActionError(f"{organisation} is already a partner in {programme}.", "organisation")
+    partnership = Partnership.objects.create(
+        programme=programme, organisation=organisation, joined_on=joined_on
+    )
+    organisation.areas_served.add(*areas_served)
+    audit(
+        "programmes.partnership_created",
+        actor=by,
+        obj=partnership,
+        programme=programme,
+        organisation_id=organisation.pk,
+    )
+    return partnership
+
+
+@transaction.atomic
+def create_grant(
+    programme: Programme,
+    organisation: Organisation,
+    *,
+    amount_pence: int,
+    purpose: str,
+    start_date: date,
+    end_date: date,
+    by,
+) -> Grant:
+    if amount_pence <= 0:
+        raise ActionError("Enter the amount of the grant.", "amount_pence")
+    if not purpose.strip():
+        raise ActionError("Say what the grant is for.", "purpose")
+    if end_date < start_date:
+        raise ActionError("The grant cannot end before it starts.", "end_date")
+    grant = Grant.objects.create(
+        programme=programme,
+        organisation=organisation,
+        amount_pence=amount_pence,
+        purpose=purpose.strip(),
+        start_date=start_date,
+        end_date=end_date,
+    )
+    audit(
+        "programmes.grant_created",
+        actor=by,
+        obj=grant,
+        programme=programme,
+        organisation_id=organisation.pk,
+        amount_pence=amount_pence,
+    )
+    return grant

@@ -388,3 +388,16 @@ def test_deleting_a_source_link_factor_or_map_asks_for_the_community_map_to_be_r
     assert deleting_asks_for_a_rebuild(actions.delete_link, link)
     assert deleting_asks_for_a_rebuild(actions.delete_factor, workshop.factors.get(name="stress"))
     assert deleting_asks_for_a_rebuild(actions.delete_map, coded.map)
+
+
+def test_an_imported_map_can_be_said_to_be_a_workshops_but_not_a_community_map(world):
+    content = b"from,to,weight\nbus routes,loneliness,-0.5\n"
+    imported = actions.import_map(world.programme, "Partners' map", "edge-list", content, by=world.analyst)
+    changed = actions.change_map(
+        imported, kind=MapKind.WORKSHOP, description=" Drawn at the workshop. ", by=world.analyst
+    )
+    changed.refresh_from_db()
+    assert (changed.kind, changed.description) == (MapKind.WORKSHOP, "Drawn at the workshop.")
+    assert AuditEvent.objects.get(action="maps.map_changed").actor == world.analyst
+    with pytest.raises(ActionError):
+        actions.change_map(imported, kind=MapKind.COMMUNITY, description="", by=world.analyst)

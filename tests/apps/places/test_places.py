@@ -49,3 +49,11 @@ def test_loading_twice_changes_nothing(southend):
     before = Area.objects.count()
     load_places(["E06000033"])
     assert Area.objects.count() == before
+
+
+def test_loading_places_is_audited_with_who_loaded_them(world):
+    from chorus.apps.audit.models import AuditEvent
+
+    load_places(["E06000033"], by=world.admin)
+    event = AuditEvent.objects.filter(action="places.loaded").latest("pk")
+    assert event.actor == world.admin and event.details["areas"] == Area.objects.count()

@@ -11,12 +11,12 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chorus.apps.demo.loader import load_demo
 from chorus.apps.evaluation.models import Intervention
 from chorus.apps.insight import aggregates
 from chorus.apps.programmes.models import Programme
 from chorus.apps.publishing import opendata
 from chorus.apps.publishing.models import Report
-from chorus.apps.web.demo import load_demo
 from chorus.stats import wilson_ci
 
 

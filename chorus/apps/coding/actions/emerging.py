@@ -44,8 +44,9 @@ EMERGING_THEME_SAMPLE = 500
 PHASE = "Grouping unthemed contributions"
 
 
-def start_emerging(programme: Programme, *, by) -> ModelRun:
-    """Queue a search for emerging issues on the `coding` queue; the run shows progress."""
+def start_emerging(programme: Programme, *, by, enqueue: bool = True) -> ModelRun:
+    """Queue a search for emerging issues on the `coding` queue; the run shows progress (enqueue=False: the
+    caller runs it now with run_emerging, as the demo does)."""
     from ..tasks import find_emerging
 
     codebook = current_codebook(programme)
@@ -56,7 +57,8 @@ def start_emerging(programme: Programme, *, by) -> ModelRun:
             programme=programme, codebook=codebook, kind=RunKind.EMERGING, started_by=by
         )
         audit("coding.emerging_queued", actor=by, obj=run, programme=programme)
-        transaction.on_commit(lambda: find_emerging.enqueue(run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: find_emerging.enqueue(run.pk))
     return run
 
 

@@ -43,8 +43,12 @@ BATCH_SIZE = 1000
 ERROR_MAX_LENGTH = 2000
 
 
-def start_coding(programme: Programme, *, by, codebook: Codebook | None = None) -> ModelRun:
-    """Queue coding of the whole programme on the `coding` queue; the run shows progress."""
+def start_coding(
+    programme: Programme, *, by, codebook: Codebook | None = None, enqueue: bool = True
+) -> ModelRun:
+    """Queue coding of the whole programme on the `coding` queue; the run shows progress.
+
+    enqueue=False leaves the run for the caller to do now with run_coding (the demo does)."""
     from ..tasks import code_programme
 
     codebook = codebook or current_codebook(programme)
@@ -55,7 +59,8 @@ def start_coding(programme: Programme, *, by, codebook: Codebook | None = None) 
     with transaction.atomic():
         run = ModelRun.objects.create(programme=programme, codebook=codebook, started_by=by)
         audit("coding.run_queued", actor=by, obj=run, programme=programme)
-        transaction.on_commit(lambda: code_programme.enqueue(run.pk))
+        if enqueue:
+            transaction.on_commit(lambda: code_programme.enqueue(run.pk))
     return run
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from chorus.apps.web.demo import SEED, demo_password, load_demo, sign_ins
+from chorus.apps.demo.loader import SEED, demo_password, load_demo, sign_ins
 from chorus.demo.fft import default_data_dir, fft_path
 
 

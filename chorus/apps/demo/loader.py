@@ -1,7 +1,10 @@
 """The demo: five real places with their deprivation; fictional programmes, partners and people; a few
 thousand residents' voices (generated, seeded); and the public NHS Friends and Family Test comments.
 
-Every Chorus app may add to it with `chorus/apps/<app>/demo.py: load(rng, out)`, called after the core.
+Every write goes through the apps' actions, made by the person who would make it (the demo's administrator
+sets up programmes and people; a connector records what residents said), so the demo is validated and
+audited like real data. Every Chorus app may add to it with `chorus/apps/<app>/demo.py: load(rng, out)`,
+called after the core.
 """
 
 from __future__ import annotations
@@ -18,18 +21,26 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
-from chorus.apps.accounts.models import Membership, Role, User
-from chorus.apps.engagement.actions import ContributionInput, create_contribution
+from chorus.apps.accounts.actions import create_administrator, create_membership, create_user
+from chorus.apps.accounts.models import Role, User
+from chorus.apps.engagement.actions import ChunkRow, ContributionInput, create_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area, Level
-from chorus.apps.programmes.models import Organisation, OrganisationKind, Partnership, Programme, Topic
+from chorus.apps.programmes.actions import (
+    create_organisation,
+    create_partnership,
+    create_programme,
+    create_topic,
+)
+from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme, Topic
 from chorus.demo import generate_voices
 from chorus.demo.fft import fft_path, open_fft
 from chorus.privacy.redaction import redact_many
 
 SEED = 2026
 DEMO_PASSWORD_DEFAULT = "chorus-demo-2026"
+ADMINISTRATOR = "admin"
 FIRST_DAY, LAST_DAY = date(2025, 6, 2), date(2026, 11, 13)
 
 # Activity mix: (kind, weight, participants range, contributions range)
@@ -147,23 +158,46 @@ def slugify_name(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-").replace("--", "-")
 
 
-def _user(username: str, display_name: str, *memberships: tuple, superuser: bool = False) -> User:
+def administrator() -> User:
+    """The demo's administrator, who sets up its programmes and people; made by the site's first
+    administrator when there is one already, else the first itself."""
+    admin = User.objects.filter(username=ADMINISTRATOR).first()
+    if admin is None:
+        admin = create_administrator(
+            ADMINISTRATOR,
+            display_name="Demo administrator",
+            email=f"{ADMINISTRATOR}@example.org",
+            password=demo_password(),
+            by=User.objects.filter(is_superuser=True).order_by("pk").first(),
+        )
+    return admin
+
+
+def _user(username: str, display_name: str, *memberships: tuple, by: User) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        create = User.objects.create_superuser if superuser else User.objects.create_user
-        user = create(username=username, password=demo_password(), email=f"{username}@example.org")
-        user.display_name = display_name
-        user.save(update_fields=["display_name"])
+        user = create_user(
+            username,
+            display_name=display_name,
+            email=f"{username}@example.org",
+            password=demo_password(),
+            by=by,
+        )
     for role, programme, organisation in memberships:
-        Membership.objects.get_or_create(user=user, role=role, programme=programme, organisation=organisation)
+        if not user.memberships.filter(role=role, programme=programme, organisation=organisation).exists():
+            create_membership(user, role=role, programme=programme, organisation=organisation, by=by)
     return user
 
 
-def _organisation(name: str, kind: OrganisationKind) -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        slug=slugify_name(name), defaults={"name": name, "kind": kind}
-    )
-    return organisation
+def _organisation(name: str, kind: OrganisationKind, *, by: User) -> Organisation:
+    slug = slugify_name(name)
+    found = Organisation.objects.filter(slug=slug).first()
+    return found or create_organisation(name, kind=kind, slug=slug, by=by)
+
+
+def _topic(name: str, *, by: User) -> Topic:
+    slug = slugify_name(name)
+    return Topic.objects.filter(slug=slug).first() or create_topic(name, slug=slug, by=by)
 
 
 def _random_day(rng: random.Random) -> date:
@@ -173,39 +207,42 @@ def _random_day(rng: random.Random) -> date:
 
 
 def _create_programme(
-    spec: DemoProgramme, rng: random.Random, out: Callable[[str], None], scale: float = 1.0
+    spec: DemoProgramme, rng: random.Random, out: Callable[[str], None], scale: float, *, by: User
 ) -> Programme:
     authority = Area.objects.get(code=spec.la_code)
     wards = list(
         Area.objects.filter(level=Level.WARD, parent=authority).order_by("-core20_population_share", "name")
     )
     focus = wards[: spec.focus_wards]
-    lead = _organisation(*spec.lead)
-    programme = Programme.objects.create(
-        slug=spec.slug,
+    programme = create_programme(
+        spec.slug,
         name=spec.name,
         summary=spec.summary,
-        lead_organisation=lead,
+        lead_organisation=_organisation(*spec.lead, by=by),
         local_authority=authority,
         start_date=FIRST_DAY,
         is_public=True,
+        focus_areas=focus,
+        priority_topics=[_topic(topic, by=by) for topic in spec.topics],
+        by=by,
     )
-    programme.focus_areas.set(focus)
-    for topic in spec.topics:
-        programme.priority_topics.add(
-            Topic.objects.get_or_create(slug=slugify_name(topic), defaults={"name": topic})[0]
-        )
-    partners = [_organisation(name, OrganisationKind.VCS) for name in spec.partners]
+    partners = [_organisation(name, OrganisationKind.VCS, by=by) for name in spec.partners]
     for partner in partners:
-        Partnership.objects.create(programme=programme, organisation=partner, joined_on=FIRST_DAY)
-        partner.areas_served.add(*rng.sample(focus, k=min(2, len(focus))))
+        create_partnership(
+            programme,
+            partner,
+            joined_on=FIRST_DAY,
+            areas_served=rng.sample(focus, k=min(2, len(focus))),
+            by=by,
+        )
     place = spec.slug.split("-")[0]
-    analyst = _user(spec.analyst, f"{authority.name} programme lead", (Role.ANALYST, programme, None))
+    analyst = _user(spec.analyst, f"{authority.name} programme lead", (Role.ANALYST, programme, None), by=by)
     partner_members = [
         _user(
             f"partner-{slugify_name(p.name).split('-')[0]}",
             f"{p.name} (partner)",
             (Role.PARTNER, programme, p),
+            by=by,
         )
         for p in partners
     ]
@@ -214,12 +251,15 @@ def _create_programme(
             f"connector-{place}" + (f"-{i + 1}" if i else ""),
             f"Connector {i + 1}, {authority.name}",
             (Role.CONNECTOR, programme, partners[i % len(partners)]),
+            by=by,
         )
         for i in range(spec.connectors)
     ]
     if spec.board:
-        board = _organisation(f"{authority.name} Health and Wellbeing Board", OrganisationKind.DECISION_BODY)
-        _user(spec.board, f"{board.name} member", (Role.DECISION_MAKER, programme, board))
+        board = _organisation(
+            f"{authority.name} Health and Wellbeing Board", OrganisationKind.DECISION_BODY, by=by
+        )
+        _user(spec.board, f"{board.name} member", (Role.DECISION_MAKER, programme, board), by=by)
     _create_activities(
         spec,
         programme,
@@ -254,7 +294,7 @@ def _create_activities(
         recorder = rng.choice(recorders)
         partner = recorder.memberships.filter(programme=programme).exclude(organisation=None).first()
         n = min(rng.randint(*contributions_range), total - made)
-        activity = Activity.objects.create(
+        activity = Activity(  # saved by create_contributions, with its first contributions
             programme=programme,
             kind=kind,
             date=_random_day(rng),
@@ -265,31 +305,41 @@ def _create_activities(
             title=f"{ActivityKind(kind).label} in {ward.name}",
         )
         voices = generate_voices(rng, authority.code, n, [ward.name])
+        rows = []
         for voice, redacted in zip(voices, redact_many([v.text for v in voices]), strict=True):
             lsoa = (
                 rng.choice(lsoas_by_ward[ward.pk]) if lsoas_by_ward[ward.pk] and rng.random() < 0.7 else None
             )
-            create_contribution(
-                activity,
-                ContributionInput(
-                    text=redacted.text,
-                    already_redacted=True,
-                    ward=ward,
-                    lsoa=lsoa,
-                    consent_quote=voice.consent_quote,
-                    consent_open_data=voice.consent_open_data,
-                    consent_recontact=voice.consent_recontact,
-                    age_band=voice.age_band or "",
-                    sex=voice.sex or "",
-                    gender_identity_same=voice.gender_identity_same or "",
-                    ethnicity=voice.ethnicity or "",
-                    disability=voice.disability or "",
-                    carer=voice.carer or "",
-                    answers={"demo_topics": list(voice.topics), "demo_sentiment": voice.sentiment},
-                ),
-                by=recorder,
+            data = ContributionInput(
+                text=redacted.text,
+                already_redacted=True,
+                ward=ward,
+                lsoa=lsoa,
+                consent_quote=voice.consent_quote,
+                consent_open_data=voice.consent_open_data,
+                consent_recontact=voice.consent_recontact,
+                age_band=voice.age_band or "",
+                sex=voice.sex or "",
+                gender_identity_same=voice.gender_identity_same or "",
+                ethnicity=voice.ethnicity or "",
+                disability=voice.disability or "",
+                carer=voice.carer or "",
+                answers={"demo_topics": list(voice.topics), "demo_sentiment": voice.sentiment},
             )
+            rows.append(ChunkRow(data))
+        _add_all(activity, rows, by=recorder)
         made += n
+
+
+def _add_all(activity: Activity, rows: list[ChunkRow], *, by: User) -> None:
+    """create_contributions, refusing nothing: a demo row the action refuses is a bug in the demo."""
+    refused = [
+        result.problem
+        for result in create_contributions(activity, rows, by=by)
+        if result.status != "imported"
+    ]
+    if refused:
+        raise RuntimeError(f"the demo's contributions to {activity.title} were refused: {refused}")
 
 
 def _fft_date(text: str) -> date:
@@ -302,28 +352,29 @@ def _fft_date(text: str) -> date:
     raise ValueError(f"unreadable date {text!r} in the FFT file")
 
 
-def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = None) -> Programme:
-    lead = _organisation("NHS England (public FFT data)", OrganisationKind.NHS)
-    programme = Programme.objects.create(
-        slug="nhs-fft",
+def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = None, *, by: User) -> Programme:
+    """The public FFT comments, as the administrator would import them: one activity a trust and month."""
+    programme = create_programme(
+        "nhs-fft",
         name="NHS patient feedback (Friends and Family Test)",
-        lead_organisation=lead,
+        lead_organisation=_organisation("NHS England (public FFT data)", OrganisationKind.NHS, by=by),
         summary="Public Friends and Family Test comments from two NHS trusts (2021-22), labelled by people "
         "with the NHS patient-experience framework. MIT licence, (c) NHS England (pxtextmining).",
         is_public=True,
+        by=by,
     )
     path = fft_path(data_dir)
     if path is None:
         raise FileNotFoundError(f"the NHS FFT comments are not under {data_dir / 'feedback'}")
     with open_fft(path) as handle:
         rows = [row for row in csv.DictReader(handle) if (row.get("FFT answer") or "").strip()][:limit]
-    activities: dict[tuple[str, str], Activity] = {}
+    activities: dict[tuple[str, str], tuple[Activity, list[ChunkRow]]] = {}
     redacted_texts = [r.text for r in redact_many([row["FFT answer"] for row in rows])]
     for row, text in zip(rows, redacted_texts, strict=True):
         when = _fft_date(row["Date"])
         key = (row["Trust"], when.strftime("%Y-%m"))
         if key not in activities:
-            activities[key] = Activity.objects.create(
+            activity = Activity(
                 programme=programme,
                 kind=ActivityKind.PATIENT_FEEDBACK,
                 date=when.replace(day=1),
@@ -331,36 +382,38 @@ def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = No
                 participants=0,
                 source="NHS FFT public data (pxtextmining)",
             )
-        activity = activities[key]
+            activities[key] = (activity, [])
+        activity, chunk = activities[key]
         activity.participants += 1
-        create_contribution(
-            activity,
-            ContributionInput(
-                text=text,
-                already_redacted=True,
-                consent_quote=True,
-                consent_open_data=True,
-                consent_recontact=False,
-                answers={
-                    "Trust": row["Trust"],
-                    "Service type": row["Service type 1"],
-                    "FFT question": row["FFT question"],
-                    "FFT rating": row["FFT categorical answer"],
-                },
-            ),
-            submission_key=f"fft:{row['Comment ID']}",
+        chunk.append(
+            ChunkRow(
+                ContributionInput(
+                    text=text,
+                    already_redacted=True,
+                    consent_quote=True,
+                    consent_open_data=True,
+                    consent_recontact=False,
+                    answers={
+                        "Trust": row["Trust"],
+                        "Service type": row["Service type 1"],
+                        "FFT question": row["FFT question"],
+                        "FFT rating": row["FFT categorical answer"],
+                    },
+                ),
+                submission_key=f"fft:{row['Comment ID']}",
+            )
         )
-    for activity in activities.values():
-        activity.save(update_fields=["participants"])
+    for activity, chunk in activities.values():
+        _add_all(activity, chunk, by=by)
     out(f"  {programme.name}: {len(rows)} comments")
     return programme
 
 
 def app_demo_modules() -> list:
-    """`chorus.apps.<app>.demo` modules, in INSTALLED_APPS order (web's own demo, this module, excluded)."""
+    """`chorus.apps.<app>.demo` modules, in INSTALLED_APPS order."""
     modules = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("chorus.apps.") or config.name == "chorus.apps.web":
+        if not config.name.startswith("chorus.apps.") or config.name == "chorus.apps.demo":
             continue
         try:
             modules.append(importlib.import_module(f"{config.name}.demo"))
@@ -408,17 +461,17 @@ def load_demo(
         return False
     rng = random.Random(seed)
     with transaction.atomic():
+        admin = administrator()
         out("Loading places: five local authorities with their wards, LSOAs and IMD 2019")
-        notes = load_places()
+        notes = load_places(by=admin)
         out(
             f"  {Area.objects.count()} areas; {len(notes)} LSOAs placed in redrawn wards by centroid "
             "(Westminster)"
         )
-        _user("admin", "Demo administrator", superuser=True)
         out("Loading programmes, partners, people and residents' voices")
         for spec in PROGRAMMES:
-            _create_programme(spec, rng, out, scale)
-        _load_fft(data_dir, out, fft_limit)
+            _create_programme(spec, rng, out, scale, by=admin)
+        _load_fft(data_dir, out, fft_limit, by=admin)
         for module in app_demo_modules():
             module.load(rng, out)
     out(

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from chorus.apps.demo.loader import load_demo
 from chorus.apps.engagement.models import Contribution
-from chorus.apps.web.demo import load_demo
 
 
 def test_same_seed_gives_the_same_voices(db, shared_data):
