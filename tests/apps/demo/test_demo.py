@@ -150,7 +150,7 @@ def test_demo_writes_are_made_by_the_people_who_would_make_them(small_demo):
     }
     assert made_by and made_by == {pk: recorded_by[pk] for pk in made_by}
     recorders = User.objects.filter(pk__in=set(made_by.values()))
-    assert all(southend.pk in user.programme_ids() for user in recorders)
+    assert all(southend.pk in {held.programme_id for held in user.roles_held()} for user in recorders)
     fft = AuditEvent.objects.filter(action="contributions.added", programme__slug="nhs-fft")
     assert {event.actor.username for event in fft} == {"admin"}
     created = AuditEvent.objects.filter(action="programmes.programme_created")
