@@ -69,7 +69,7 @@ call_command("migrate", verbosity=0)
 from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area
 from chorus.apps.programmes.models import Programme
-load_places(["E06000033"])
+load_places(["E06000033"], by=None)
 southend = Area.objects.get(code="E06000033")
 Programme.objects.get_or_create(slug="bench", defaults={"name": "Bench", "local_authority": southend})
 """

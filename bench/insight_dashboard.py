@@ -88,7 +88,7 @@ def generate(contributions: int, seed: int = 20261201) -> None:
 
     rng = random.Random(seed)
     call_command("migrate", verbosity=0)
-    load_places([SOUTHEND])
+    load_places([SOUTHEND], by=None)
     southend = Area.objects.get(code=SOUTHEND)
     wards = list(Area.objects.filter(level=Level.WARD, parent=southend))
     lsoas_of = {w.pk: list(Area.objects.filter(level=Level.LSOA, parent=w)) for w in wards}

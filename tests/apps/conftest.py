@@ -10,7 +10,7 @@ from support.world import SOUTHEND, southend, world  # noqa: F401  (fixtures)
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load Southend's places once; tests roll back around them (browser tests reload them after a flush)."""
     with django_db_blocker.unblock():
-        load_places([SOUTHEND])
+        load_places([SOUTHEND], by=None)
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,7 @@ os.environ.setdefault("CHORUS_LOCAL_HTTP", "1")
 @pytest.fixture
 def southend(db) -> Area:
     if not Area.objects.filter(code=SOUTHEND).exists():
-        load_places([SOUTHEND])
+        load_places([SOUTHEND], by=None)
     return Area.objects.get(code=SOUTHEND)
 
 

@@ -40,7 +40,7 @@ def _save_area(record: AreaRecord, parent: Area | None) -> Area:
 
 
 @transaction.atomic
-def load_places(la_codes: Iterable[str] = SEED_LOCAL_AUTHORITIES, *, by=None) -> list[str]:
+def load_places(la_codes: Iterable[str] = SEED_LOCAL_AUTHORITIES, *, by) -> list[str]:
     """Create or update England and the areas of the given local authorities; returns the mismatch report.
 
     The areas are the ONS's reference data, the same for everyone: `by` is None when the command line

@@ -224,7 +224,7 @@ def test_value_form_keeps_what_was_typed_and_says_what_is_wrong(client, world, s
 def test_an_area_outside_the_programme_cannot_be_given_a_value(client, world, smoking, southend):
     from chorus.apps.places.actions import load_places
 
-    load_places(["E06000026"])
+    load_places(["E06000026"], by=None)
     plymouth = Area.objects.get(code="E06000026", level=Level.LOCAL_AUTHORITY)
     client.login(username="analyst", password=PASSWORD)
     response = client.post(
