@@ -246,7 +246,7 @@ def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
 THRESHOLD_GRID = np.arange(0.05, 0.951, 0.025)
 
 
-def _best_micro_f1_floor(thresholds: np.ndarray, out_of_fold: Sequence[tuple[np.ndarray, np.ndarray] | None]):
+def best_micro_f1_floor(thresholds: np.ndarray, out_of_fold: Sequence[tuple[np.ndarray, np.ndarray] | None]):
     """The floor under the per-theme thresholds that maximises micro-F1 over the themes' out-of-fold
     confidences ((probabilities, labels) per theme, None for themes too small to tune); 0 = no floor."""
     tuned = [(column, pair) for column, pair in enumerate(out_of_fold) if pair is not None]
@@ -456,7 +456,7 @@ class MultiLabelCoder(_LinearModel):
                 coef[column] = theme_coef
             intercept[column], platt[column], thresholds[column] = theme_intercept, theme_platt, threshold
         out_of_fold = [result[4] for result in fitted]
-        floor = _best_micro_f1_floor(thresholds, out_of_fold)
+        floor = best_micro_f1_floor(thresholds, out_of_fold)
         tuned = np.array([pair is not None for pair in out_of_fold], dtype=bool)
         thresholds[tuned] = np.maximum(thresholds[tuned], floor)
         manifest = _new_manifest(cls.kind, themes, settings, len(texts))

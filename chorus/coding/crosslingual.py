@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from chorus.coding import classifier, languages, multilingual
-from chorus.coding.classifier import Coding, MultiLabelCoder
+from chorus.coding.classifier import THRESHOLD_GRID, Coding, MultiLabelCoder, best_micro_f1_floor
 
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.npz"
@@ -46,7 +46,6 @@ FOLDS = 3
 # for micro-F1 against the originals' human codes of 0.52 instead of 0.54 (bench/README.md).
 OTHER_LANGUAGE_THRESHOLD_SCALE = 0.8
 MIN_EXAMPLES_TO_TUNE = 5
-THRESHOLD_GRID = np.arange(0.05, 0.951, 0.025)
 
 
 @dataclass(frozen=True)
@@ -69,24 +68,6 @@ def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
         if f1 > best_f1 + 1e-9:
             best_threshold, best_f1 = float(threshold), f1
     return best_threshold
-
-
-def _best_micro_f1_floor(
-    thresholds: np.ndarray, out_of_fold: list[tuple[np.ndarray, np.ndarray] | None]
-) -> float:
-    tuned = [(column, pair) for column, pair in enumerate(out_of_fold) if pair is not None]
-    best_floor, best_f1 = 0.0, -1.0
-    for floor in [0.0, *THRESHOLD_GRID]:
-        hits = predicted = actual = 0
-        for column, (probabilities, labels) in tuned:
-            decided = probabilities >= max(thresholds[column], floor)
-            hits += int(np.sum(decided & (labels == 1)))
-            predicted += int(decided.sum())
-            actual += int(labels.sum())
-        f1 = 2 * hits / max(predicted + actual, 1)
-        if f1 > best_f1 + 1e-9:
-            best_floor, best_f1 = float(floor), f1
-    return best_floor
 
 
 def _estimator(settings: HeadSettings) -> LogisticRegression:
@@ -172,7 +153,7 @@ class MultilingualThemeCoder:
             )
             coef[column], intercept[column], thresholds[column] = theme_coef, theme_intercept, threshold
             out_of_fold.append(calibrated)
-        floor = _best_micro_f1_floor(thresholds, out_of_fold)
+        floor = best_micro_f1_floor(thresholds, out_of_fold)
         tuned = np.array([pair is not None for pair in out_of_fold], dtype=bool)
         thresholds[tuned] = np.maximum(thresholds[tuned], floor)
         fully_known = ~np.isnan(labels).any(axis=1)

@@ -9,8 +9,8 @@ from chorus.coding.classifier import (
     MultiLabelCoder,
     Review,
     SingleLabelCoder,
-    _best_micro_f1_floor,
     add_reviews,
+    best_micro_f1_floor,
     load,
     most_uncertain_first,
 )
@@ -179,11 +179,11 @@ def test_a_common_floor_under_the_theme_thresholds_is_tuned_for_micro_f1():
     # 0.15 keeps its one true hit and drops them; the well-separated common theme is untouched by it.
     rare = (np.array([0.15] * 10 + [0.9]), np.array([0] * 10 + [1]))
     common = (np.array([0.9] * 10 + [0.2] * 10), np.array([1] * 10 + [0] * 10))
-    floor = _best_micro_f1_floor(np.array([0.1, 0.5]), [rare, common])
+    floor = best_micro_f1_floor(np.array([0.1, 0.5]), [rare, common])
     assert 0.15 < floor <= 0.5
     # Nothing to gain: no floor. No theme tuned: no floor.
-    assert _best_micro_f1_floor(np.array([0.5, 0.5]), [common, common]) == 0.0
-    assert _best_micro_f1_floor(np.array([0.5]), [None]) == 0.0
+    assert best_micro_f1_floor(np.array([0.5, 0.5]), [common, common]) == 0.0
+    assert best_micro_f1_floor(np.array([0.5]), [None]) == 0.0
 
 
 def test_fitted_thresholds_are_never_below_the_tuned_floor(coder):
