@@ -72,10 +72,11 @@ test-sqlite: install
 	@echo "== tests on SQLite"
 	$(TEST_ENV) $(PYTEST)
 
+# The browser tests drive Chromium over the same views the other tests check on both databases: SQLite runs them.
 test-postgres: install
-	@echo "== Django tests on PostgreSQL ($(POSTGRES_URL))"
+	@echo "== Django tests on PostgreSQL ($(POSTGRES_URL)), browser tests left to the SQLite run"
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(PYTEST) tests/apps
+	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(PYTEST) -m "not browser" tests/apps
 
 bench: install $(VENV)/.bench-installed
 	for script in bench/[a-z]*.py; do $(PY) -m bench.$$(basename $$script .py) || exit 1; done
