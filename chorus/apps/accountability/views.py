@@ -786,7 +786,10 @@ def have_your_say(request, token: str):
         key = tokens.read_token(token)
     except tokens.BadLink as error:
         return render(
-            request, "accountability/have_your_say_bad_link.html", {"problem": str(error)}, status=404
+            request,
+            "accountability/have_your_say_bad_link.html",
+            {"problem": str(error), "days": tokens.link_days()},
+            status=404,
         )
     item = FeedbackItem.objects.select_related("programme").filter(pk=key.feedback_id).first()
     if item is None or item.sent_on is None:

@@ -168,3 +168,13 @@ def test_public_page_updates_with_an_action(client, world, chain):
     )
     html = client.get(reverse("accountability:you-said-we-did", args=[world.programme.slug])).content.decode()
     assert "Write to landlords" in html and "Done" in html
+
+
+@pytest.mark.django_db
+def test_a_link_that_cannot_be_read_says_how_long_links_last(client, settings):
+    settings.CHORUS_ASSESSMENT_LINK_DAYS = 90
+
+    response = client.get(reverse("accountability:have-your-say", args=["not-a-real-link"]))
+
+    assert response.status_code == 404
+    assert "last 90 days" in response.content.decode()
