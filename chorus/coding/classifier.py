@@ -220,7 +220,7 @@ def _platt(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tuple
     targets = np.where(labels == 1, (positives + 1) / (positives + 2), 1 / (negatives + 2))
 
     def loss_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
-        p = _sigmoid(params[0] * scores + params[1])
+        p = sigmoid(params[0] * scores + params[1])
         p = np.clip(p, 1e-12, 1 - 1e-12)
         loss = -np.sum(weights * (targets * np.log(p) + (1 - targets) * np.log(1 - p)))
         residual = weights * (p - targets)
@@ -230,7 +230,7 @@ def _platt(scores: np.ndarray, labels: np.ndarray, weights: np.ndarray) -> tuple
     return float(result.x[0]), float(result.x[1])
 
 
-def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+def best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
     """The threshold maximising F1, from a coarse grid so that a handful of examples cannot make it spiky."""
     best_threshold, best_f1 = 0.5, -1.0
     positives = labels.sum()
@@ -274,7 +274,7 @@ def _binary_estimator(settings: FeatureSettings):
     )
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
+def sigmoid(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))
 
 
@@ -348,8 +348,8 @@ def _fit_theme(
             estimator.fit(matrix[rows[train]], y[train], sample_weight=w[train])
             out_of_fold[test] = estimator.decision_function(matrix[rows[test]])
         platt = _platt(out_of_fold, y, w)
-        calibrated = (_sigmoid(platt[0] * out_of_fold + platt[1]), y)
-        threshold = _best_f1_threshold(*calibrated)
+        calibrated = (sigmoid(platt[0] * out_of_fold + platt[1]), y)
+        threshold = best_f1_threshold(*calibrated)
     estimator.fit(matrix[rows], y, sample_weight=w)
     return estimator.coef_[0], float(estimator.intercept_[0]), platt, threshold, calibrated
 
@@ -472,7 +472,7 @@ class MultiLabelCoder(_LinearModel):
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated confidence that each theme applies, shape (n, k)."""
         scores = self._scores(texts)
-        return _sigmoid(scores * self.platt[None, :, 0] + self.platt[None, :, 1])
+        return sigmoid(scores * self.platt[None, :, 0] + self.platt[None, :, 1])
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 per text and theme, shape (n, k)."""

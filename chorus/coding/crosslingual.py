@@ -28,7 +28,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from chorus.coding import classifier, languages, multilingual
-from chorus.coding.classifier import THRESHOLD_GRID, Coding, MultiLabelCoder, best_micro_f1_floor
+from chorus.coding.classifier import (
+    Coding,
+    MultiLabelCoder,
+    best_f1_threshold,
+    best_micro_f1_floor,
+    sigmoid,
+)
 
 MANIFEST = "manifest.json"
 WEIGHTS = "weights.npz"
@@ -56,20 +62,6 @@ class HeadSettings:
     balanced: bool = True
 
 
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(values, -30, 30)))
-
-
-def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
-    best_threshold, best_f1 = 0.5, -1.0
-    for threshold in THRESHOLD_GRID:
-        predicted = probabilities >= threshold
-        f1 = 2 * np.sum(predicted & (labels == 1)) / max(predicted.sum() + labels.sum(), 1)
-        if f1 > best_f1 + 1e-9:
-            best_threshold, best_f1 = float(threshold), f1
-    return best_threshold
-
-
 def _estimator(settings: HeadSettings) -> LogisticRegression:
     return LogisticRegression(
         C=settings.regularisation_c,
@@ -94,7 +86,7 @@ def _fit_head(vectors: np.ndarray, labels: np.ndarray, settings: HeadSettings, s
             estimator.fit(vectors[rows[train]], y[train])
             out_of_fold[test] = estimator.predict_proba(vectors[rows[test]])[:, 1]
         calibrated = (out_of_fold, y)
-        threshold = _best_f1_threshold(out_of_fold, y)
+        threshold = best_f1_threshold(out_of_fold, y)
     estimator.fit(vectors[rows], y)
     return estimator.coef_[0], float(estimator.intercept_[0]), threshold, calibrated
 
@@ -176,7 +168,7 @@ class MultilingualThemeCoder:
     def predict_proba(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Confidence that each theme applies, shape (n, k)."""
         vectors = multilingual.embed(texts) if vectors is None else np.asarray(vectors, dtype=np.float32)
-        return _sigmoid(vectors @ self.coef.T + self.intercept[None, :])
+        return sigmoid(vectors @ self.coef.T + self.intercept[None, :])
 
     def thresholds_for(self, training_language: bool) -> np.ndarray:
         """The thresholds as tuned (text in the training examples' language) or scaled for other languages."""
