@@ -17,20 +17,9 @@ from chorus.transcribe import whisper
 from chorus.transcribe.audio import read_audio
 
 _SPOKEN_DIGITS = {
-    "zero",
-    "oh",
-    "o",
-    "nought",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-}
+    "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
 # Words Whisper leaves inside a spoken number: "double oh", "one one and two three".
 _NUMBER_FILLERS = {"and", "double", "triple", "treble"}
 # A token made of digits and the letters Whisper mistakes for them ("I1-1-100", "0.7", "(020)"), not money.
@@ -91,17 +80,12 @@ def _number_spans(text: str) -> list[tuple[str, int, int]]:
 
 
 def _digits_in(token: str) -> str:
-    word = token.strip(".,;:!?").lower()
-    if word in _SPOKEN_DIGITS:
-        return (
-            "0"
-            if word in {"oh", "o", "nought", "zero"}
-            else str(
-                ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"].index(word)
-            )
-        )
-    if _DIGIT_TOKEN.match(token.strip(".,;:!?")) and any(character.isdigit() for character in token):
-        return "".join(character for character in token if character.isdigit())
+    """The digits a token says: "07700" → "07700", "seven" → "7", "I1-1" → "11"; "" for a word."""
+    word = token.strip(".,;:!?")
+    if word.lower() in _SPOKEN_DIGITS:
+        return _SPOKEN_DIGITS[word.lower()]
+    if _DIGIT_TOKEN.match(word) and any(character.isdigit() for character in word):
+        return "".join(character for character in word if character.isdigit())
     return ""
 
 
