@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from chorus.apps.accounts.models import Role
 from chorus.apps.core.predicates import holds_role_anywhere, is_administrator
+from chorus.apps.engagement.rules import GATHERERS
 
-GATHERERS = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR)
 ANY_ROLE = holds_role_anywhere()
 
 
