@@ -38,32 +38,36 @@ def _mark_reviewed(contribution: Contribution, codebook: Codebook, by, now) -> N
     )
 
 
+def _record_decision(
+    contribution: Contribution, theme: Theme, status: str, action: str, event: str, *, by
+) -> Coding:
+    now = timezone.now()
+    coding = _decide(contribution, theme, status, by, now)
+    _event(contribution, theme, action, by, now)
+    audit(event, actor=by, obj=coding, programme=contribution.programme, theme=theme.pk)
+    return coding
+
+
 @transaction.atomic
 def accept(contribution: Contribution, theme: Theme, *, by) -> Coding:
-    now = timezone.now()
-    coding = _decide(contribution, theme, CodingStatus.ACCEPTED, by, now)
-    _event(contribution, theme, CodingEvent.Action.ACCEPTED, by, now)
-    audit("coding.accepted", actor=by, obj=coding, programme=contribution.programme, theme=theme.pk)
-    return coding
+    return _record_decision(
+        contribution, theme, CodingStatus.ACCEPTED, CodingEvent.Action.ACCEPTED, "coding.accepted", by=by
+    )
 
 
 @transaction.atomic
 def reject(contribution: Contribution, theme: Theme, *, by) -> Coding:
-    now = timezone.now()
-    coding = _decide(contribution, theme, CodingStatus.REJECTED, by, now)
-    _event(contribution, theme, CodingEvent.Action.REJECTED, by, now)
-    audit("coding.rejected", actor=by, obj=coding, programme=contribution.programme, theme=theme.pk)
-    return coding
+    return _record_decision(
+        contribution, theme, CodingStatus.REJECTED, CodingEvent.Action.REJECTED, "coding.rejected", by=by
+    )
 
 
 @transaction.atomic
 def apply_theme(contribution: Contribution, theme: Theme, *, by) -> Coding:
     """A theme the model did not suggest, applied by a person."""
-    now = timezone.now()
-    coding = _decide(contribution, theme, CodingStatus.ACCEPTED, by, now)
-    _event(contribution, theme, CodingEvent.Action.ADDED, by, now)
-    audit("coding.added", actor=by, obj=coding, programme=contribution.programme, theme=theme.pk)
-    return coding
+    return _record_decision(
+        contribution, theme, CodingStatus.ACCEPTED, CodingEvent.Action.ADDED, "coding.added", by=by
+    )
 
 
 @transaction.atomic
