@@ -108,6 +108,15 @@ class Contribution(models.Model):
         help_text="Identifies one submission (a form, a field-tool instance) so a resend is stored once.",
     )
 
+    language = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="ISO 639-1 code of the language the resident spoke, blank when not known.",
+    )
+    translation_requested = models.BooleanField(
+        default=False, help_text="An analyst asked for a human translation of these words."
+    )
+
     # Equality monitoring: every question optional; blank = not asked.
     age_band = models.CharField(max_length=20, blank=True, choices=_choices(equality.AGE_BANDS))
     sex = models.CharField(max_length=20, blank=True, choices=_choices(equality.SEXES))
