@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from .actions import reset_two_factor, unlock_sign_in
-from .models import Membership, User
+from .models import ExternalIdentity, Membership, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,3 +39,11 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "programme"]
     search_fields = ["user__username", "user__display_name", "organisation__name"]
     autocomplete_fields = ["user", "programme", "organisation"]
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin):
+    """Who signed in through the organisation's identity provider; deleting a row unlinks that sign-in."""
+
+    list_display = ["user", "issuer", "last_sign_in"]
+    readonly_fields = ["user", "issuer", "subject", "created_at", "last_sign_in"]
