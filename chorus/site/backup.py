@@ -327,6 +327,10 @@ def read_manifest(archive: tarfile.TarFile) -> dict:
     return manifest
 
 
+def _engine(vendor: str) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(vendor, vendor)
+
+
 def _check_restorable_here(manifest: dict) -> None:
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
@@ -343,7 +347,8 @@ def _check_restorable_here(manifest: dict) -> None:
     vendors = {"sqlite": "sqlite", "pg_dump": "postgresql"}
     if kind in vendors and vendors[kind] != connection.vendor:
         raise BackupError(
-            f"This is a {manifest['database']['vendor']} backup and DATABASE_URL is {connection.vendor}. "
+            f"This is a backup of {_engine(manifest['database']['vendor'])} and DATABASE_URL is "
+            f"{_engine(connection.vendor)}. "
             "To move between databases, make a portable backup (chorus backup --portable) and restore that."
         )
 
