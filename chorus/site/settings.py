@@ -283,6 +283,27 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "csrf
 CHORUS_2FA_ROLES = env_list("CHORUS_2FA_ROLES", "administrator,analyst")
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Single sign-on (issue 18): an organisation's OpenID Connect provider (Microsoft Entra ID, Okta, Keycloak)
+# signs its staff in through mozilla-django-oidc; local accounts keep working. Off while
+# CHORUS_OIDC_CLIENT_ID is empty. The endpoints are the provider's (its .well-known/openid-configuration lists
+# them); the provider's own multi-factor policy stands in for Chorus's two-step verification.
+OIDC_RP_CLIENT_ID = os.environ.get("CHORUS_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("CHORUS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("CHORUS_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("CHORUS_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("CHORUS_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("CHORUS_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-in/?single-sign-on=failed"
+CHORUS_OIDC_PROVIDER_NAME = os.environ.get("CHORUS_OIDC_PROVIDER_NAME", "your organisation")
+CHORUS_OIDC_ROLES_CLAIM = os.environ.get("CHORUS_OIDC_ROLES_CLAIM", "roles")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("chorus.apps.accounts.sso.SingleSignOnBackend")
 # Read API: requests per token (django-ninja's rate format, e.g. "120/min").
 CHORUS_API_TOKEN_RATE = os.environ.get("CHORUS_API_TOKEN_RATE", "120/min")
 # Imports and request bounds (issue 13). An upload never imported (a draft, or an import that stopped) is

@@ -237,3 +237,118 @@ def create_membership(user: User, *, role: str, programme=None, organisation=Non
         organisation_id=organisation.pk if organisation is not None else None,
     )
     return membership
+
+
+# Single sign-on ------------------------------------------------------------------------------------------
+
+
+def _username_for(claims: dict) -> str:
+    wanted = str(claims.get("preferred_username") or claims.get("email") or "").split("@")[0]
+    base = "".join(ch for ch in wanted.lower() if ch.isalnum() or ch in "._-")[:100] or "person"
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    return username
+
+
+def _display_name(claims: dict) -> str:
+    name = claims.get("name") or " ".join(
+        str(part) for part in (claims.get("given_name"), claims.get("family_name")) if part
+    )
+    return str(name)[:150]
+
+
+@transaction.atomic
+def sign_in_with_identity_provider(claims: dict, *, roles_claim: str) -> User:
+    """The Chorus account of a person the organisation's identity provider has signed in (verified claims,
+    `iss` and `sub` from the ID token): found by issuer and subject, made on first sign-in; name and email
+    kept up to date; memberships set from the roles claim when the provider sends one (see sso.py)."""
+    from .models import ExternalIdentity
+    from .sso import parse_role_claims
+
+    issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
+    if not issuer or not subject:
+        raise ActionError("The identity provider did not say who this is (no issuer or subject).")
+    identity = ExternalIdentity.objects.select_related("user").filter(issuer=issuer, subject=subject).first()
+    email = str(claims.get("email") or "")[:254]
+    display_name = _display_name(claims)
+    if identity is None:
+        user = User.objects.create_user(
+            username=_username_for(claims), email=email, display_name=display_name
+        )
+        user.set_unusable_password()  # signs in through the provider only; an administrator may add one
+        user.save(update_fields=["password"])
+        identity = ExternalIdentity.objects.create(user=user, issuer=issuer, subject=subject)
+        audit("accounts.user_created", actor=None, obj=user, single_sign_on=True)
+    user = identity.user
+    if not user.is_active:
+        raise ActionError("This account is switched off in Chorus.")
+    changed = [
+        field
+        for field, value in (("email", email), ("display_name", display_name))
+        if value and getattr(user, field) != value
+    ]
+    for field in changed:
+        setattr(user, field, email if field == "email" else display_name)
+    if changed:
+        user.save(update_fields=changed)
+    identity.last_sign_in = timezone.now()
+    identity.save(update_fields=["last_sign_in"])
+    if roles_claim in claims:
+        wanted, refused = parse_role_claims(claims[roles_claim])
+        _set_memberships_from_provider(user, wanted, refused_count=len(refused))
+    audit("accounts.signed_in_with_identity_provider", actor=user, obj=user)
+    return user
+
+
+def _set_memberships_from_provider(user: User, wanted, *, refused_count: int) -> None:
+    # Through Membership's own relations: programmes imports accounts, so accounts does not import it back.
+    Programme = Membership._meta.get_field("programme").related_model
+    Organisation = Membership._meta.get_field("organisation").related_model
+    slugs = {claim.programme_slug for claim in wanted if claim.programme_slug}
+    programmes = {p.slug: p for p in Programme.objects.filter(slug__in=slugs)}
+    org_slugs = {claim.organisation_slug for claim in wanted if claim.organisation_slug}
+    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=org_slugs)}
+    desired: set[tuple[str, int | None, int | None]] = set()
+    unknown = refused_count
+    for claim in wanted:
+        programme = programmes.get(claim.programme_slug) if claim.programme_slug else None
+        organisation = organisations.get(claim.organisation_slug) if claim.organisation_slug else None
+        if (claim.programme_slug and programme is None) or (claim.organisation_slug and organisation is None):
+            unknown += 1
+            continue
+        if claim.role == Role.PARTNER and organisation is None:
+            unknown += 1
+            continue
+        desired.add(
+            (claim.role, programme.pk if programme else None, organisation.pk if organisation else None)
+        )
+    held = {(m.role, m.programme_id, m.organisation_id): m for m in user.memberships.all()}
+    for key, membership in held.items():
+        if key not in desired and key[0] != Role.ADMINISTRATOR:
+            membership.delete()
+            audit(
+                "accounts.membership_deleted",
+                actor=None,
+                obj=user,
+                programme_id=key[1],
+                role=key[0],
+                source="identity provider",
+            )
+    for role, programme_id, organisation_id in desired - held.keys():
+        membership = Membership.objects.create(
+            user=user, role=role, programme_id=programme_id, organisation_id=organisation_id
+        )
+        audit(
+            "accounts.membership_created",
+            actor=None,
+            obj=membership,
+            programme=membership.programme,
+            user_id=user.pk,
+            role=role,
+            organisation_id=organisation_id,
+            source="identity provider",
+        )
+    if unknown:
+        audit("accounts.provider_roles_ignored", actor=None, obj=user, count=unknown)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self) -> None:
-        from . import two_factor  # noqa: F401  (registers the CHORUS_2FA_ROLES check)
+        from . import sso, two_factor  # noqa: F401  (register the single sign-on and CHORUS_2FA_ROLES checks)

@@ -110,3 +110,23 @@ class Membership(models.Model):
 def _membership_changed(**kwargs) -> None:
     global _membership_changes
     _membership_changes += 1
+
+
+class ExternalIdentity(models.Model):
+    """A person as an organisation's identity provider knows them (OpenID Connect issuer and subject), so
+    their next single sign-on finds the same Chorus account even if their name or email changes."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_external_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

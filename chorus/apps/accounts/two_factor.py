@@ -28,6 +28,8 @@ SET_UP = "set-up"
 # Pages a person part-way through signing in may open, by URL name.
 OPEN_WHILE_PENDING = {
     "login",
+    "sso_start",
+    "sso_callback",
     "logout",
     "password_reset",
     "password_reset_done",
@@ -84,10 +86,15 @@ def decide_second_step(request: HttpRequest) -> None:
     request.session[SESSION_KEY] = second_step_needed(request.user)
 
 
+SINGLE_SIGN_ON_BACKEND = "chorus.apps.accounts.sso.SingleSignOnBackend"
+
+
 @receiver(user_logged_in)
 def _decide_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = second_step_needed(user)
+        # Signed in by the organisation's identity provider: its multi-factor policy is the second step.
+        signed_in_by_provider = getattr(user, "backend", "") == SINGLE_SIGN_ON_BACKEND
+        request.session[SESSION_KEY] = "" if signed_in_by_provider else second_step_needed(user)
 
 
 class TwoFactorMiddleware:

@@ -2,15 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import ChooseNewPasswordForm, SignInForm, StartPasswordResetForm
+from .forms import ChooseNewPasswordForm, StartPasswordResetForm
 
 urlpatterns = [
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(template_name="accounts/sign_in.html", authentication_form=SignInForm),
-        name="login",
-    ),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("single-sign-on/", views.single_sign_on_start, name="sso_start"),
+    path("single-sign-on/callback/", views.single_sign_on_callback, name="sso_callback"),
     path("two-step-verification/", views.two_factor, name="two_factor"),
     path("two-step-verification/code/", views.two_factor_verify, name="two_factor_verify"),
     path(

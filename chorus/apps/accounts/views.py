@@ -1,4 +1,5 @@
-"""Two-step verification pages: set it up (or manage it), and give a code after the password."""
+"""Two-step verification pages (set it up or manage it, give a code after the password) and the two ends
+of single sign-on."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from chorus.apps.core.errors import ActionError
 from chorus.apps.core.forms import render_form, run_action
 
+from . import sso
 from .actions import (
     pending_authenticator,
     replace_recovery_codes,
@@ -21,7 +26,7 @@ from .actions import (
     turn_on_two_factor,
     verify_second_step,
 )
-from .forms import CodeForm
+from .forms import CodeForm, SignInForm
 from .two_factor import VERIFY, decide_second_step, has_two_factor, requires_two_factor
 
 
@@ -115,3 +120,31 @@ def two_factor_verify(request):
                 )
             return redirect(_next_url(request) or "home")
     return render_form(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in with a password, plus the organisation's single sign-on when the site has one."""
+
+    template_name = "accounts/sign_in.html"
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            single_sign_on=sso.configured(),
+            provider_name=sso.provider_name(),
+            single_sign_on_failed=self.request.GET.get("single-sign-on") == "failed",
+            **kwargs,
+        )
+
+
+def single_sign_on_start(request):
+    """Off unless the site has an identity provider: then mozilla-django-oidc sends the person to it."""
+    if not sso.configured():
+        raise Http404("Single sign-on is not set up on this site.")
+    return OIDCAuthenticationRequestView.as_view()(request)
+
+
+def single_sign_on_callback(request):
+    if not sso.configured():
+        raise Http404("Single sign-on is not set up on this site.")
+    return OIDCAuthenticationCallbackView.as_view()(request)
