@@ -10,6 +10,7 @@ from chorus.apps.coding.models import Codebook, Coding, CodingStatus, Theme
 from chorus.apps.engagement.actions import create_contribution, withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.cache import evidence_stamp, remembered
+from chorus.site.cache_url import cache_settings
 
 from support.processes import chorus_environment, database_url_for_other_processes, run_python
 from support.world import voice
@@ -79,6 +80,15 @@ def test_a_coding_under_one_codebook_leaves_another_programmes_figures_cached(wo
 
     assert remembered(world.other_programme, theirs, {}, compute) == 1
     assert remembered(world.programme, ours, {}, compute) == 3
+
+
+def test_a_cache_that_does_not_answer_costs_working_the_figures_out_never_the_page(world, client, settings):
+    settings.CACHES = {"default": cache_settings("redis://127.0.0.1:1/0")}  # nothing listens on port 1
+    compute = counting()
+    assert remembered(world.programme, None, {}, compute) == 1
+    assert remembered(world.programme, None, {}, compute) == 2
+    client.force_login(world.analyst)
+    assert total_on_dashboard(client, world) == 3
 
 
 @pytest.mark.django_db(transaction=True)
