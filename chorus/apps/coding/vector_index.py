@@ -3,16 +3,26 @@ by meaning stays fast at a million contributions instead of reading every vector
 
 An index lives in the process that searches and is brought up to date at every search: vector rows stored
 since it was last seen (new contributions, coding runs; a re-embedded contribution gets a new row) are added
-in one query on the row id. A deleted vector (consent withdrawn, words erased) leaves this process's index at
-once (a signal); another process drops it the first time a search meets it. Either way the caller's
-permission check runs inside the search, so a hidden or deleted contribution is never returned.
+in one query on the row id. A process that added many rows saves the index to file storage, where another
+process (another web worker, another machine) starts from it instead of reading every vector again;
+`chorus manage build_search_indexes` builds and saves them all (after an upgrade or a restore).
+
+A deleted vector (consent withdrawn, words erased) leaves this process's index at once, and the saved file of
+its programme is deleted (a signal); another process drops it the first time a search meets it. Either way
+the caller's permission check runs inside the search, so a hidden or deleted contribution is never returned.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 import threading
+from pathlib import Path
 
 import numpy as np
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, QuerySet
 
 from chorus.apps.engagement.models import Contribution
@@ -22,6 +32,8 @@ from chorus.search.ann import VectorIndex
 from .models import ContributionVector
 
 CATCH_UP_BATCH = 20_000
+SAVE_AFTER_ADDING = 10_000  # rows added in one catch-up that make saving the index for others worth it
+FOLDER = "search-indexes"
 # (programme id, model version) -> its index and the newest vector row in it
 _indexes: dict[tuple[int, str], tuple[VectorIndex, int]] = {}
 _lock = threading.Lock()
@@ -33,13 +45,58 @@ def _model_version() -> str:
     return embeddings.MODEL_VERSION
 
 
-def programme_index(programme_id: int) -> VectorIndex | None:
-    """The programme's index with every vector stored so far; None while it has none."""
+def _pointer_name(key: tuple[int, str]) -> str:
+    return f"{FOLDER}/programme-{key[0]}-{key[1]}.json"
+
+
+def _load_saved(key: tuple[int, str]) -> tuple[VectorIndex | None, int]:
+    """The index another process saved, and the newest vector row it holds; (None, 0) when there is none."""
+    try:
+        with default_storage.open(_pointer_name(key)) as pointer:
+            saved = json.load(pointer)
+        with tempfile.TemporaryDirectory(prefix="chorus-index-") as folder:
+            local = Path(folder) / "index.usearch"
+            with default_storage.open(saved["file"]) as stored, open(local, "wb") as copy:
+                for chunk in stored.chunks():
+                    copy.write(chunk)
+            return VectorIndex.load(local), int(saved["newest"])
+    except (FileNotFoundError, KeyError, ValueError):
+        return None, 0
+
+
+def _save(key: tuple[int, str], index: VectorIndex, newest: int) -> None:
+    """Save under a name of its own, then point to it, so a reader never meets a half-written file."""
+    name = f"{FOLDER}/programme-{key[0]}-{key[1]}-{newest}.usearch"
+    previous = None
+    try:
+        with default_storage.open(_pointer_name(key)) as pointer:
+            previous = json.load(pointer).get("file")
+    except (FileNotFoundError, ValueError):
+        pass
+    with tempfile.TemporaryDirectory(prefix="chorus-index-") as folder:
+        local = Path(folder) / "index.usearch"
+        index.save(local)
+        default_storage.delete(name)
+        with open(local, "rb") as saved:
+            default_storage.save(name, File(saved, name=name))
+    default_storage.delete(_pointer_name(key))
+    pointer = json.dumps({"file": name, "newest": newest}).encode()
+    default_storage.save(_pointer_name(key), ContentFile(pointer))
+    if previous and previous != name:
+        default_storage.delete(previous)
+
+
+def programme_index(programme_id: int, *, save: bool | None = None) -> VectorIndex | None:
+    """The programme's index with every vector stored so far; None while it has none. It is saved for other
+    processes when `save` is true, or (None) when this catch-up added many rows."""
     key = (programme_id, _model_version())
     with _lock:
         index, newest = _indexes.get(key, (None, 0))
+        if index is None:
+            index, newest = _load_saved(key)
         if newest and not ContributionVector.objects.filter(pk=newest).exists():
             index, newest = None, 0  # its newest row is gone (a restore, a rolled-back run): start again
+        added = 0
         while True:
             rows = list(
                 ContributionVector.objects.filter(
@@ -55,8 +112,11 @@ def programme_index(programme_id: int) -> VectorIndex | None:
                 index = VectorIndex(ndim=vectors.shape[1])
             index.add([contribution for _, contribution, _ in rows], vectors)
             newest = rows[-1][0]
+            added += len(rows)
         if index is not None:
             _indexes[key] = (index, newest)
+            if save or (save is None and added >= SAVE_AFTER_ADDING):
+                _save(key, index, newest)
         return index
 
 
@@ -101,5 +161,22 @@ def nearest(
     return sorted(found, key=lambda hit: (-hit[1], hit[0]))[:limit]
 
 
+def discard_saved(programme_id: int | None) -> None:
+    """Delete the saved index of this programme (None: of every programme), so no file keeps a vector whose
+    contribution is gone; the next process to search builds it again."""
+    try:
+        _, names = default_storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    prefix = "programme-" if programme_id is None else f"programme-{programme_id}-"
+    pointers = [name for name in names if name.startswith(prefix) and name.endswith(".json")]
+    for name in sorted(names, key=lambda name: name not in pointers):  # pointers first
+        if name.startswith(prefix):
+            default_storage.delete(f"{FOLDER}/{name}")
+
+
 def _vector_deleted(sender, instance: ContributionVector, **kwargs) -> None:
     forget([instance.contribution_id])
+    # Deleted with its contribution (withdrawal, erasure), the contribution row is still there until the end.
+    contribution = Contribution.objects.filter(pk=instance.contribution_id)
+    discard_saved(contribution.values_list("programme_id", flat=True).first())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.core.files.storage import default_storage
 
 from chorus.apps.coding import vector_index
 from chorus.apps.coding.models import ContributionVector
@@ -77,3 +78,28 @@ def test_a_new_contribution_is_found_at_the_next_search_and_an_erased_one_leaves
     assert vector_index.programme_index(world.other_programme.pk) is None  # no vectors there any more
     store_vectors([world.in_other_programme])
     assert world.in_other_programme.pk in vector_index.programme_index(world.other_programme.pk)
+
+
+def saved_files(programme_id: int) -> list[str]:
+    try:
+        _, names = default_storage.listdir(vector_index.FOLDER)
+    except FileNotFoundError:
+        return []
+    return [name for name in names if name.startswith(f"programme-{programme_id}-")]
+
+
+def test_another_process_starts_from_the_saved_index_and_an_erasure_deletes_the_file(
+    indexed, settings, tmp_path
+):
+    world = indexed
+    settings.MEDIA_ROOT = tmp_path / "media"
+    vector_index.programme_index(world.programme.pk, save=True)
+    assert len(saved_files(world.programme.pk)) == 2  # the index and the pointer to it
+
+    vector_index.reset()  # as a fresh process: from the database alone there would be nothing to index now
+    ContributionVector.objects.filter(contribution__programme=world.programme).update(model_version="older")
+    index = vector_index.programme_index(world.programme.pk)
+    assert index is not None and world.by_connector.pk in index
+
+    withdraw_consent(world.by_partner_b, "analysis", by=world.analyst)
+    assert saved_files(world.programme.pk) == []
