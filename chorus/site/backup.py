@@ -450,6 +450,9 @@ def main(argv: list[str]) -> int:
     except BackupError as error:
         print(f"chorus backup: {error}", file=sys.stderr)
         return 1
+    except Exception as error:  # the database or the disk: say what, without a traceback to scroll through
+        print(f"chorus backup: failed, no archive written: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
     print(
         f"Backed up the database ({DESCRIPTIONS[summary.database_kind]}, "
         f"{_megabytes(summary.database_bytes)}) "
@@ -476,6 +479,9 @@ def restore(argv: list[str]) -> int:
         summary = restore_backup(args.archive, force=args.force)
     except BackupError as error:
         print(f"chorus restore: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # e.g. a migration that cannot run backwards to the backup's schema
+        print(f"chorus restore: failed: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
     print(
         f"Restored the database ({DESCRIPTIONS[summary.database_kind]}) and {summary.files:,} stored files "
