@@ -18,6 +18,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "import": ("chorus.apps.imports.cli", "import a file of contributions into a programme"),
     "serve": ("chorus.site.serve", "serve Chorus in production (gunicorn; CHORUS_BIND, CHORUS_WEB_WORKERS)"),
     "worker": ("chorus.site.worker", "run background work: imports, coding runs, reports"),
+    "backup": ("chorus.site.backup", "back up the database and stored files into one archive"),
+    "restore": ("chorus.site.restore", "restore a backup into an empty database (--force to replace one)"),
     "llm": ("chorus.llm.cli", "check the optional external model (an OpenAI-compatible endpoint)"),
     "manage": ("chorus.site.manage", "run a Django management command (migrate, runserver, ...)"),
 }

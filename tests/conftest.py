@@ -34,5 +34,8 @@ def empty_cache():
     """Each test starts with an empty cache: SQLite may reuse ids after a rolled-back test."""
     from django.core.cache import cache
 
+    from chorus.apps.coding import vector_index
+
     cache.clear()
+    vector_index.reset()  # the search indexes held in this process, for the same reason
     yield

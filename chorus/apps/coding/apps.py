@@ -24,11 +24,18 @@ class CodingConfig(AppConfig):
     verbose_name = "Thematic coding"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from chorus.apps.engagement.signals import words_erased
+
+        from .models import ContributionVector
+        from .vector_index import _vector_deleted
 
         # The full-text index over contributions (fulltext.py) is made or mended after every migrate.
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="coding-search-index")
         # Engagement cannot call coding (coding is built on it): it says when words are erased.
+        # A deleted vector (withdrawal, erasure, re-embedding) leaves the search index at once.
+        post_delete.connect(_vector_deleted, sender=ContributionVector, dispatch_uid="coding.vector_deleted")
         words_erased.connect(
             _retrain_without_erased_words, dispatch_uid="coding.retrain_without_erased_words"
         )

@@ -217,9 +217,10 @@ def semantic_search(
 
     The full-text index (fulltext.py) finds those holding any of the query's words; their order fuses the
     index's ranking with closeness in meaning (reciprocal rank fusion). When none holds a word of the query,
-    meaning alone decides, over every coded contribution the user may see.
+    meaning alone decides, over every coded contribution the user may see, through each programme's
+    nearest-neighbour index (vector_index.py).
     """
-    from chorus.apps.coding import fulltext
+    from chorus.apps.coding import fulltext, vector_index
     from chorus.coding import embeddings
 
     query = query.strip()
@@ -229,18 +230,19 @@ def semantic_search(
         contributions = contributions.filter(consent_quote=True)
     query, contributions = _place_in_query(query, contributions)
     matched = fulltext.keyword_matches(query, contributions, limit=SEARCH_CANDIDATES)
-    ids, matrix = _vectors_of(matched or None, contributions)
     query_vector = embeddings.embed([query])[0]
-    similarity = dict(zip(ids, (matrix @ query_vector).tolist() if ids else [], strict=True))
     if matched:
+        ids, matrix = _vectors_of(matched, contributions)
+        similarity = dict(zip(ids, (matrix @ query_vector).tolist() if ids else [], strict=True))
         by_meaning = {pk: rank for rank, pk in enumerate(sorted(similarity, key=lambda pk: -similarity[pk]))}
         fused = {
             pk: 1 / (RANK_FUSION_K + keyword_rank) + 1 / (RANK_FUSION_K + by_meaning.get(pk, len(matched)))
             for keyword_rank, pk in enumerate(matched)
         }
         order = sorted(fused, key=lambda pk: (-fused[pk], pk))[:limit]
-    else:
-        order = sorted(similarity, key=lambda pk: (-similarity[pk], pk))[:limit]
+    else:  # meaning alone: each programme's nearest-neighbour index, permissions checked inside it
+        similarity = dict(vector_index.nearest(query_vector, contributions, limit))
+        order = list(similarity)
     found = contributions.select_related("programme", "ward", "activity").in_bulk(order)
     return [
         SearchHit(found[pk], float(similarity.get(pk, 0.0)), words_matched=bool(matched))

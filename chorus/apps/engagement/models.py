@@ -145,6 +145,8 @@ class Contribution(models.Model):
         indexes = [
             models.Index(fields=["programme", "recorded_at"]),
             models.Index(fields=["programme", "ward"]),
+            # The newest contribution of a programme in one index lookup: the dashboards' cache stamp.
+            models.Index(fields=["programme", "id"], name="contribution_programme_newest"),
             # The insight dashboard's breakdowns filter by programme and activity and group by ward.
             models.Index(fields=["programme", "activity", "ward"], name="contribution_prog_act_ward"),
         ]

@@ -1,0 +1,5 @@
+"""`chorus restore FILE`: see chorus.site.backup."""
+
+from chorus.site.backup import restore as main
+
+__all__ = ["main"]
