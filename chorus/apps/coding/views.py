@@ -495,9 +495,7 @@ def search(request):
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
         reads_raw_records = request.user.has_perm("engagement.list_contributions")
-        hits = semantic_search(
-            form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records
-        )
+        hits = semantic_search(form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records)
     return render_form(request, "coding/search.html", {"form": form, "hits": hits})
 
 
