@@ -99,33 +99,34 @@ class Calibration:
 
 
 def next_questions(
-    probabilities: np.ndarray,
-    thresholds: np.ndarray,
+    theme_scores: np.ndarray,
+    margins: np.ndarray,
     examples_per_theme: Sequence[int],
     count: int = 1,
+    coverage_first: bool = True,
 ) -> list[int]:
     """Rows to ask a person about next, the most useful first.
 
-    Alternates between coverage and uncertainty: first the theme with the fewest examples (a theme with none
-    first), asking about the row the model most thinks has it; then the row whose closest call is nearest its
-    threshold. `probabilities` and `thresholds` are (n, k); rows already answered must be left out by the
-    caller."""
-    n, k = probabilities.shape
-    if n == 0:
-        return []
-    margins = np.abs(probabilities - thresholds).min(axis=1) if k else np.zeros(n)
+    Alternates between coverage and uncertainty. Coverage: the theme with the fewest examples (one with none
+    first; among equals, the one some row most looks like), asking about the row that most looks like it.
+    Uncertainty: the row whose closest call is nearest its threshold (smallest margin). `theme_scores` is
+    (n, k), higher = more like the theme; rows already answered must be left out by the caller."""
+    theme_scores = np.asarray(theme_scores, dtype=float)
+    margins = np.asarray(margins, dtype=float)
+    n, k = theme_scores.shape
     examples = np.asarray(examples_per_theme, dtype=float).copy()
     chosen: list[int] = []
     taken = np.zeros(n, dtype=bool)
+    coverage = coverage_first
     while len(chosen) < min(count, n):
-        if len(chosen) % 2 == 0 and k:
-            # Fewest examples first; among those, the theme some unasked row most likely has.
-            theme = int(np.lexsort((-probabilities[~taken].max(axis=0), examples))[0])
-            scores = np.where(taken, -np.inf, probabilities[:, theme])
+        if coverage and k:
+            theme = int(np.lexsort((-theme_scores[~taken].max(axis=0), examples))[0])
+            scores = np.where(taken, -np.inf, theme_scores[:, theme])
             examples[theme] += 1
         else:
             scores = np.where(taken, -np.inf, -margins)
         row = int(np.argmax(scores))
         taken[row] = True
         chosen.append(row)
+        coverage = not coverage
     return chosen

@@ -135,6 +135,58 @@ def reviewed_labels(codebook: Codebook) -> tuple[list[int], list[str], np.ndarra
     return ids, [texts[pk] for pk in ids], labels, themes
 
 
+def next_to_teach(
+    codebook: Codebook, contributions: QuerySet[Contribution], *, skip: Sequence[int] = ()
+) -> Contribution | None:
+    """The contribution a person teaching Chorus is best asked about next, among `contributions` (what they
+    may see) that no person has coded yet: in turn one for the theme with the fewest examples (the one most
+    like it, by its suggestion or by meaning), and the one the model is least sure of
+    (chorus.coding.teaching)."""
+    from chorus.coding import embeddings
+    from chorus.coding.teaching import next_questions
+
+    themes = list(codebook.themes.order_by("position", "id"))
+    candidates = contributions.exclude(review_state__reviewed_at__isnull=False).exclude(pk__in=list(skip))
+    rows = list(
+        ContributionVector.objects.filter(
+            contribution__in=candidates.values("pk"), model_version=embeddings.MODEL_VERSION
+        ).values_list("contribution_id", "vector", "contribution__review_state__margin")
+    )
+    if not rows or not themes:
+        return candidates.order_by("pk").first()
+    ids = [pk for pk, _, _ in rows]
+    vectors = np.vstack([np.frombuffer(bytes(vector), dtype=np.float32) for _, vector, _ in rows])
+    margins = np.array([1.0 if margin is None else margin for _, _, margin in rows])
+    anchors = embeddings.embed([f"{theme.name}. {theme.description}".strip() for theme in themes])
+    scores = vectors @ anchors.T
+    column = {theme.pk: index for index, theme in enumerate(themes)}
+    row_of = {pk: index for index, pk in enumerate(ids)}
+    for contribution_id, theme_id in Coding.objects.filter(
+        contribution_id__in=ids, theme__codebook=codebook, current=True, status=CodingStatus.SUGGESTED
+    ).values_list("contribution_id", "theme_id"):
+        scores[row_of[contribution_id], column[theme_id]] += 1.0  # the model's own suggestion counts most
+    examples = np.zeros(len(themes))
+    for theme_id in Coding.objects.filter(
+        theme__codebook=codebook, current=True, status=CodingStatus.ACCEPTED
+    ).values_list("theme_id", flat=True):
+        examples[column[theme_id]] += 1
+    answered = codebook.teach_answers.count()
+    row = next_questions(scores, margins, examples, count=1, coverage_first=answered % 2 == 0)[0]
+    return candidates.get(pk=ids[row])
+
+
+def teaching_progress(codebook: Codebook) -> dict:
+    """How the model has done on the answers it had not seen: all of them, and the latest RECENT_ANSWERS."""
+    from chorus.coding.teaching import RECENT_ANSWERS, agreement_estimate
+
+    agreed = list(codebook.teach_answers.order_by("answered_at", "id").values_list("agreed", flat=True))
+    return {
+        "all": agreement_estimate(agreed),
+        "recent": agreement_estimate(agreed[-RECENT_ANSWERS:]),
+        "recent_size": RECENT_ANSWERS,
+    }
+
+
 # ---------------------------------------------------------------------------------------------- agreement
 
 MODEL_CODER = "model"
