@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import models
 from django.db.models import QuerySet
 
 from chorus.apps.engagement.models import Contribution
@@ -102,6 +103,47 @@ def unthemed_contributions(programme: Programme, codebook: Codebook) -> QuerySet
     return Contribution.objects.filter(programme=programme, vector__isnull=False).exclude(pk__in=themed)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """What a theme share is a share of: contributions coded, by the model above its threshold or by a
+    person, and how many of those a person checked."""
+
+    contributions: int
+    coded: int
+    by_model: int  # with a model's theme, each with its confidence, and no person's
+    checked_by_person: int
+
+    @property
+    def share(self) -> float:
+        return self.coded / self.contributions if self.contributions else 0.0
+
+
+def coding_coverage(contributions: QuerySet[Contribution]) -> Coverage:
+    """How many of `contributions` carry a current theme: a model's, with its confidence at or above the
+    threshold it needed, or one a person accepted."""
+    applied = Coding.objects.filter(contribution__in=contributions.values("pk"), current=True)
+    by_person = set(
+        applied.filter(status=CodingStatus.ACCEPTED).values_list("contribution_id", flat=True).distinct()
+    )
+    by_model = set(
+        applied.filter(status=CodingStatus.SUGGESTED, confidence__isnull=False)
+        .exclude(threshold__gt=models.F("confidence"))
+        .values_list("contribution_id", flat=True)
+        .distinct()
+    )
+    checked = set(
+        ReviewState.objects.filter(
+            contribution__in=contributions.values("pk"), reviewed_at__isnull=False
+        ).values_list("contribution_id", flat=True)
+    )
+    return Coverage(
+        contributions=contributions.count(),
+        coded=len(by_person | by_model),
+        by_model=len(by_model - by_person),
+        checked_by_person=len(checked),
+    )
+
+
 def reviewed_labels(codebook: Codebook) -> tuple[list[int], list[str], np.ndarray, list[Theme]]:
     """Training data from people's decisions (and imported labels): contribution ids, texts, labels (1, 0,
     NaN unknown), themes.
@@ -138,9 +180,17 @@ def reviewed_labels(codebook: Codebook) -> tuple[list[int], list[str], np.ndarra
 def next_to_teach(
     codebook: Codebook, contributions: QuerySet[Contribution], *, skip: Sequence[int] = ()
 ) -> Contribution | None:
-    """The contribution a person teaching Chorus is best asked about next, among `contributions` (what they
-    may see) that no person has coded yet: in turn one for the theme with the fewest examples (the one most
-    like it, by its suggestion or by meaning), and the one the model is least sure of
+    """The contribution a person teaching Chorus is best asked about next (see questions_to_teach)."""
+    questions = questions_to_teach(codebook, contributions, skip=skip)
+    return questions[0] if questions else None
+
+
+def questions_to_teach(
+    codebook: Codebook, contributions: QuerySet[Contribution], *, count: int = 1, skip: Sequence[int] = ()
+) -> list[Contribution]:
+    """The `count` contributions a person teaching Chorus is best asked about next, among `contributions`
+    (what they may see) that no person has coded yet: in turn one for the theme with the fewest examples
+    (the one most like it, by its suggestion or by meaning), and the one the model is least sure of
     (chorus.coding.teaching)."""
     from chorus.coding import embeddings
     from chorus.coding.teaching import next_questions
@@ -153,7 +203,7 @@ def next_to_teach(
         ).values_list("contribution_id", "vector", "contribution__review_state__margin")
     )
     if not rows or not themes:
-        return candidates.order_by("pk").first()
+        return list(candidates.order_by("pk")[:count])
     ids = [pk for pk, _, _ in rows]
     vectors = np.vstack([np.frombuffer(bytes(vector), dtype=np.float32) for _, vector, _ in rows])
     margins = np.array([1.0 if margin is None else margin for _, _, margin in rows])
@@ -171,8 +221,9 @@ def next_to_teach(
     ).values_list("theme_id", flat=True):
         examples[column[theme_id]] += 1
     answered = codebook.teach_answers.count()
-    row = next_questions(scores, margins, examples, count=1, coverage_first=answered % 2 == 0)[0]
-    return candidates.get(pk=ids[row])
+    rows_chosen = next_questions(scores, margins, examples, count=count, coverage_first=answered % 2 == 0)
+    found = candidates.in_bulk([ids[row] for row in rows_chosen])
+    return [found[ids[row]] for row in rows_chosen if ids[row] in found]
 
 
 def teaching_progress(codebook: Codebook) -> dict:

@@ -43,7 +43,9 @@ def coded(world):
         ("decision-maker", 403),
     ],
 )
-def test_only_the_programmes_analysts_reach_the_review_queue_and_teach_chorus(client, coded, username, status):
+def test_only_the_programmes_analysts_reach_the_review_queue_and_teach_chorus(
+    client, coded, username, status
+):
     user = next(user for user in coded.users if user.username == username)
     signed_in(client, user)
     contribution = coded.by_partner_a
