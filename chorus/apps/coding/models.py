@@ -160,6 +160,11 @@ class Coding(models.Model):
     threshold = models.FloatField(
         null=True, blank=True, help_text="The confidence the model needed to apply the theme (model codings)."
     )
+    model_score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The model's own confidence, before it was calibrated against people's answers.",
+    )
     run = models.ForeignKey(
         ModelRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="codings"
     )
@@ -363,7 +368,7 @@ class TeachAnswer(models.Model):
     answered_at = models.DateTimeField()
     chosen = models.JSONField(default=list, help_text="Theme ids the person chose.")
     predicted = models.JSONField(
-        default=dict, help_text="The model's themes before the answer, {theme id: confidence}."
+        default=dict, help_text="The model's themes before the answer, {theme id: its own score}."
     )
     model = models.CharField(max_length=300, blank=True, help_text="The model that predicted, name@version.")
     agreed = models.BooleanField(

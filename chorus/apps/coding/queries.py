@@ -93,12 +93,20 @@ def current_codings(contribution: Contribution, codebook: Codebook) -> list[Codi
     )
 
 
+# A model's theme less sure than this (people would more likely reject it than accept it, once confidences are
+# calibrated against their answers) leaves a contribution open to emerging issues.
+SURE_ENOUGH = 0.5
+
+
 def unthemed_contributions(programme: Programme, codebook: Codebook) -> QuerySet[Contribution]:
-    """Contributions with a vector and no theme applied (suggested or accepted)."""
-    themed = Coding.objects.filter(
-        theme__codebook=codebook,
-        current=True,
-        status__in=[CodingStatus.SUGGESTED, CodingStatus.ACCEPTED],
+    """Contributions with a vector and no theme: none a person accepted, and none the model applied with a
+    confidence of SURE_ENOUGH or more (the batch coders give every contribution its best theme, however poor
+    a fit)."""
+    current = Coding.objects.filter(theme__codebook=codebook, current=True)
+    themed = current.filter(
+        models.Q(status=CodingStatus.ACCEPTED)
+        | models.Q(status=CodingStatus.SUGGESTED, confidence__gte=SURE_ENOUGH)
+        | models.Q(status=CodingStatus.SUGGESTED, confidence__isnull=True)
     ).values("contribution_id")
     return Contribution.objects.filter(programme=programme, vector__isnull=False).exclude(pk__in=themed)
 

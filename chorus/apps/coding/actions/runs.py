@@ -44,6 +44,11 @@ MIN_REVIEWED_PER_THEME = 5
 # (chorus.coding.fewshot.MANY_EXAMPLES, not imported here: it loads the models on Django's start).
 MANY_EXAMPLES = 60
 BATCH_SIZE = 1000
+# A contribution with no stored language goes to the multilingual coder only when detection is this sure.
+ROUTING_CONFIDENCE = 0.8
+# The multilingual coder learns from at most this many coded examples (a seeded sample): each is embedded by
+# the multilingual model, about 40 a second on one core.
+MULTILINGUAL_MAX_EXAMPLES = 800
 # The most of an error's text a failed run keeps.
 ERROR_MAX_LENGTH = 2000
 
@@ -190,8 +195,11 @@ class _BatchCoder(_RunCoder):
     def code(self, texts: Sequence[str]) -> _Coded:
         texts = ["" if text is None else str(text) for text in texts]
         probabilities = self.coder.predict_proba(texts)
-        decider = getattr(self.coder, "codebook", None) or self.coder
-        applies = decider.decide(texts, probabilities).astype(bool)
+        if hasattr(self.coder, "trained") and self.coder.codebook is None:  # few-shot with many examples
+            applies = self.coder.trained.decide(probabilities).astype(bool)
+        else:
+            decider = getattr(self.coder, "codebook", None) or self.coder
+            applies = decider.decide(texts, probabilities).astype(bool)
         best = probabilities.max(axis=1, keepdims=True) if probabilities.size else probabilities
         thresholds = np.broadcast_to(self.ratio * best, probabilities.shape)
         return _Coded(probabilities, applies, thresholds)
@@ -309,6 +317,11 @@ def _other_language_coder(run: ModelRun, themes: list[Theme], texts: Sequence[st
 
     ids, coded_texts, labels, _ = reviewed_labels(run.codebook)
     if ids and np.nansum(labels == 1) > 0 and e5_available():
+        if len(ids) > MULTILINGUAL_MAX_EXAMPLES:  # e5 embeds every example: bound the time it takes
+            keep = np.sort(
+                np.random.default_rng(0).choice(len(ids), MULTILINGUAL_MAX_EXAMPLES, replace=False)
+            )
+            coded_texts, labels = [coded_texts[i] for i in keep], labels[keep]
         fitted = MultilingualThemeCoder.fit(coded_texts, labels, [str(t.pk) for t in themes])
         return _MultilingualCoder(themes, fitted)
     batch = BatchZeroShotCoder.fit(_descriptions(themes), texts, use_e5=e5_available())
@@ -317,7 +330,8 @@ def _other_language_coder(run: ModelRun, themes: list[Theme], texts: Sequence[st
 
 def _languages(programme: Programme, contributions: Sequence[tuple[int, str, str]]) -> list[str]:
     """Each contribution's language: as stored, else detected among English, the community languages and
-    the languages stored in the programme."""
+    the languages stored in the programme; a detection less sure than ROUTING_CONFIDENCE counts as not
+    known (short English comments such as "Just perfect" come out Romanian at about 0.5)."""
     from chorus.coding import languages
 
     stored = {code for _, _, code in contributions if code}
@@ -331,7 +345,8 @@ def _languages(programme: Programme, contributions: Sequence[tuple[int, str, str
     found = languages.detect_many([contributions[i][1] for i in blank], candidates)
     codes = [code for _, _, code in contributions]
     for index, detection in zip(blank, found, strict=True):
-        codes[index] = detection.code
+        sure = detection.confidence >= ROUTING_CONFIDENCE
+        codes[index] = detection.code if sure else languages.UNDETERMINED
     return codes
 
 
@@ -446,6 +461,7 @@ def _code_contributions(
                         contribution_id=contribution_id,
                         theme_id=theme_id,
                         confidence=round(float(confidences[row, column]), 4),
+                        model_score=round(float(coded.probabilities[row, column]), 4),
                         threshold=round(float(thresholds[row, column]), 4),
                         made_by_model=model,
                         method=method,

@@ -28,10 +28,14 @@ def _model_before(contribution: Contribution, codebook: Codebook) -> tuple[dict[
             current=True,
             status=CodingStatus.SUGGESTED,
             made_by_user=None,
-        ).values_list("theme_id", "confidence", "made_by_model")
+        ).values_list("theme_id", "model_score", "confidence", "made_by_model")
     )
-    predicted = {str(theme_id): float(confidence or 0.0) for theme_id, confidence, _ in suggestions}
-    model = next((made_by for _, _, made_by in suggestions if made_by), "")
+    # The model's own score (what calibration maps), else the confidence as stored.
+    predicted = {
+        str(theme_id): float(score if score is not None else confidence or 0.0)
+        for theme_id, score, confidence, _ in suggestions
+    }
+    model = next((made_by for *_, made_by in suggestions if made_by), "")
     if not model:
         run = (
             ModelRun.objects.filter(codebook=codebook).exclude(kind=RunKind.EMERGING).order_by("-pk").first()
