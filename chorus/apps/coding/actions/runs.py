@@ -354,10 +354,20 @@ def _calibration(codebook: Codebook):
     """Confidences mapped to how often people agreed, from the teaching answers (None until enough)."""
     from chorus.coding.teaching import Calibration
 
-    answers = TeachAnswer.objects.filter(codebook=codebook).values_list("predicted", "chosen")
-    return Calibration.from_answers(
-        [(predicted, [str(pk) for pk in chosen]) for predicted, chosen in answers]
-    )
+    from .teaching import with_parents
+
+    parents = dict(codebook.themes.values_list("pk", "parent_id"))
+    pairs = []
+    for predicted, chosen in TeachAnswer.objects.filter(codebook=codebook).values_list("predicted", "chosen"):
+        # A theme counts as agreed when it, or a theme it sits under, is among the person's (or theirs').
+        agreed_with = with_parents(codebook, chosen, parents)
+        pairs.append(
+            (
+                predicted,
+                [theme for theme in predicted if with_parents(codebook, [theme], parents) & agreed_with],
+            )
+        )
+    return Calibration.from_answers(pairs)
 
 
 def run_coding(

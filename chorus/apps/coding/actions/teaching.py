@@ -67,7 +67,7 @@ def answer(
         chosen=chosen_ids,
         predicted=predicted,
         model=model,
-        agreed=agrees(predicted, [str(pk) for pk in chosen_ids]),
+        agreed=agrees(with_parents(codebook, predicted), with_parents(codebook, chosen_ids)),
     )
     review(contribution, codebook, chosen, by=by)
     audit(
@@ -81,6 +81,20 @@ def answer(
     if retrain:
         learn_from_answers(codebook, by=by)
     return taught
+
+
+def with_parents(codebook: Codebook, theme_ids, parents: dict | None = None) -> set[str]:
+    """The themes and the themes they sit under: a person who chose "Housing" agrees with a model that
+    chose "Damp and mould" under it, at the level the person answered. `parents` ({theme: parent}) saves
+    reading them again."""
+    parents = parents if parents is not None else dict(codebook.themes.values_list("pk", "parent_id"))
+    found: set[str] = set()
+    for theme_id in theme_ids:
+        current = int(theme_id)
+        while current is not None and str(current) not in found:
+            found.add(str(current))
+            current = parents.get(current)
+    return found
 
 
 def learning(codebook: Codebook) -> ModelRun | None:
