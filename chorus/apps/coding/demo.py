@@ -1,6 +1,7 @@
-"""Demo coding: codebooks in every demo programme, contributions coded by the model, some reviewed by the
-Southend lead, the NHS FFT comments coded by a model trained on part of their published labels, and the
-emerging issues of Southend.
+"""Demo coding: codebooks in every demo programme, contributions coded by the model, each programme's analyst
+teaching Chorus for a few rounds (answering the questions it asks, with the topics the demo's residents really
+spoke of), some reviewed by the Southend lead, the NHS FFT comments coded by a model trained on part of their
+published labels, and the emerging issues of Southend.
 
 The generated voices (chorus.demo) speak only of topics the starter codebook has, so nothing in them is new.
 To show what an emerging issue looks like, Southend also hears, in its last weeks, about something the
@@ -23,8 +24,9 @@ from .actions.codebooks import create_starter_codebook
 from .actions.emerging import run_emerging, start_emerging
 from .actions.review import import_labels, review
 from .actions.runs import run_coding, start_coding
-from .models import Codebook, ModelRun, Theme
-from .queries import current_codings, review_queue
+from .actions.teaching import answer
+from .models import Codebook, ModelRun, TeachAnswer, Theme
+from .queries import current_codings, questions_to_teach, review_queue
 
 RESIDENT_PROGRAMMES = (
     "southend-connectors",
@@ -41,6 +43,10 @@ REVIEWER = "lead-southend"
 # Who the loader's own writes are recorded as: no one, as there is no system user (the lead's reviews are
 # recorded as the lead's).
 REVIEWS = 40
+# The analyst of each resident programme teaches Chorus in rounds of this many answers (at most a third of the
+# programme's contributions in all), the model learning again after each round.
+TEACH_ROUNDS = 2
+TEACH_ANSWERS_PER_ROUND = 20
 ADMINISTRATOR = "admin"  # imports the FFT's published labels
 
 # The emerging issue planted in Southend's last weeks: what residents say, and how many say it.
@@ -95,10 +101,28 @@ def _user(username: str) -> User:
     return user
 
 
-def _code(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun:
-    """The analyst starts a coding run; the demo does it now rather than leaving it to the worker."""
+def _code(programme: Programme, codebook: Codebook, *, by: User, sentiment: bool = True) -> ModelRun:
+    """The analyst starts a coding run; the demo does it now rather than leaving it to the worker, and
+    without the slower multilingual model (every demo voice is in English), to load in reasonable time."""
     run = start_coding(programme, codebook=codebook, by=by, enqueue=False)
-    return run_coding(run.pk, by=by)
+    return run_coding(run.pk, by=by, use_e5=False, sentiment=sentiment)
+
+
+def _teach(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun | None:
+    """The analyst teaches Chorus: answers the questions it asks with the topics the resident spoke of (the
+    demo knows them), and the model learns again after each round."""
+    themes = {theme.slug: theme for theme in codebook.themes.all()}
+    budget = programme.contributions.count() // 3
+    run = None
+    for _ in range(TEACH_ROUNDS):
+        count = min(TEACH_ANSWERS_PER_ROUND, budget - TeachAnswer.objects.filter(codebook=codebook).count())
+        if count <= 0:
+            break
+        for contribution in questions_to_teach(codebook, programme.contributions.all(), count=count):
+            topics = (contribution.answers or {}).get("demo_topics", [])
+            answer(contribution, codebook, [themes[t] for t in topics if t in themes], by=by, retrain=False)
+        run = _code(programme, codebook, by=by, sentiment=False)
+    return run
 
 
 def _fft_labels(codebook: Codebook, rng: random.Random) -> dict[int, list[Theme]]:
@@ -197,7 +221,17 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
         analyst = _analyst(programme)
         codebook = create_starter_codebook(programme, "community_health", by=analyst)
         run = _code(programme, codebook, by=analyst)
-        out(f"  {programme.name}: {run.codings.count()} themes suggested ({run.model_name})")
+        out(
+            f"  {programme.name}: {run.codings.count()} themes suggested from the codebook ({run.model_name})"
+        )
+        taught = _teach(programme, codebook, by=analyst)
+        answers = TeachAnswer.objects.filter(codebook=codebook)
+        if taught is not None:
+            agreed = answers.filter(agreed=True).count()
+            out(
+                f"  {analyst.username} taught Chorus {answers.count()} answers (the model agreed with "
+                f"{agreed} before seeing them); {taught.codings.count()} themes suggested after"
+            )
         if slug == "southend-connectors":
             reviewed = _review_some(programme, codebook, reviewer, rng)
             out(f"  {reviewer.username} reviewed {reviewed} contributions of {programme.name}")

@@ -63,8 +63,21 @@ class Theme(models.Model):
 
 class RunKind(models.TextChoices):
     ZERO_SHOT = "zero-shot", "Zero-shot (from the codebook)"
+    BATCH = "batch", "Zero-shot, learning from the contributions themselves"
+    FEW_SHOT = "few-shot", "A few coded examples and the codebook"
     TRAINED = "trained", "Trained on reviews"
     EMERGING = "emerging", "Emerging issues"
+
+
+class CodingMethod(models.TextChoices):
+    """How a model coding was made (a person's has none): what figures say it was coded by."""
+
+    ZERO_SHOT = "zero-shot", "Model, from the codebook alone"
+    BATCH = "batch", "Model, from the codebook and the contributions themselves"
+    FEW_SHOT = "few-shot", "Model, from a few coded examples and the codebook"
+    TRAINED = "trained", "Model trained on coded examples"
+    OTHER_LANGUAGE = "language", "Multilingual model (contribution not in English)"
+    IMPORTED = "imported", "Imported labels"
 
 
 class RunStatus(models.TextChoices):
@@ -138,6 +151,20 @@ class Coding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     made_by_model = models.CharField(max_length=300, blank=True, help_text='"name@version"')
+    method = models.CharField(
+        max_length=10,
+        choices=CodingMethod.choices,
+        blank=True,
+        help_text="How the model made it; blank for a person.",
+    )
+    threshold = models.FloatField(
+        null=True, blank=True, help_text="The confidence the model needed to apply the theme (model codings)."
+    )
+    model_score = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The model's own confidence, before it was calibrated against people's answers.",
+    )
     run = models.ForeignKey(
         ModelRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="codings"
     )
@@ -328,3 +355,31 @@ class CodingSampleAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Answer of {self.coder or self.coder_model} on contribution {self.contribution_id}"
+
+
+class TeachAnswer(models.Model):
+    """One answer of a "teach Chorus" session: the themes a person chose for a contribution, beside what the
+    model coded before it had seen the answer (prequential evaluation: each answer tests the model first)."""
+
+    programme = models.ForeignKey("programmes.Programme", on_delete=models.CASCADE, related_name="+")
+    codebook = models.ForeignKey(Codebook, on_delete=models.CASCADE, related_name="teach_answers")
+    contribution = models.ForeignKey("engagement.Contribution", on_delete=models.CASCADE, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField()
+    chosen = models.JSONField(default=list, help_text="Theme ids the person chose.")
+    predicted = models.JSONField(
+        default=dict, help_text="The model's themes before the answer, {theme id: its own score}."
+    )
+    model = models.CharField(max_length=300, blank=True, help_text="The model that predicted, name@version.")
+    agreed = models.BooleanField(
+        help_text="The model's themes and the person's share one (or both are none)."
+    )
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        indexes = [models.Index(fields=["codebook", "answered_at"])]
+
+    def __str__(self) -> str:
+        return f"Teaching answer on contribution {self.contribution_id}"

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import models
 from django.db.models import QuerySet
 
 from chorus.apps.engagement.models import Contribution
@@ -92,14 +93,63 @@ def current_codings(contribution: Contribution, codebook: Codebook) -> list[Codi
     )
 
 
+# A model's theme less sure than this (people would more likely reject it than accept it, once confidences are
+# calibrated against their answers) leaves a contribution open to emerging issues.
+SURE_ENOUGH = 0.5
+
+
 def unthemed_contributions(programme: Programme, codebook: Codebook) -> QuerySet[Contribution]:
-    """Contributions with a vector and no theme applied (suggested or accepted)."""
-    themed = Coding.objects.filter(
-        theme__codebook=codebook,
-        current=True,
-        status__in=[CodingStatus.SUGGESTED, CodingStatus.ACCEPTED],
+    """Contributions with a vector and no theme: none a person accepted, and none the model applied with a
+    confidence of SURE_ENOUGH or more (the batch coders give every contribution its best theme, however poor
+    a fit)."""
+    current = Coding.objects.filter(theme__codebook=codebook, current=True)
+    themed = current.filter(
+        models.Q(status=CodingStatus.ACCEPTED)
+        | models.Q(status=CodingStatus.SUGGESTED, confidence__gte=SURE_ENOUGH)
+        | models.Q(status=CodingStatus.SUGGESTED, confidence__isnull=True)
     ).values("contribution_id")
     return Contribution.objects.filter(programme=programme, vector__isnull=False).exclude(pk__in=themed)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a theme share is a share of: contributions coded, by the model above its threshold or by a
+    person, and how many of those a person checked."""
+
+    contributions: int
+    coded: int
+    by_model: int  # with a model's theme, each with its confidence, and no person's
+    checked_by_person: int
+
+    @property
+    def share(self) -> float:
+        return self.coded / self.contributions if self.contributions else 0.0
+
+
+def coding_coverage(contributions: QuerySet[Contribution]) -> Coverage:
+    """How many of `contributions` carry a current theme: a model's, with its confidence at or above the
+    threshold it needed, or one a person accepted."""
+    applied = Coding.objects.filter(contribution__in=contributions.values("pk"), current=True)
+    by_person = set(
+        applied.filter(status=CodingStatus.ACCEPTED).values_list("contribution_id", flat=True).distinct()
+    )
+    by_model = set(
+        applied.filter(status=CodingStatus.SUGGESTED, confidence__isnull=False)
+        .exclude(threshold__gt=models.F("confidence"))
+        .values_list("contribution_id", flat=True)
+        .distinct()
+    )
+    checked = set(
+        ReviewState.objects.filter(
+            contribution__in=contributions.values("pk"), reviewed_at__isnull=False
+        ).values_list("contribution_id", flat=True)
+    )
+    return Coverage(
+        contributions=contributions.count(),
+        coded=len(by_person | by_model),
+        by_model=len(by_model - by_person),
+        checked_by_person=len(checked),
+    )
 
 
 def reviewed_labels(codebook: Codebook) -> tuple[list[int], list[str], np.ndarray, list[Theme]]:
@@ -133,6 +183,67 @@ def reviewed_labels(codebook: Codebook) -> tuple[list[int], list[str], np.ndarra
             labels[row, column[theme_id]] = 1.0 if status == CodingStatus.ACCEPTED else 0.0
     texts = dict(Contribution.objects.filter(pk__in=ids).values_list("pk", "text"))
     return ids, [texts[pk] for pk in ids], labels, themes
+
+
+def next_to_teach(
+    codebook: Codebook, contributions: QuerySet[Contribution], *, skip: Sequence[int] = ()
+) -> Contribution | None:
+    """The contribution a person teaching Chorus is best asked about next (see questions_to_teach)."""
+    questions = questions_to_teach(codebook, contributions, skip=skip)
+    return questions[0] if questions else None
+
+
+def questions_to_teach(
+    codebook: Codebook, contributions: QuerySet[Contribution], *, count: int = 1, skip: Sequence[int] = ()
+) -> list[Contribution]:
+    """The `count` contributions a person teaching Chorus is best asked about next, among `contributions`
+    (what they may see) that no person has coded yet: in turn one for the theme with the fewest examples
+    (the one most like it, by its suggestion or by meaning), and the one the model is least sure of
+    (chorus.coding.teaching)."""
+    from chorus.coding import embeddings
+    from chorus.coding.teaching import next_questions
+
+    themes = list(codebook.themes.order_by("position", "id"))
+    candidates = contributions.exclude(review_state__reviewed_at__isnull=False).exclude(pk__in=list(skip))
+    rows = list(
+        ContributionVector.objects.filter(
+            contribution__in=candidates.values("pk"), model_version=embeddings.MODEL_VERSION
+        ).values_list("contribution_id", "vector", "contribution__review_state__margin")
+    )
+    if not rows or not themes:
+        return list(candidates.order_by("pk")[:count])
+    ids = [pk for pk, _, _ in rows]
+    vectors = np.vstack([np.frombuffer(bytes(vector), dtype=np.float32) for _, vector, _ in rows])
+    margins = np.array([1.0 if margin is None else margin for _, _, margin in rows])
+    anchors = embeddings.embed([f"{theme.name}. {theme.description}".strip() for theme in themes])
+    scores = vectors @ anchors.T
+    column = {theme.pk: index for index, theme in enumerate(themes)}
+    row_of = {pk: index for index, pk in enumerate(ids)}
+    for contribution_id, theme_id in Coding.objects.filter(
+        contribution_id__in=ids, theme__codebook=codebook, current=True, status=CodingStatus.SUGGESTED
+    ).values_list("contribution_id", "theme_id"):
+        scores[row_of[contribution_id], column[theme_id]] += 1.0  # the model's own suggestion counts most
+    examples = np.zeros(len(themes))
+    for theme_id in Coding.objects.filter(
+        theme__codebook=codebook, current=True, status=CodingStatus.ACCEPTED
+    ).values_list("theme_id", flat=True):
+        examples[column[theme_id]] += 1
+    answered = codebook.teach_answers.count()
+    rows_chosen = next_questions(scores, margins, examples, count=count, coverage_first=answered % 2 == 0)
+    found = candidates.in_bulk([ids[row] for row in rows_chosen])
+    return [found[ids[row]] for row in rows_chosen if ids[row] in found]
+
+
+def teaching_progress(codebook: Codebook) -> dict:
+    """How the model has done on the answers it had not seen: all of them, and the latest RECENT_ANSWERS."""
+    from chorus.coding.teaching import RECENT_ANSWERS, agreement_estimate
+
+    agreed = list(codebook.teach_answers.order_by("answered_at", "id").values_list("agreed", flat=True))
+    return {
+        "all": agreement_estimate(agreed),
+        "recent": agreement_estimate(agreed[-RECENT_ANSWERS:]),
+        "recent_size": RECENT_ANSWERS,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- agreement

@@ -18,8 +18,13 @@ def _queued_by(run_id: int):
 @task(queue_name="coding")
 def code_programme(run_id: int) -> str:
     from .actions.runs import run_coding
+    from .actions.teaching import learn_from_answers, unlearnt_answers
 
-    run = run_coding(run_id, by=_queued_by(run_id))
+    by = _queued_by(run_id)
+    run = run_coding(run_id, by=by)
+    # Someone teaching Chorus answered while it learnt: learn again, with those answers.
+    if run.status == "done" and unlearnt_answers(run) and learn_from_answers(run.codebook, by=by):
+        return f"run {run.pk}: {run.status}; learning again from newer answers"
     return f"run {run.pk}: {run.status}"
 
 

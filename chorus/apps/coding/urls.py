@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/runs/<int:pk>/", views.run_detail, name="run"),
     path("<slug:slug>/review/", views.review_next, name="review_next"),
     path("<slug:slug>/review/<int:pk>/", views.review_contribution, name="review"),
+    path("<slug:slug>/teach/", views.teach, name="teach"),
     path("<slug:slug>/emerging/", views.emerging, name="emerging"),
     path("<slug:slug>/emerging/find/", views.start_emerging, name="find_emerging"),
     path("<slug:slug>/emerging/<int:pk>/promote/", views.promote, name="promote"),

@@ -15,7 +15,7 @@ from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
 from chorus.coding.agreement import interpret
 
-from .actions import codebooks, runs
+from .actions import codebooks, runs, teaching
 from .actions import emerging as emerging_issues
 from .actions.agreement import answer_sample, create_agreement_sample
 from .actions.review import review
@@ -43,9 +43,11 @@ from .queries import (
     agreement_report,
     current_codebook,
     current_codings,
+    next_to_teach,
     review_queue,
     sample_codings,
     semantic_search,
+    teaching_progress,
     theme_deletion_counts,
     theme_descendant_ids,
 )
@@ -315,6 +317,79 @@ def contribution_codings(request, pk: int):
     )
 
 
+# ---------------------------------------------------------------------------------------------- teaching
+
+
+def _skipped(request) -> list[int]:
+    """Contributions skipped in this session (?skip=1,2,3): short lists of ids only."""
+    values = request.GET.get("skip", "").split(",")[:50]
+    return [int(value) for value in values if value.isascii() and value.isdigit() and len(value) <= 18]
+
+
+@login_required
+def teach(request, slug: str):
+    """Teach Chorus: one contribution at a time, chosen to teach the model most; the answer is the person's
+    coding, and the page says how often the model agreed with answers it had not seen."""
+    programme = _programme_for_coding(request.user, slug)
+    codebook = current_codebook(programme)
+    if codebook is None:
+        messages.info(request, "Load or import a codebook first.")
+        return redirect("coding:programme", slug=slug)
+    visible = visible_contributions(request.user).filter(programme=programme)
+    tree = _theme_tree(codebook)
+    form = ReviewForm(request.POST if request.method == "POST" else None, themes=[t for t, _ in tree])
+    if request.method == "POST":
+        chosen = request.POST.get("contribution", "")
+        is_id = chosen.isascii() and chosen.isdigit() and len(chosen) <= 18
+        contribution = visible.filter(pk=int(chosen)).first() if is_id else None
+        if contribution is None:
+            raise Http404("No such contribution")
+        if form.is_valid():
+            taught = run_action(form, teaching.answer, contribution, codebook, form.chosen(), by=request.user)
+            if not form.errors:
+                said = "agreed with you" if taught.agreed else "did not agree with you"
+                messages.success(request, f"Saved. Before your answer, the model {said}.")
+                return redirect("coding:teach", slug=slug)
+    else:
+        skipped = _skipped(request)
+        contribution = next_to_teach(codebook, visible, skip=skipped)
+        if contribution is None:
+            return render(
+                request,
+                "coding/teach.html",
+                {"programme": programme, "progress": teaching_progress(codebook), "finished": True},
+            )
+    current = {coding.theme_id: coding for coding in current_codings(contribution, codebook)}
+    chosen_now = set(form.data.getlist("themes")) if form.is_bound else None
+    # The model's themes first, so that keys 1-9 reach them; the rest in codebook order.
+    ordered = sorted(tree, key=lambda item: item[0].pk not in current)
+    themes = [
+        {
+            "theme": theme,
+            "depth": 0 if theme.pk in current else depth,
+            "checked": str(theme.pk) in chosen_now if chosen_now is not None else False,
+            "key": number if number <= 9 else None,
+        }
+        for number, (theme, depth) in enumerate(ordered, start=1)
+    ]
+    skip_ids = [*_skipped(request), contribution.pk]
+    return render_form(
+        request,
+        "coding/teach.html",
+        {
+            "programme": programme,
+            "codebook": codebook,
+            "contribution": contribution,
+            "form": form,
+            "first": themes[:9],
+            "others": themes[9:],
+            "progress": teaching_progress(codebook),
+            "learning": teaching.learning(codebook),
+            "skip_url": f"?skip={','.join(str(pk) for pk in skip_ids[-50:])}",
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------- themes
 
 
@@ -495,9 +570,7 @@ def search(request):
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
         reads_raw_records = request.user.has_perm("engagement.list_contributions")
-        hits = semantic_search(
-            form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records
-        )
+        hits = semantic_search(form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records)
     return render_form(request, "coding/search.html", {"form": form, "hits": hits})
 
 

@@ -29,6 +29,7 @@ from chorus.apps.coding.actions.runs import (
 from chorus.apps.coding.models import (
     Coding,
     CodingEvent,
+    CodingMethod,
     CodingStatus,
     ContributionVector,
     EmergingCluster,
@@ -66,7 +67,7 @@ MORE_VOICES = [
 ]
 
 
-def coded_world(world, *, min_reviewed: int = MIN_REVIEWED_PER_THEME) -> ModelRun:
+def coded_world(world, *, min_reviewed: int = MIN_REVIEWED_PER_THEME, many_examples: int = 60) -> ModelRun:
     activity = Activity.objects.create(
         programme=world.programme,
         kind=ActivityKind.LISTENING_EVENT,
@@ -78,7 +79,7 @@ def coded_world(world, *, min_reviewed: int = MIN_REVIEWED_PER_THEME) -> ModelRu
         create_contribution(activity, voice(text), by=world.analyst)
     create_starter_codebook(world.programme, "community_health", by=world.analyst)
     run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
-    return run_coding(run.pk, by=world.analyst, min_reviewed=min_reviewed)
+    return run_coding(run.pk, by=world.analyst, min_reviewed=min_reviewed, many_examples=many_examples)
 
 
 def test_starter_codebook_is_a_tree_and_exports_validate(world):
@@ -106,7 +107,8 @@ def test_a_broken_codebook_file_says_why(world):
 
 def test_coding_run_records_model_version_sentiment_vectors_and_queue(world):
     run = coded_world(world)
-    assert run.status == RunStatus.DONE and run.kind == RunKind.ZERO_SHOT
+    # Only a codebook: the zero-shot coder that learns from the programme's contributions themselves.
+    assert run.status == RunStatus.DONE and run.kind == RunKind.BATCH
     contributions = world.programme.contributions.count()
     assert ContributionVector.objects.filter(contribution__programme=world.programme).count() == contributions
     assert Sentiment.objects.filter(contribution__programme=world.programme).count() == contributions
@@ -114,7 +116,10 @@ def test_coding_run_records_model_version_sentiment_vectors_and_queue(world):
     suggestions = Coding.objects.filter(run=run)
     assert suggestions.exists()
     assert all("@" in coding.made_by_model and coding.made_by_user is None for coding in suggestions)
-    assert all(0 <= coding.confidence <= 1 for coding in suggestions)
+    assert all(0 <= coding.threshold <= coding.confidence <= 1 for coding in suggestions)
+    assert {coding.method for coding in suggestions} == {CodingMethod.BATCH}
+    # Every contribution with words gets a theme.
+    assert not world.programme.contributions.exclude(codings__current=True).exists()
     mould = Coding.objects.filter(contribution__text__startswith="Black mould", current=True)
     assert "housing/damp-mould" in {coding.theme.slug for coding in mould}
     # The queue asks first about what the model is least sure of.
@@ -165,7 +170,7 @@ def test_reviews_change_the_next_predictions(world):
     zero_shot_transport = Coding.objects.filter(contribution=similar, theme=transport, current=True).first()
 
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
-    run = run_coding(run.pk, by=world.analyst, min_reviewed=1)
+    run = run_coding(run.pk, by=world.analyst, min_reviewed=1, many_examples=1)
 
     assert run.kind == RunKind.TRAINED and "transport" in run.metrics["trained_themes"]
     assert (world.programme.model_runs.first().directory or "").startswith("models/")
@@ -330,6 +335,7 @@ def test_erasing_a_resident_drops_the_trained_models_and_retrains_in_the_backgro
         ModelRun.objects.create(programme=world.programme, codebook=codebook).pk,
         by=world.analyst,
         min_reviewed=1,
+        many_examples=1,
     )
     model_files = tmp_path / trained.directory
     assert trained.kind == RunKind.TRAINED and (model_files / "weights.npz").is_file()

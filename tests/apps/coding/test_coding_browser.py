@@ -90,3 +90,24 @@ def test_theme_editing_by_keyboard_with_no_accessibility_violations(live_server,
     desktop.keyboard.press("Enter")
     desktop.wait_for_url(f"{live_server.url}/coding/{world.programme.slug}/")
     assert not codebook.themes.filter(pk=theme.pk).exists()
+
+
+def test_teach_chorus_by_keyboard_on_a_phone_without_sideways_scrolling(live_server, coded, phone):
+    from chorus.apps.coding.models import TeachAnswer
+
+    sign_in(phone, live_server.url, "analyst", PASSWORD)
+    phone.goto(f"{live_server.url}/coding/{coded.programme.slug}/teach/")
+    phone.get_by_role("heading", name="Which themes does this contribution raise?").wait_for()
+    phone.screenshot(path="test-results/coding-teach-phone.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(phone) == []
+    asked = int(phone.locator('input[name="contribution"]').input_value())
+
+    # 1 ticks the first theme, Enter saves the answer and asks the next question.
+    phone.keyboard.press("1")
+    first_theme = int(phone.locator('input[data-key="1"]').input_value())
+    phone.keyboard.press("Enter")
+    phone.get_by_text("After 1 answer, the model agreed with you on").wait_for()
+
+    answer = TeachAnswer.objects.get()
+    assert answer.contribution_id == asked and answer.chosen == [first_theme]

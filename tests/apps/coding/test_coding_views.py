@@ -43,7 +43,9 @@ def coded(world):
         ("decision-maker", 403),
     ],
 )
-def test_only_the_programmes_analysts_reach_the_review_queue(client, coded, username, status):
+def test_only_the_programmes_analysts_reach_the_review_queue_and_teach_chorus(
+    client, coded, username, status
+):
     user = next(user for user in coded.users if user.username == username)
     signed_in(client, user)
     contribution = coded.by_partner_a
@@ -55,6 +57,13 @@ def test_only_the_programmes_analysts_reach_the_review_queue(client, coded, user
         reverse("coding:review", args=[coded.programme.slug, contribution.pk]), {"themes": []}
     )
     assert posted.status_code in ((302,) if status == 200 else (403,))
+    teach = client.get(reverse("coding:teach", args=[coded.programme.slug]))
+    assert teach.status_code == status
+    answered = client.post(
+        reverse("coding:teach", args=[coded.programme.slug]),
+        {"contribution": coded.by_connector.pk, "themes": []},
+    )
+    assert answered.status_code in ((302,) if status == 200 else (403,))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, coded):

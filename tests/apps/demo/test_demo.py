@@ -42,6 +42,23 @@ def test_demo_voices_are_stored_redacted(small_demo):
     assert not [t for t in texts if re.search(r"07700 ?900\d{3}|@example\.com", t)]
 
 
+def test_demo_codes_most_community_contributions_with_a_confidence_through_coding_runs(small_demo):
+    from chorus.apps.coding.demo import RESIDENT_PROGRAMMES
+    from chorus.apps.coding.models import Coding, CodingStatus, TeachAnswer
+    from chorus.apps.coding.queries import coding_coverage
+
+    community = Contribution.objects.filter(programme__slug__in=RESIDENT_PROGRAMMES)
+    coverage = coding_coverage(community)
+    assert coverage.contributions > 50 and coverage.share >= 0.8, coverage
+    # The model's themes came from coding runs, each saying how it was made and how sure it was.
+    suggested = Coding.objects.filter(contribution__in=community, current=True, status=CodingStatus.SUGGESTED)
+    assert suggested.exists() and not suggested.filter(run=None).exists()
+    assert not suggested.filter(confidence=None).exists() and not suggested.filter(method="").exists()
+    # The analysts taught Chorus, and people checked some of what it coded.
+    assert TeachAnswer.objects.filter(programme__slug__in=RESIDENT_PROGRAMMES).exists()
+    assert 0 < coverage.checked_by_person < coverage.coded
+
+
 def test_demo_loads_once(small_demo, shared_data):
     before = Contribution.objects.count()
     assert load_demo(shared_data, scale=0.03, fft_limit=150, out=lambda line: None) is False
@@ -72,6 +89,7 @@ CREATED_BY = {
     "coding.modelrun": {"coding.run_queued", "coding.emerging_queued"},
     "coding.coding": {"coding.run_finished", "coding.labels_imported", "coding.reviewed"},
     "coding.codingevent": {"coding.reviewed"},
+    "coding.teachanswer": {"coding.taught"},
     "coding.reviewstate": {"coding.run_finished", "coding.labels_imported"},
     "coding.contributionvector": {"coding.run_finished"},
     "coding.sentiment": {"coding.run_finished"},

@@ -13,7 +13,7 @@ from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 
-from ..models import Codebook, Coding, CodingEvent, CodingStatus, ReviewState, Theme
+from ..models import Codebook, Coding, CodingEvent, CodingMethod, CodingStatus, ReviewState, Theme
 from ..queries import current_codings
 
 
@@ -114,6 +114,7 @@ def import_labels(codebook: Codebook, labels: dict[int, Iterable[Theme]], *, sou
             contribution_id=contribution_id,
             theme=theme,
             made_by_model=source[:300],
+            method=CodingMethod.IMPORTED,
             made_at=now,
             status=CodingStatus.ACCEPTED,
         )
