@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coding', '0002_dashboard_index'),
+        ('coding', '0003_coding_coding_theme_newest'),
         ('engagement', '0004_contribution_language'),
         ('programmes', '0002_grants'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
