@@ -142,3 +142,23 @@ class MergeThemeForm(NhsukForm):
     def __init__(self, *args, themes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = themes
+
+
+class DiscoveredThemeForm(NhsukForm):
+    name = forms.CharField(
+        label="Theme name", max_length=200, error_messages={"required": "Enter a theme name"}
+    )
+    description = forms.CharField(label="One-line description", max_length=500, required=False)
+
+
+class MergeDiscoveredForm(NhsukForm):
+    into = forms.ModelChoiceField(
+        queryset=None,
+        label="Merge into",
+        empty_label=None,
+        error_messages={"required": "Choose a group to merge with", "invalid_choice": "Choose a group"},
+    )
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = groups
