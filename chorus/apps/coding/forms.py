@@ -60,10 +60,13 @@ class SearchForm(NhsukForm):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     programme = forms.ModelChoiceField(queryset=None, required=False, label="Programme", empty_label="All")
+    language = forms.ChoiceField(label="Language", required=False, choices=[("", "All")])
 
-    def __init__(self, *args, programmes=None, **kwargs):
+    def __init__(self, *args, programmes=None, languages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        if languages is not None:
+            self.fields["language"].choices = languages
 
 
 class PromoteForm(NhsukForm):
