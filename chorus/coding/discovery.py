@@ -73,6 +73,7 @@ PHRASE_MIN_SUPPORT = 0.04
 # Each content word beyond the first multiplies a phrase's score by 1 + this.
 PHRASE_WORD_BONUS = 0.35
 
+UNNAMED = "Unnamed group"
 _STOP = frozenset(STOP_WORDS)
 _FILLER = frozenset(FILLER_WORDS)
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
@@ -303,15 +304,17 @@ def _spans(tokens: list[tuple[str, str]]) -> dict[tuple[str, ...], str]:
 
 
 def _names(texts: Sequence[str], groups: Sequence[_Group]) -> list[str]:
-    """A key-phrase name for each group (the module docstring says how)."""
+    return phrase_names(texts, [group.members for group in groups])
+
+
+def phrase_names(texts: Sequence[str], groups: Sequence[Sequence[int]]) -> list[str]:
+    """A key-phrase name for each group of text indices (the module docstring says how); "Unnamed group"
+    when no word is said often enough in it."""
     spans_of = [_spans(_tokens(text)) for text in texts]
     everywhere: Counter[tuple[str, ...]] = Counter()
     for spans in spans_of:
         everywhere.update(spans.keys())
-    names = []
-    for group in groups:
-        names.append(_group_name([spans_of[index] for index in group.members], everywhere))
-    return names
+    return [_group_name([spans_of[index] for index in group], everywhere) for group in groups]
 
 
 def _group_name(member_spans: list[dict[tuple[str, ...], str]], everywhere: Counter) -> str:
@@ -334,7 +337,7 @@ def _group_name(member_spans: list[dict[tuple[str, ...], str]], everywhere: Coun
         key=lambda key: (-score(key), key),
     )
     if not words:
-        return "Unnamed group"
+        return UNNAMED
     top_roots = {_root(key[0]) for key in words[:3]}
     phrase_needed = max(2, math.ceil(PHRASE_MIN_SUPPORT * size))
     phrases = sorted(
