@@ -70,10 +70,21 @@ MAX_PHRASE_WORDS = 5
 # phrase of two or more content words by at least PHRASE_MIN_SUPPORT of them, and hold one of the top words.
 WORD_MIN_SUPPORT = 0.1
 PHRASE_MIN_SUPPORT = 0.04
+# Every content word of a phrase name is among the group's this-many most telling words: a phrase repeated
+# by a few ("round the corner") does not name a group about something else.
+PHRASE_WORDS_FROM_TOP = 12
 # Each content word beyond the first multiplies a phrase's score by 1 + this.
 PHRASE_WORD_BONUS = 0.35
 
 UNNAMED = "Unnamed group"
+# Words that read badly at either end of a name ("Chemist round", "Came from the chemist"), beyond the stop
+# words: prepositions and adverbs scikit-learn's list lacks, everyday verbs of telling, and units of time.
+EDGE_WORDS = frozenset(
+    """
+    round ago away till near onto came come comes went go goes told tell asked ask took take gave give let
+    put day days week weeks month months year years
+    """.split()
+)
 _STOP = frozenset(STOP_WORDS)
 _FILLER = frozenset(FILLER_WORDS)
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
@@ -259,6 +270,10 @@ def _merge_same_names(groups: list[_Group], names: list[str]) -> tuple[list[_Gro
     merged = 0
     for group, name in zip(groups, names, strict=True):
         key = name.lower()
+        if name == UNNAMED:  # nothing said in common: no reason to think two such groups are one
+            result_groups.append(group)
+            result_names.append(name)
+            continue
         if len(group.members) > 1 and key in by_name:
             target = by_name[key]
             result_groups[target] = _Group(
@@ -288,16 +303,17 @@ def _is_content(word: str) -> bool:
 
 def _spans(tokens: list[tuple[str, str]]) -> dict[tuple[str, ...], str]:
     """The candidate phrases of one text: spans of up to MAX_PHRASE_WORDS words that start and end with a
-    content word and have no filler inside, keyed by their normalised words, with their written form."""
+    content word (not an EDGE_WORDS one) and have no filler inside, keyed by their normalised words, with
+    their written form."""
     found: dict[tuple[str, ...], str] = {}
     words = [word for word, _ in tokens]
     for start, word in enumerate(words):
-        if not _is_content(word):
+        if not _is_content(word) or word in EDGE_WORDS:
             continue
         for end in range(start, min(start + MAX_PHRASE_WORDS, len(words))):
             if words[end] in _FILLER:
                 break
-            if _is_content(words[end]):
+            if _is_content(words[end]) and words[end] not in EDGE_WORDS:
                 key = tuple(words[start : end + 1])
                 found.setdefault(key, " ".join(written for _, written in tokens[start : end + 1]))
     return found
@@ -314,7 +330,19 @@ def phrase_names(texts: Sequence[str], groups: Sequence[Sequence[int]]) -> list[
     everywhere: Counter[tuple[str, ...]] = Counter()
     for spans in spans_of:
         everywhere.update(spans.keys())
-    return [_group_name([spans_of[index] for index in group], everywhere) for group in groups]
+    return [_group_name(_distinct([spans_of[index] for index in group]), everywhere) for group in groups]
+
+
+def _distinct(member_spans: list[dict[tuple[str, ...], str]]) -> list[dict[tuple[str, ...], str]]:
+    """Each text once: the same words sent twice (a copied comment, a resent form) are one voice here."""
+    seen: set[frozenset] = set()
+    kept = []
+    for spans in member_spans:
+        key = frozenset(spans)
+        if key not in seen:
+            seen.add(key)
+            kept.append(spans)
+    return kept
 
 
 def _group_name(member_spans: list[dict[tuple[str, ...], str]], everywhere: Counter) -> str:
@@ -336,9 +364,12 @@ def _group_name(member_spans: list[dict[tuple[str, ...], str]], everywhere: Coun
         (key for key, count in inside.items() if len(key) == 1 and count >= words_needed),
         key=lambda key: (-score(key), key),
     )
+    if not words:  # no word in common: the most telling word of any member is still better than none
+        words = sorted((key for key in inside if len(key) == 1), key=lambda key: (-score(key), key))[:1]
     if not words:
         return UNNAMED
     top_roots = {_root(key[0]) for key in words[:3]}
+    telling_roots = {_root(key[0]) for key in words[:PHRASE_WORDS_FROM_TOP]}
     phrase_needed = max(2, math.ceil(PHRASE_MIN_SUPPORT * size))
     phrases = sorted(
         (
@@ -347,6 +378,7 @@ def _group_name(member_spans: list[dict[tuple[str, ...], str]], everywhere: Coun
             if count >= phrase_needed
             and sum(_is_content(word) for word in key) >= 2
             and {_root(word) for word in key} & top_roots
+            and {_root(word) for word in key if _is_content(word)} <= telling_roots
         ),
         key=lambda key: (-score(key), len(key), key),
     )

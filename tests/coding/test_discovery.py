@@ -148,3 +148,25 @@ def test_inputs_are_checked():
 
 
 _ = (BINS, ODD_ONES_OUT, PARKING, PHARMACY)
+
+
+def test_copies_of_one_comment_count_once_when_naming():
+    copied = ["My mums blister packs came from the chemist round the corner"] * 6
+    said = [
+        "Since the chemist closed I take the bus",
+        "Our chemist closed in the summer",
+        "Another chemist closed this month",
+        "The chemist closed without a word to anyone",
+    ]
+    generator = np.random.default_rng(0)
+    vectors = np.vstack([near(E[0], 10, generator), near(E[1], 4, generator)])
+    others = ["Bus times changed", "Bus stop moved again", "No bus on Sunday", "The bus is late"]
+    found = discover_themes(copied + said + others, vectors, min_size=3, distance_threshold=0.5)
+    assert found.themes[0].name == "Chemist closed"
+
+
+def test_groups_with_nothing_in_common_to_name_are_not_merged_by_name():
+    generator = np.random.default_rng(0)
+    vectors = np.vstack([near(E[0], 4, generator), near(E[1], 4, generator)])
+    found = discover_themes(["?"] * 8, vectors, min_size=3, distance_threshold=0.5)
+    assert [theme.size for theme in found.themes] == [4, 4] and found.merged == 0
