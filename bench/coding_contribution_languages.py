@@ -48,7 +48,8 @@ def main() -> None:
     ]
     lines = [
         f"Translations: {len(translations)} texts; short phrases: {len(phrases)}; English FFT comments: "
-        f"{len(english):,}; beyond the community languages: {len(BEYOND)} sentences. Blank = not known.",
+        f"{len(english):,}; beyond the community languages: {len(BEYOND)} sentences.",
+        "Blank = not known.",
         "",
         "| candidates | translations right | short phrases right | beyond right | English FFT as en | as blank "
         "| texts/s |",
