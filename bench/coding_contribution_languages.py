@@ -51,8 +51,8 @@ def main() -> None:
         f"{len(english):,}; beyond the community languages: {len(BEYOND)} sentences.",
         "Blank = not known.",
         "",
-        "| candidates | translations right | short phrases right | beyond right | English FFT as en | as blank "
-        "| texts/s |",
+        "| candidates | translations right | short phrases right | beyond right | English FFT as en "
+        "| as blank | texts/s |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, detect in detectors:
