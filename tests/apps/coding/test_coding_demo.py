@@ -53,11 +53,17 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
     demo.load(random.Random(7), lines.append)
 
     for slug in (*demo.RESIDENT_PROGRAMMES, demo.FFT_PROGRAMME):
-        run = ModelRun.objects.filter(programme__slug=slug).exclude(kind=RunKind.EMERGING).get()
+        run = (
+            ModelRun.objects.filter(programme__slug=slug)
+            .exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY])
+            .get()
+        )
         assert run.status == RunStatus.DONE
     assert Coding.objects.filter(made_by_user__username="lead-southend").exists()
     assert Coding.objects.filter(made_by_model=demo.FFT_SOURCE, status=CodingStatus.ACCEPTED).exists()
     assert ModelRun.objects.get(programme=world.programme, kind=RunKind.EMERGING).status == RunStatus.DONE
+    assert ModelRun.objects.get(programme=world.programme, kind=RunKind.DISCOVERY).status == RunStatus.DONE
+    assert world.programme.discovered_themes.exists()
     assert any("/coding/" in line for line in lines)
 
 
