@@ -17,9 +17,11 @@ are unstable. Groups smaller than `min_cluster_size` are reported as unclustered
 number of texts (a distance matrix): fine for the thousands of unthemed contributions a programme has, not
 for millions.
 
-Names come from class-based TF-IDF (as in BERTopic): all texts of a cluster form one document, the
+Key terms come from class-based TF-IDF (as in BERTopic): all texts of a cluster form one document, the
 unclustered texts form one more; a term scores high when it is frequent in the cluster and rare across
-the other groups. The name is the top three terms, skipping words already inside a chosen phrase.
+the other groups. The name is a key phrase residents wrote (chorus.coding.discovery.phrase_names: "Pharmacy
+in town", "Rubbish and bins"), or, when no word is said often enough, the top three terms
+(name_from_terms).
 
 Not every group is an emerging issue. Three checks, each off unless asked for, keep the list short enough to
 act on (the app turns them on):
@@ -174,8 +176,11 @@ def find_emerging_issues(
     parsed_dates = [_as_date(value) for value in dates] if dates is not None else None
     all_periods = _period_range(parsed_dates, period) if parsed_dates else []
 
+    from chorus.coding.discovery import UNNAMED, phrase_names  # discovery builds on this module
+
+    names = phrase_names(texts, [group.tolist() for group in groups])
     clusters = []
-    for number, (group, group_terms) in enumerate(zip(groups, terms, strict=True), start=1):
+    for number, (group, group_terms, phrase) in enumerate(zip(groups, terms, names, strict=True), start=1):
         representatives = nearest_to_centroid(vectors, group, texts, quotes)
         periods: list[tuple[str, int]] = []
         if parsed_dates and all_periods:
@@ -187,7 +192,7 @@ def find_emerging_issues(
         clusters.append(
             EmergingCluster(
                 number=number,
-                name=name_from_terms(group_terms, name_terms),
+                name=phrase if phrase != UNNAMED else name_from_terms(group_terms, name_terms),
                 key_terms=group_terms,
                 members=group.tolist(),
                 representatives=representatives,

@@ -198,3 +198,36 @@ def detect_many(texts: Sequence[str | None], candidates: Iterable[str] | None = 
 def programme_candidates(languages: Iterable[str]) -> list[str]:
     """The candidates for a programme: the languages it names, and English always."""
     return sorted({ENGLISH, *(str(code).strip().lower() for code in languages if str(code).strip())})
+
+
+@cache
+def named_languages() -> tuple[str, ...]:
+    """The languages with an English name here that the detector knows: the default candidates."""
+    known = set(supported_languages())
+    return tuple(sorted(code for code in NAMES if code in known))
+
+
+def contribution_languages(texts: Sequence[str | None], programme_languages: Iterable[str] = ()) -> list[str]:
+    """The language code to store on each contribution ("" when not known: the field is blank then).
+
+    A programme that names its residents' languages: the most probable of those (and English). One that
+    names none: the most probable of every named language; a text left undetermined among so many is tried
+    again among English and the community languages, which settles most short phrases. On the short
+    phrases of tests/fixtures/data/language_phrases.csv this gets 111 of 114 right (1 unknown, 2 wrong),
+    against 112 for the community languages alone, which take French for English and Russian for Somali.
+    """
+    wanted = programme_candidates(programme_languages)
+    if wanted != [ENGLISH]:
+        return [d.code if d.is_determined else "" for d in detect_many(texts, wanted)]
+    found = detect_many(texts, named_languages())
+    unsure = [index for index, detection in enumerate(found) if not detection.is_determined]
+    if unsure:
+        again = detect_many([texts[index] for index in unsure], [ENGLISH, *COMMUNITY_LANGUAGES])
+        for index, detection in zip(unsure, again, strict=True):
+            found[index] = detection
+    return [d.code if d.is_determined else "" for d in found]
+
+
+def contribution_language(text: str | None, programme_languages: Iterable[str] = ()) -> str:
+    """`contribution_languages` for one text."""
+    return contribution_languages([text], programme_languages)[0]

@@ -6,9 +6,12 @@ import pytest
 from chorus.coding.languages import (
     COMMUNITY_LANGUAGES,
     UNDETERMINED,
+    contribution_language,
+    contribution_languages,
     detect,
     detect_many,
     language_name,
+    named_languages,
     programme_candidates,
     supported_languages,
 )
@@ -102,3 +105,59 @@ def test_every_translated_fft_comment_is_detected_in_its_language():
     assert {row["language"] for row in rows} == {"en", "es", "pl", "pt", "ro", "tr", "ar", "ur", "bn"}
     detections = detect_many([row["text"] for row in rows])
     assert [detection.code for detection in detections] == [row["language"] for row in rows]
+
+
+# ---------------------------------------------------------------------------------------------- contributions
+
+LONG = {
+    "ar": (
+        "ذهبت إلى العيادة ثلاث مرات هذا الشهر ولم أستطع رؤية الطبيب. الموظفون في الاستقبال لا يتحدثون "
+        "العربية ولم يكن هناك مترجم، فاضطر ابني إلى ترك المدرسة ليأتي معي ويترجم."
+    ),
+    "pl": (
+        "Od miesiąca próbuję umówić wizytę u lekarza rodzinnego. Dzwonię o ósmej rano i zawsze słyszę, że "
+        "nie ma już wolnych terminów. Moja mama czeka na badania od pół roku."
+    ),
+    "es": (
+        "Llevo dos años viviendo en Southend y todavía no sé cómo registrarme con un médico de cabecera. "
+        "Nadie en la farmacia me supo explicar qué papeles necesito."
+    ),
+}
+SHORT = {"ar": "شكرا جزيلا للممرضات", "pl": "Bardzo miła obsługa", "es": "Me atendieron muy bien"}
+
+
+@pytest.mark.parametrize("code", sorted(LONG))
+def test_a_long_contribution_is_stored_with_its_language(code):
+    assert contribution_language(LONG[code]) == code
+
+
+@pytest.mark.parametrize("code", sorted(SHORT))
+def test_a_short_contribution_is_stored_with_its_language(code):
+    assert contribution_language(SHORT[code]) == code
+
+
+def test_a_contribution_in_a_language_beyond_the_community_ones_is_not_forced_into_one():
+    assert contribution_language("Le personnel était très gentil et attentionné") == "fr"
+    assert contribution_language("Персонал был очень вежлив и внимателен") == "ru"
+
+
+def test_an_unclear_contribution_is_stored_with_a_blank_language():
+    assert contribution_languages(["ok", "", None, "5/5"]) == ["", "", "", ""]
+
+
+def test_a_programme_that_names_its_languages_is_answered_among_those_only():
+    assert contribution_language(LONG["es"], ["pl"]) in {"pl", "en"}
+    assert contribution_language(SHORT["pl"], ["pl", "ar"]) == "pl"
+
+
+def test_contribution_languages_are_iso_639_1_codes_with_english_names():
+    assert all(len(code) == 2 and language_name(code) != code for code in named_languages())
+    assert {"en", *COMMUNITY_LANGUAGES} <= set(named_languages())
+
+
+def test_short_phrases_are_nearly_all_right_without_programme_languages():
+    with open(FIXTURE_DATA / "language_phrases.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    found = contribution_languages([row["text"] for row in rows])
+    right = sum(code == row["language"] for code, row in zip(found, rows, strict=True))
+    assert right >= 0.95 * len(rows)

@@ -21,6 +21,7 @@ from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
 from .actions.codebooks import create_starter_codebook
+from .actions.discovery import run_discovery, start_discovery
 from .actions.emerging import run_emerging, start_emerging
 from .actions.review import import_labels, review
 from .actions.runs import run_coding, start_coding
@@ -238,6 +239,12 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             emerging = start_emerging(programme, by=reviewer, enqueue=False)
             emerging = run_emerging(emerging.pk, by=reviewer)
             out(f"  {emerging.metrics.get('clusters', 0)} emerging issues found in {programme.name}")
+            found = start_discovery(programme, by=reviewer, enqueue=False)
+            found = run_discovery(found.pk, by=reviewer)
+            out(
+                f"  {found.metrics.get('themes', 0)} themes proposed from the data of {programme.name} "
+                f"({found.metrics.get('unassigned_share', 0):.0%} of contributions in none)"
+            )
     fft = _programme(FFT_PROGRAMME)
     admin = _user(ADMINISTRATOR)
     codebook = create_starter_codebook(fft, "nhs_patient_experience", by=admin)
@@ -248,4 +255,4 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
         f"  {fft.name}: trained on {run.training_size} labelled comments, "
         f"{run.codings.count()} themes suggested for the rest"
     )
-    out("  Coding pages: /coding/ (review queue, emerging issues, agreement, search)")
+    out("  Coding pages: /coding/ (review queue, emerging issues, themes from the data, agreement, search)")

@@ -60,10 +60,13 @@ class SearchForm(NhsukForm):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     programme = forms.ModelChoiceField(queryset=None, required=False, label="Programme", empty_label="All")
+    language = forms.ChoiceField(label="Language", required=False, choices=[("", "All")])
 
-    def __init__(self, *args, programmes=None, **kwargs):
+    def __init__(self, *args, programmes=None, languages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        if languages is not None:
+            self.fields["language"].choices = languages
 
 
 class PromoteForm(NhsukForm):
@@ -142,3 +145,23 @@ class MergeThemeForm(NhsukForm):
     def __init__(self, *args, themes=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = themes
+
+
+class DiscoveredThemeForm(NhsukForm):
+    name = forms.CharField(
+        label="Theme name", max_length=200, error_messages={"required": "Enter a theme name"}
+    )
+    description = forms.CharField(label="One-line description", max_length=500, required=False)
+
+
+class MergeDiscoveredForm(NhsukForm):
+    into = forms.ModelChoiceField(
+        queryset=None,
+        label="Merge into",
+        empty_label=None,
+        error_messages={"required": "Choose a group to merge with", "invalid_choice": "Choose a group"},
+    )
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = groups

@@ -67,6 +67,7 @@ class RunKind(models.TextChoices):
     FEW_SHOT = "few-shot", "A few coded examples and the codebook"
     TRAINED = "trained", "Trained on reviews"
     EMERGING = "emerging", "Emerging issues"
+    DISCOVERY = "discovery", "Themes from the data"
 
 
 class CodingMethod(models.TextChoices):
@@ -305,6 +306,48 @@ class EmergingCluster(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DiscoveredTheme(models.Model):
+    """A theme proposed by a discovery run (chorus.coding.discovery): the analyst edits, merges and promotes
+    it into the codebook. Quotes are contribution ids; their words are read (consented ones only) when
+    shown."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="discovered_themes"
+    )
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="discovered_themes")
+    number = models.PositiveIntegerField(default=1)
+    name = models.CharField(max_length=200)
+    description = models.CharField(max_length=500, blank=True)
+    key_terms = models.JSONField(default=list)
+    size = models.PositiveIntegerField()
+    trend = models.CharField(max_length=10, default="unknown")
+    periods = models.JSONField(default=list, help_text='[["2026-03", 4], ...] oldest first')
+    stability = models.FloatField(default=0.0, help_text="Mean best Jaccard overlap across reseeded reruns.")
+    quote_ids = models.JSONField(
+        default=list, help_text="Consented contribution ids, nearest the centre first."
+    )
+    member_ids = models.JSONField(default=list)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
+    promoted_to = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "number"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        """Still a proposal: neither merged into another nor promoted."""
+        return self.merged_into_id is None and self.promoted_to_id is None
 
 
 class AgreementSample(models.Model):

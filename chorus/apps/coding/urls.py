@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import discovery_views, views
 
 app_name = "coding"
 
@@ -22,6 +22,15 @@ urlpatterns = [
     path("<slug:slug>/emerging/", views.emerging, name="emerging"),
     path("<slug:slug>/emerging/find/", views.start_emerging, name="find_emerging"),
     path("<slug:slug>/emerging/<int:pk>/promote/", views.promote, name="promote"),
+    path("<slug:slug>/discovery/", discovery_views.discovery_page, name="discovery"),
+    path("<slug:slug>/discovery/find/", discovery_views.start_discovery, name="find_themes"),
+    path("<slug:slug>/discovery/<int:pk>/edit/", discovery_views.edit_discovered, name="discovered_edit"),
+    path("<slug:slug>/discovery/<int:pk>/merge/", discovery_views.merge_discovered, name="discovered_merge"),
+    path(
+        "<slug:slug>/discovery/<int:pk>/promote/",
+        discovery_views.promote_discovered,
+        name="discovered_promote",
+    ),
     path("<slug:slug>/agreement/", views.agreement, name="agreement"),
     path("<slug:slug>/agreement/<int:pk>/", views.sample_detail, name="sample"),
     path("<slug:slug>/agreement/<int:pk>/code/", views.sample_code, name="sample_code"),

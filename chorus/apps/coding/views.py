@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from chorus.apps.core.errors import ActionError
 from chorus.apps.core.forms import render_form, run_action
+from chorus.apps.engagement.forms import NOT_KNOWN_LANGUAGE, language_choices
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Programme
@@ -563,12 +564,19 @@ def search(request):
     programmes = Programme.objects.filter(
         pk__in=visible_contributions(request.user).values("programme_id")
     ).order_by("name")
-    form = SearchForm(request.GET or None, programmes=programmes)
+    form = SearchForm(
+        request.GET or None,
+        programmes=programmes,
+        languages=language_choices(visible_contributions(request.user)),
+    )
     hits = None
     if form.is_bound and form.is_valid():
         contributions = visible_contributions(request.user)
         if form.cleaned_data["programme"]:
             contributions = contributions.filter(programme=form.cleaned_data["programme"])
+        if form.cleaned_data["language"]:
+            wanted = form.cleaned_data["language"]
+            contributions = contributions.filter(language="" if wanted == NOT_KNOWN_LANGUAGE else wanted)
         reads_raw_records = request.user.has_perm("engagement.list_contributions")
         hits = semantic_search(form.cleaned_data["q"], contributions, quotes_only=not reads_raw_records)
     return render_form(request, "coding/search.html", {"form": form, "hits": hits})

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from chorus.apps.accounts.actions import create_administrator, create_membership, create_user
 from chorus.apps.accounts.models import Role, User
-from chorus.apps.engagement.actions import ChunkRow, ContributionInput, create_contributions
+from chorus.apps.engagement.actions import ChunkRow, ContributionInput, create_contributions, fill_languages
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.actions import load_places
 from chorus.apps.places.models import Area, Level
@@ -474,6 +474,10 @@ def load_demo(
         _load_fft(data_dir, out, fft_limit, by=admin)
         for module in app_demo_modules():
             module.load(rng, out)
+        # Every contribution is given its language as it is stored; this fills any added another way.
+        filled = fill_languages(by=admin)
+        if filled:
+            out(f"  languages detected for {filled} contributions that had none")
     out(
         f"Demo loaded: {Contribution.objects.count()} contributions in {Activity.objects.count()} activities."
     )

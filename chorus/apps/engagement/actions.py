@@ -76,14 +76,29 @@ def _check(data: ContributionInput) -> None:
         raise ActionError(f"{data.lsoa} is not an LSOA.", "lsoa")
 
 
+def _languages(texts: Sequence[str]) -> list[str]:
+    """The language of each resident's words, detected offline from the words as said (before redaction,
+    whose placeholders are English). Blank when not known."""
+    from chorus.coding.languages import contribution_languages
+
+    return contribution_languages(list(texts))
+
+
 def _contribution(
-    activity: Activity, data: ContributionInput, text: str, *, by, submission_key: str | None
+    activity: Activity,
+    data: ContributionInput,
+    text: str,
+    *,
+    by,
+    submission_key: str | None,
+    language: str = "",
 ) -> Contribution:
     signed_in = by if getattr(by, "is_authenticated", False) else None
     return Contribution(
         programme=activity.programme,
         activity=activity,
         text=text,
+        language=language,
         answers=data.answers,
         ward=data.ward or (data.lsoa.parent if data.lsoa is not None else None),
         lsoa=data.lsoa,
@@ -118,7 +133,9 @@ def create_contribution(
         if existing is not None:
             return Recorded(existing, created=False)
     text = data.text.strip() if data.already_redacted else _redact(data.text.strip())
-    contribution = _contribution(activity, data, text, by=by, submission_key=submission_key)
+    contribution = _contribution(
+        activity, data, text, by=by, submission_key=submission_key, language=_languages([data.text])[0]
+    )
     try:
         with transaction.atomic():
             contribution.save()
@@ -225,6 +242,7 @@ def create_contributions(
         index: rows[index].data.text.strip() if rows[index].data.already_redacted else next(redacted)
         for index in fresh
     }
+    languages = dict(zip(fresh, _languages([rows[index].data.text for index in fresh]), strict=True))
     answers = {index: dict(rows[index].data.answers) for index in fresh}
     for index, question in answer_slots:
         answers[index][question] = next(redacted)
@@ -233,7 +251,12 @@ def create_contributions(
         built = []
         for index in indexes:
             contribution = _contribution(
-                activity, rows[index].data, texts[index], by=by, submission_key=rows[index].submission_key
+                activity,
+                rows[index].data,
+                texts[index],
+                by=by,
+                submission_key=rows[index].submission_key,
+                language=languages[index],
             )
             contribution.answers = answers[index]
             built.append(contribution)
@@ -372,3 +395,51 @@ def withdraw_consent(contribution: Contribution, scope: str, *, by) -> None:
         scope=scope,
     )
     log.info("consent withdrawn", extra={"event": "consent.withdrawn", "contribution_id": contribution_id})
+
+
+# ---------------------------------------------------------------------------------------------- languages
+
+LANGUAGE_BATCH = 2000
+
+
+def fill_languages(programme: Programme | None = None, *, by=None) -> int:
+    """Detect the language of the contributions that have none yet (those stored before detection, or
+    undetermined then): all of them, or one programme's. Returns how many were given a language. Run again,
+    it only retries the undetermined ones, which stay blank."""
+    from chorus.coding.languages import contribution_languages
+
+    blank = Contribution.objects.filter(language="")
+    if programme is not None:
+        blank = blank.filter(programme=programme)
+    rows = list(blank.order_by("pk").values_list("pk", "text"))
+    filled = 0
+    for start in range(0, len(rows), LANGUAGE_BATCH):
+        batch = rows[start : start + LANGUAGE_BATCH]
+        found = contribution_languages([text for _, text in batch])
+        changed = [
+            Contribution(pk=pk, language=code) for (pk, _), code in zip(batch, found, strict=True) if code
+        ]
+        with transaction.atomic():
+            Contribution.objects.bulk_update(changed, ["language"])
+        filled += len(changed)
+    if filled:
+        audit("contributions.languages_filled", actor=by, programme=programme, filled=filled)
+    return filled
+
+
+def request_translation(contribution: Contribution, *, by, requested: bool = True) -> Contribution:
+    """Mark a contribution as waiting for a human translation (or, requested=False, no longer waiting: done,
+    or asked by mistake). The resident's words are kept as said either way."""
+    if contribution.translation_requested == requested:
+        raise ActionError(
+            "A translation is already requested." if requested else "No translation was requested."
+        )
+    contribution.translation_requested = requested
+    contribution.save(update_fields=["translation_requested"])
+    audit(
+        "contribution.translation_requested" if requested else "contribution.translation_cleared",
+        actor=by,
+        obj=contribution,
+        programme=contribution.programme,
+    )
+    return contribution

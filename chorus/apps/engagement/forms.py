@@ -12,7 +12,7 @@ from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
 
 from .actions import ContributionInput
-from .models import ActivityKind
+from .models import ActivityKind, Contribution
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]?$")
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -169,9 +169,14 @@ class ContributionFilterForm(NhsukForm):
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    language = forms.ChoiceField(label="Language", required=False, choices=[("", "All")])
+    awaiting_translation = forms.BooleanField(label="Only those awaiting a human translation", required=False)
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(
+            Contribution.objects.filter(programme__in=programmes)
+        )
         self.fields["programme"].queryset = programmes
         self.fields["ward"].queryset = (
             Area.objects.filter(level=Level.WARD, parent__programmes__in=programmes)
@@ -203,7 +208,28 @@ class ContributionFilterForm(NhsukForm):
             contributions = contributions.filter(activity__date__gte=data["date_from"])
         if data["date_to"]:
             contributions = contributions.filter(activity__date__lte=data["date_to"])
+        if data["language"]:
+            wanted = data["language"]
+            contributions = contributions.filter(language="" if wanted == NOT_KNOWN_LANGUAGE else wanted)
+        if data["awaiting_translation"]:
+            contributions = contributions.filter(translation_requested=True)
         return contributions
+
+
+def language_choices(contributions) -> list[tuple[str, str]]:
+    """ "All", then each language the contributions are in by its English name, then "Not known"."""
+    from chorus.coding.languages import language_name
+
+    codes = set(contributions.order_by().values_list("language", flat=True).distinct())
+    named = sorted(((code, language_name(code)) for code in codes if code), key=lambda pair: pair[1])
+    return [("", "All"), *named, *([(NOT_KNOWN_LANGUAGE, "Not known")] if "" in codes else [])]
+
+
+NOT_KNOWN_LANGUAGE = "und"
+
+
+class TranslationRequestForm(NhsukForm):
+    requested = forms.BooleanField(required=False)
 
 
 class WithdrawConsentForm(NhsukForm):

@@ -163,5 +163,12 @@ class Contribution(models.Model):
         return reverse("contribution", args=[self.pk])
 
     @property
+    def language_name(self) -> str:
+        """The English name of the language the resident spoke ("Polish"), blank when not known."""
+        from chorus.coding.languages import language_name
+
+        return language_name(self.language) if self.language else ""
+
+    @property
     def ethnic_group(self) -> str:
         return equality.ETHNICITY_GROUP_OF.get(self.ethnicity, "")

@@ -50,6 +50,8 @@ rules.add_perm(
     is_administrator | holds_role(Role.ANALYST) | is_partner_that_gathered_it | recorded_it,
 )
 rules.add_perm("engagement.withdraw_consent", is_administrator | holds_role(Role.ANALYST) | recorded_it)
+# Asking for a human translation of a resident's words (and marking it done) is an analyst's call.
+rules.add_perm("engagement.request_translation", is_administrator | holds_role(Role.ANALYST))
 # The list of contributions, asked without an object (the menu) or for one programme (its overview page).
 rules.add_perm("engagement.list_contributions", is_administrator | holds_role_anywhere(*GATHERERS))
 rules.add_perm("engagement.list_programme_contributions", is_administrator | holds_role(*GATHERERS))

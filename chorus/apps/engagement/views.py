@@ -58,6 +58,7 @@ def contribution_detail(request, pk: int):
             "contribution": contribution,
             "withdraw_form": WithdrawConsentForm() if can_withdraw else None,
             "can_code_links": request.user.has_perm("maps.change_maps", contribution.programme),
+            "can_request_translation": request.user.has_perm("engagement.request_translation", contribution),
         },
     )
 

@@ -53,16 +53,18 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
     demo.load(random.Random(7), lines.append)
 
     for slug in (*demo.RESIDENT_PROGRAMMES, demo.FFT_PROGRAMME):
-        runs = ModelRun.objects.filter(programme__slug=slug).exclude(kind=RunKind.EMERGING)
+        runs = ModelRun.objects.filter(programme__slug=slug).exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY])
         assert runs.exists() and set(runs.values_list("status", flat=True)) == {RunStatus.DONE}
     # Southend's analyst taught Chorus (a third of its contributions at most), and it learnt from the answers.
     taught = TeachAnswer.objects.filter(programme=world.programme)
     assert 0 < taught.count() <= world.programme.contributions.count() // 3
-    latest = ModelRun.objects.filter(programme=world.programme).exclude(kind=RunKind.EMERGING).first()
+    latest = ModelRun.objects.filter(programme=world.programme).exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY]).first()
     assert latest.training_size >= taught.count()
     assert Coding.objects.filter(made_by_user__username="lead-southend").exists()
     assert Coding.objects.filter(made_by_model=demo.FFT_SOURCE, status=CodingStatus.ACCEPTED).exists()
     assert ModelRun.objects.get(programme=world.programme, kind=RunKind.EMERGING).status == RunStatus.DONE
+    assert ModelRun.objects.get(programme=world.programme, kind=RunKind.DISCOVERY).status == RunStatus.DONE
+    assert world.programme.discovered_themes.exists()
     assert any("/coding/" in line for line in lines)
 
 

@@ -94,6 +94,7 @@ CREATED_BY = {
     "coding.contributionvector": {"coding.run_finished"},
     "coding.sentiment": {"coding.run_finished"},
     "coding.emergingcluster": {"coding.emerging_found"},
+    "coding.discoveredtheme": {"coding.discovery_done"},
     "maps.experiencemap": {"maps.map_created"},
     "maps.factor": {"maps.link_added", "maps.map_imported"},
     "maps.link": {"maps.link_added", "maps.map_imported"},

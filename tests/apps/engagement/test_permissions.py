@@ -110,6 +110,29 @@ def test_each_role_on_each_contribution(world, perm):
 
 
 @pytest.mark.django_db
+def test_only_analysts_and_administrators_ask_for_a_human_translation(world):
+    """Not whoever recorded it nor the partner that gathered it: translation is an analyst's call."""
+    people = everyone(world)
+    perm = "engagement.request_translation"
+    for contribution in (world.by_partner_a, world.by_partner_b, world.by_connector):
+        assert allowed(people, perm, contribution) == ANALYSTS, contribution.pk
+    assert allowed(people, perm, world.in_other_programme) == OTHER_PROGRAMME
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username, status", [("analyst", 302), ("admin", 302), ("partner-a", 403), ("other-analyst", 404)]
+)
+def test_the_translation_button_answers_each_role(client, world, username, status):
+    user = next(user for user in world.users if user.username == username)
+    client.login(username=user.username, password=PASSWORD)
+    response = client.post(reverse("request-translation", args=[world.by_partner_a.pk]), {"requested": "on"})
+    assert response.status_code == status
+    world.by_partner_a.refresh_from_db()
+    assert world.by_partner_a.translation_requested is (status == 302)
+
+
+@pytest.mark.django_db
 def test_a_partner_sees_what_their_organisation_gathered_though_a_colleague_recorded_it(world):
     colleague = everyone(world)["partner-a"]
     by_colleague = world.by_partner_a
