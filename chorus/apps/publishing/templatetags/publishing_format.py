@@ -54,3 +54,10 @@ def isodate(value: str) -> str:
         return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
     except (TypeError, ValueError):
         return value or NOTHING
+
+
+@register.filter
+def lowerfirst(value) -> str:
+    """Lower-case the first letter only, so names inside ("England", "IMD") keep their capitals."""
+    text = str(value or "")
+    return text[:1].lower() + text[1:]
