@@ -12,6 +12,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-step-verification/", views.two_factor, name="two_factor"),
+    path("programmes/<slug:slug>/people/", views.people, name="people"),
+    path("programmes/<slug:slug>/people/<int:pk>/role/", views.change_member_role, name="change-role"),
     path("two-step-verification/code/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password-reset/",

@@ -157,6 +157,8 @@ def programme_overview(request, slug: str):
             "latest": latest,
             "sees_raw": sees_raw,
             "can_change": request.user.has_perm("programmes.change_programme", programme),
+            "perms_story": request.user.has_perm("publishing.view_story", programme),
+            "perms_people": request.user.has_perm("accounts.manage_people", programme),
         },
     )
 
