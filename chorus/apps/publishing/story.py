@@ -46,7 +46,7 @@ def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.
 def default_period(
     programme: Programme, today: datetime.date | None = None
 ) -> tuple[datetime.date, datetime.date]:
-    """The period of the newest board report, or else the last 13 weeks up to today."""
+    """The period of the newest board report, or else the 13 weeks up to the latest activity (or today)."""
     latest = (
         programme.reports.order_by("-period_end", "-period_start")
         .values_list("period_start", "period_end")
@@ -55,7 +55,11 @@ def default_period(
     if latest is not None:
         return latest
     today = today or timezone.localdate()
-    return today - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), today
+    latest_activity = (
+        programme.activities.filter(date__lte=today).order_by("-date").values_list("date", flat=True).first()
+    )
+    end = latest_activity or today
+    return end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
 
 
 def recommendations_for(programme: Programme, start: datetime.date, end: datetime.date):
@@ -361,8 +365,9 @@ def _asked(story: dict) -> Section:
 
 
 def story_sections(story: dict) -> list[Section]:
-    """The board story in plain sentences, in the order it is read."""
+    """The board story in plain sentences, in the order it is read: what the board is asked to do first, as
+    board papers put it, then the evidence behind it."""
     sections = [_raised(story), _changed(story), _heard_section(story), _decided_section(story)]
     if not story.get("public"):
-        sections.append(_asked(story))
+        sections.insert(0, _asked(story))
     return sections
