@@ -125,8 +125,9 @@ FIGURE = re.compile(r"\d[\d,]*(?:\.\d)?%?")
 
 
 def test_word_board_paper_holds_the_same_figures_as_the_pdf_first_page(evidence, tmp_path):
-    docx = pytest.importorskip("docx", reason="python-docx is not installed")
     import subprocess
+
+    import docx  # python-docx
 
     world = evidence.world
     actions.add_recommendation(world.programme, START, END, "Note the rise in GP access", by=world.analyst)
