@@ -352,3 +352,137 @@ def _set_memberships_from_provider(user: User, wanted, *, refused_count: int) ->
         )
     if unknown:
         audit("accounts.provider_roles_ignored", actor=None, obj=user, count=unknown)
+
+
+# Invitations -------------------------------------------------------------------------------------------
+
+# Roles a programme lead can give; administrators are made by administrators, in the admin site.
+INVITABLE_ROLES = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR, Role.DECISION_MAKER)
+
+
+def _check_manager(programme, by) -> None:
+    if not by.has_perm("accounts.manage_people", programme):
+        raise ActionError("Only the programme's leads and administrators can invite people or change roles.")
+
+
+def _check_role(programme, role: str, organisation) -> None:
+    if role not in INVITABLE_ROLES:
+        raise ActionError("Choose one of the roles offered.", "role")
+    if role == Role.PARTNER:
+        if organisation is None:
+            raise ActionError(
+                "A partner member belongs to a partner organisation: choose one.", "organisation"
+            )
+        if not programme.partnerships.filter(organisation=organisation).exists():
+            raise ActionError(f"{organisation} is not a partner in {programme}.", "organisation")
+
+
+def _send_invitation(user: User, programme, role: str, *, base_url: str, new_account: bool) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    if new_account:
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    else:
+        path = reverse("login")
+    context = {
+        "user": user,
+        "programme": programme,
+        "role": Role(role).label,
+        "link": base_url.rstrip("/") + path,
+        "new_account": new_account,
+    }
+    send_mail(
+        f"You are invited to {programme} on Chorus",
+        render_to_string("accounts/invitation_email.txt", context),
+        None,
+        [user.email],
+    )
+
+
+def invite_person(
+    programme, *, email: str, display_name: str, role: str, organisation=None, by, base_url: str
+) -> Membership:
+    """Give someone a role in the programme and email them: a link to choose a password when they are new
+    to Chorus (Django's password-reset token, which works once and expires), a sign-in link otherwise."""
+    _check_manager(programme, by)
+    email = email.strip()
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise ActionError("Enter an email address, like name@example.org.", "email")
+    _check_role(programme, role, organisation)
+    display_name = " ".join(display_name.split())
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).order_by("pk").first()
+        new_account = user is None
+        if new_account:
+            if not display_name:
+                raise ActionError("Enter the person's name.", "display_name")
+            user = User.objects.create_user(
+                username=_username_for({"email": email}), email=email, display_name=display_name
+            )  # no password: they choose one from the email
+            audit("accounts.user_created", actor=by, obj=user, invited=True)
+        if Membership.objects.filter(
+            user=user, role=role, programme=programme, organisation=organisation
+        ).exists():
+            raise ActionError("This person already has that role in the programme.", "role")
+        membership = create_membership(user, role=role, programme=programme, organisation=organisation, by=by)
+        audit(
+            "accounts.person_invited",
+            actor=by,
+            obj=membership,
+            programme=programme,
+            user_id=user.pk,
+            role=role,
+            new_account=new_account,
+        )
+        transaction.on_commit(
+            lambda: _send_invitation(user, programme, role, base_url=base_url, new_account=new_account)
+        )
+    return membership
+
+
+def change_role(membership: Membership, *, role: str, organisation=None, by) -> Membership:
+    """Change a member's role in the programme (a partner's organisation comes with it)."""
+    programme = membership.programme
+    if programme is None:
+        raise ActionError("Roles that cover every programme are changed by an administrator.")
+    _check_manager(programme, by)
+    if membership.role == Role.ADMINISTRATOR:
+        raise ActionError("Only an administrator can change an administrator's role.")
+    _check_role(programme, role, organisation)
+    if role != Role.PARTNER:
+        organisation = None if role != Role.CONNECTOR else membership.organisation
+    if membership.user_id == by.pk and membership.role == Role.ANALYST and role != Role.ANALYST:
+        raise ActionError("You cannot take away your own lead role: ask another lead or an administrator.")
+    if (
+        Membership.objects.filter(
+            user=membership.user, role=role, programme=programme, organisation=organisation
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        raise ActionError(f"{membership.user} already has that role in the programme.", "role")
+    with transaction.atomic():
+        before = membership.role
+        membership.role, membership.organisation = role, organisation
+        membership.save(update_fields=["role", "organisation"])
+        audit(
+            "accounts.role_changed",
+            actor=by,
+            obj=membership,
+            programme=programme,
+            user_id=membership.user_id,
+            before=before,
+            after=role,
+        )
+    return membership

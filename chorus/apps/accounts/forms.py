@@ -42,3 +42,35 @@ class CodeForm(NhsukForm):
         super().__init__(*args, **kwargs)
         self.fields["code"].label = label
         self.fields["code"].help_text = help_text
+
+
+class InviteForm(NhsukForm):
+    display_name = forms.CharField(label="Their name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Their email address",
+        error_messages={
+            "required": "Enter their email address",
+            "invalid": "Enter an email address, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+    organisation = forms.ChoiceField(
+        label="Partner organisation", required=False, help_text="Only for a partner organisation member."
+    )
+
+    def __init__(self, *args, roles, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+        self.fields["organisation"].choices = [("", "None")] + [(str(o.pk), o.name) for o in organisations]
+
+
+class RoleForm(NhsukForm):
+    role = forms.ChoiceField(label="Role")
+    organisation = forms.ChoiceField(label="Partner organisation", required=False)
+
+    def __init__(self, *args, roles, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+        self.fields["organisation"].choices = [("", "None")] + [(str(o.pk), o.name) for o in organisations]

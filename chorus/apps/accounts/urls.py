@@ -10,6 +10,8 @@ urlpatterns = [
     path("single-sign-on/", views.single_sign_on_start, name="sso_start"),
     path("single-sign-on/callback/", views.single_sign_on_callback, name="sso_callback"),
     path("two-step-verification/", views.two_factor, name="two_factor"),
+    path("programmes/<slug:slug>/people/", views.people, name="people"),
+    path("programmes/<slug:slug>/people/<int:pk>/role/", views.change_member_role, name="change-role"),
     path("two-step-verification/code/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password-reset/",

@@ -148,3 +148,109 @@ def single_sign_on_callback(request):
     if not sso.configured():
         raise Http404("Single sign-on is not set up on this site.")
     return OIDCAuthenticationCallbackView.as_view()(request)
+
+
+# People in a programme: invite and change roles ---------------------------------------------------------
+
+
+def _people_programme(request, slug: str):
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from chorus.apps.programmes.models import Programme
+
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm("accounts.manage_people", programme):
+        raise Http404
+    return programme
+
+
+def _role_choices():
+    from .actions import INVITABLE_ROLES
+    from .models import Role
+
+    return [(role.value, role.label) for role in INVITABLE_ROLES if isinstance(role, Role)]
+
+
+def _organisation(programme, value: str):
+    if not value:
+        return None
+    return programme.partners.filter(pk=value).first()
+
+
+@login_required
+def people(request, slug: str):
+    """The programme's members, with a form to invite someone and one to change each member's role."""
+    from .actions import invite_person
+    from .forms import InviteForm, RoleForm
+
+    programme = _people_programme(request, slug)
+    organisations = list(programme.partners.order_by("name"))
+    form = InviteForm(
+        request.POST if request.method == "POST" else None,
+        roles=_role_choices(),
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        invited = run_action(
+            form,
+            invite_person,
+            programme,
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            role=form.cleaned_data["role"],
+            organisation=_organisation(programme, form.cleaned_data["organisation"]),
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        if invited is not None:
+            messages.success(request, f"{invited.user} is invited: we have emailed them.")
+            return redirect("people", slug)
+    memberships = programme.memberships.select_related("user", "organisation").order_by(
+        "user__display_name", "user__username"
+    )
+    rows = [
+        {
+            "membership": m,
+            "form": RoleForm(
+                initial={"role": m.role, "organisation": m.organisation_id or ""},
+                roles=_role_choices(),
+                organisations=organisations,
+                prefix=f"m{m.pk}",
+            ),
+        }
+        for m in memberships
+    ]
+    return render_form(request, "accounts/people.html", {"programme": programme, "form": form, "rows": rows})
+
+
+@login_required
+def change_member_role(request, slug: str, pk: int):
+    from django.shortcuts import get_object_or_404
+
+    from .actions import change_role
+    from .forms import RoleForm
+    from .models import Membership
+
+    programme = _people_programme(request, slug)
+    if request.method != "POST":
+        return redirect("people", slug)
+    membership = get_object_or_404(Membership, pk=pk, programme=programme)
+    form = RoleForm(
+        request.POST, roles=_role_choices(), organisations=list(programme.partners.all()), prefix=f"m{pk}"
+    )
+    if not form.is_valid():
+        messages.error(request, "Choose a role.")
+        return redirect("people", slug)
+    try:
+        change_role(
+            membership,
+            role=form.cleaned_data["role"],
+            organisation=_organisation(programme, form.cleaned_data["organisation"]),
+            by=request.user,
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{membership.user} is now: {membership.get_role_display()}.")
+    return redirect("people", slug)

@@ -11,6 +11,7 @@ urlpatterns = [
         translation_views.request_translation,
         name="request-translation",
     ),
+    path("contributions/<int:pk>/correct/", views.correct, name="correct"),
     path("record/", views.record_conversation, name="record"),
     path("record/saved/<int:pk>/", views.recorded, name="recorded"),
 ]

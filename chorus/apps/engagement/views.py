@@ -117,3 +117,44 @@ def record_conversation(request):
 def recorded(request, pk: int):
     contribution = _visible_or_404(request.user, pk)
     return render(request, "engagement/recorded.html", {"contribution": contribution})
+
+
+@login_required
+def correct(request, pk: int):
+    """A connector corrects their own record within the correction window."""
+    from django import forms as django_forms
+
+    from chorus.apps.core.forms import NhsukForm
+
+    from .corrections import CORRECTION_WINDOW, correct_contribution, correctable
+
+    class CorrectionForm(NhsukForm):
+        text = django_forms.CharField(
+            label="What the resident said",
+            widget=django_forms.Textarea(attrs={"rows": 8}),
+            error_messages={"required": "Enter what the resident said"},
+        )
+
+    contribution = _visible_or_404(request.user, pk)
+    if contribution.recorded_by_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        corrected = form.is_valid() and run_action(
+            form, correct_contribution, contribution, form.cleaned_data["text"], by=request.user
+        )
+        if corrected:
+            messages.success(request, "Your correction is saved.")
+            return redirect("home")
+    else:
+        form = CorrectionForm(initial={"text": contribution.text})
+    return render_form(
+        request,
+        "engagement/correct.html",
+        {
+            "contribution": contribution,
+            "form": form,
+            "open": correctable(contribution),
+            "window_days": CORRECTION_WINDOW.days,
+        },
+    )

@@ -17,7 +17,7 @@ from chorus.apps.programmes.models import Programme
 
 from . import render
 from .figures import report_figures
-from .models import Report, ReportQuote, ReportStatus
+from .models import Recommendation, Report, ReportQuote, ReportStatus
 
 log = logging.getLogger("chorus.publishing")
 
@@ -217,3 +217,47 @@ def render_report(report_id: int) -> Report:
         )
     report.refresh_from_db()
     return report
+
+
+# ------------------------------------------------------------------------------------------------ board story
+
+RECOMMENDATION_MAX_CHARS = 600
+
+
+def add_recommendation(
+    programme: Programme, period_start: datetime.date, period_end: datetime.date, text: str, *, by
+) -> Recommendation:
+    """Add a "The Board is asked to…" line to the programme's board story for the period (at the end)."""
+    if not by.has_perm("publishing.write_recommendations", programme):
+        raise ActionError("Only the programme's leads and administrators can write recommendations.")
+    text = " ".join(text.split())
+    if not text:
+        raise ActionError("Write what the board is asked to do.", "text")
+    if len(text) > RECOMMENDATION_MAX_CHARS:
+        raise ActionError(f"Keep a recommendation to {RECOMMENDATION_MAX_CHARS} characters.", "text")
+    if period_end < period_start:
+        raise ActionError("The period must end on or after the day it starts.")
+    with transaction.atomic():
+        last = Recommendation.objects.filter(
+            programme=programme, period_start=period_start, period_end=period_end
+        ).aggregate(last=Max("position"))["last"]
+        recommendation = Recommendation.objects.create(
+            programme=programme,
+            period_start=period_start,
+            period_end=period_end,
+            text=text,
+            position=0 if last is None else last + 1,
+            created_by=by,
+        )
+        audit("publishing.recommendation_added", actor=by, obj=recommendation, programme=programme)
+    return recommendation
+
+
+def remove_recommendation(recommendation: Recommendation, *, by) -> None:
+    """Take a recommendation out of the board story (report versions already made keep theirs)."""
+    programme = recommendation.programme
+    if not by.has_perm("publishing.write_recommendations", programme):
+        raise ActionError("Only the programme's leads and administrators can change recommendations.")
+    with transaction.atomic():
+        audit("publishing.recommendation_removed", actor=by, obj=recommendation, programme=programme)
+        recommendation.delete()

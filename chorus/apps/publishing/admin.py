@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report, ReportQuote
+from .models import Recommendation, Report, ReportQuote
 
 
 @admin.register(Report)
@@ -30,3 +30,12 @@ class ReportQuoteAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    """"The Board is asked to…" lines; leads write them on the board story page (audited there)."""
+
+    list_display = ["programme", "period_start", "period_end", "position", "text"]
+    list_filter = ["programme"]
+    readonly_fields = ["created_by", "created_at"]

@@ -38,6 +38,7 @@ from chorus.privacy.disclosure import (
     display_percentage,
     published_counts,
 )
+from chorus.stats import wilson_ci
 
 SCHEMA = "board-report/1"  # a string: the only integers in the figures are counts
 TOP_THEMES = 10
@@ -232,10 +233,29 @@ def _change(change: aggregates.ThemeChange | None, release: Release) -> dict | N
     }
 
 
-def _themes(programme: Programme, filters: Filters, period: str, release: Release) -> list[dict]:
+def _of_coded(row: aggregates.Prevalence, coded: int) -> aggregates.Prevalence:
+    """The theme's share of the contributions coded to themes (by the model above its threshold or by a
+    person) rather than of all contributions, with its Wilson interval."""
+    if not coded:
+        return replace(row, total=0, proportion=0.0, lower=0.0, upper=0.0)
+    lower, upper = wilson_ci(row.count, coded, aggregates.LEVEL)
+    return replace(
+        row,
+        group="coded",
+        group_label="Coded contributions",
+        total=coded,
+        proportion=row.count / coded,
+        lower=lower,
+        upper=upper,
+    )
+
+
+def _themes(programme: Programme, filters: Filters, period: str, release: Release, coded: int) -> list[dict]:
+    """The most raised themes, each as a share of the coded contributions; the change between the last two
+    periods is of all contributions in each period (the template says so)."""
     changes = {change.theme: change for change in aggregates.theme_changes(programme, filters, period)}
     return [
-        {**_prevalence(row, release), "change": _change(changes.get(row.theme), release)}
+        {**_prevalence(_of_coded(row, coded), release), "change": _change(changes.get(row.theme), release)}
         for row in aggregates.top_themes(programme, filters, limit=TOP_THEMES)
     ]
 
@@ -431,10 +451,14 @@ def report_figures(
     """Every figure of the report, as JSON-ready data (released under disclosure control when public).
 
     The contributions its quotes come from are appended to `quoted` (the figures never hold them)."""
+    from .story import story_figures  # the story builds on this module's Release
+
     release = Release(public=public)
+    story = story_figures(programme, period_start, period_end, filters, public=public)
     filters = period_filters(filters, period_start, period_end)
     period = trend_period(period_start, period_end)
-    themes = _themes(programme, filters, period, release)
+    coded = aggregates.coding_summary(programme, filters).coded
+    themes = _themes(programme, filters, period, release, coded)
     slugs = [theme["slug"] for theme in themes]
     return {
         "schema": SCHEMA,
@@ -443,6 +467,7 @@ def report_figures(
         "filters": describe_filters(filters),
         "public": public,
         "made_at": timezone.now().isoformat(timespec="seconds"),
+        "story": story,
         "summary": _summary(programme, filters, release),
         "over_time": _over_time(programme, filters, release),
         "heard_from": _heard_from(programme, filters, release),

@@ -50,3 +50,25 @@ class ReportForm(NhsukForm):
     @property
     def public(self) -> bool:
         return self.cleaned_data["audience"] == "public"
+
+
+class RecommendationForm(NhsukForm):
+    text = forms.CharField(
+        label="The Board is asked to…",
+        help_text="One thing the board is asked to do, for example: note the rise in damp and mould.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=600,
+        error_messages={"required": "Write what the board is asked to do"},
+    )
+
+
+class StoryPeriodForm(NhsukForm):
+    start = _date("First day of the period")
+    end = _date("Last day of the period")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The last day must be on or after the first day")
+        return data

@@ -113,3 +113,26 @@ class ReportQuote(models.Model):
 
     def __str__(self) -> str:
         return f"quote {self.position} of {self.report}"
+
+
+class Recommendation(models.Model):
+    """One of "The Board is asked to…" lines a programme lead writes for a period's board story. A report
+    version made for that period freezes the recommendations as they stood, like its figures."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="board_recommendations"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    text = models.TextField(help_text="What the board is asked to do, e.g. note the rise in damp and mould.")
+    position = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "-period_end", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.text[:60]}"

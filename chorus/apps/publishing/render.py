@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 from chorus.reports import charts
 from chorus.reports.pdf import html_to_pdf
 
+from .story import story_period, story_sections
+
 PDF_CSS = Path(__file__).parent / "static" / "publishing" / "report_print.css"
 
 
@@ -45,7 +47,7 @@ def _themes(figures: dict) -> bytes | None:
         [theme["percent"] for theme in themes],
         [low for low, _ in intervals],
         [high for _, high in intervals],
-        axis_label="Share of contributions, % (95% confidence interval)",
+        axis_label="Share of coded contributions, % (95% confidence interval)",
     )
 
 
@@ -56,7 +58,7 @@ def _trend(figures: dict) -> bytes | None:
     return charts.line_chart(
         trend["periods"],
         {series["theme"]: [point["percent"] for point in series["points"]] for series in trend["series"]},
-        axis_label="Share of contributions, %",
+        axis_label="Share of all contributions, %",
     )
 
 
@@ -81,10 +83,13 @@ def draw_charts(figures: dict, progress: Callable[[], None] = lambda: None) -> d
 
 def body_html(figures: dict, chart_uris: dict[str, str], *, version: int, made_at: str) -> str:
     unanswered = [section["title"] for section in figures["heard_from"]["sections"] if not section["known"]]
+    story = figures.get("story")  # versions made before the board story have none
     return render_to_string(
         "publishing/_report_body.html",
         {
             "f": figures,
+            "story_sections": story_sections(story) if story else [],
+            "story_period": story_period(story) if story else "",
             "charts": chart_uris,
             "version": version,
             "made_at": made_at,

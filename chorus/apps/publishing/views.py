@@ -22,11 +22,12 @@ from chorus.apps.engagement.models import Activity
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 
-from . import actions, opendata
+from . import actions, opendata, word
 from . import render as rendering
+from . import story as board_story
 from .figures import describe_filters
-from .forms import ReportForm
-from .models import Report, ReportStatus
+from .forms import RecommendationForm, ReportForm, StoryPeriodForm
+from .models import Recommendation, Report, ReportStatus
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -174,6 +175,7 @@ def report_detail(request, slug: str, pk: int):
             "public_view": False,
             "can_create": request.user.has_perm("publishing.create_report", report.programme),
             "pdf_url": reverse("publishing:report-pdf", args=[slug, pk]),
+            "docx_url": reverse("publishing:report-docx", args=[slug, pk]),
         },
     )
 
@@ -203,6 +205,116 @@ def report_retry(request, slug: str, pk: int):
     else:
         messages.success(request, "The PDF will be made again.")
     return redirect(report)
+
+
+@login_required
+def report_docx(request, slug: str, pk: int):
+    """The version's board paper as a Word document, for boards that edit their papers."""
+    report = _report_for(request, slug, pk)
+    content = word.board_paper(report, title=actions.title(report), meta=actions.meta(report))
+    response = HttpResponse(content, content_type=word.WORD_CONTENT_TYPE)
+    period = f"{report.period_start}-to-{report.period_end}"
+    name = f"{report.programme.slug}-board-paper-{period}-v{report.version}.docx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# ------------------------------------------------------------------------------------------------ board story
+
+
+def _story_programme(request, slug: str) -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    if not request.user.has_perm("publishing.view_story", programme):
+        raise Http404
+    return programme
+
+
+def _story_period(request, programme: Programme) -> tuple:
+    """The period asked for (?start=&end=), else the newest report's, else the last 13 weeks."""
+    if "start" in request.GET or "end" in request.GET:
+        form = StoryPeriodForm(request.GET)
+        if form.is_valid():
+            return form.cleaned_data["start"], form.cleaned_data["end"], form
+        return (*board_story.default_period(programme), form)
+    start, end = board_story.default_period(programme)
+    return start, end, StoryPeriodForm(initial={"start": start, "end": end})
+
+
+def _story_url(programme: Programme, start, end) -> str:
+    return f"{reverse('publishing:story', args=[programme.slug])}?{urlencode({'start': start, 'end': end})}"
+
+
+@login_required
+def story(request, slug: str):
+    """The board story for a programme and period: the first page of its board report, as it stands now."""
+    programme = _story_programme(request, slug)
+    start, end, period_form = _story_period(request, programme)
+    figures = board_story.story_figures(programme, start, end, public=False)
+    paper = (
+        programme.reports.filter(
+            period_start=start, period_end=end, is_public=False, status=ReportStatus.DONE
+        )
+        .defer("figures", "html", "pdf")
+        .order_by("-version")
+        .first()
+    )
+    can_write = request.user.has_perm("publishing.write_recommendations", programme)
+    return render(
+        request,
+        "publishing/story.html",
+        {
+            "programme": programme,
+            "start": start,
+            "end": end,
+            "period_form": period_form,
+            "sections": board_story.story_sections(figures),
+            "story_period": board_story.story_period(figures),
+            "paper": paper,
+            "can_write": can_write,
+            "can_create": request.user.has_perm("publishing.create_report", programme),
+            "recommendations": list(board_story.recommendations_for(programme, start, end))
+            if can_write
+            else [],
+            "form": RecommendationForm() if can_write else None,
+            "new_report_query": urlencode({"from": start, "to": end}),
+        },
+    )
+
+
+@login_required
+@require_POST
+def recommendation_add(request, slug: str):
+    programme = _story_programme(request, slug)
+    period = StoryPeriodForm(request.POST)
+    if not period.is_valid():
+        messages.error(request, "Choose the period again, then add the recommendation.")
+        return redirect("publishing:story", slug)
+    start, end = period.cleaned_data["start"], period.cleaned_data["end"]
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_recommendation(programme, start, end, form.cleaned_data["text"], by=request.user)
+        except ActionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Recommendation added to the board story.")
+    else:
+        messages.error(request, " ".join(form.errors.get("text", ["Write what the board is asked to do."])))
+    return redirect(_story_url(programme, start, end))
+
+
+@login_required
+@require_POST
+def recommendation_remove(request, slug: str, pk: int):
+    programme = _story_programme(request, slug)
+    recommendation = get_object_or_404(Recommendation, pk=pk, programme=programme)
+    try:
+        actions.remove_recommendation(recommendation, by=request.user)
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Recommendation removed.")
+    return redirect(_story_url(programme, recommendation.period_start, recommendation.period_end))
 
 
 # ------------------------------------------------------------------------------------------------ public

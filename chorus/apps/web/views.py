@@ -1,25 +1,111 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from chorus.apps.accountability.models import FeedbackItem
+from chorus.apps.accounts.models import Role
+from chorus.apps.coding.queries import current_codebook, review_queue
+from chorus.apps.core.predicates import programmes_where
+from chorus.apps.engagement.corrections import CORRECTION_WINDOW, correctable
 from chorus.apps.engagement.models import Activity, Contribution
 from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.imports.models import BatchStatus, ImportBatch
 from chorus.apps.places.models import Area, Level
-from chorus.apps.programmes.models import Programme
+from chorus.apps.programmes.models import Organisation, Programme
 from chorus.apps.programmes.rules import member_programmes
+
+FEEDBACK_SOON = datetime.timedelta(days=7)
+CONNECTOR_HOME_ROWS = 30
 
 
 def home(request):
+    """Each person's own home: a connector's conversations, a partner's portal, an analyst's work, a board
+    member's board story; administrators and people in several roles see their work and their programmes."""
     if not request.user.is_authenticated:
         return redirect("login")
-    programmes = member_programmes(request.user).annotate(
+    user = request.user
+    held = [h for h in user.roles_held() if h.programme_id is not None]
+    roles = {h.role for h in held}
+    if not user.is_administrator:
+        if roles == {Role.DECISION_MAKER}:
+            programme_ids = {h.programme_id for h in held}
+            if len(programme_ids) == 1:
+                return redirect("publishing:story", Programme.objects.get(pk=programme_ids.pop()).slug)
+        if roles == {Role.PARTNER}:
+            own = [h for h in held if h.organisation_id is not None]
+            if len(own) == 1:
+                programme = Programme.objects.get(pk=own[0].programme_id)
+                organisation = Organisation.objects.get(pk=own[0].organisation_id)
+                return redirect("delivery:portal", programme.slug, organisation.slug)
+        if roles == {Role.CONNECTOR}:
+            return _connector_home(request)
+    programmes = member_programmes(user).annotate(
         contribution_count=Count("contributions", distinct=True),
     )
-    if programmes.count() == 1 and not request.user.is_administrator:
+    analyst_programmes = (
+        programmes_where(user, Role.ANALYST).order_by("name")
+        if user.is_administrator or Role.ANALYST in roles
+        else []
+    )
+    work = [_analyst_work(programme) for programme in analyst_programmes]
+    if not work and programmes.count() == 1 and not user.is_administrator:
         return redirect(programmes.first())
-    return render(request, "web/home.html", {"programmes": programmes})
+    board_programmes = [
+        programme for programme in programmes if user.has_perm("publishing.view_story", programme)
+    ]
+    return render(
+        request,
+        "web/home.html",
+        {"programmes": programmes, "work": work, "board_programmes": board_programmes},
+    )
+
+
+def _analyst_work(programme: Programme) -> dict:
+    """What waits for the programme's analysts: contributions to review, imports waiting, feedback due."""
+    today = timezone.localdate()
+    codebook = current_codebook(programme)
+    to_review = (
+        review_queue(codebook, Contribution.objects.filter(programme=programme)).count() if codebook else 0
+    )
+    imports_waiting = ImportBatch.objects.filter(
+        source__programme=programme,
+        status__in=[BatchStatus.DRAFT, BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.FAILED],
+    ).count()
+    feedback = FeedbackItem.objects.filter(programme=programme, sent_on=None)
+    return {
+        "programme": programme,
+        "to_review": to_review,
+        "imports_waiting": imports_waiting,
+        "feedback_due": feedback.filter(due_date__lte=today + FEEDBACK_SOON).count(),
+        "feedback_overdue": feedback.filter(due_date__lt=today).count(),
+    }
+
+
+def _connector_home(request):
+    """A connector's own conversations, newest first, each correctable for a while after it was saved."""
+    mine = (
+        Contribution.objects.filter(recorded_by=request.user)
+        .select_related("activity", "programme")
+        .order_by("-recorded_at")
+    )
+    now = timezone.now()
+    conversations = [
+        {"contribution": c, "correctable": correctable(c, now)} for c in mine[:CONNECTOR_HOME_ROWS]
+    ]
+    return render(
+        request,
+        "web/home_connector.html",
+        {
+            "conversations": conversations,
+            "total": mine.count(),
+            "window_days": CORRECTION_WINDOW.days,
+        },
+    )
 
 
 @login_required
@@ -71,6 +157,8 @@ def programme_overview(request, slug: str):
             "latest": latest,
             "sees_raw": sees_raw,
             "can_change": request.user.has_perm("programmes.change_programme", programme),
+            "perms_story": request.user.has_perm("publishing.view_story", programme),
+            "perms_people": request.user.has_perm("accounts.manage_people", programme),
         },
     )
 

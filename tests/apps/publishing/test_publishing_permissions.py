@@ -127,3 +127,18 @@ def test_a_public_version_is_read_by_anyone_once_its_programme_is_public(world):
     internal.refresh_from_db()
     assert allowed(people, "publishing.view_report", internal) == MEMBERS
     assert allowed(people, "publishing.view_report", public) == set(people)
+
+
+def test_leads_and_board_members_read_the_board_story_and_leads_write_its_recommendations(world):
+    people = everyone(world)
+    assert allowed(people, "publishing.view_story", world.programme) == ANALYSTS | {"decision-maker"}
+    assert allowed(people, "publishing.view_story", world.other_programme) == OTHER_PROGRAMME
+    assert allowed(people, "publishing.write_recommendations", world.programme) == ANALYSTS
+    assert allowed(people, "publishing.write_recommendations", world.other_programme) == OTHER_PROGRAMME
+
+
+def test_the_word_board_paper_is_read_by_whoever_reads_the_version(world):
+    internal = make(world, public=False)
+    url = reverse("publishing:report-docx", args=[world.programme.slug, internal.pk])
+    assert status(world.other_analyst, url) == 404
+    assert status(None, url) == 302  # to the sign-in page

@@ -55,10 +55,11 @@ def test_a_second_report_for_the_period_is_version_two_and_the_first_never_chang
 def test_internal_report_has_exact_figures_intervals_trend_places_and_priorities(evidence):
     figures = make(evidence).figures
     themes = {theme["slug"]: theme for theme in figures["themes"]}
-    assert (themes["housing"]["count"], themes["housing"]["total"]) == (17, 43)
-    assert themes["housing"]["percent"] == 39.5
+    # A share of the 30 contributions coded to themes, not of all 43.
+    assert (themes["housing"]["count"], themes["housing"]["total"]) == (17, 30)
+    assert themes["housing"]["percent"] == 56.7 and figures["methods"]["coded"] == 30
     low, high = themes["housing"]["interval"]
-    assert low < 39.5 < high
+    assert low < 56.7 < high
     assert themes["loneliness"]["count"] == 2  # exact in the internal version
     assert figures["trend"]["period"] == "month" and figures["trend"]["periods"] == [
         "2026-01",
@@ -97,8 +98,8 @@ def test_public_report_has_no_count_from_one_to_seven_in_its_figures_or_its_page
     assert public_checks.figures(report.figures) > 40
     themes = {theme["slug"]: theme for theme in report.figures["themes"]}
     assert themes["loneliness"]["count"] == "*" and themes["loneliness"]["interval"] is None
-    # 17 of 43 (39.5%) is published as 15 of 45, and the percent is worked out from those: 33.3%.
-    assert themes["housing"]["count"] == 15 and themes["housing"]["percent"] == 33.3
+    # 17 of the 30 coded (56.7%) is published as 15 of 30, and the percent is worked out from those: 50.0%.
+    assert themes["housing"]["count"] == 15 and themes["housing"]["percent"] == 50.0
 
     html = client.get(reverse("publishing:public-report", args=["southend-connectors", report.pk])).content
     assert public_checks.html(html.decode()) > 40

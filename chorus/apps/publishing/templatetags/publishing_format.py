@@ -54,3 +54,28 @@ def isodate(value: str) -> str:
         return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
     except (TypeError, ValueError):
         return value or NOTHING
+
+
+@register.filter
+def lowerfirst(value) -> str:
+    """Lower-case the first letter only, so names inside ("England", "IMD") keep their capitals."""
+    text = str(value or "")
+    return text[:1].lower() + text[1:]
+
+
+_PLAIN_WORDS = (
+    ("known to the LSOA", "known to the neighbourhood"),
+    ("with LSOAs", "with neighbourhood figures"),
+    ("'s LSOAs", "'s neighbourhoods (census areas of about 1,500 people)"),
+    ("LSOAs", "neighbourhoods"),
+    ("LSOA", "neighbourhood"),
+)
+
+
+@register.filter
+def plain(value) -> str:
+    """Words for a board paper: the analysts' area codes ("LSOA") said as neighbourhoods."""
+    text = str(value or "")
+    for jargon, words in _PLAIN_WORDS:
+        text = text.replace(jargon, words)
+    return text

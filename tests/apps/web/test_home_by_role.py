@@ -1,0 +1,77 @@
+"""Each person's home: a board member's board story, a partner's portal, a connector's own conversations
+(correctable for a week, then explained), an analyst's work with counts that link to the pages."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.apps.audit.models import AuditEvent
+from chorus.apps.core.errors import ActionError
+from chorus.apps.engagement.corrections import correct_contribution
+from chorus.apps.engagement.models import Contribution
+
+pytestmark = pytest.mark.django_db
+
+
+def home(user):
+    client = Client()
+    client.force_login(user)
+    return client, client.get(reverse("home"))
+
+
+def test_board_member_lands_on_the_board_story_and_partner_on_their_portal(world):
+    _, response = home(world.decision_maker)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("publishing:story", args=[world.programme.slug])
+    _, response = home(world.partner_a_member)
+    assert response["Location"] == reverse(
+        "delivery:portal", args=[world.programme.slug, world.partner_a.slug]
+    )
+
+
+def test_analyst_home_shows_their_work_with_links(world):
+    _, response = home(world.analyst)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Your work" in page
+    assert "contributions to review" in page and "imports waiting or stopped" in page
+    assert reverse("publishing:story", args=[world.programme.slug]) in page
+    assert reverse("imports:programme", args=[world.programme.slug]) in page
+
+
+def test_connector_home_lists_only_their_conversations_and_no_analyst_tool(world):
+    _, response = home(world.connector)
+    page = response.content.decode()
+    assert response.status_code == 200 and "Your conversations" in page
+    assert "Since the bus was cut" in page and "The damp in our flat" not in page
+    assert reverse("correct", args=[world.by_connector.pk]) in page
+    for analyst_tool in ("imports:index", "coding:index", "accountability:feedback"):
+        assert f'href="{reverse(analyst_tool)}"' not in page
+
+
+def test_connector_corrects_own_record_within_the_window_and_is_told_who_to_ask_after(world):
+    client, _ = home(world.connector)
+    url = reverse("correct", args=[world.by_connector.pk])
+    response = client.post(url, {"text": "Since the bus was cut I hardly go out, and I miss church"})
+    assert response.status_code == 302
+    world.by_connector.refresh_from_db()
+    assert world.by_connector.text.endswith("I miss church")
+    event = AuditEvent.objects.get(action="engagement.contribution_corrected")
+    assert event.actor == world.connector and "church" not in str(event.details)
+
+    with pytest.raises(ActionError, match="Only the person who recorded"):
+        correct_contribution(world.by_connector, "Other words", by=world.other_connector)
+    other, _ = home(world.other_connector)
+    assert other.get(url).status_code == 404
+
+    Contribution.objects.filter(pk=world.by_connector.pk).update(
+        recorded_at=timezone.now() - datetime.timedelta(days=8)
+    )
+    page = client.get(url).content.decode()
+    assert "Ask your programme's analyst or lead to change it" in page
+    with pytest.raises(ActionError, match="7 days"):
+        correct_contribution(Contribution.objects.get(pk=world.by_connector.pk), "Late", by=world.connector)
