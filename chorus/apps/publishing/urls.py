@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/<slug:slug>/reports/<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
     path("programmes/<slug:slug>/reports/<int:pk>/retry/", views.report_retry, name="report-retry"),
     path("public/<slug:slug>/", views.public_programme, name="public"),
+    path("public/<slug:slug>/logo.png", views.public_logo, name="public-logo"),
     path("public/<slug:slug>/reports/<int:pk>/", views.public_report, name="public-report"),
     path("public/<slug:slug>/reports/<int:pk>/report.pdf", views.public_report_pdf, name="public-report-pdf"),
     path("public/<slug:slug>/open-data/datapackage.json", views.datapackage, name="datapackage"),
