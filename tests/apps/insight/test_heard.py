@@ -198,5 +198,6 @@ def test_against_the_focus_wards_a_core20_programme_is_not_flagged_for_missing_t
     page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
     assert "Compare with:" in page and "compared with the people living there" in page
     assert '<strong aria-current="true">the programme\'s focus wards</strong>' in page
-    page = client.get(reverse("insight:heard", args=[world.programme.slug]) + "?against=area").content.decode()
+    url = reverse("insight:heard", args=[world.programme.slug])
+    page = client.get(url + "?against=area").content.decode()
     assert "Under-heard" in page
