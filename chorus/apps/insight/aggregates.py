@@ -513,9 +513,9 @@ class Evidence:
             return []
         if by is None:
             groups = [GroupCount("all", "All contributions", self.total)]
-            if not self.filters.is_empty and wanted is None:
-                # Filtered, every theme: summed from the counts per month, one pass that the change over
-                # time shares, instead of a second join of the codings to the contributions.
+            if wanted is None and "theme_months" in self.__dict__:
+                # Every theme, with the counts per month already taken (filtered, for the change over
+                # time): summed from them instead of a second join of the codings to the contributions.
                 per_theme = defaultdict(int)
                 for (theme_id, _), n in self.theme_months.items():
                     per_theme[(theme_id, "all")] += n
@@ -766,10 +766,11 @@ def dashboard_figures(
     focus = ""
     if found.themes and found.total:
         slugs = {theme.slug for theme in found.themes}
+        if "summary" in wanted:
+            changes = found.theme_changes("quarter", level)  # first: the shares below reuse its counts
         if wanted & {"summary", "groups"}:
             prevalence = found.theme_prevalence(level=level)
         if "summary" in wanted:
-            changes = found.theme_changes("quarter", level)
             coverage = found.coverage
             shares = coded_shares(prevalence, coverage.coded, 10, level)
         raised = _most_raised(prevalence, 1)

@@ -1,5 +1,5 @@
 """In Debian's headless Chromium on a phone (390 px): a resident reads the public page, follows it to a
-published report and to "you said, we did", and types the code from a leaflet; a connector opens the Common
+published report and to "you said, we did", and types the code from a leaflet; an analyst opens the Common
 Standards page. No page scrolls sideways, logs an error of ours or has a serious axe violation."""
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def test_a_resident_reads_what_was_heard_and_done_on_a_phone(live_server, eviden
 
 def test_the_common_standards_page_fits_a_phone(live_server, world, phone):
     phone.set_default_timeout(60_000)
-    sign_in(phone, live_server.url, "connector", PASSWORD)
+    sign_in(phone, live_server.url, "analyst", PASSWORD)
     phone.goto(f"{live_server.url}{reverse('delivery:standards', args=[world.programme.slug])}")
     phone.get_by_role("heading", name="Common Standards self-assessment", level=1).wait_for()
     fits_the_phone(phone, "common-standards")
