@@ -47,6 +47,9 @@ def open_dashboard(page, base_url: str, query: str = "") -> None:
     sign_in(page, base_url, "decision-maker", PASSWORD)
     page.goto(f"{base_url}/insight/southend-connectors/")
     page.get_by_role("heading", name="Dashboard", level=1).wait_for()
+    page.get_by_role("heading", name="What people raised most", level=2).wait_for()  # the summary comes first
+    kind = "desktop" if page.viewport_size["width"] > 640 else "phone"
+    page.screenshot(path=f"test-results/insight-dashboard-summary-{kind}.png", full_page=True)
     page.get_by_role("link", name="By ward and map").click()
     page.get_by_role("heading", name="By ward", level=1).wait_for()
     if query:
@@ -56,6 +59,7 @@ def open_dashboard(page, base_url: str, query: str = "") -> None:
 def test_dashboard_draws_the_ward_map_passes_axe_and_keyboard_reaches_the_filters(
     live_server, coded_live, desktop, phone
 ):
+    desktop.set_viewport_size({"width": 1366, "height": 900})  # a laptop
     for page in (desktop, phone):
         page.set_default_timeout(60_000)  # the shared machine can be slow to serve the first pages
     errors: list[str] = []
