@@ -372,3 +372,27 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"Assessment {self.pk}"
+
+
+class ShortLink(models.Model):
+    """A short code standing for a "have your say" link, for a printed leaflet, a poster's QR code or a text
+    message: /h/K7P2Q. The open link (no recipient) has a short code anyone may type; a resident's own link
+    has a longer one, so that it cannot be guessed. Both stop working link_days after they were made."""
+
+    code = models.CharField(max_length=12, unique=True)
+    feedback = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="short_links")
+    recipient = models.ForeignKey(
+        FeedbackRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="short_links"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["feedback", "recipient"], name="one_short_link_per_recipient"),
+            models.UniqueConstraint(
+                fields=["feedback"], condition=models.Q(recipient=None), name="one_open_short_link"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code

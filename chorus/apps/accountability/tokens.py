@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -38,3 +39,30 @@ def read_token(token: str, *, max_age_days: int | None = None) -> AssessmentKey:
     except signing.BadSignature as error:
         raise BadLink("This link is not right.") from error
     return AssessmentKey(int(data["f"]), data.get("r"))
+
+
+# Short codes: no 0/O, 1/I/L or U/V, so a code read aloud, copied from paper or typed on a phone comes out
+# right; 5 characters (20 million codes) for the open link printed on leaflets, 8 for a resident's own link.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+OPEN_CODE_LENGTH = 5
+OWN_CODE_LENGTH = 8
+
+
+def new_code(length: int) -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
+
+def clean_code(typed: str) -> str:
+    """A code as a resident may type it ("k7p 2q", "K7P-2Q") in the form it is stored ("K7P2Q");
+    "" when it cannot be a code."""
+    code = "".join(character for character in typed.upper() if character.isalnum())
+    if not OPEN_CODE_LENGTH <= len(code) <= OWN_CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        return ""
+    return code
+
+
+def formatted_code(code: str) -> str:
+    """For print: groups of 4 or fewer, easier to copy ("K7P2Q" stays, "K7P2QX9M" becomes "K7P2 QX9M")."""
+    return (
+        code if len(code) <= OPEN_CODE_LENGTH else " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+    )

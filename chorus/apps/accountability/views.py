@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -37,6 +41,7 @@ from .actions.priorities import (
     create_proposal,
     link_evidence,
 )
+from .actions.short_links import is_current, short_link_for, short_url
 from .forms import (
     ActionForm,
     ActionUpdateForm,
@@ -65,6 +70,7 @@ from .models import (
     Meeting,
     Priority,
     Proposal,
+    ShortLink,
 )
 from .rules import managed_programmes
 
@@ -778,27 +784,102 @@ def assessment_report(request):
     )
 
 
+@login_required
+def feedback_leaflet(request, pk: int):
+    """The open "have your say" link to print on leaflets and posters: short code, short link, QR code."""
+    item = _feedback(request, pk)
+    if not item.sent_on:
+        messages.info(request, "The link to print is ready once the feedback has been sent.")
+        return redirect(item)
+    link = short_link_for(item)
+    url = short_url(link, request.build_absolute_uri("/"))
+    if request.GET.get("download") == "svg":
+        response = HttpResponse(qr_svg(url, standalone=True), content_type="image/svg+xml")
+        response["Content-Disposition"] = f'attachment; filename="have-your-say-{link.code}.svg"'
+        return response
+    return render(
+        request,
+        "accountability/feedback_leaflet.html",
+        {
+            "item": item,
+            "code": tokens.formatted_code(link.code),
+            "url": url,
+            "entry_url": request.build_absolute_uri(reverse("accountability:short-code")),
+            "qr": qr_svg(url),
+            "expires": timezone.localtime(link.created_at).date() + timedelta(days=tokens.link_days()),
+        },
+    )
+
+
+def qr_svg(url: str, *, standalone: bool = False) -> str:
+    """A QR code of `url` as SVG: inline (a title for screen readers) or as a file to give a printer."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    if standalone:
+        buffer = io.BytesIO()
+        code.save(buffer, kind="svg", scale=10, border=4)
+        return buffer.getvalue().decode()
+    return code.svg_inline(scale=6, border=4, title=f"QR code for {url}", svgclass="accountability-qr")
+
+
 # Residents: the short link form (no sign-in)
+
+
+def _bad_link(request, problem: str):
+    return render(
+        request,
+        "accountability/have_your_say_bad_link.html",
+        {"problem": problem, "days": tokens.link_days()},
+        status=404,
+    )
 
 
 def have_your_say(request, token: str):
     try:
         key = tokens.read_token(token)
     except tokens.BadLink as error:
-        return render(
-            request,
-            "accountability/have_your_say_bad_link.html",
-            {"problem": str(error), "days": tokens.link_days()},
-            status=404,
+        return _bad_link(request, str(error))
+    return _have_your_say(request, key)
+
+
+def short_link(request, code: str):
+    """/h/K7P2Q: the short link from a leaflet, a QR code or a text message."""
+    cleaned = tokens.clean_code(code)
+    found = ShortLink.objects.filter(code=cleaned).first() if cleaned else None
+    if found is None:
+        return _bad_link(request, "This link is not right.")
+    if not is_current(found):
+        return _bad_link(request, "This link has expired.")
+    return _have_your_say(request, tokens.AssessmentKey(found.feedback_id, found.recipient_id))
+
+
+def short_code(request):
+    """/h/: where a resident types the code printed on a leaflet."""
+    typed = request.GET.get("code", "")
+    problem = ""
+    if "code" in request.GET:
+        code = tokens.clean_code(typed)
+        if code and ShortLink.objects.filter(code=code).exists():
+            return redirect("accountability:short-link", code)
+        problem = (
+            "Enter the code from your leaflet or message, like K7P2Q"
+            if not typed.strip()
+            else "There is no link with that code. Check it against your leaflet: codes use the numbers 2 "
+            "to 9 and letters, never 0, 1, I, L, O, U or V."
         )
+    return render(
+        request,
+        "accountability/have_your_say_code.html",
+        {"typed": typed, "problem": problem},
+        status=404 if problem and typed.strip() else 400 if problem else 200,
+    )
+
+
+def _have_your_say(request, key: tokens.AssessmentKey):
     item = FeedbackItem.objects.select_related("programme").filter(pk=key.feedback_id).first()
     if item is None or item.sent_on is None:
-        return render(
-            request,
-            "accountability/have_your_say_bad_link.html",
-            {"problem": "This link is not right.", "days": tokens.link_days()},
-            status=404,
-        )
+        return _bad_link(request, "This link is not right.")
     form = AssessmentForm(request.POST or None)
     if key.recipient_id is None:
         return _open_link_answer(request, item, form)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import CharField, Count, Func, Q, QuerySet
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from chorus import equality
@@ -87,6 +87,13 @@ class ThemeChange:
         if self.difference_upper < 0:
             return "falling"
         return "steady"
+
+
+@dataclass(frozen=True)
+class CodingSummary:
+    contributions: int
+    coded: int
+    reviewed: int  # contributions where a person accepted or rejected a theme
 
 
 # ------------------------------------------------------------------------------------------------ groupings
@@ -506,12 +513,22 @@ class Evidence:
             return []
         if by is None:
             groups = [GroupCount("all", "All contributions", self.total)]
-            rows = (
-                self.codings.filter(theme_id__in=[theme.pk for theme in chosen]) if wanted else self.codings
-            )
-            per_theme = {
-                (row["theme_id"], "all"): row["n"] for row in rows.values("theme_id").annotate(n=Count("pk"))
-            }
+            if wanted is None and "theme_months" in self.__dict__:
+                # Every theme, with the counts per month already taken (filtered, for the change over
+                # time): summed from them instead of a second join of the codings to the contributions.
+                per_theme = defaultdict(int)
+                for (theme_id, _), n in self.theme_months.items():
+                    per_theme[(theme_id, "all")] += n
+            else:
+                rows = (
+                    self.codings.filter(theme_id__in=[theme.pk for theme in chosen])
+                    if wanted
+                    else self.codings
+                )
+                per_theme = {
+                    (row["theme_id"], "all"): row["n"]
+                    for row in rows.values("theme_id").annotate(n=Count("pk"))
+                }
         else:
             groups = self.counts_by(by)
             per_theme = self._theme_group_counts(GROUPINGS[by], chosen)
@@ -531,18 +548,51 @@ class Evidence:
         )
         return {(row["theme_id"], row["month"]): row["n"] for row in rows if row["month"]}
 
+    @cached_property
+    def coverage(self) -> CodingSummary:
+        """How many of these contributions hold a theme, and how many a person checked (accepted or rejected
+        a theme, here or in labels imported from elsewhere), in one pass over the contributions: each looks
+        its codings up in the (contribution, current, status, theme) index, far cheaper on SQLite than
+        counting distinct contributions among 200,000 codings."""
+        if not self.themes:
+            return CodingSummary(self.total, 0, 0)
+        theme_ids = [theme.pk for theme in self.themes]
+        own = Coding.objects.filter(contribution_id=OuterRef("pk"), current=True, theme_id__in=theme_ids)
+        coded = (
+            self.contributions.order_by().filter(Exists(own.exclude(status=CodingStatus.REJECTED))).count()
+        )
+        # People's decisions are few beside the model's suggestions: found through the (theme, current,
+        # status) index, then narrowed to these contributions.
+        decided = Coding.objects.filter(
+            theme_id__in=theme_ids, current=True, status__in=[CodingStatus.ACCEPTED, CodingStatus.REJECTED]
+        )
+        if not self.filters.is_empty:
+            decided = decided.filter(contribution_id__in=self.contributions.values("pk"))
+        reviewed = decided.order_by().values("contribution_id").distinct().count()
+        found = {"coded": coded, "reviewed": reviewed}
+        return CodingSummary(self.total, found["coded"], found["reviewed"])
+
     def theme_trend(self, period: str = "quarter", level: float = LEVEL) -> dict[str, list[Prevalence]]:
         periods = [p for p in self.counts_over_time(period) if p.count]
         if not self.themes or not periods:
             return {}
         return _trend(self.themes, periods, self._theme_months(), period, level)
 
+    @cached_property
+    def theme_months(self) -> dict[tuple[int, str], int]:
+        return self._theme_months()
+
     def theme_changes(self, period: str = "quarter", level: float = LEVEL) -> list[ThemeChange]:
-        """Each theme's latest period against the one before; only those two periods' codings are counted."""
+        """Each theme's latest period against the one before; only those two periods' codings are counted
+        (unless every month's are counted already)."""
         periods = [p for p in self.counts_over_time(period) if p.count][-2:]
         if not self.themes or len(periods) < 2:
             return []
-        theme_months = self._theme_months(since=datetime.date.fromisoformat(periods[0].key))
+        since = datetime.date.fromisoformat(periods[0].key)
+        if "theme_months" in self.__dict__ or not self.filters.is_empty:
+            theme_months = {key: n for key, n in self.theme_months.items() if key[1] >= f"{since:%Y-%m}"}
+        else:
+            theme_months = self._theme_months(since=since)
         return _changes(_trend(self.themes, periods, theme_months, period, level), level)
 
 
@@ -632,13 +682,6 @@ def emerging_issues(programme: Programme) -> list[EmergingCluster]:
     return list(clusters.order_by("number"))
 
 
-@dataclass(frozen=True)
-class CodingSummary:
-    contributions: int
-    coded: int
-    reviewed: int  # contributions where a person accepted or rejected a theme
-
-
 def coding_summary(programme: Programme, filters: Filters, codebook: Codebook | None = None) -> CodingSummary:
     codebook = codebook_for(programme, codebook)
     contributions = evidence(programme, filters, codebook)
@@ -653,9 +696,13 @@ def coding_summary(programme: Programme, filters: Filters, codebook: Codebook | 
 # ------------------------------------------------------------------------------------------------ dashboard
 
 
+SECTIONS = ("summary", "wards", "time", "groups")
+
+
 @dataclass(frozen=True)
 class DashboardFigures:
-    """Everything the programme dashboard shows, from a fixed handful of grouped queries."""
+    """Everything a dashboard page shows, from a fixed handful of grouped queries. A page asks only for its
+    `sections`; figures of the others are left empty (and cost nothing)."""
 
     total: int
     over_time: list[GroupCount]
@@ -669,6 +716,23 @@ class DashboardFigures:
     map_prevalence: list[Prevalence]  # the map's theme by ward, or [] when the map shows contributions
     changes: list[ThemeChange]  # latest quarter against the one before
     emerging: list[EmergingCluster]
+    coverage: CodingSummary | None = None
+    coded_shares: list[Prevalence] = field(default_factory=list)  # top themes as shares of coded ones
+
+
+def coded_shares(
+    prevalence: Iterable[Prevalence], coded: int, limit: int, level: float = LEVEL
+) -> list[Prevalence]:
+    """The most raised themes as shares of the contributions that hold any theme (not of all of them:
+    contributions nobody has coded yet say nothing either way), with Wilson intervals."""
+    if not coded:
+        return []
+    group = GroupCount("coded", "Contributions with a theme", coded)
+    return [
+        Prevalence(row.theme, row.theme_name, group.key, group.label, row.count, coded, row.count / coded,
+                   *wilson_ci(row.count, coded, level))
+        for row in _most_raised(prevalence, limit)
+    ]  # fmt: skip
 
 
 def dashboard_figures(
@@ -681,42 +745,55 @@ def dashboard_figures(
     map_theme: str | None = None,
     codebook: Codebook | None = None,
     level: float = LEVEL,
+    sections: Iterable[str] = SECTIONS,
 ) -> DashboardFigures:
     """The dashboard's figures from one `Evidence`, the same computation as counts_by, counts_over_time,
     theme_prevalence and theme_changes, with its counts shared between figures: contributions counted once
     per activity and per ward; codings per theme, per theme and month over the last two quarters only (all
-    that the change needs), and by group or ward only for the one theme broken down or shaded on the map."""
+    that the change needs), and by group or ward only for the one theme broken down or shaded on the map.
+    Only the figures of the `sections` asked for are worked out."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
+    wanted = set(sections)
     found = Evidence(programme, filters, codebook)
-    by_ward = found.counts_by("ward")
+    by_ward = found.counts_by("ward") if wanted & {"summary", "wards"} else []
     prevalence: list[Prevalence] = []
     breakdown_rows: list[Prevalence] = []
     map_rows: list[Prevalence] = []
     changes: list[ThemeChange] = []
+    coverage = None
+    shares: list[Prevalence] = []
     focus = ""
     if found.themes and found.total:
-        prevalence = found.theme_prevalence(level=level)
-        changes = found.theme_changes("quarter", level)
         slugs = {theme.slug for theme in found.themes}
+        if "summary" in wanted:
+            changes = found.theme_changes("quarter", level)  # first: the shares below reuse its counts
+        if wanted & {"summary", "groups"}:
+            prevalence = found.theme_prevalence(level=level)
+        if "summary" in wanted:
+            coverage = found.coverage
+            shares = coded_shares(prevalence, coverage.coded, 10, level)
         raised = _most_raised(prevalence, 1)
         focus = focus_theme if focus_theme in slugs else (raised[0].theme if raised else found.themes[0].slug)
-        shaded = map_theme if map_theme in slugs else None
-        wards_wanted = {shaded} - {None} | ({focus} if breakdown == "ward" else set())
+        shaded = map_theme if map_theme in slugs and "wards" in wanted else None
+        broken_down = "groups" in wanted
+        wards_wanted = {shaded} - {None} | ({focus} if broken_down and breakdown == "ward" else set())
         by_theme_and_ward = (
             found.theme_prevalence("ward", only=wards_wanted, level=level) if wards_wanted else []
         )
-        if breakdown == "ward":
-            breakdown_rows = [row for row in by_theme_and_ward if row.theme == focus]
-        else:
-            breakdown_rows = found.theme_prevalence(breakdown, only={focus}, level=level)
+        if broken_down:
+            if breakdown == "ward":
+                breakdown_rows = [row for row in by_theme_and_ward if row.theme == focus]
+            else:
+                breakdown_rows = found.theme_prevalence(breakdown, only={focus}, level=level)
         map_rows = [row for row in by_theme_and_ward if row.theme == shaded]
 
+    timed = "time" in wanted
     return DashboardFigures(
         total=found.total,
-        over_time=found.counts_over_time(period),
-        by_kind=found.counts_by("activity_kind"),
-        by_partner=found.counts_by("partner"),
+        over_time=found.counts_over_time(period) if timed else [],
+        by_kind=found.counts_by("activity_kind") if timed else [],
+        by_partner=found.counts_by("partner") if timed else [],
         by_ward=by_ward,
         prevalence=prevalence,
         top_themes=_most_raised(prevalence, 10),
@@ -724,5 +801,7 @@ def dashboard_figures(
         breakdown=breakdown_rows,
         map_prevalence=map_rows,
         changes=changes,
-        emerging=emerging_issues(programme),
+        emerging=emerging_issues(programme) if "summary" in wanted else [],
+        coverage=coverage,
+        coded_shares=shares,
     )

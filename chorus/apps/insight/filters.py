@@ -81,9 +81,7 @@ class Filters:
             problems=tuple(problems),
         )
 
-    def checked(
-        self, *, wards: Iterable[str], partners: Iterable[str], themes: Iterable[str]
-    ) -> Filters:
+    def checked(self, *, wards: Iterable[str], partners: Iterable[str], themes: Iterable[str]) -> Filters:
         """The same filters without wards, partners or a theme that the programme does not have; each
         dropped value is named in `problems` so the page can say what it ignored."""
         known_wards, known_partners, known_themes = set(wards), set(partners), set(themes)

@@ -16,7 +16,7 @@ group is flagged under-heard by chorus.stats.representation's rule.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Sum
 
@@ -30,6 +30,8 @@ from .filters import Filters
 
 NOT_ASKED = "Not asked"
 PREFER_NOT = "Prefer not to say"
+FOCUS = "focus"  # compare with the programme's focus wards
+AREA = "area"  # compare with the whole local authority
 POPULATION_SOURCE = "IoD 2019 population denominators, mid-2015 (ONS, File 6)"
 
 # Contributors' age bands -> the File 6 population band they fall inside (None: straddles two bands).
@@ -139,6 +141,8 @@ class HeardFrom:
     population: int | None
     sections: list[HeardSection]
     age_mapping: list[AgeMapping]
+    against: str = AREA
+    outside_focus: int = 0  # contributions left out because they came from outside the focus wards
 
     def section(self, name: str) -> HeardSection:
         return next(section for section in self.sections if section.name == name)
@@ -163,6 +167,20 @@ def _population_areas(programme: Programme, filters: Filters) -> tuple[str, Area
         joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return f"{joined} ward{'s' if len(names) > 1 else ''}", authority, chosen
     return authority.name, authority, wards
+
+
+def focus_ward_codes(programme: Programme) -> tuple[str, ...]:
+    return tuple(sorted(programme.focus_areas.filter(level=Level.WARD).values_list("code", flat=True)))
+
+
+def comparison_filters(programme: Programme, filters: Filters, against: str) -> Filters:
+    """The filters the comparison runs under: against the focus wards, contributors from those wards only
+    (a programme that works in the most deprived wards is judged against the people living there, not the
+    whole area, so the least deprived fifth is not flagged under-heard). A ward filter wins over both."""
+    if against != FOCUS or filters.wards:
+        return filters
+    codes = focus_ward_codes(programme)
+    return replace(filters, wards=codes) if codes else filters
 
 
 def _rows(
@@ -365,8 +383,11 @@ def _deprivation_sections(contributions, authority, wards, place: str) -> list[H
     ]
 
 
-def who_we_heard_from(programme: Programme, filters: Filters) -> HeardFrom:
-    """Contributors' age, sex, ethnicity, deprivation and Core20 against the population, under `filters`."""
+def who_we_heard_from(programme: Programme, filters: Filters, against: str = AREA) -> HeardFrom:
+    """Contributors' age, sex, ethnicity, deprivation and Core20 against the population, under `filters`:
+    of the local authority (AREA), or of the programme's focus wards (FOCUS, when it has some)."""
+    asked = filters
+    filters = comparison_filters(programme, filters, against)
     contributions = evidence(programme, filters)
     place, authority, wards = _population_areas(programme, filters)
     filtered = (
@@ -389,11 +410,16 @@ def who_we_heard_from(programme: Programme, filters: Filters) -> HeardFrom:
     population = None
     if authority is not None:
         population = sum(w.population or 0 for w in wards) if filtered else authority.population
+    focus = filters is not asked
     return HeardFrom(
         programme=programme,
         filters=filters,
         contributions=contributions.count(),
-        population_area=place,
+        population_area=f"the focus wards ({place.removesuffix(' wards').removesuffix(' ward')})"
+        if focus
+        else place,
+        against=FOCUS if focus else AREA,
+        outside_focus=evidence(programme, asked).count() - contributions.count() if focus else 0,
         population=population,
         sections=sections,
         age_mapping=[

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -28,7 +30,14 @@ SETTINGS_FIELDS = (
     "feedback_days",
     "keep_original_text",
     "focus_areas",
+    "get_involved",
+    "contact_email",
+    "contact_phone",
+    "logo",
 )
+LOGO_MAX_BYTES = 2_000_000  # as uploaded; stored re-encoded, far smaller
+LOGO_BOX = (480, 160)  # pixels the stored logo fits inside
+PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
 def programme_wards(programme: Programme):
@@ -118,9 +127,48 @@ def _validated(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
         clean["feedback_days"] = _feedback_days(data["feedback_days"], errors)
     if "focus_areas" in data:
         clean["focus_areas"] = _focus_areas(programme, data["focus_areas"] or (), errors)
+    if "get_involved" in data:
+        clean["get_involved"] = _text(data["get_involved"])
+    if "contact_email" in data:
+        email = _text(data["contact_email"])
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            errors["contact_email"] = "Enter an email address, like team@example.org"
+        clean["contact_email"] = email
+    if "contact_phone" in data:
+        phone = _text(data["contact_phone"])
+        if phone and not PHONE.match(phone):
+            errors["contact_phone"] = "Enter a phone number, like 01702 215000"
+        clean["contact_phone"] = phone
+    if data.get("logo") is not None:
+        clean["logo"] = _logo(data["logo"], errors)
     if errors:
         raise ActionError.for_fields(errors)
     return clean
+
+
+def _logo(upload: Any, errors: dict[str, str]) -> bytes | None:
+    """The uploaded picture as a PNG that fits LOGO_BOX, with nothing else of the file kept (no metadata).
+    b"" removes the logo."""
+    from PIL import Image, UnidentifiedImageError
+
+    content = upload if isinstance(upload, bytes) else upload.read(LOGO_MAX_BYTES + 1)
+    if content == b"":
+        return b""
+    if len(content) > LOGO_MAX_BYTES:
+        errors["logo"] = "The logo must be smaller than 2 MB"
+        return None
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.format not in ("PNG", "JPEG", "WEBP", "GIF"):
+                raise UnidentifiedImageError
+            picture = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError):
+        errors["logo"] = "The logo must be a PNG, JPEG or WebP picture"
+        return None
+    picture.thumbnail(LOGO_BOX)
+    stored = io.BytesIO()
+    picture.save(stored, format="PNG", optimize=True)
+    return stored.getvalue()
 
 
 @transaction.atomic
@@ -134,7 +182,11 @@ def change_programme_settings(programme: Programme, data: Mapping[str, Any], *, 
     for field, value in clean.items():
         if field == "focus_areas":
             continue
-        if getattr(programme, field) != value:
+        current = getattr(programme, field)
+        if field == "logo":
+            value = value or None
+            current = bytes(current) if current is not None else None
+        if current != value:
             setattr(programme, field, value)
             changed.append(field)
     if changed:

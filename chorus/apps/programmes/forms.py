@@ -61,6 +61,29 @@ class ProgrammeSettingsForm(NhsukForm):
         error_messages={"invalid_choice": "Choose focus areas only from the wards listed"},
     )
 
+    get_involved = forms.CharField(
+        label="How residents can get involved",
+        required=False,
+        help_text="Shown on the public page: groups, events and how to join in, in plain words.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contact_email = forms.CharField(
+        label="Contact email for residents",
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    contact_phone = forms.CharField(
+        label="Contact phone number for residents",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "class": "nhsuk-input--width-20"}),
+    )
+    logo = forms.FileField(
+        label="Programme logo",
+        required=False,
+        help_text="A PNG, JPEG or WebP picture for the public page. Leave empty to keep the current one.",
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+
     def __init__(self, *args, programme: Programme, wards, **kwargs):
         if not args or args[0] is None:
             kwargs.setdefault(
@@ -74,6 +97,9 @@ class ProgrammeSettingsForm(NhsukForm):
                     "keep_original_text": programme.keep_original_text,
                     "is_public": programme.is_public,
                     "focus_areas": list(programme.focus_areas.values_list("pk", flat=True)),
+                    "get_involved": programme.get_involved,
+                    "contact_email": programme.contact_email,
+                    "contact_phone": programme.contact_phone,
                 },
             )
         super().__init__(*args, **kwargs)

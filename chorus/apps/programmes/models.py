@@ -77,6 +77,15 @@ class Programme(models.Model):
     feedback_days = models.PositiveSmallIntegerField(
         default=10, help_text="Days within which residents hear back after a listening event."
     )
+    # For residents, on the public page: the programme's own logo, how to take part and whom to contact.
+    logo = models.BinaryField(
+        null=True, blank=True, editable=False, help_text="PNG, re-encoded and resized when uploaded."
+    )
+    get_involved = models.TextField(
+        blank=True, help_text="How residents can take part: groups, events, where to find us."
+    )
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,7 +22,9 @@ def programme_settings(request, slug: str):
             raise Http404
         raise PermissionDenied
     wards = actions.programme_wards(programme)
-    form = ProgrammeSettingsForm(request.POST or None, programme=programme, wards=wards)
+    form = ProgrammeSettingsForm(
+        request.POST or None, request.FILES or None, programme=programme, wards=wards
+    )
     if request.method == "POST" and form.is_valid():
         changed = run_action(
             form, actions.change_programme_settings, programme, form.cleaned_data, by=request.user

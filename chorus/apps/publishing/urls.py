@@ -23,6 +23,7 @@ urlpatterns = [
         name="recommendation-remove",
     ),
     path("public/<slug:slug>/", views.public_programme, name="public"),
+    path("public/<slug:slug>/logo.png", views.public_logo, name="public-logo"),
     path("public/<slug:slug>/reports/<int:pk>/", views.public_report, name="public-report"),
     path("public/<slug:slug>/reports/<int:pk>/report.pdf", views.public_report_pdf, name="public-report-pdf"),
     path("public/<slug:slug>/open-data/datapackage.json", views.datapackage, name="datapackage"),

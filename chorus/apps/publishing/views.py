@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from itertools import groupby
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
 from chorus.apps.core.errors import ActionError
@@ -22,7 +24,7 @@ from chorus.apps.engagement.models import Activity
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 
-from . import actions, opendata, word
+from . import actions, opendata, public_page, word
 from . import render as rendering
 from . import story as board_story
 from .figures import describe_filters
@@ -64,6 +66,27 @@ def _body(report: Report) -> str:
     charts = rendering.draw_charts(report.figures)
     made_at = f"{timezone.localtime(report.created_at):%-d %B %Y}"
     return rendering.body_html(report.figures, charts, version=report.version, made_at=made_at)
+
+
+TABLE = re.compile(r'<table class="nhsuk-table publishing-table">.*?</table>', re.S)
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+
+
+def _for_screen(body: str) -> str:
+    """The report body for a screen: each table inside a region of its own that scrolls sideways on a
+    phone (named by the table's caption, reachable by keyboard), so that the page itself never does.
+    Done when shown, so that reports rendered earlier fit too."""
+
+    def wrapped(match: re.Match) -> str:
+        caption = CAPTION.search(match.group(0))
+        label = strip_tags(caption.group(1)) if caption else "Table"
+        label = " ".join(label.split()).replace('"', "&quot;")
+        return (
+            f'<div class="publishing-table-scroll" role="region" aria-label="{label}" tabindex="0">'
+            f"{match.group(0)}</div>"
+        )
+
+    return TABLE.sub(wrapped, body)
 
 
 def _pdf_response(report: Report) -> HttpResponse:
@@ -171,7 +194,7 @@ def report_detail(request, slug: str, pk: int):
             "programme": report.programme,
             "title": actions.title(report),
             "meta": actions.meta(report),
-            "body": _body(report),
+            "body": _for_screen(_body(report)),
             "public_view": False,
             "can_create": request.user.has_perm("publishing.create_report", report.programme),
             "pdf_url": reverse("publishing:report-pdf", args=[slug, pk]),
@@ -329,18 +352,37 @@ def _public_report(slug: str, pk: int, *, defer_pdf: bool = True) -> Report:
 
 
 def public_programme(request, slug: str):
+    """For a resident on a phone: what we heard and did, how to take part and whom to contact; the reports,
+    open data and how the figures are made come after, for those who want them."""
     programme = _public_programme(slug)
     reports = list(_listing(programme.reports.filter(is_public=True)))
+    heard_total, heard = public_page.what_we_heard(programme)
     return render(
         request,
         "publishing/public_programme.html",
         {
             "programme": programme,
+            "heard_total": heard_total,
+            "heard": heard,
+            "did": public_page.what_we_did(programme),
             "periods": _versions(reports),
             "tables": opendata.TABLES,
             "focus_wards": programme.focus_areas.order_by("name"),
+            "lead": programme.lead_organisation,
         },
     )
+
+
+def public_logo(request, slug: str):
+    """The programme's logo, for its public page (and its settings page, to its members)."""
+    programme = get_object_or_404(Programme.objects.only("slug", "logo", "is_public"), slug=slug)
+    if not programme.logo or not (
+        programme.is_public or request.user.has_perm("programmes.view_programme", programme)
+    ):
+        raise Http404
+    response = HttpResponse(bytes(programme.logo), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600" if programme.is_public else "private, max-age=3600"
+    return response
 
 
 def public_report(request, slug: str, pk: int):
@@ -353,7 +395,7 @@ def public_report(request, slug: str, pk: int):
             "programme": report.programme,
             "title": actions.title(report),
             "meta": actions.meta(report),
-            "body": _body(report),
+            "body": _for_screen(_body(report)),
             "public_view": True,
             "pdf_url": reverse("publishing:public-report-pdf", args=[slug, pk]),
         },

@@ -132,7 +132,7 @@ def test_the_lead_plans_and_sends_feedback_from_the_pages(client, world):
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.sent_on == timezone.localdate()
-    assert "/have-your-say/" in client.get(item.get_absolute_url()).content.decode()
+    assert "/h/" in client.get(item.get_absolute_url()).content.decode()
 
 
 def test_board_pack_html_and_pdf(client, world, chain, tmp_path):
@@ -177,4 +177,4 @@ def test_a_link_that_cannot_be_read_says_how_long_links_last(client, settings):
     response = client.get(reverse("accountability:have-your-say", args=["not-a-real-link"]))
 
     assert response.status_code == 404
-    assert "last 90 days" in response.content.decode()
+    assert "works for 90 days after we send it" in response.content.decode()

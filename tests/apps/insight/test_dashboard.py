@@ -142,15 +142,33 @@ def test_monthly_figures_agree_and_gaps_are_filled(coded):
     assert [m.label for m in figures.over_time][:4] == ["2026-04", "2026-05", "2026-06", "2026-07"]
 
 
-def test_the_page_shows_the_aggregates_figures(client, coded):
-    response, html = page(client, coded.analyst, dashboard_url(coded, "?by=age_band&focus=gp-access"))
+def section_url(world, name: str, query: str = "") -> str:
+    return reverse(f"insight:dashboard-{name}", args=[world.programme.slug]) + query
+
+
+def test_the_summary_leads_with_shares_of_coded_contributions_their_coverage_and_what_changed(client, coded):
+    response, html = page(client, coded.analyst, dashboard_url(coded))
     assert response.status_code == 200
-    overall = {row.theme: row for row in aggregates.theme_prevalence(coded.programme, NO_FILTERS)}
-    access = overall["gp-access"]
-    assert (access.count, access.total) == (15, 35)
-    assert "15 of 35" in html
-    assert f"{100 * access.proportion:.1f}%" in html
+    coverage = aggregates.coding_summary(coded.programme, NO_FILTERS)
+    # 15 contributions hold GP access, 5 hold housing (the connector's was rejected): 20 coded, all by a
+    # person, and the connector's rejected one was checked too.
+    assert (coverage.contributions, coverage.coded, coverage.reviewed) == (35, 20, 21)
+    assert 'data-figure="coded">20<' in html and 'data-figure="reviewed">21<' in html
+    top = aggregates.coded_shares(aggregates.theme_prevalence(coded.programme, NO_FILTERS), 20, 10)
+    access = next(row for row in top if row.theme == "gp-access")
+    assert (access.count, access.total) == (15, 20)
+    assert "15 of 20" in html and f"{100 * access.proportion:.1f}%" in html
     assert f"{100 * access.lower:.1f}% to {100 * access.upper:.1f}%" in html
+    assert html.index("What people raised most") < html.index("What changed since the quarter before")
+    # GP access: 12 of 20 in 2026 Q3, then 1 of the world's 3 October contributions in Q4
+    change = {c.theme: c for c in aggregates.theme_changes(coded.programme, NO_FILTERS)}["gp-access"]
+    assert f"{100 * change.difference:+.1f}" in html
+    assert 'id="ward-table"' not in html  # breakdowns are asked for, not shown first
+
+
+def test_breakdown_pages_show_the_aggregates_figures(client, coded):
+    response, html = page(client, coded.analyst, section_url(coded, "groups", "?by=age_band&focus=gp-access"))
+    assert response.status_code == 200
     # the breakdown by age: 12 of 20 aged 65-74 raised GP access, 2 of 12 aged 25-34
     older = next(
         row
@@ -160,15 +178,13 @@ def test_the_page_shows_the_aggregates_figures(client, coded):
     assert (older.count, older.total) == (12, 20)
     assert f"{100 * older.lower:.1f}% to {100 * older.upper:.1f}%" in html
     assert "Fewer than 30 contributions: the interval is wide." in html
-    # GP access: 12 of 20 in 2026 Q3, then 1 of the world's 3 October contributions in Q4
-    change = {c.theme: c for c in aggregates.theme_changes(coded.programme, NO_FILTERS)}["gp-access"]
-    assert f"{100 * change.difference:+.1f}" in html
+    response, html = page(client, coded.analyst, section_url(coded, "time"))
     for kind in aggregates.counts_by(coded.programme, NO_FILTERS, "activity_kind"):
         assert re.search(rf"{re.escape(kind.label)}</th>\s*<td[^>]*>{kind.count}</td>", html)
 
 
 def test_ward_table_lists_every_ward_with_its_contributions(client, coded):
-    response, html = page(client, coded.analyst, dashboard_url(coded, "?shade=gp-access"))
+    response, html = page(client, coded.analyst, section_url(coded, "wards", "?shade=gp-access"))
     table = html[html.index('id="ward-table"') :]
     table = table[: table.index("</table>")]
     assert len(re.findall(r'data-ward="E05', table)) == 17  # all of Southend's wards, heard from or not
@@ -179,15 +195,24 @@ def test_ward_table_lists_every_ward_with_its_contributions(client, coded):
 
 def test_queries_do_not_grow_with_the_data(client, coded):
     client.force_login(coded.analyst)
-    url = dashboard_url(coded, "?by=sex&shade=housing")
-    with CaptureQueriesContext(connection) as before:
-        assert client.get(url).status_code == 200
+    urls = [
+        dashboard_url(coded),
+        section_url(coded, "wards", "?shade=housing"),
+        section_url(coded, "time"),
+        section_url(coded, "groups", "?by=sex"),
+    ]
+    before = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        before.append(len(queries))
     heard(coded, date(2026, 8, 1), 15, ward=ward("Victoria"), sex="female")
     heard(coded, date(2026, 9, 1), 5, ward=ward("Belfairs"), kind=ActivityKind.SURVEY)
-    with CaptureQueriesContext(connection) as after:
-        assert client.get(url).status_code == 200
-    assert len(after) == len(before)
-    assert len(after) <= 30  # figures, the cache stamp (4), session, the user and their roles (read once)
+    for url, count in zip(urls, before, strict=True):
+        with CaptureQueriesContext(connection) as after:
+            assert client.get(url).status_code == 200
+        assert len(after) == count, url
+        assert len(after) <= 30  # figures, the cache stamp (4), session, the user and their roles
 
 
 # ------------------------------------------------------------------------------------------------ filters
@@ -207,9 +232,11 @@ def test_filters_carry_to_every_insight_link_and_view_form(client, coded):
     assert carried, "the page has links to other views of the same evidence"
     for href in carried:
         assert expected <= set(parse_qsl(urlsplit(href).query)), href
-    for form in re.findall(r'<form method="get".*?</form>', html, re.S)[1:]:  # the view choosers
-        hidden = set(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
-        assert expected <= hidden
+    for section in ("wards", "groups"):
+        response, html = page(client, coded.analyst, section_url(coded, section, query))
+        for form in re.findall(r'<form method="get".*?</form>', html, re.S)[:-1]:  # the view choosers
+            hidden = set(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+            assert expected <= hidden
     assert 'value="2026-04-01"' in html
     assert re.search(r'value="conversation" checked', html)
 
@@ -261,7 +288,7 @@ def test_ward_geojson_has_every_ward_of_the_programmes_area_and_may_be_cached(cl
 
 
 def test_page_gives_the_map_its_figures_and_boundary_address(client, coded):
-    response, html = page(client, coded.analyst, dashboard_url(coded))
+    response, html = page(client, coded.analyst, section_url(coded, "wards"))
     data = response.context["map_data"]
     assert data["geojson"] == reverse("insight:ward_geojson", args=[coded.programme.slug])
     assert data["wards"][ward("Milton").code]["label"] == "22 contributions"

@@ -43,14 +43,23 @@ def coded_live(world):
 
 
 def open_dashboard(page, base_url: str, query: str = "") -> None:
+    """Signs in, opens the summary and follows its link to the ward breakdown (with `query`)."""
     sign_in(page, base_url, "decision-maker", PASSWORD)
-    page.goto(f"{base_url}/insight/southend-connectors/{query}")
+    page.goto(f"{base_url}/insight/southend-connectors/")
     page.get_by_role("heading", name="Dashboard", level=1).wait_for()
+    page.get_by_role("heading", name="What people raised most", level=2).wait_for()  # the summary comes first
+    kind = "desktop" if page.viewport_size["width"] > 640 else "phone"
+    page.screenshot(path=f"test-results/insight-dashboard-summary-{kind}.png", full_page=True)
+    page.get_by_role("link", name="By ward and map").click()
+    page.get_by_role("heading", name="By ward", level=1).wait_for()
+    if query:
+        page.goto(page.url + query)
 
 
 def test_dashboard_draws_the_ward_map_passes_axe_and_keyboard_reaches_the_filters(
     live_server, coded_live, desktop, phone
 ):
+    desktop.set_viewport_size({"width": 1366, "height": 900})  # a laptop
     for page in (desktop, phone):
         page.set_default_timeout(60_000)  # the shared machine can be slow to serve the first pages
     errors: list[str] = []
@@ -68,9 +77,9 @@ def test_dashboard_draws_the_ward_map_passes_axe_and_keyboard_reaches_the_filter
     assert axe_violations(desktop) == []
 
     # The keyboard reaches the filter form: tab from the top of the page to the first date field.
-    desktop.goto(f"{live_server.url}/insight/southend-connectors/")
+    desktop.goto(f"{live_server.url}/insight/southend-connectors/by-ward/")
     desktop.locator("#ward-map path.leaflet-interactive").first.wait_for()
-    for _ in range(60):
+    for _ in range(150):
         desktop.keyboard.press("Tab")
         if desktop.evaluate("document.activeElement.id") == "filter-from":
             break
@@ -78,6 +87,8 @@ def test_dashboard_draws_the_ward_map_passes_axe_and_keyboard_reaches_the_filter
     desktop.locator("#filter-from").fill("2026-08-01")
     desktop.locator("#filter-from").press("Enter")  # submits the form
     desktop.wait_for_url("**from=2026-08-01**")
+    desktop.get_by_role("link", name="Summary").click()  # the filters carry over
+    desktop.wait_for_url("**/southend-connectors/?**from=2026-08-01**")
     assert (
         desktop.locator('[data-figure="total"]').inner_text() == "3"
     )  # the world's October three, not the July six

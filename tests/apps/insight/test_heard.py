@@ -168,3 +168,36 @@ def test_age_band_populations_add_up_for_wards_the_local_authority_and_england(s
     assert southend.population_60_plus == sum(w.population_60_plus for w in wards)
     england = Area.objects.get(code="E92000001", level=Level.COUNTRY)
     assert england.population > 50_000_000 and england.population_60_plus > 10_000_000
+
+
+def test_against_the_focus_wards_a_core20_programme_is_not_flagged_for_missing_the_least_deprived(
+    client, world, southend
+):
+    wards = Area.objects.filter(level=Level.WARD, parent__code="E06000033")
+    focus = sorted(wards, key=lambda w: (-w.children.filter(core20=True).count(), w.code))[:3]
+    world.programme.focus_areas.set(focus)
+    focus_lsoas = list(Area.objects.filter(level=Level.LSOA, parent__in=focus).exclude(imd_decile=None))
+    for number in range(40):
+        heard(world, 1, lsoa=focus_lsoas[number % len(focus_lsoas)])
+
+    whole = who_we_heard_from(world.programme, Filters())
+    assert rows(whole.section("imd_quintile"))["5"].under_heard  # against all of Southend
+
+    result = who_we_heard_from(world.programme, Filters(), "focus")
+    assert result.against == "focus"
+    assert result.population == sum(ward.population for ward in focus)
+    assert result.population_area.startswith("the focus wards (")
+    assert result.contributions == 40 + sum(1 for c in world.contributions if c.ward in focus)
+    assert result.outside_focus == whole.contributions - result.contributions
+    quintiles = rows(result.section("imd_quintile"))
+    assert not any(row.under_heard for row in quintiles.values())
+    focus_quintiles = {str(lsoa.imd_quintile) for lsoa in focus_lsoas}
+    assert set(quintiles) == focus_quintiles  # no row for a quintile nobody in the focus wards lives in
+
+    client.login(username="decision-maker", password=PASSWORD)
+    page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
+    assert "Compare with:" in page and "compared with the people living there" in page
+    assert '<strong aria-current="true">the programme\'s focus wards</strong>' in page
+    url = reverse("insight:heard", args=[world.programme.slug])
+    page = client.get(url + "?against=area").content.decode()
+    assert "Under-heard" in page

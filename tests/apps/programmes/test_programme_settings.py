@@ -333,3 +333,40 @@ def test_the_lead_fixes_a_mistake_and_saves_on_a_phone(live_server, world, phone
     world.programme.refresh_from_db()
     assert world.programme.feedback_days == 7
     assert list(world.programme.focus_areas.values_list("name", flat=True)) == ["Milton"]
+
+
+def test_the_analyst_gives_the_public_page_a_logo_and_contacts_and_a_non_picture_is_refused(client, world):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (1200, 300), "#005eb8").save(picture, format="JPEG")
+    client.force_login(world.analyst)
+    response = client.post(
+        settings_url(world.programme),
+        filled(
+            world.programme,
+            is_public="on",
+            contact_email="listen@example.org",
+            contact_phone="01702 215000",
+            get_involved="Come to our coffee mornings.",
+            logo=SimpleUploadedFile("logo.jpg", picture.getvalue(), content_type="image/jpeg"),
+        ),
+    )
+    assert response.status_code == 302
+    programme = world.programme
+    programme.refresh_from_db()
+    assert (programme.contact_email, programme.contact_phone) == ("listen@example.org", "01702 215000")
+    with Image.open(io.BytesIO(bytes(programme.logo))) as stored:
+        assert stored.format == "PNG" and stored.size == (480, 120)  # fits 480 × 160, shape kept
+    logo = client.get(reverse("publishing:public-logo", args=[programme.slug]))
+    assert logo["Content-Type"] == "image/png" and logo.content == bytes(programme.logo)
+
+    response = client.post(
+        settings_url(programme),
+        filled(programme, is_public="on", logo=SimpleUploadedFile("logo.png", b"not a picture")),
+    )
+    assert response.status_code == 400
+    assert "The logo must be a PNG, JPEG or WebP picture" in response.content.decode()

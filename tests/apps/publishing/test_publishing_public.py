@@ -60,10 +60,26 @@ def test_public_page_lists_open_data_public_reports_and_you_said_we_did(evidence
     # Nothing personal: no staff names or emails, no residents' words.
     assert not any(person.email in html for person in world.users)
     assert "Priya Makepeace" not in html  # who made the report (the members' list shows it)
-    assert not any(c.text in html for c in evidence.contributions)
-    # No count from 1 to 7: once dates, version numbers and the rule's own wording are set aside, no
-    # number is left on the page at all.
+    # Residents' words only where they agreed to be quoted.
+    assert not any(c.text in html for c in evidence.contributions if not c.consent_quote)
+    assert not any(
+        "not want this quoted" in quote for quote in re.findall(r"<blockquote.*?</blockquote>", html, re.S)
+    )
+    quotes = re.findall(r'<blockquote class="publishing-quote"><p>“(.*?)”</p>', html)
+    assert quotes and all(
+        any(unescape(quote) == c.text for c in evidence.contributions if c.consent_quote) for quote in quotes
+    )
+    # No count from 1 to 7: once dates, version numbers, the rule's own wording, quotes and shares worked
+    # out from published counts are set aside, no number is left on the page at all.
     main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    main = re.sub(r"<blockquote.*?</blockquote>", " ", main, flags=re.S)
+    told = re.search(r'told us about <span data-figure="count">([\d,]+)</span> things', main)
+    assert told and int(told.group(1).replace(",", "")) % 5 == 0
+    main = re.sub(
+        r'\(\d+%\)|about 1 in \d+|about <span data-figure="count">[\d,]+</span> things|numbers from 1 to 7',
+        " ",
+        main,
+    )
     text = unescape(re.sub(r"<[^>]+>", " ", main))
     text = re.sub(rf"\b\d{{1,2}} ({MONTHS}) \d{{4}}\b", " ", text)
     text = re.sub(
@@ -79,3 +95,25 @@ def test_public_page_is_only_for_public_programmes(evidence):
     programme.is_public = False
     programme.save()
     assert Client().get(reverse("publishing:public", args=[programme.slug])).status_code == 404
+
+
+def test_public_page_leads_a_resident_with_what_we_heard_and_did_and_never_to_sign_in(evidence):
+    programme = evidence.world.programme
+    programme.get_involved = "Join our tenants' forum on the first Tuesday of the month."
+    programme.contact_email = "listen@example.org"
+    programme.save()
+    html = Client().get(reverse("publishing:public", args=[programme.slug])).content.decode()
+    headings = ["What we heard", "What we did", "How to get involved", "Contact us", "Reports and figures"]
+    places = [html.index(f">{heading}</h2>") for heading in headings]
+    assert places == sorted(places)
+    heard = html[places[0] : places[1]]
+    assert "Damp and mould" in heard and "GP access" in heard  # the themes raised most, in order
+    assert heard.index("Damp and mould") < heard.index("GP access")
+    assert "Fund a damp hotline run with tenants." in html[places[1] : places[2]]  # we did
+    assert "tenants&#x27; forum" in html and "mailto:listen@example.org" in html
+    header = html[html.index('<header class="nhsuk-header"') : html.index("</header>")]
+    assert f'href="{reverse("publishing:public", args=[programme.slug])}"' in header
+    assert "/accounts/" not in header and f'href="{reverse("home")}"' not in header
+    lead = html[: places[4]]
+    for word in ("Frictionless", "Wilson", "CSV", "JSON", "LSOA"):
+        assert word not in lead

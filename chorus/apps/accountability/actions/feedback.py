@@ -8,16 +8,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.urls import reverse
 
 from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Activity, Contribution
 
-from .. import deadlines, tokens
+from .. import deadlines
 from ..models import Channel, FeedbackDelivery, FeedbackItem, FeedbackKind, FeedbackRecipient
 from ..queries import contributions_owed
 from ..sms import SmsProvider, get_sms_provider
@@ -82,10 +80,10 @@ def create_feedback_recipient(
 def assessment_link(
     item: FeedbackItem, recipient: FeedbackRecipient | None = None, base_url: str = ""
 ) -> str:
-    path = reverse(
-        "accountability:have-your-say", args=[tokens.make_token(item.pk, recipient and recipient.pk)]
-    )
-    return (base_url or getattr(settings, "CHORUS_BASE_URL", "http://localhost:8000")).rstrip("/") + path
+    """The short link (/h/K7P2Q) that fits a text message, a leaflet and a QR code."""
+    from .short_links import short_link_for, short_url
+
+    return short_url(short_link_for(item, recipient), base_url)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -145,55 +146,30 @@ def _legend(top: float, as_percent: bool) -> list[dict]:
     return items
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme_for(request, slug)
-    codebook = aggregates.codebook_for(programme)
-    theme_list = aggregates.themes(codebook)
-    theme_names = {theme.slug: theme.name for theme in theme_list}
+SECTION_PAGES = {
+    # section: (url name, heading, link text)
+    "summary": ("insight:dashboard", "Dashboard", "Summary"),
+    "wards": ("insight:dashboard-wards", "By ward", "By ward and map"),
+    "time": ("insight:dashboard-time", "Over time", "By month, activity and partner"),
+    "groups": ("insight:dashboard-groups", "Theme by group", "Theme by group"),
+}
 
-    wards = list(
-        Area.objects.filter(level=Level.WARD, parent=programme.local_authority_id)
-        .order_by("name")
-        .values_list("code", "name")
-    )
-    partners = list(programme.partners.order_by("name").values_list("slug", "name"))
-    filters = Filters.from_query(request.GET).checked(
-        wards=[code for code, _ in wards], partners=[slug for slug, _ in partners], themes=theme_names
-    )
 
-    period = _choice(request.GET.get("period", ""), ("month", "quarter"), "month")
-    breakdown = _choice(request.GET.get("by", ""), BREAKDOWNS, "ward")
-    focus = _choice(request.GET.get("focus", ""), tuple(theme_names), "")
-    shade_by = _choice(request.GET.get("shade", ""), tuple(theme_names), "")
+def _changes(figures: aggregates.DashboardFigures) -> list[dict]:
+    return [
+        {
+            "change": change,
+            "previous": _percent(change.previous.proportion),
+            "latest": _percent(change.latest.proportion),
+            "difference": f"{100 * change.difference:+.1f}",
+            "interval": f"{100 * change.difference_lower:+.1f} to {100 * change.difference_upper:+.1f}",
+        }
+        for change in figures.changes
+    ]
 
-    options = {
-        "filters": filters.as_params(),
-        "period": period,
-        "breakdown": breakdown,
-        "focus_theme": focus or None,
-        "map_theme": shade_by or None,
-    }
-    figures = remembered(
-        programme,
-        codebook,
-        options,
-        lambda: aggregates.dashboard_figures(
-            programme,
-            filters,
-            period=period,
-            breakdown=breakdown,
-            focus_theme=focus or None,
-            map_theme=shade_by or None,
-            codebook=codebook,
-        ),
-    )
-    focus = figures.focus_theme
-    breakdown_rows, breakdown_scale = _interval_rows(figures.breakdown)
-    overall_rows, overall_scale = _interval_rows(figures.prevalence)
 
-    # The ward table and map: every ward of the local authority, contributions and the shaded value.
+def _ward_context(programme, filters, figures, wards, shade_by: str, theme_names: dict) -> dict:
+    """The ward table and map: every ward of the local authority, contributions and the shaded value."""
     ward_counts = {c.key: c.count for c in figures.by_ward}
     ward_prevalence = {row.group: row for row in figures.map_prevalence}
     if shade_by:
@@ -228,18 +204,61 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             label = f"{ward_counts.get(code, 0):,} contributions"
         map_data[code] = {"name": name, "colour": row["colour"], "label": label}
-    unknown_ward = ward_counts.get(aggregates.NOT_KNOWN, 0)
+    return {
+        "ward_rows": ward_rows,
+        "unknown_ward": ward_counts.get(aggregates.NOT_KNOWN, 0),
+        "shade_name": theme_names.get(shade_by, ""),
+        "legend": _legend(top, as_percent=bool(shade_by)),
+        "no_data_colour": NO_DATA,
+        "map_data": {"wards": map_data, "geojson": reverse("insight:ward_geojson", args=[programme.slug])},
+    }
 
-    changes = [
-        {
-            "change": change,
-            "previous": _percent(change.previous.proportion),
-            "latest": _percent(change.latest.proportion),
-            "difference": f"{100 * change.difference:+.1f}",
-            "interval": f"{100 * change.difference_lower:+.1f} to {100 * change.difference_upper:+.1f}",
-        }
-        for change in figures.changes
-    ]
+
+def _dashboard(request: HttpRequest, slug: str, section: str) -> HttpResponse:
+    programme = _programme_for(request, slug)
+    codebook = aggregates.codebook_for(programme)
+    theme_list = aggregates.themes(codebook)
+    theme_names = {theme.slug: theme.name for theme in theme_list}
+
+    wards = list(
+        Area.objects.filter(level=Level.WARD, parent=programme.local_authority_id)
+        .order_by("name")
+        .values_list("code", "name")
+    )
+    partners = list(programme.partners.order_by("name").values_list("slug", "name"))
+    filters = Filters.from_query(request.GET).checked(
+        wards=[code for code, _ in wards], partners=[slug for slug, _ in partners], themes=theme_names
+    )
+
+    period = _choice(request.GET.get("period", ""), ("month", "quarter"), "month")
+    breakdown = _choice(request.GET.get("by", ""), BREAKDOWNS, "ward")
+    focus = _choice(request.GET.get("focus", ""), tuple(theme_names), "")
+    shade_by = _choice(request.GET.get("shade", ""), tuple(theme_names), "")
+
+    options = {
+        "section": section,
+        "filters": filters.as_params(),
+        "period": period if section == "time" else "",
+        "breakdown": breakdown if section == "groups" else "",
+        "focus_theme": focus if section == "groups" else "",
+        "map_theme": shade_by if section == "wards" else "",
+    }
+    figures = remembered(
+        programme,
+        codebook,
+        options,
+        lambda: aggregates.dashboard_figures(
+            programme,
+            filters,
+            period=period,
+            breakdown=breakdown,
+            focus_theme=focus or None,
+            map_theme=shade_by or None,
+            codebook=codebook,
+            sections=[section],
+        ),
+    )
+    focus = figures.focus_theme
     query = filters.query_string()
     state = {"period": period, "by": breakdown, "focus": focus, "shade": shade_by}
 
@@ -248,11 +267,15 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         params = filters.as_params() + [
             (name, value) for name, value in (state | changes).items() if value and name in state
         ]
-        from urllib.parse import urlencode
-
         return "?" + urlencode(params)
 
     context = {
+        "section": section,
+        "heading": SECTION_PAGES[section][1],
+        "sections": [
+            (name, text, reverse(url, args=[programme.slug]) + query)
+            for name, (url, _, text) in SECTION_PAGES.items()
+        ],
         "programme": programme,
         "filters": filters,
         "query": query,
@@ -263,28 +286,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "themes": theme_list,
         "theme_names": theme_names,
         "state": state,
-        "period_choices": PERIOD_CHOICES,
-        "period_links": [(value, label, link(period=value)) for value, label in PERIOD_CHOICES],
-        "breakdown_choices": [(name, aggregates.GROUPINGS[name].label) for name in BREAKDOWNS],
-        "breakdown_label": aggregates.GROUPINGS[breakdown].label,
-        "over_time": _count_bars(figures.over_time),
-        "by_kind": _count_bars(figures.by_kind),
-        "by_partner": _count_bars(figures.by_partner),
-        "overall": overall_rows,
-        "changes": changes,
-        "overall_scale": overall_scale,
-        "focus_name": theme_names.get(focus, ""),
-        "breakdown_rows": breakdown_rows,
-        "breakdown_scale": breakdown_scale,
         "small_group": SMALL_GROUP,
-        "ward_rows": ward_rows,
-        "unknown_ward": unknown_ward,
-        "shade_name": theme_names.get(shade_by, ""),
-        "legend": _legend(top, as_percent=bool(shade_by)),
-        "no_data_colour": NO_DATA,
-        "map_data": {"wards": map_data, "geojson": reverse("insight:ward_geojson", args=[programme.slug])},
-        "wards_heard": sum(1 for c in figures.by_ward if c.key != aggregates.NOT_KNOWN and c.count),
-        "themes_raised": sum(1 for row in figures.prevalence if row.count),
         "can_code": request.user.has_perm("coding.code_programme", programme),
         "heard_url": _optional_url("insight:heard", programme.slug, query=query),
         "places_url": _optional_url("insight:places", programme.slug, query=query),
@@ -292,7 +294,71 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         if request.user.has_perm("publishing.create_report", programme)
         else "",
     }
+    if section == "summary":
+        coverage = figures.coverage
+        shares, shares_scale = _interval_rows(figures.coded_shares)
+        changes = _changes(figures)
+        context |= {
+            "wards_heard": sum(1 for c in figures.by_ward if c.key != aggregates.NOT_KNOWN and c.count),
+            "themes_raised": sum(1 for row in figures.prevalence if row.count),
+            "coverage": coverage,
+            "coded_percent": _percent(coverage.coded / coverage.contributions)
+            if coverage and coverage.contributions
+            else "",
+            "reviewed_percent": _percent(coverage.reviewed / coverage.coded)
+            if coverage and coverage.coded
+            else "",
+            "shares": shares,
+            "shares_scale": shares_scale,
+            "changes": changes,
+            "moved": [row for row in changes if row["change"].direction != "steady"],
+        }
+    elif section == "wards":
+        context |= _ward_context(programme, filters, figures, wards, shade_by, theme_names)
+    elif section == "time":
+        context |= {
+            "period_choices": PERIOD_CHOICES,
+            "period_links": [(value, label, link(period=value)) for value, label in PERIOD_CHOICES],
+            "over_time": _count_bars(figures.over_time),
+            "by_kind": _count_bars(figures.by_kind),
+            "by_partner": _count_bars(figures.by_partner),
+        }
+    else:
+        breakdown_rows, breakdown_scale = _interval_rows(figures.breakdown)
+        context |= {
+            "breakdown_choices": [(name, aggregates.GROUPINGS[name].label) for name in BREAKDOWNS],
+            "breakdown_label": aggregates.GROUPINGS[breakdown].label,
+            "focus_name": theme_names.get(focus, ""),
+            "breakdown_rows": breakdown_rows,
+            "breakdown_scale": breakdown_scale,
+        }
     return render(request, "insight/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The summary: headline figures, the themes raised most with how many were coded and checked, and
+    what changed since the quarter before. Breakdowns are pages of their own, worked out when asked for."""
+    return _dashboard(request, slug, "summary")
+
+
+@login_required
+@require_GET
+def dashboard_wards(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, slug, "wards")
+
+
+@login_required
+@require_GET
+def dashboard_time(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, slug, "time")
+
+
+@login_required
+@require_GET
+def dashboard_groups(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, slug, "groups")
 
 
 @functools.cache
@@ -334,5 +400,8 @@ def ward_geojson(request: HttpRequest, slug: str) -> JsonResponse:
 
 urlpatterns = [
     path("<slug:slug>/", dashboard, name="dashboard"),
+    path("<slug:slug>/by-ward/", dashboard_wards, name="dashboard-wards"),
+    path("<slug:slug>/over-time/", dashboard_time, name="dashboard-time"),
+    path("<slug:slug>/by-group/", dashboard_groups, name="dashboard-groups"),
     path("<slug:slug>/wards.geojson", ward_geojson, name="ward_geojson"),
 ]

@@ -15,7 +15,7 @@ from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
 
 from ..filters import Filters
-from ..heard import who_we_heard_from
+from ..heard import AREA, FOCUS, focus_ward_codes, who_we_heard_from
 
 
 def programme_for(request: HttpRequest, slug: str) -> Programme:
@@ -79,8 +79,13 @@ def optional_url(name: str, *args, query: str = "") -> str:
 def who_we_heard_from_page(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(request, slug)
     filters = filters_for(request, programme)
-    heard = who_we_heard_from(programme, filters)
+    has_focus = bool(focus_ward_codes(programme))
+    against = request.GET.get("against", FOCUS if has_focus else AREA)
+    against = against if against in (FOCUS, AREA) else AREA
+    heard = who_we_heard_from(programme, filters, against)
     query = filters.query_string()
+    page = reverse("insight:heard", args=[programme.slug])
+    with_filters = query + ("&" if query else "?")
     return render(
         request,
         "insight/heard.html",
@@ -93,6 +98,10 @@ def who_we_heard_from_page(request: HttpRequest, slug: str) -> HttpResponse:
             "dashboard_url": optional_url("insight:dashboard", programme.slug, query=query),
             "places_url": optional_url("insight:places", programme.slug, query=query),
             "clear_url": reverse("insight:heard", args=[programme.slug]),
+            "has_focus": has_focus and not filters.wards,
+            "focus_url": f"{page}{with_filters}against={FOCUS}",
+            "area_url": f"{page}{with_filters}against={AREA}",
+            "authority": programme.local_authority,
         },
     )
 
