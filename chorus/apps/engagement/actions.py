@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import IntegrityError, models, transaction
@@ -44,6 +44,7 @@ class ContributionInput:
     disability: str = ""
     carer: str = ""
     already_redacted: bool = False  # set by loaders that redacted the text themselves
+    language: str = ""  # ISO 639-1 code of the language the resident spoke; blank when not known
     # The pseudonymous resident (an imports.Participant), when the source names them. Typed as a model:
     # imports is built on engagement, so engagement does not import it.
     participant: models.Model | None = None
@@ -93,6 +94,7 @@ def _contribution(
         recorded_by=signed_in,
         submission_key=submission_key or None,
         participant=data.participant,
+        language=data.language,
         age_band=data.age_band,
         sex=data.sex,
         gender_identity_same=data.gender_identity_same,
@@ -338,6 +340,34 @@ def record_conversation(
         "conversation recorded",
         extra={"event": "contribution.recorded", "contribution_id": recorded.contribution.pk},
     )
+    return recorded
+
+
+def with_language(data: ContributionInput, candidates: Sequence[str] = ()) -> ContributionInput:
+    """The input with its language: as given, else detected from the words (blank when too unsure)."""
+    if data.language:
+        return data
+    from chorus.coding.languages import UNDETERMINED, detect  # loads the detector only when needed
+
+    found = detect(data.text, candidates=list(candidates) or None).code
+    return replace(data, language="" if found == UNDETERMINED else found)
+
+
+@transaction.atomic
+def record_at_activity(*, by, activity: Activity, data: ContributionInput, submission_key: str) -> Recorded:
+    """A partner (or an analyst) records one resident's words at an activity already recorded.
+
+    An activity gathers several conversations; sending the same form twice stores it once.
+    """
+    recorded = create_contribution(activity, data, by=by, submission_key=submission_key)
+    if recorded.created:
+        audit("contribution.recorded", actor=by, obj=recorded.contribution, programme=activity.programme)
+        log.info(
+            "conversation recorded at an activity",
+            extra={"event": "contribution.recorded", "contribution_id": recorded.contribution.pk},
+        )
+    elif recorded.contribution.activity_id != activity.pk:
+        raise ActionError("This form was already used for another activity; open the form again.")
     return recorded
 
 
