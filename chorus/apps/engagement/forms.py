@@ -34,9 +34,66 @@ SPOKEN_LANGUAGES = [
     ("ur", "اردو (Urdu)"),
 ]
 
+# The labels of chorus.equality's answers (plain Python, without Django), for the pages in other languages.
+ANSWER_LABELS = {
+    "Under 16": _("Under 16"),
+    "16 to 24": _("16 to 24"),
+    "25 to 34": _("25 to 34"),
+    "35 to 44": _("35 to 44"),
+    "45 to 54": _("45 to 54"),
+    "55 to 64": _("55 to 64"),
+    "65 to 74": _("65 to 74"),
+    "75 or over": _("75 or over"),
+    "Prefer not to say": _("Prefer not to say"),
+    "Female": _("Female"),
+    "Male": _("Male"),
+    "Yes": _("Yes"),
+    "No": _("No"),
+    "Asian, Asian British or Asian Welsh": _("Asian, Asian British or Asian Welsh"),
+    "Bangladeshi": _("Bangladeshi"),
+    "Chinese": _("Chinese"),
+    "Indian": _("Indian"),
+    "Pakistani": _("Pakistani"),
+    "Any other Asian background": _("Any other Asian background"),
+    "Black, Black British, Black Welsh, Caribbean or African": _(
+        "Black, Black British, Black Welsh, Caribbean or African"
+    ),
+    "African": _("African"),
+    "Caribbean": _("Caribbean"),
+    "Any other Black, Black British or Caribbean background": _(
+        "Any other Black, Black British or Caribbean background"
+    ),
+    "Mixed or Multiple ethnic groups": _("Mixed or Multiple ethnic groups"),
+    "White and Asian": _("White and Asian"),
+    "White and Black African": _("White and Black African"),
+    "White and Black Caribbean": _("White and Black Caribbean"),
+    "Any other Mixed or Multiple ethnic background": _("Any other Mixed or Multiple ethnic background"),
+    "White": _("White"),
+    "English, Welsh, Scottish, Northern Irish or British": _(
+        "English, Welsh, Scottish, Northern Irish or British"
+    ),
+    "Irish": _("Irish"),
+    "Gypsy or Irish Traveller": _("Gypsy or Irish Traveller"),
+    "Roma": _("Roma"),
+    "Any other White background": _("Any other White background"),
+    "Other ethnic group": _("Other ethnic group"),
+    "Arab": _("Arab"),
+    "Any other ethnic group": _("Any other ethnic group"),
+}
+
+
+def _translated(choices: list) -> list:
+    """Choices (with optgroups) with their labels in the page's language."""
+    return [
+        (value, _translated(label) if isinstance(label, list) else ANSWER_LABELS.get(label, label))
+        for value, label in choices
+    ]
+
 
 def _optional_radios(label: str, choices: list[tuple[str, str]]) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+    return forms.ChoiceField(
+        label=label, choices=_translated(choices), required=False, widget=forms.RadioSelect
+    )
 
 
 def _consent(label: str, error: str) -> forms.ChoiceField:
@@ -102,7 +159,9 @@ class RecordConversationForm(NhsukForm):
             attrs={"autocomplete": "off", "spellcheck": "false", "class": "nhsuk-input--width-5"}
         ),
     )
-    age_band = forms.ChoiceField(label=_("Age"), choices=NOT_ANSWERED + equality.AGE_BANDS, required=False)
+    age_band = forms.ChoiceField(
+        label=_("Age"), choices=NOT_ANSWERED + _translated(equality.AGE_BANDS), required=False
+    )
     sex = _optional_radios(_("Sex"), equality.SEXES)
     gender_identity_same = _optional_radios(
         _("Is the gender they identify with the same as their sex registered at birth?"),
@@ -110,7 +169,7 @@ class RecordConversationForm(NhsukForm):
     )
     ethnicity = forms.ChoiceField(
         label=_("Ethnic group"),
-        choices=NOT_ANSWERED + equality.ethnicity_choices_grouped(),
+        choices=NOT_ANSWERED + _translated(equality.ethnicity_choices_grouped()),
         required=False,
     )
     disability = _optional_radios(

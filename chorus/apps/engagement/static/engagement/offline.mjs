@@ -110,8 +110,12 @@ if (form && box) {
   const show = async () => {
     const items = (await allKept()).sort((a, b) => a.saved_at.localeCompare(b.saved_at));
     const waiting = items.filter((item) => !item.refused).length;
+    const refused = items.length - waiting;
     list.replaceChildren(...items.map(entry));
-    count.textContent = counted(words.waitingOne, words.waitingMany, waiting);
+    count.textContent = [
+      waiting || !refused ? counted(words.waitingOne, words.waitingMany, waiting) : "",
+      refused ? counted(words.toCorrectOne, words.toCorrectMany, refused) : "",
+    ].join(" ").trim();
     box.hidden = items.length === 0;
     sendButton.hidden = waiting === 0;
   };
