@@ -104,7 +104,7 @@ def test_connector_switches_the_form_to_arabic_laid_out_right_to_left(live_serve
     said = "الرطوبة في الشقة تجعل صدر ابنتي أسوأ"
     phone.get_by_label("ما الذي يهمهم بشأن صحتهم ورفاههم؟").fill(said)
     phone.get_by_role("group", name="هل يوافقون على استخدام ما قالوه").get_by_label("نعم").check()
-    for question in ("هل يوافقون على الاقتباس", "البيانات المفتوحة", "هل يريدون معرفة"):
+    for question in ("هل يوافقون على الاقتباس", "بيانات مفتوحة", "هل يريدون معرفة"):
         phone.get_by_role("group", name=question).get_by_label("لا").check()
     phone.screenshot(path="test-results/record-arabic.png", full_page=True)
     phone.get_by_role("button", name="حفظ المحادثة").click()
