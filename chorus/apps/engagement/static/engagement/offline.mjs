@@ -23,7 +23,9 @@ async function inOutbox(mode, act) {
   });
 }
 
-const allKept = () => inOutbox("readonly", (store) => store.getAll());
+// A phone may be shared: each person sees and sends only what they saved themselves.
+const owner = document.querySelector("form[data-offline]")?.dataset.owner;
+const allKept = async () => (await inOutbox("readonly", (store) => store.getAll())).filter((item) => item.owner === owner);
 const keep = (item) => inOutbox("readwrite", (store) => store.put(item));
 const forget = (key) => inOutbox("readwrite", (store) => store.delete(key));
 
@@ -187,6 +189,7 @@ if (form && box) {
     const key = fields.submission_key || newKey();
     await keep({
       submission_key: key,
+      owner,
       fields,
       send_url: form.dataset.sendUrl,
       saved_at: new Date().toISOString(),

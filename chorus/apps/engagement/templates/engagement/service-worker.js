@@ -1,6 +1,7 @@
 // Chorus service worker: the connector's form opens with no signal. Scope: {{ record_url }}
 // Pages in scope: network first, the last copy when there is no signal. Static files: the cached copy.
-// A form posted while the signal drops is kept in the same outbox the page uses, never lost.
+// A form posted while the signal drops is kept in the same outbox the page uses, never lost; it is marked
+// with the owner the page names (the form's data-owner travels as the field "owner"), so only they send it.
 const CACHE = "chorus-record-{{ version }}";
 const RECORD_URL = "{{ record_url }}";
 const FILES = {{ files_json|safe }};
@@ -38,7 +39,7 @@ async function keepPosted(request) {
   const form = await request.formData();
   const fields = {};
   for (const [name, value] of form.entries()) {
-    if (name !== "csrfmiddlewaretoken" && typeof value === "string") fields[name] = value;
+    if (!["csrfmiddlewaretoken", "owner"].includes(name) && typeof value === "string") fields[name] = value;
   }
   if (!fields.submission_key) throw new Error("no submission key");
   const db = await openOutbox();
@@ -46,6 +47,7 @@ async function keepPosted(request) {
     const tx = db.transaction(STORE, "readwrite");
     tx.objectStore(STORE).put({
       submission_key: fields.submission_key,
+      owner: form.get("owner") || "",
       fields,
       send_url: `${new URL(request.url).pathname.replace(/\/$/, "")}/send/`,
       saved_at: new Date().toISOString(),
