@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the language chosen (a cookie), else the browser's
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -158,6 +159,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+# The languages the connector's pages come in (issue 17); catalogues in each app's locale/ folder, compiled
+# (.mo) and committed so that a clone needs no gettext tools.
+LANGUAGES = [("en-gb", "English"), ("ar", "Arabic")]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -155,6 +155,7 @@ def activity_detail(request, programme: str, organisation: str, pk: int):
             "organisation": organisation,
             "activity": activity,
             "contributions": contributions,
+            "can_record": request.user.has_perm("engagement.record_at_activity", activity),
         },
     )
 

@@ -44,6 +44,7 @@ class ContributionInput:
     disability: str = ""
     carer: str = ""
     already_redacted: bool = False  # set by loaders that redacted the text themselves
+    language: str = ""  # ISO 639-1 code of the language the resident spoke; blank when not known
     # The pseudonymous resident (an imports.Participant), when the source names them. Typed as a model:
     # imports is built on engagement, so engagement does not import it.
     participant: models.Model | None = None
@@ -98,7 +99,7 @@ def _contribution(
         programme=activity.programme,
         activity=activity,
         text=text,
-        language=language,
+        language=data.language or language,  # as the connector said, else as detected
         answers=data.answers,
         ward=data.ward or (data.lsoa.parent if data.lsoa is not None else None),
         lsoa=data.lsoa,
@@ -134,7 +135,12 @@ def create_contribution(
             return Recorded(existing, created=False)
     text = data.text.strip() if data.already_redacted else _redact(data.text.strip())
     contribution = _contribution(
-        activity, data, text, by=by, submission_key=submission_key, language=_languages([data.text])[0]
+        activity,
+        data,
+        text,
+        by=by,
+        submission_key=submission_key,
+        language=data.language or _languages([data.text])[0],
     )
     try:
         with transaction.atomic():
@@ -361,6 +367,24 @@ def record_conversation(
         "conversation recorded",
         extra={"event": "contribution.recorded", "contribution_id": recorded.contribution.pk},
     )
+    return recorded
+
+
+@transaction.atomic
+def record_at_activity(*, by, activity: Activity, data: ContributionInput, submission_key: str) -> Recorded:
+    """A partner (or an analyst) records one resident's words at an activity already recorded.
+
+    An activity gathers several conversations; sending the same form twice stores it once.
+    """
+    recorded = create_contribution(activity, data, by=by, submission_key=submission_key)
+    if recorded.created:
+        audit("contribution.recorded", actor=by, obj=recorded.contribution, programme=activity.programme)
+        log.info(
+            "conversation recorded at an activity",
+            extra={"event": "contribution.recorded", "contribution_id": recorded.contribution.pk},
+        )
+    elif recorded.contribution.activity_id != activity.pk:
+        raise ActionError("This form was already used for another activity; open the form again.")
     return recorded
 
 

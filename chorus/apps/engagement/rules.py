@@ -8,6 +8,9 @@
 - decision-makers and the public see no raw contributions, only figures; decision-makers also read the
   words of residents who agreed to be quoted, redacted, where a quote was chosen for them (board pack,
   priorities, internal reports), and are refused the list of contributions.
+
+Recording what residents said at an activity already recorded (several conversations at a coffee morning):
+administrators, the programme's analysts, and the members of the partner organisation that ran it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from chorus.apps.core.predicates import (
 )
 from chorus.apps.programmes.models import Programme
 
-from .models import Contribution
+from .models import Activity, Contribution
 
 # The roles that see some raw contributions (a decision-maker alone sees none) and record conversations.
 GATHERERS = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR)
@@ -36,6 +39,13 @@ GATHERERS = (Role.ANALYST, Role.PARTNER, Role.CONNECTOR)
 def is_partner_that_gathered_it(user, contribution: Contribution | None) -> bool:
     own = organisation_ids_where(user, contribution, Role.PARTNER)
     return bool(own) and contribution.activity.partner_id in own
+
+
+@rules.predicate
+def is_partner_that_ran_it(user, activity: Activity | None) -> bool:
+    if not isinstance(activity, Activity) or activity.partner_id is None:
+        return False
+    return activity.partner_id in organisation_ids_where(user, activity, Role.PARTNER)
 
 
 @rules.predicate
@@ -56,6 +66,9 @@ rules.add_perm("engagement.request_translation", is_administrator | holds_role(R
 rules.add_perm("engagement.list_contributions", is_administrator | holds_role_anywhere(*GATHERERS))
 rules.add_perm("engagement.list_programme_contributions", is_administrator | holds_role(*GATHERERS))
 rules.add_perm("engagement.record_contribution", is_administrator | holds_role(*GATHERERS))
+rules.add_perm(
+    "engagement.record_at_activity", is_administrator | holds_role(Role.ANALYST) | is_partner_that_ran_it
+)
 
 
 def visible_contributions(user) -> QuerySet[Contribution]:
@@ -75,3 +88,17 @@ def visible_contributions(user) -> QuerySet[Contribution]:
 def recordable_programmes(user) -> QuerySet[Programme]:
     """The programmes `user` may record a conversation in (engagement.record_contribution)."""
     return programmes_where(user, *GATHERERS)
+
+
+def activities_to_record_at(user) -> QuerySet[Activity]:
+    """The activities at which `user` may record what residents said (engagement.record_at_activity)."""
+    activities = Activity.objects.all()
+    if not user.is_authenticated:
+        return activities.none()
+    if user.is_administrator:
+        return activities
+    allowed = Q(programme_id__in=programme_ids_where(user, Role.ANALYST))
+    for held in user.roles_held():
+        if held.role == Role.PARTNER and held.programme_id and held.organisation_id:
+            allowed |= Q(programme_id=held.programme_id, partner_id=held.organisation_id)
+    return activities.filter(allowed)

@@ -53,12 +53,18 @@ def test_demo_codes_every_programme_reviews_some_and_finds_emerging_issues(world
     demo.load(random.Random(7), lines.append)
 
     for slug in (*demo.RESIDENT_PROGRAMMES, demo.FFT_PROGRAMME):
-        runs = ModelRun.objects.filter(programme__slug=slug).exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY])
+        runs = ModelRun.objects.filter(programme__slug=slug).exclude(
+            kind__in=[RunKind.EMERGING, RunKind.DISCOVERY]
+        )
         assert runs.exists() and set(runs.values_list("status", flat=True)) == {RunStatus.DONE}
     # Southend's analyst taught Chorus (a third of its contributions at most), and it learnt from the answers.
     taught = TeachAnswer.objects.filter(programme=world.programme)
     assert 0 < taught.count() <= world.programme.contributions.count() // 3
-    latest = ModelRun.objects.filter(programme=world.programme).exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY]).first()
+    latest = (
+        ModelRun.objects.filter(programme=world.programme)
+        .exclude(kind__in=[RunKind.EMERGING, RunKind.DISCOVERY])
+        .first()
+    )
     assert latest.training_size >= taught.count()
     assert Coding.objects.filter(made_by_user__username="lead-southend").exists()
     assert Coding.objects.filter(made_by_model=demo.FFT_SOURCE, status=CodingStatus.ACCEPTED).exists()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from chorus.apps.engagement.rules import recordable_programmes, visible_contributions
+from chorus.apps.engagement.rules import activities_to_record_at, recordable_programmes, visible_contributions
 
 from support.permissions import (
     ADMINISTRATORS,
@@ -159,3 +159,24 @@ def test_each_permission_agrees_with_its_list_for_every_role(world):
     assert_list_agrees(people, "engagement.view_contribution", world.contributions, visible_contributions)
     programmes = [world.programme, world.other_programme]
     assert_list_agrees(people, "engagement.record_contribution", programmes, recordable_programmes)
+
+
+@pytest.mark.django_db
+def test_who_records_what_residents_said_at_an_activity(world):
+    """The partner that ran it (not another partner, not a connector), analysts and administrators."""
+    people = everyone(world)
+    perm = "engagement.record_at_activity"
+    assert allowed(people, perm, world.by_partner_a.activity) == ANALYSTS | {"partner-a"}
+    assert allowed(people, perm, world.by_partner_b.activity) == ANALYSTS | {"partner-b"}
+    assert allowed(people, perm, world.by_connector.activity) == ANALYSTS
+    assert allowed(people, perm, world.in_other_programme.activity) == OTHER_PROGRAMME
+    activities = [contribution.activity for contribution in world.contributions]
+    assert_list_agrees(people, perm, activities, activities_to_record_at)
+
+
+@pytest.mark.django_db
+def test_a_partner_cannot_open_the_form_of_another_partners_activity(client, world):
+    client.login(username=world.partner_b_member.username, password=PASSWORD)
+    theirs = world.by_partner_a.activity.pk
+    assert client.get(reverse("record-at", args=[theirs])).status_code == 404
+    assert client.post(reverse("record-at", args=[theirs]), {"text": "x"}).status_code == 404
