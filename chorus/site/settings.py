@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chorus.apps.places",
     "chorus.apps.programmes",
     "chorus.apps.engagement",
+    "chorus.apps.recordings",
     "chorus.apps.audit",
     "chorus.apps.imports",
     "chorus.apps.coding",
@@ -200,7 +201,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chorus@localhost")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "imports", "coding", "reports"],
+        "QUEUES": ["default", "imports", "coding", "reports", "recordings"],
     }
 }
 
@@ -259,6 +260,9 @@ CHORUS_SMS_PROVIDER = os.environ.get(
     "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
 )
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
+# Recorded conversations bigger than this (megabytes) are refused at upload: an hour of speech as mp3 or m4a
+# is 30 to 60 MB. The audio is encrypted in memory, so this also bounds a web worker's memory.
+CHORUS_RECORDING_MAX_MB = int(os.environ.get("CHORUS_RECORDING_MAX_MB", "100"))
 
 # Sign-in protection (issue 13). Failed sign-ins are counted per account and per address by django-axes, in
 # the database so every process sees them; two-step verification (TOTP and recovery codes) by django-otp.

@@ -8,13 +8,13 @@ or more digits, written or spoken, is redacted as well, over the whole transcrip
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from chorus.privacy.redaction import NHS_NUMBER, PHONE, PLACEHOLDERS, default_redactor
 from chorus.transcribe import whisper
-from chorus.transcribe.audio import read_audio
+from chorus.transcribe.audio import Audio, read_audio
 
 _SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -132,7 +132,12 @@ def redact_segments(segments: list[whisper.Segment]) -> tuple[TranscriptSegment,
 
 def transcribe(path: str | Path, threads: int = 1) -> Transcript:
     """Read, transcribe and redact one recording. Raises AudioError for a recording that cannot be used."""
-    audio = read_audio(path)
-    return Transcript(
-        segments=redact_segments(whisper.transcribe_audio(audio, threads=threads)), seconds=audio.seconds
-    )
+    return transcribe_decoded(read_audio(path), threads=threads)
+
+
+def transcribe_decoded(
+    audio: Audio, threads: int = 1, on_progress: Callable[[float], None] | None = None
+) -> Transcript:
+    """Transcribe and redact a recording already decoded (read_audio, read_audio_bytes)."""
+    segments = whisper.transcribe_audio(audio, threads=threads, on_progress=on_progress)
+    return Transcript(segments=redact_segments(segments), seconds=audio.seconds)
