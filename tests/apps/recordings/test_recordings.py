@@ -13,6 +13,7 @@ import wave
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from recordings_helpers import PHONE_DIGITS, form_data
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.engagement.actions import withdraw_consent
@@ -23,8 +24,6 @@ from chorus.apps.programmes.models import AudioRetention
 from chorus.apps.recordings.models import Recording, RecordingStatus, Segment
 
 from support.world import PASSWORD, ward
-
-from .conftest import PHONE_DIGITS, form_data
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/recordings/upload/"
@@ -101,7 +100,9 @@ def test_kept_audio_is_encrypted_plays_back_for_analysts_only_and_erasure_remove
     activity = world.by_partner_a.activity  # the partner's own activity: several voices in one
     client.login(username="partner-a", password=PASSWORD)
 
-    upload(client, world.programme, conversation_wav, django_capture_on_commit_callbacks, activity=activity.pk)
+    upload(
+        client, world.programme, conversation_wav, django_capture_on_commit_callbacks, activity=activity.pk
+    )
 
     recording = Recording.objects.get()
     assert recording.contribution.activity == activity and recording.status == RecordingStatus.DONE
@@ -118,7 +119,11 @@ def test_kept_audio_is_encrypted_plays_back_for_analysts_only_and_erasure_remove
     first = recording.segments.first()
     assert f"#t={first.start:.2f},{first.end:.2f}" in page
     played = client.get(reverse("recordings:audio", args=[recording.pk]))
-    assert (played.status_code, played["Content-Type"], played.content) == (200, "audio/wav", conversation_wav)
+    assert (played.status_code, played["Content-Type"], played.content) == (
+        200,
+        "audio/wav",
+        conversation_wav,
+    )
     part = client.get(reverse("recordings:audio", args=[recording.pk]), headers={"Range": "bytes=100-199"})
     assert (part.status_code, part.content, part["Content-Range"]) == (
         206,
@@ -159,7 +164,7 @@ def test_a_waiting_recording_shows_its_progress_and_refreshes_itself(client, wor
     page = client.get(response.url).content.decode()
     assert '<meta http-equiv="refresh" content="5">' in page
     assert "40% done" in page and 'value="40"' in page
-    assert "R%d" % recording.pk in client.get("/recordings/").content.decode()
+    assert f"R{recording.pk}" in client.get("/recordings/").content.decode()
 
 
 @pytest.mark.parametrize(
