@@ -98,3 +98,17 @@ class Segment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recording} at {self.start:.1f}s"
+
+    @property
+    def start_clock(self) -> str:
+        return clock(self.start)
+
+    @property
+    def end_clock(self) -> str:
+        return clock(self.end)
+
+
+def clock(seconds: float) -> str:
+    """12.4 → "0:12", 754 → "12:34": how a player shows a time in a recording."""
+    minutes, seconds = divmod(int(seconds), 60)
+    return f"{minutes}:{seconds:02d}"

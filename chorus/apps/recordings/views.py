@@ -5,7 +5,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from chorus.apps.audit.log import record as audit
@@ -17,8 +17,6 @@ from .forms import RecordingForm
 from .rules import visible_recordings
 
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-# While a recording waits or is being transcribed its page reloads itself this often (seconds).
-REFRESH_SECONDS = 5
 
 
 def _visible_or_404(user, pk: int):
@@ -83,8 +81,24 @@ def recording_detail(request, pk: int):
             "recording": recording,
             "segments": recording.segments.all() if recording.contribution_id else [],
             "can_listen": can_listen,
-            "refresh_seconds": REFRESH_SECONDS if recording.in_progress else None,
         },
+    )
+
+
+@login_required
+def progress(request, pk: int):
+    """How far the transcription has got, for the status page's script (which then updates the page)."""
+    recording = _visible_or_404(request.user, pk)
+    label = recording.get_status_display()
+    if recording.status == "transcribing":
+        label = f"{label}: {recording.progress}% done"
+    return JsonResponse(
+        {
+            "status": recording.status,
+            "progress": recording.progress,
+            "label": label,
+            "done": not recording.in_progress,
+        }
     )
 
 

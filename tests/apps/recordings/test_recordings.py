@@ -154,7 +154,7 @@ def test_a_silent_recording_fails_with_a_clear_reason_and_its_audio_is_deleted(
     assert "could not be written down" in page and "silent: no speech was heard" in page
 
 
-def test_a_waiting_recording_shows_its_progress_and_refreshes_itself(client, world, conversation_wav):
+def test_a_waiting_recording_shows_how_far_it_has_got(client, world, conversation_wav):
     client.login(username="connector", password=PASSWORD)
 
     response = client.post(UPLOAD, form_data(world.programme, conversation_wav))  # never committed: waits
@@ -162,9 +162,17 @@ def test_a_waiting_recording_shows_its_progress_and_refreshes_itself(client, wor
     recording = Recording.objects.get()
     Recording.objects.filter(pk=recording.pk).update(status=RecordingStatus.TRANSCRIBING, progress=40)
     page = client.get(response.url).content.decode()
-    assert '<meta http-equiv="refresh" content="5">' in page
-    assert "40% done" in page and 'value="40"' in page
-    assert f"R{recording.pk}" in client.get("/recordings/").content.decode()
+    assert "Being transcribed: 40% done" in page and 'value="40"' in page and "Check again" in page
+    assert client.get(reverse("recordings:progress", args=[recording.pk])).json() == {
+        "status": "transcribing",
+        "progress": 40,
+        "label": "Being transcribed: 40% done",
+        "done": False,
+    }
+    assert (
+        f"R{recording.pk}</a>, 20 November 2026: 40% written down"
+        in client.get("/recordings/").content.decode()
+    )
 
 
 @pytest.mark.parametrize(

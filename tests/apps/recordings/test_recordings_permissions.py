@@ -96,6 +96,7 @@ def test_the_pages_answer_each_role(client, world, recordings, username, upload,
 
     assert client.get(reverse("recordings:upload")).status_code == upload
     assert client.get(reverse("recordings:recording", args=[pk])).status_code == page
+    assert client.get(reverse("recordings:progress", args=[pk])).status_code == page
     assert client.get(reverse("recordings:audio", args=[pk])).status_code == audio
 
 
