@@ -273,6 +273,9 @@ def transcribe_recording(recording_id: int, threads: int = 1) -> Recording | Non
         return _fail(recording, f"{error} Check the recording and upload it again.", by=by)
     except ModelError as error:
         return _fail(recording, f"{error} Then upload the recording again.", by=by)
+    except Exception:  # never leave it "being transcribed" for ever: say so, then let the task record why
+        _fail(recording, "Something went wrong while writing it down. Upload the recording again.", by=by)
+        raise
     if not transcript.segments:
         return _fail(
             recording,
