@@ -80,8 +80,7 @@ def _decoded(source: str | BinaryIO, size: int, name: str) -> Audio:
         samples = decode_audio(source, sampling_rate=SAMPLE_RATE)
     except Exception as error:  # PyAV raises many kinds (InvalidDataError, ValueError, IndexError...)
         raise AudioError(
-            f"{name} could not be read as a recording ({type(error).__name__}). "
-            f"Chorus reads {FORMATS} files."
+            f"{name} could not be read as a recording ({type(error).__name__}). Chorus reads {FORMATS} files."
         ) from error
     seconds = len(samples) / SAMPLE_RATE
     if len(samples) == 0:
