@@ -16,6 +16,10 @@ from django.urls import reverse
 from recordings_helpers import PHONE_DIGITS, form_data
 
 from chorus.apps.audit.models import AuditEvent
+from chorus.apps.coding.actions.codebooks import create_starter_codebook
+from chorus.apps.coding.actions.runs import run_coding
+from chorus.apps.coding.models import Coding, ContributionVector, ModelRun, ReviewState, RunStatus, Sentiment
+from chorus.apps.coding.queries import current_codebook
 from chorus.apps.engagement.actions import withdraw_consent
 from chorus.apps.engagement.models import ActivityKind, Contribution
 from chorus.apps.imports.protection import fernet
@@ -93,7 +97,7 @@ def test_an_uploaded_recording_becomes_a_redacted_contribution_with_timestamps(
 
 
 def test_kept_audio_is_encrypted_plays_back_for_analysts_only_and_erasure_removes_everything(
-    client, world, conversation_wav, immediate_tasks, django_capture_on_commit_callbacks
+    client, world, conversation_wav, immediate_tasks, django_capture_on_commit_callbacks, settings
 ):
     world.programme.audio_retention = AudioRetention.KEEP_ENCRYPTED
     world.programme.save()
@@ -131,11 +135,22 @@ def test_kept_audio_is_encrypted_plays_back_for_analysts_only_and_erasure_remove
         f"bytes 100-199/{len(conversation_wav)}",
     )
     assert AuditEvent.objects.filter(action="recording.listened").count() == 1
+    # Coded like any other contribution by the programme's next coding run.
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
+    assert run_coding(run.pk, by=world.analyst).status == RunStatus.DONE
+    contribution_id = recording.contribution_id
+    for derived in (ContributionVector, Sentiment, ReviewState):  # embedded, scored, queued for review
+        assert derived.objects.filter(contribution_id=contribution_id).exists()
 
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}}
     with django_capture_on_commit_callbacks(execute=True):
         withdraw_consent(recording.contribution, "analysis", by=world.analyst)
 
     assert not Recording.objects.exists() and not Segment.objects.exists()
+    assert not Contribution.objects.filter(pk=contribution_id).exists()
+    for derived in (Coding, ContributionVector, Sentiment, ReviewState):
+        assert not derived.objects.filter(contribution_id=contribution_id).exists()
     assert not Contribution.objects.filter(activity=activity).exclude(pk=world.by_partner_a.pk).exists()
     assert stored_files() == []
 
