@@ -58,6 +58,9 @@ class RecordingForm(RecordConversationForm):
         help_text="For example a coffee morning or a listening event your organisation ran.",
     )
 
+    # The order of the page, so the error summary lists problems from the top.
+    field_order = ["submission_key", "programme", "consent_recording", "recording", "date", "activity"]
+
     def __init__(self, *args, programmes, user, **kwargs):
         super().__init__(*args, programmes=programmes, **kwargs)
         activities = recordable_activities(user, programmes)

@@ -39,6 +39,13 @@ def test_connector_uploads_a_recording_on_a_phone_and_reads_its_transcript(
     phone.screenshot(path="test-results/recordings-upload.png", full_page=True)
     assert axe_violations(phone) == []
 
+    phone.get_by_role("button", name="Upload recording").click()  # nothing filled in: told what is missing
+    summary = phone.locator(".nhsuk-error-summary")
+    summary.get_by_role("link", name="Ask the resident if they agree to being recorded").wait_for()
+    summary.get_by_role("link", name="Choose the recording to upload").wait_for()
+    phone.screenshot(path="test-results/recordings-upload-errors.png", full_page=True)
+    assert axe_violations(phone) == []
+
     phone.get_by_label("The resident agrees to this conversation being recorded").check()
     phone.get_by_label("The recording", exact=True).set_input_files(str(path))
     phone.get_by_label("Which ward do they live in?").select_option(label="Milton")
