@@ -25,6 +25,8 @@ _NUMBER_FILLERS = {"and", "double", "triple", "treble"}
 # A token made of digits and the letters Whisper mistakes for them ("I1-1-100", "0.7", "(020)"), not money.
 _DIGIT_TOKEN = re.compile(r"^[(+]?[\dIOlo][\dIOlo\-.,()/]*$")
 _TOKEN = re.compile(r"\S+")
+# The end of a number run into the next word ("900 1 and 23-end it time" for "900123 any time").
+_DIGITS_INTO_WORD = re.compile(r"^(\d+)-[A-Za-z]+$")
 MIN_NUMBER_DIGITS = 6
 
 
@@ -86,7 +88,8 @@ def _digits_in(token: str) -> str:
         return _SPOKEN_DIGITS[word.lower()]
     if _DIGIT_TOKEN.match(word) and any(character.isdigit() for character in word):
         return "".join(character for character in word if character.isdigit())
-    return ""
+    run_into_word = _DIGITS_INTO_WORD.match(word)
+    return run_into_word.group(1) if run_into_word else ""
 
 
 def _merged(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -12,7 +12,6 @@ SAID = (
     "You can ring me on 07700 900123 any time. "
     "The surgery phone line is always engaged."
 )
-PHONE_DIGITS = "07700900123"
 
 
 def form_data(programme, audio: bytes, name: str = "conversation.wav", **changes) -> dict:
