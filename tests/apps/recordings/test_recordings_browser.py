@@ -83,3 +83,25 @@ def test_connector_uploads_a_recording_on_a_phone_and_reads_its_transcript(
     assert player.evaluate("audio => audio.currentTime") <= second.end + 0.5
     assert axe_violations(phone) == []
     phone.screenshot(path="test-results/recordings-analyst.png", full_page=True)
+
+
+def test_a_connector_records_in_the_browser_and_the_recording_is_uploaded(live_server, world, phone):
+    """Chromium's fake microphone (tests/support/browser.py) plays a tone: enough to record and upload."""
+    sign_in(phone, live_server.url, "connector", PASSWORD)
+    phone.goto(f"{live_server.url}/recordings/upload/")
+    phone.get_by_label("The resident agrees to this conversation being recorded").check()
+
+    phone.get_by_role("button", name="Start recording").click()
+    phone.get_by_role("button", name="Stop recording").wait_for()
+    phone.wait_for_timeout(1500)
+    phone.get_by_role("button", name="Stop recording").click()
+    phone.get_by_text("Check the questions below, then upload it.").wait_for()
+    assert phone.get_by_role("button", name="Record again").is_visible()
+
+    for question in ("used to understand", "quoted without their name", "anonymous open data"):
+        phone.get_by_role("group", name=question).get_by_label("Yes").check()
+    phone.get_by_role("group", name="hear what happened").get_by_label("No").check()
+    phone.get_by_role("button", name="Upload recording").click()
+    phone.get_by_text("Waiting to be transcribed").wait_for()
+    recording = Recording.objects.get()
+    assert recording.audio_format == "webm" and recording.audio_bytes > 1000
