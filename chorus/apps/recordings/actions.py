@@ -173,6 +173,9 @@ def receive_recording(
         if existing is None:
             raise
         return existing, False
+    except BaseException:  # no audio is left on storage that no recording points at
+        default_storage.delete(name)
+        raise
     log.info("recording received", extra={"event": "recording.received", "recording_id": recording.pk})
     return recording, True
 

@@ -333,3 +333,16 @@ def test_the_lead_fixes_a_mistake_and_saves_on_a_phone(live_server, world, phone
     world.programme.refresh_from_db()
     assert world.programme.feedback_days == 7
     assert list(world.programme.focus_areas.values_list("name", flat=True)) == ["Milton"]
+
+
+def test_the_analyst_chooses_to_keep_recordings_audio_and_a_page_without_the_choice_keeps_it(client, world):
+    client.force_login(world.analyst)
+    html = client.get(settings_url(world.programme)).content.decode()
+    assert "Delete the audio once it is transcribed" in html  # the default, offered first
+
+    client.post(settings_url(world.programme), filled(world.programme, audio_retention="keep-encrypted"))
+    world.programme.refresh_from_db()
+    assert world.programme.audio_retention == "keep-encrypted"
+    client.post(settings_url(world.programme), filled(world.programme, name="Renamed"))
+    world.programme.refresh_from_db()
+    assert (world.programme.name, world.programme.audio_retention) == ("Renamed", "keep-encrypted")
