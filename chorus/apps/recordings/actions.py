@@ -200,8 +200,12 @@ def _fail(recording: Recording, problem: str, *, by) -> Recording:
         recording.audio = ""
         recording.details = {}
         recording.finished_at = timezone.now()
-        recording.save(update_fields=["status", "problem", "audio", "details", "finished_at"])
-        audit("recording.failed", actor=by, obj=recording, programme=recording.programme)
+        fields = ["status", "problem", "audio", "details", "finished_at"]
+        # An update, never an insert: a recording erased meanwhile stays erased.
+        if Recording.objects.filter(pk=recording.pk).update(
+            **{name: getattr(recording, name) for name in fields}
+        ):
+            audit("recording.failed", actor=by, obj=recording, programme=recording.programme)
     log.info("recording failed", extra={"event": "recording.failed", "recording_id": recording.pk})
     return recording
 
@@ -288,6 +292,8 @@ def transcribe_recording(recording_id: int, threads: int = 1) -> Recording | Non
         )
     try:
         with transaction.atomic():
+            if not Recording.objects.select_for_update().filter(pk=recording.pk).exists():
+                return None  # erased while it was being transcribed: nothing is kept
             contribution = _add_contribution(recording, transcript.text, by=by)
             Contribution.objects.filter(pk=contribution.pk, language="").update(language="en")
             Segment.objects.bulk_create(
@@ -309,7 +315,7 @@ def transcribe_recording(recording_id: int, threads: int = 1) -> Recording | Non
             recording.model_version = transcript.model_version
             recording.details = {}
             recording.finished_at = timezone.now()
-            recording.save()
+            recording.save(force_update=True)
             audit(
                 "recording.transcribed",
                 actor=by,
