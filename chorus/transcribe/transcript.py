@@ -8,13 +8,13 @@ or more digits, written or spoken, is redacted as well, over the whole transcrip
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from chorus.privacy.redaction import NHS_NUMBER, PHONE, PLACEHOLDERS, default_redactor
 from chorus.transcribe import whisper
-from chorus.transcribe.audio import read_audio
+from chorus.transcribe.audio import Audio, read_audio
 
 _SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -25,6 +25,8 @@ _NUMBER_FILLERS = {"and", "double", "triple", "treble"}
 # A token made of digits and the letters Whisper mistakes for them ("I1-1-100", "0.7", "(020)"), not money.
 _DIGIT_TOKEN = re.compile(r"^[(+]?[\dIOlo][\dIOlo\-.,()/]*$")
 _TOKEN = re.compile(r"\S+")
+# The end of a number run into the next word ("900 1 and 23-end it time" for "900123 any time").
+_DIGITS_INTO_WORD = re.compile(r"^(\d+)-[A-Za-z]+$")
 MIN_NUMBER_DIGITS = 6
 
 
@@ -86,7 +88,8 @@ def _digits_in(token: str) -> str:
         return _SPOKEN_DIGITS[word.lower()]
     if _DIGIT_TOKEN.match(word) and any(character.isdigit() for character in word):
         return "".join(character for character in word if character.isdigit())
-    return ""
+    run_into_word = _DIGITS_INTO_WORD.match(word)
+    return run_into_word.group(1) if run_into_word else ""
 
 
 def _merged(spans: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -132,7 +135,12 @@ def redact_segments(segments: list[whisper.Segment]) -> tuple[TranscriptSegment,
 
 def transcribe(path: str | Path, threads: int = 1) -> Transcript:
     """Read, transcribe and redact one recording. Raises AudioError for a recording that cannot be used."""
-    audio = read_audio(path)
-    return Transcript(
-        segments=redact_segments(whisper.transcribe_audio(audio, threads=threads)), seconds=audio.seconds
-    )
+    return transcribe_decoded(read_audio(path), threads=threads)
+
+
+def transcribe_decoded(
+    audio: Audio, threads: int = 1, on_progress: Callable[[float], None] | None = None
+) -> Transcript:
+    """Transcribe and redact a recording already decoded (read_audio, read_audio_bytes)."""
+    segments = whisper.transcribe_audio(audio, threads=threads, on_progress=on_progress)
+    return Transcript(segments=redact_segments(segments), seconds=audio.seconds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -73,8 +74,15 @@ def _model(threads: int):
     )
 
 
-def transcribe_audio(audio: Audio, threads: int = 1, beam_size: int = 1) -> list[Segment]:
-    """English speech to timestamped segments (text as heard, not yet redacted)."""
+def transcribe_audio(
+    audio: Audio,
+    threads: int = 1,
+    beam_size: int = 1,
+    on_progress: Callable[[float], None] | None = None,
+) -> list[Segment]:
+    """English speech to timestamped segments (text as heard, not yet redacted).
+
+    on_progress, when given, hears the share of the recording done (0 to 1) after each stretch of speech."""
     segments, _ = _model(threads).transcribe(
         audio.samples,
         language="en",
@@ -82,4 +90,10 @@ def transcribe_audio(audio: Audio, threads: int = 1, beam_size: int = 1) -> list
         vad_filter=True,
         condition_on_previous_text=False,
     )
-    return [Segment(round(s.start, 2), round(s.end, 2), s.text.strip()) for s in segments if s.text.strip()]
+    heard = []
+    for segment in segments:  # a generator: the model works as it is read
+        if segment.text.strip():
+            heard.append(Segment(round(segment.start, 2), round(segment.end, 2), segment.text.strip()))
+        if on_progress is not None and audio.seconds:
+            on_progress(min(1.0, segment.end / audio.seconds))
+    return heard

@@ -44,3 +44,11 @@ def test_ordinary_numbers_stay():
     redacted = redact_segments([Segment(0.0, 3.0, "I waited 3 weeks and 45 minutes for 2 appointments.")])
 
     assert redacted[0].text == "I waited 3 weeks and 45 minutes for 2 appointments."
+
+
+def test_the_end_of_a_number_run_into_a_word_is_redacted_with_it():
+    redacted = redact_segments(
+        [Segment(0.0, 7.0, "You can ring me on 07700 900 1 and 23-end it time. My 5-year-old has asthma.")]
+    )
+
+    assert redacted[0].text == "You can ring me on [PHONE] it time. My 5-year-old has asthma."

@@ -16,7 +16,7 @@ from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 
-from .models import Grant, Organisation, OrganisationKind, Partnership, Programme, Topic
+from .models import AudioRetention, Grant, Organisation, OrganisationKind, Partnership, Programme, Topic
 
 FEEDBACK_DAYS_MIN = 1
 FEEDBACK_DAYS_MAX = 90
@@ -29,6 +29,7 @@ SETTINGS_FIELDS = (
     "is_public",
     "feedback_days",
     "keep_original_text",
+    "audio_retention",
     "focus_areas",
     "get_involved",
     "contact_email",
@@ -123,6 +124,10 @@ def _validated(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
     for field in ("is_public", "keep_original_text"):
         if field in data:
             clean[field] = bool(data[field])
+    if "audio_retention" in data:
+        if data["audio_retention"] not in AudioRetention.values:
+            errors["audio_retention"] = "Choose whether to delete or keep the audio of recorded conversations"
+        clean["audio_retention"] = data["audio_retention"]
     if "feedback_days" in data:
         clean["feedback_days"] = _feedback_days(data["feedback_days"], errors)
     if "focus_areas" in data:

@@ -7,7 +7,7 @@ from django import forms
 from chorus.apps.core.forms import NhsukForm
 
 from .actions import FEEDBACK_DAYS_MAX, FEEDBACK_DAYS_MIN, NAME_MAX_LENGTH
-from .models import Programme
+from .models import AudioRetention, Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Enter a real date, for example 21/11/2026"}
@@ -50,6 +50,14 @@ class ProgrammeSettingsForm(NhsukForm):
     keep_original_text = forms.BooleanField(
         label="Keep residents' original words (encrypted) beside the redacted text",
         required=False,
+    )
+    audio_retention = forms.ChoiceField(
+        label="After a recorded conversation is transcribed",
+        choices=AudioRetention.choices,
+        widget=forms.RadioSelect,
+        required=False,  # a post without it (an older page) keeps the current setting
+        help_text="Only the redacted transcript is needed for analysis. Kept audio lets analysts play a "
+        "quote back; it is erased with the resident's words.",
     )
     is_public = forms.BooleanField(label="Make the programme public", required=False)
     focus_areas = forms.ModelMultipleChoiceField(
@@ -95,6 +103,7 @@ class ProgrammeSettingsForm(NhsukForm):
                     "end_date": programme.end_date,
                     "feedback_days": programme.feedback_days,
                     "keep_original_text": programme.keep_original_text,
+                    "audio_retention": programme.audio_retention,
                     "is_public": programme.is_public,
                     "focus_areas": list(programme.focus_areas.values_list("pk", flat=True)),
                     "get_involved": programme.get_involved,
@@ -103,4 +112,8 @@ class ProgrammeSettingsForm(NhsukForm):
                 },
             )
         super().__init__(*args, **kwargs)
+        self.programme = programme
         self.fields["focus_areas"].queryset = wards
+
+    def clean_audio_retention(self) -> str:
+        return self.cleaned_data.get("audio_retention") or self.programme.audio_retention

@@ -45,6 +45,11 @@ class Topic(models.Model):
         return self.name
 
 
+class AudioRetention(models.TextChoices):
+    DELETE = "delete", "Delete the audio once it is transcribed"
+    KEEP_ENCRYPTED = "keep-encrypted", "Keep the audio, encrypted, so quotes can be played back"
+
+
 class Programme(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -73,6 +78,12 @@ class Programme(models.Model):
     is_public = models.BooleanField(default=False, help_text="Show the programme's public page.")
     keep_original_text = models.BooleanField(
         default=False, help_text="Keep residents' original words (encrypted) beside the redacted text."
+    )
+    audio_retention = models.CharField(
+        max_length=20,
+        choices=AudioRetention.choices,
+        default=AudioRetention.DELETE,
+        help_text="What happens to a recorded conversation's audio after it is transcribed.",
     )
     feedback_days = models.PositiveSmallIntegerField(
         default=10, help_text="Days within which residents hear back after a listening event."

@@ -27,6 +27,7 @@ class MenuLink:
 
 MENU = (
     MenuLink("Record a conversation", "record", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink("Recordings", "recordings:list", is_administrator | holds_role_anywhere(*GATHERERS)),
     MenuLink("Programmes", "home", rules.always_allow),
     MenuLink("Contributions", "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
     MenuLink("Imports", "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),

@@ -370,3 +370,16 @@ def test_the_analyst_gives_the_public_page_a_logo_and_contacts_and_a_non_picture
     )
     assert response.status_code == 400
     assert "The logo must be a PNG, JPEG or WebP picture" in response.content.decode()
+
+
+def test_the_analyst_chooses_to_keep_recordings_audio_and_a_page_without_the_choice_keeps_it(client, world):
+    client.force_login(world.analyst)
+    html = client.get(settings_url(world.programme)).content.decode()
+    assert "Delete the audio once it is transcribed" in html  # the default, offered first
+
+    client.post(settings_url(world.programme), filled(world.programme, audio_retention="keep-encrypted"))
+    world.programme.refresh_from_db()
+    assert world.programme.audio_retention == "keep-encrypted"
+    client.post(settings_url(world.programme), filled(world.programme, name="Renamed"))
+    world.programme.refresh_from_db()
+    assert (world.programme.name, world.programme.audio_retention) == ("Renamed", "keep-encrypted")

@@ -26,6 +26,7 @@ def menu_of(client, user) -> dict[str, str]:
             "analyst",
             [
                 "Record a conversation",
+                "Recordings",
                 "Programmes",
                 "Contributions",
                 "Imports",
@@ -39,12 +40,21 @@ def menu_of(client, user) -> dict[str, str]:
         ),
         (
             "connector",
-            ["Record a conversation", "Programmes", "Contributions", "Priorities", "Meetings", "Evaluations"],
+            [
+                "Record a conversation",
+                "Recordings",
+                "Programmes",
+                "Contributions",
+                "Priorities",
+                "Meetings",
+                "Evaluations",
+            ],
         ),
         (
             "partner_a_member",
             [
                 "Record a conversation",
+                "Recordings",
                 "Programmes",
                 "Contributions",
                 "Priorities",
