@@ -22,12 +22,6 @@ class Contact:
     kind: Kind  # "email" or "sms", as the feedback channels name them
     value: str  # an email address in lower case, or a mobile number in E.164 (+447700900123)
 
-    def masked(self) -> str:
-        if self.kind == "email":
-            name, _, domain = self.value.partition("@")
-            return f"{name[:1]}***@{domain}"
-        return "*" * (len(self.value) - 3) + self.value[-3:]
-
 
 def parse_contact(text: str, region: str = "GB") -> Contact:
     """An email address (has an @) or a mobile number; anything else is refused with what to enter."""
