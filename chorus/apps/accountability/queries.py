@@ -131,7 +131,11 @@ class OwedGroup:
     due: date
     about: str
     deadline: deadlines.Deadline
-    rows: list[tuple[FeedbackItem, int | None]] = field(default_factory=list)
+    rows: list[tuple[FeedbackItem, str]] = field(default_factory=list)  # the item, and who it reaches
+
+    @property
+    def due_label(self) -> str:
+        return deadlines.day_label(self.due)
 
 
 def group_owed(items: list[FeedbackItem], today: date, reach: dict[int, int]) -> list[OwedGroup]:
@@ -140,7 +144,10 @@ def group_owed(items: list[FeedbackItem], today: date, reach: dict[int, int]) ->
         about = item.activity.title if item.activity_id else f"Decision on {item.decision.priority.title}"
         if not groups or (groups[-1].due, groups[-1].about) != (item.due_date, about):
             groups.append(OwedGroup(item.due_date, about, item.deadline(today)))
-        residents = reach.get(item.pk, 0) if item.channel in (Channel.EMAIL, Channel.SMS) else None
+        residents = ""
+        if item.channel in (Channel.EMAIL, Channel.SMS):
+            n = reach.get(item.pk, 0)
+            residents = f"{n:,} resident{'' if n == 1 else 's'} to reach"
         groups[-1].rows.append((item, residents))
     return groups
 

@@ -680,15 +680,7 @@ def feedback_list(request):
                 programme_id__in=programme_ids, sent_on=None, due_date__lt=today
             ).count(),
             "unplanned_page": unplanned_page,
-            "unplanned": [
-                (
-                    a,
-                    deadlines.Deadline(
-                        deadlines.feedback_due(a.date, a.programme.feedback_days), None, today
-                    ),
-                )
-                for a in unplanned_page.object_list
-            ],
+            "unplanned": [_unplanned_row(a, today) for a in unplanned_page.object_list],
             "sent": [(item, counts.get(item.pk, {})) for item in sent],
             "bulk_sends": BulkSend.objects.filter(by=request.user).exclude(status="finished")[:5]
             if request.user.is_authenticated
@@ -702,6 +694,12 @@ def feedback_list(request):
             "query": query.urlencode(),
         },
     )
+
+
+def _unplanned_row(activity: Activity, today) -> tuple[Activity, deadlines.Deadline, str, str]:
+    due = deadlines.feedback_due(activity.date, activity.programme.feedback_days)
+    held = f"{activity.date.day} {activity.date:%b %Y}"
+    return activity, deadlines.Deadline(due, None, today), held, deadlines.day_label(due)
 
 
 @login_required
