@@ -227,8 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         f"## Feedback owed page (bench/feedback_page.py)\n\n"
         f"GET /feedback/ through Django's test Client as a signed-in analyst, DEBUG off, SQLite, with "
         f"{args.items:,} items due (plus 300 activities with nothing planned, 20 contributions per event, a "
-        f"third asking to hear back). {args.requests} requests per row after a warm-up; 100 items per page, "
-        f"grouped by due date and activity. Target (issue 16): under {TARGET_MS:,} ms.\n\n"
+        f"third asking to hear back). {args.requests} requests per row after a warm-up. The page shows 50 "
+        "items a page grouped by due date (activity order within a day) and 25 activities with nothing "
+        f"planned. Target (issue 16): under {TARGET_MS:,} ms.\n\n"
         "| request | median ms | p95 ms | queries | KiB | under target |\n|---|---:|---:|---:|---:|---|\n"
         f"{rows}\n"
     )

@@ -109,6 +109,5 @@ class Deadline:
 
 
 def day_label(day: date) -> str:
-    """"Mon 2 Nov 2026", without Django's date filter (the feedback page shows hundreds of them)."""
+    """ "Mon 2 Nov 2026", without Django's date filter (the feedback page shows hundreds of them)."""
     return f"{day:%a} {day.day} {day:%b %Y}"
-

@@ -367,7 +367,16 @@ class RecipientForm(NhsukForm):
 
 class FeedbackFilterForm(NhsukForm):
     channel = forms.ChoiceField(
-        label="How", required=False, choices=[("", "Any way")] + list(Channel.choices)
+        label="How",
+        required=False,
+        choices=[
+            ("", "Any way"),
+            (Channel.EMAIL, "Email"),
+            (Channel.SMS, "Text message"),
+            (Channel.NEWSLETTER, "Newsletter"),
+            (Channel.EVENT, "Event"),
+            (Channel.PUBLIC_PAGE, "Public page"),
+        ],
     )
     status = forms.ChoiceField(
         label="When",

@@ -77,8 +77,9 @@ MISSING = {
 
 
 def missing_providers() -> list[str]:
-    """Plain sentences for each channel that cannot be sent: shown on the feedback pages and in checks."""
-    return [MISSING[channel] for channel in (Channel.EMAIL, Channel.SMS) if not provider_for(channel)]
+    """What cannot be sent, in a few words each ("Emails", "Text messages"), for the feedback page."""
+    names = {Channel.EMAIL: "Emails", Channel.SMS: "Text messages"}
+    return [names[channel] for channel in (Channel.EMAIL, Channel.SMS) if not provider_for(channel)]
 
 
 @dataclass(frozen=True)

@@ -124,14 +124,33 @@ def residents_to_reach(items: list[FeedbackItem]) -> dict[int, int]:
     return reach
 
 
+HOW = {
+    Channel.EMAIL: "Email",
+    Channel.SMS: "Text message",
+    Channel.NEWSLETTER: "Newsletter",
+    Channel.EVENT: "Event",
+    Channel.PUBLIC_PAGE: "Public page",
+}
+
+
+@dataclass
+class OwedRow:
+    item: FeedbackItem
+    about: str  # the activity, or the decision's priority
+    reach: str  # "3 residents to reach" for email and text; blank otherwise
+
+    @property
+    def how(self) -> str:
+        return HOW.get(self.item.channel, self.item.channel)
+
+
 @dataclass
 class OwedGroup:
-    """Items due on one day about one activity (or decision)."""
+    """Items due on one day, in order of the activity (or decision) they are about."""
 
     due: date
-    about: str
     deadline: deadlines.Deadline
-    rows: list[tuple[FeedbackItem, str]] = field(default_factory=list)  # the item, and who it reaches
+    rows: list[OwedRow] = field(default_factory=list)
 
     @property
     def due_label(self) -> str:
@@ -139,16 +158,17 @@ class OwedGroup:
 
 
 def group_owed(items: list[FeedbackItem], today: date, reach: dict[int, int]) -> list[OwedGroup]:
+    """`items` in due-date order, grouped by due date (the query orders each day by activity)."""
     groups: list[OwedGroup] = []
     for item in items:
+        if not groups or groups[-1].due != item.due_date:
+            groups.append(OwedGroup(item.due_date, item.deadline(today)))
         about = item.activity.title if item.activity_id else f"Decision on {item.decision.priority.title}"
-        if not groups or (groups[-1].due, groups[-1].about) != (item.due_date, about):
-            groups.append(OwedGroup(item.due_date, about, item.deadline(today)))
         residents = ""
         if item.channel in (Channel.EMAIL, Channel.SMS):
             n = reach.get(item.pk, 0)
             residents = f"{n:,} resident{'' if n == 1 else 's'} to reach"
-        groups[-1].rows.append((item, residents))
+        groups[-1].rows.append(OwedRow(item, about, residents))
     return groups
 
 

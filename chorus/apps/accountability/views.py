@@ -635,7 +635,8 @@ def action_detail(request, pk: int):
 # Feedback owed to residents
 
 
-FEEDBACK_PAGE_SIZE = 100
+FEEDBACK_PAGE_SIZE = 50
+UNPLANNED_PAGE_SIZE = 25
 
 
 @login_required
@@ -657,7 +658,7 @@ def feedback_list(request):
     page = Paginator(owed, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     unplanned = queries.unplanned_activities(programme_ids, today)
-    unplanned_page = Paginator(unplanned, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("unplanned"))
+    unplanned_page = Paginator(unplanned, UNPLANNED_PAGE_SIZE).get_page(request.GET.get("unplanned"))
     sent = list(
         FeedbackItem.objects.filter(programme_id__in=programme_ids)
         .exclude(sent_on=None)

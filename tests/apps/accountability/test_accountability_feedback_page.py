@@ -59,7 +59,7 @@ def test_overdue_comes_first_grouped_by_due_date_and_activity(client, world, owe
     client.force_login(world.analyst)
     html = page(client)
     assert html.index("Old hall") < html.index("Library") < html.index("Pier")
-    assert f"due {long_ago.due_date:%a} {long_ago.due_date.day} {long_ago.due_date:%b %Y}" in html
+    assert f"Due {long_ago.due_date:%a} {long_ago.due_date.day} {long_ago.due_date:%b %Y}" in html
     assert html.count('name="items"') == 3
 
 

@@ -143,7 +143,7 @@ def test_with_no_provider_nothing_is_sent_and_chorus_says_so(
     assert item.sent_on is None and not FeedbackDelivery.objects.exists()
 
     client.force_login(world.analyst)
-    assert "No text message service is set up" in client.get("/feedback/").content.decode()
+    assert "Text messages cannot be sent" in client.get("/feedback/").content.decode()
     page = client.post(item.get_absolute_url(), {"message": "We heard you."})
     assert page.status_code == 400 and "Nothing was sent" in page.content.decode()
     assert [w.id for w in checks.check_message_providers(None)] == ["chorus.W_MESSAGES_SMS"]  # email: locmem
