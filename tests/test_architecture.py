@@ -21,6 +21,7 @@ PLAIN = [
     CHORUS / "ingest",
     CHORUS / "maps",
     CHORUS / "reports",
+    CHORUS / "messaging",
     CHORUS / "equality.py",
 ]
 

@@ -67,9 +67,7 @@ class VectorIndex:
         if len(keys):
             self._index.remove(keys)
 
-    def search(
-        self, query: np.ndarray, limit: int, *, allowed: Allowed
-    ) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, limit: int, *, allowed: Allowed) -> list[tuple[int, float]]:
         """The `limit` nearest keys `allowed` lets through, nearest first, each with its cosine similarity."""
         total = len(self._index)
         if not total or limit <= 0:

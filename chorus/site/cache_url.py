@@ -1,9 +1,9 @@
 """Django's cache from one URL, CACHE_URL, so every process of a deployment can share one cache.
 
-    CACHE_URL=redis://127.0.0.1:6379/0        # Redis, database 0 (rediss:// for TLS, redis://:password@host)
-    CACHE_URL=file:///var/cache/chorus        # a folder every process on one machine can write
-    CACHE_URL=locmem://                       # each process its own (the default: one machine, one process)
-    CACHE_URL=dummy://                        # no cache at all
+CACHE_URL=redis://127.0.0.1:6379/0        # Redis, database 0 (rediss:// for TLS, redis://:password@host)
+CACHE_URL=file:///var/cache/chorus        # a folder every process on one machine can write
+CACHE_URL=locmem://                       # each process its own (the default: one machine, one process)
+CACHE_URL=dummy://                        # no cache at all
 """
 
 from __future__ import annotations

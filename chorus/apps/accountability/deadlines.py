@@ -98,3 +98,16 @@ class Deadline:
             Standing.NOT_YET_DUE: "blue",
             Standing.NO_DUE_DATE: "grey",
         }[self.standing]
+
+    @property
+    def label(self) -> str:
+        """The words on its tag: "Overdue by 3 days", "Due soon"."""
+        if self.overdue:
+            days = self.days_overdue
+            return f"Overdue by {days:,} day{'' if days == 1 else 's'}"
+        return str(self.standing).capitalize()
+
+
+def day_label(day: date) -> str:
+    """ "Mon 2 Nov 2026", without Django's date filter (the feedback page shows hundreds of them)."""
+    return f"{day:%a} {day.day} {day:%b %Y}"

@@ -10,6 +10,7 @@ from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation
 
 from .models import ActionStatus, BodyKind, Channel, Difference, Listened, Outcome, Proposal
+from .queries import STATUS_FILTERS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -355,17 +356,47 @@ class RecipientForm(NhsukForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-5"}),
         error_messages={"required": "Enter the contribution number"},
     )
-    channel = forms.ChoiceField(
-        label="How do they want to hear back?",
-        choices=[(Channel.EMAIL, "Email"), (Channel.SMS, "Text message")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select email or text message"},
-    )
     contact = forms.CharField(
         label="Email address or mobile number",
-        help_text="Kept encrypted, used only to tell them what happened, never shown again.",
+        help_text="We email an address and text a mobile number. Kept encrypted, used only to tell them what "
+        "happened, seen only by those who send feedback.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": "Enter the email address or mobile number"},
+    )
+
+
+class FeedbackFilterForm(NhsukForm):
+    channel = forms.ChoiceField(
+        label="How",
+        required=False,
+        choices=[
+            ("", "Any way"),
+            (Channel.EMAIL, "Email"),
+            (Channel.SMS, "Text message"),
+            (Channel.NEWSLETTER, "Newsletter"),
+            (Channel.EVENT, "Event"),
+            (Channel.PUBLIC_PAGE, "Public page"),
+        ],
+    )
+    status = forms.ChoiceField(
+        label="When",
+        required=False,
+        choices=[("", "Any time")] + list(STATUS_FILTERS.items()),
+    )
+    activity = forms.CharField(
+        label="Activity or decision",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+
+class BulkSendForm(NhsukForm):
+    message = forms.CharField(
+        label="What will residents be told? (for any selected feedback without its own message)",
+        required=False,
+        help_text="No names. Email and text messages add a link asking whether they felt listened to.",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

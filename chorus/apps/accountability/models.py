@@ -9,8 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from chorus.apps.imports import protection
-
 from . import deadlines
 
 
@@ -262,55 +260,87 @@ class FeedbackItem(models.Model):
         return deadlines.Deadline(self.due_date, self.sent_on, today)
 
 
-class FeedbackRecipient(models.Model):
-    """How to reach a resident who asked to hear back. The contact value is encrypted and never shown,
-    logged or exported. Issue 3 moves contact details to an encrypted participant record; until then they
-    live here, one row per contribution and channel, created only with consent to recontact."""
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to send"
+    SENT = "sent", "Sent"  # the provider accepted it
+    DELIVERED = "delivered", "Delivered"  # the provider says it arrived
+    FAILED = "failed", "Failed"
+    # Recorded before Chorus sent through a provider and tracked what happened: not known to have arrived.
+    UNKNOWN = "unknown", "Not known (recorded before delivery was tracked)"
 
-    contribution = models.ForeignKey(
-        "engagement.Contribution", on_delete=models.CASCADE, related_name="feedback_recipients"
+
+REACHED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED)
+
+
+class FeedbackDelivery(models.Model):
+    """One email or text message to one resident (their participant), and what the provider said about it.
+    Never a copy of the address or number: those stay encrypted on the participant."""
+
+    feedback = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="deliveries")
+    participant = models.ForeignKey(
+        "imports.Participant", on_delete=models.CASCADE, related_name="feedback_deliveries"
     )
     channel = models.CharField(
         max_length=5, choices=[(Channel.EMAIL, "Email"), (Channel.SMS, "Text message")]
     )
-    contact_encrypted = models.BinaryField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["contribution", "channel"], name="one_contact_per_channel")
-        ]
-
-    def __str__(self) -> str:
-        return f"Recipient {self.pk} ({self.get_channel_display()})"
-
-    def __repr__(self) -> str:
-        return f"<FeedbackRecipient {self.pk} {self.channel}>"
-
-    @property
-    def contact(self) -> str:
-        return protection.decrypt(self.contact_encrypted)
-
-    @contact.setter
-    def contact(self, value: str) -> None:
-        self.contact_encrypted = protection.encrypt(value)
-
-
-class FeedbackDelivery(models.Model):
-    """One email or text message sent to one recipient (never a copy of the contact value)."""
-
-    feedback = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(FeedbackRecipient, on_delete=models.CASCADE, related_name="deliveries")
-    sent_at = models.DateTimeField()
+    status = models.CharField(max_length=9, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    provider = models.CharField(max_length=12, blank=True, help_text="notify or email (Django's mail).")
+    notification_id = models.CharField(max_length=64, blank=True, help_text="The provider's id for it.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status_checks = models.PositiveSmallIntegerField(default=0)
+    problem = models.CharField(
+        max_length=300, blank=True, help_text="The provider's reason; never the contact."
+    )
+    queued_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "feedback deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["feedback", "recipient"], name="one_delivery_per_recipient")
+            models.UniqueConstraint(fields=["feedback", "participant"], name="one_delivery_per_participant")
         ]
+        indexes = [models.Index(fields=["feedback", "status"], name="delivery_feedback_status")]
 
     def __str__(self) -> str:
         return f"Delivery {self.pk} of feedback {self.feedback_id}"
+
+    @property
+    def reached(self) -> bool:
+        return self.status in REACHED
+
+
+class BulkSendStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Sending"
+    FINISHED = "finished", "Finished"
+
+
+class BulkSend(models.Model):
+    """Several feedback items sent at once from the feedback page, as background work with progress."""
+
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    item_ids = models.JSONField(default=list)
+    message = models.TextField(blank=True, help_text="For items that have no message of their own.")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    refused = models.JSONField(default=list, help_text="[item id, reason] for each item not sent.")
+    status = models.CharField(max_length=8, choices=BulkSendStatus.choices, default=BulkSendStatus.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Sending {self.total} feedback items"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:bulk-send", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
 
 
 class Listened(models.TextChoices):
@@ -376,21 +406,23 @@ class Assessment(models.Model):
 
 class ShortLink(models.Model):
     """A short code standing for a "have your say" link, for a printed leaflet, a poster's QR code or a text
-    message: /h/K7P2Q. The open link (no recipient) has a short code anyone may type; a resident's own link
+    message: /h/K7P2Q. The open link (no participant) has a short code anyone may type; a resident's own link
     has a longer one, so that it cannot be guessed. Both stop working link_days after they were made."""
 
     code = models.CharField(max_length=12, unique=True)
     feedback = models.ForeignKey(FeedbackItem, on_delete=models.CASCADE, related_name="short_links")
-    recipient = models.ForeignKey(
-        FeedbackRecipient, on_delete=models.CASCADE, null=True, blank=True, related_name="short_links"
+    participant = models.ForeignKey(
+        "imports.Participant", on_delete=models.CASCADE, null=True, blank=True, related_name="short_links"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["feedback", "recipient"], name="one_short_link_per_recipient"),
             models.UniqueConstraint(
-                fields=["feedback"], condition=models.Q(recipient=None), name="one_open_short_link"
+                fields=["feedback", "participant"], name="one_short_link_per_participant"
+            ),
+            models.UniqueConstraint(
+                fields=["feedback"], condition=models.Q(participant=None), name="one_open_short_link"
             ),
         ]
 

@@ -19,15 +19,15 @@ def link_days() -> int:
 @dataclass(frozen=True)
 class AssessmentKey:
     feedback_id: int
-    recipient_id: int | None
+    participant_id: int | None  # the resident's own link; None for the open link anyone may use
 
 
 class BadLink(Exception):
     """The link was changed, or is too old."""
 
 
-def make_token(feedback_id: int, recipient_id: int | None = None) -> str:
-    return signing.dumps({"f": feedback_id, "r": recipient_id}, salt=SALT, compress=True)
+def make_token(feedback_id: int, participant_id: int | None = None) -> str:
+    return signing.dumps({"f": feedback_id, "p": participant_id}, salt=SALT, compress=True)
 
 
 def read_token(token: str, *, max_age_days: int | None = None) -> AssessmentKey:
@@ -38,7 +38,9 @@ def read_token(token: str, *, max_age_days: int | None = None) -> AssessmentKey:
         raise BadLink("This link has expired.") from error
     except signing.BadSignature as error:
         raise BadLink("This link is not right.") from error
-    return AssessmentKey(int(data["f"]), data.get("r"))
+    # Links made before contact details moved to the participant carry "r" (a recipient row since removed):
+    # they answer as the open link, never as whichever participant now has that number.
+    return AssessmentKey(int(data["f"]), data.get("p"))
 
 
 # Short codes: no 0/O, 1/I/L or U/V, so a code read aloud, copied from paper or typed on a phone comes out

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,17 +16,28 @@ from django.views.decorators.http import require_POST
 
 from chorus.apps.accounts.throttle import client_ip
 from chorus.apps.coding.models import Coding, CodingStatus, Theme
+from chorus.apps.core.errors import ActionError
 from chorus.apps.core.forms import render_form, run_action
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.imports.models import Participant
 from chorus.apps.programmes.models import Programme
 from chorus.apps.programmes.rules import member_programmes
 from chorus.privacy.disclosure import display_count, display_percentage
 
-from . import boardpack, deadlines, queries, reporting, tokens
+from . import boardpack, deadlines, messaging, queries, reporting, tokens
 from .actions.action_items import change_action, create_action, record_progress
 from .actions.assessments import TooManyAnswers, record_assessment, record_open_link_answer
-from .actions.feedback import assessment_link, create_feedback_recipient, owe_what_we_heard, send_feedback
+from .actions.feedback import (
+    assessment_link,
+    delivery_counts,
+    owe_what_we_heard,
+    plan_feedback,
+    recipients,
+    record_contact,
+    send_feedback,
+    start_bulk_send,
+)
 from .actions.meetings import (
     change_decision_body,
     change_meeting,
@@ -46,10 +57,12 @@ from .forms import (
     ActionForm,
     ActionUpdateForm,
     AssessmentForm,
+    BulkSendForm,
     ConnectorAssessmentForm,
     DecisionBodyForm,
     DecisionForm,
     EvidenceForm,
+    FeedbackFilterForm,
     MeetingForm,
     OweFeedbackForm,
     PriorityEditForm,
@@ -63,9 +76,10 @@ from .models import (
     Action,
     Assessment,
     AssessmentSource,
+    BulkSend,
     DecisionBody,
+    DeliveryStatus,
     FeedbackItem,
-    FeedbackRecipient,
     Listened,
     Meeting,
     Priority,
@@ -627,27 +641,72 @@ def action_detail(request, pk: int):
 # Feedback owed to residents
 
 
+FEEDBACK_PAGE_SIZE = 50
+UNPLANNED_PAGE_SIZE = 25
+
+
 @login_required
 def feedback_list(request):
+    """Feedback owed: overdue first, grouped by due date and activity, filtered, sent in bulk."""
     today = timezone.localdate()
     programmes = member_programmes(request.user)
-    owed = reporting.feedback_owed(programmes.values_list("pk", flat=True), today)
-    sent = (
-        FeedbackItem.objects.filter(programme__in=programmes)
+    programme_ids = list(programmes.values_list("pk", flat=True))
+    managed = set(managed_programmes(request.user).values_list("pk", flat=True))
+    filters = FeedbackFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    owed = queries.owed_items(
+        programme_ids,
+        today,
+        channel=chosen.get("channel", ""),
+        status=chosen.get("status", ""),
+        activity=chosen.get("activity", ""),
+    )
+    page = Paginator(owed, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    unplanned = queries.unplanned_activities(programme_ids, today)
+    unplanned_page = Paginator(unplanned, UNPLANNED_PAGE_SIZE).get_page(request.GET.get("unplanned"))
+    sent = list(
+        FeedbackItem.objects.filter(programme_id__in=programme_ids)
         .exclude(sent_on=None)
         .select_related("programme")
+        .order_by("-sent_on", "-id")[:30]
     )
+    counts = delivery_counts(item.pk for item in sent)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "accountability/feedback_list.html",
         {
-            "owed": owed,
-            "sent": sent.order_by("-sent_on")[:30],
+            "filters": filters,
+            "filtered": any(chosen.values()),
+            "page": page,
+            "groups": queries.group_owed(items, today, queries.residents_to_reach(items)),
+            "owed_total": page.paginator.count,
+            "overdue_total": FeedbackItem.objects.filter(
+                programme_id__in=programme_ids, sent_on=None, due_date__lt=today
+            ).count(),
+            "unplanned_page": unplanned_page,
+            "unplanned": [_unplanned_row(a, today) for a in unplanned_page.object_list],
+            "sent": [(item, counts.get(item.pk, {})) for item in sent],
+            "bulk_sends": BulkSend.objects.filter(by=request.user).exclude(status="finished")[:5]
+            if request.user.is_authenticated
+            else [],
             "rules": sorted({_rule(p) for p in programmes}),
             "plan_form": OweFeedbackForm(),
-            "manages": managed_programmes(request.user).exists(),
+            "bulk_form": BulkSendForm(),
+            "manages": bool(managed),
+            "managed": managed,
+            "missing_providers": messaging.missing_providers(),
+            "query": query.urlencode(),
         },
     )
+
+
+def _unplanned_row(activity: Activity, today) -> tuple[Activity, deadlines.Deadline, str, str]:
+    due = deadlines.feedback_due(activity.date, activity.programme.feedback_days)
+    held = f"{activity.date.day} {activity.date:%b %Y}"
+    return activity, deadlines.Deadline(due, None, today), held, deadlines.day_label(due)
 
 
 @login_required
@@ -661,6 +720,99 @@ def feedback_plan(request, activity_pk: int):
         return redirect("accountability:feedback")
     item = owe_what_we_heard(by=request.user, activity=activity, channel=form.cleaned_data["channel"])
     return redirect(item)
+
+
+def _selected_ids(request, name: str) -> list[int]:
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+
+@login_required
+@require_POST
+def feedback_plan_many(request):
+    """Plan "what we heard" for every selected activity with one channel."""
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = OweFeedbackForm(request.POST)
+    activities = Activity.objects.filter(
+        pk__in=_selected_ids(request, "activities"), programme__in=programmes
+    ).select_related("programme")
+    if not form.is_valid():
+        messages.error(request, "Choose how residents will hear back.")
+        return redirect("accountability:feedback")
+    try:
+        planned = plan_feedback(by=request.user, activities=activities, channel=form.cleaned_data["channel"])
+    except ActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, f"Feedback planned for {len(planned):,} activit{'y' if len(planned) == 1 else 'ies'}."
+        )
+    return redirect("accountability:feedback")
+
+
+@login_required
+@require_POST
+def feedback_send_many(request):
+    """Send the selected feedback (or every item matching the filters) as one piece of background work."""
+    programmes = managed_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied
+    form = BulkSendForm(request.POST)
+    form.is_valid()
+    if request.POST.get("all_matching") == "yes":
+        filters = FeedbackFilterForm(request.POST)
+        chosen = filters.cleaned_data if filters.is_valid() else {}
+        items = queries.owed_items(
+            list(programmes.values_list("pk", flat=True)),
+            timezone.localdate(),
+            channel=chosen.get("channel", ""),
+            status=chosen.get("status", ""),
+            activity=chosen.get("activity", ""),
+        )
+    else:
+        items = FeedbackItem.objects.filter(
+            pk__in=_selected_ids(request, "items"), programme__in=programmes, sent_on=None
+        ).select_related("programme")
+    try:
+        bulk = start_bulk_send(
+            by=request.user,
+            items=items,
+            message=form.cleaned_data.get("message", ""),
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ActionError as error:
+        messages.error(request, error.message)
+        return redirect("accountability:feedback")
+    return redirect(bulk)
+
+
+@login_required
+def bulk_send(request, pk: int):
+    """Progress of a bulk send (the page refreshes itself until it has finished)."""
+    bulk = get_object_or_404(BulkSend, pk=pk, by=request.user)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "done": bulk.done,
+                "total": bulk.total,
+                "percent": bulk.percent,
+                "status": bulk.get_status_display(),
+                "finished": bulk.status == "finished",
+            }
+        )
+    items = FeedbackItem.objects.in_bulk(bulk.item_ids)
+    refused = [(items.get(item_id), reason) for item_id, reason in bulk.refused]
+    counts = delivery_counts(bulk.item_ids)
+    totals = {
+        status: sum(c.get(status, 0) for c in counts.values())
+        for status in ("queued", "sent", "delivered", "failed")
+    }
+    return render(
+        request,
+        "accountability/bulk_send.html",
+        {"bulk": bulk, "refused": refused, "totals": totals, "refresh": bulk.status != "finished"},
+    )
 
 
 def _feedback(request, pk: int) -> FeedbackItem:
@@ -694,10 +846,15 @@ def feedback_item(request, pk: int):
             )
             if not form.errors:
                 messages.success(
-                    request, f"Feedback marked as sent ({sent.emails} emails, {sent.texts} text messages)."
+                    request,
+                    f"Feedback marked as sent. {sent.queued:,} message{'' if sent.queued == 1 else 's'} "
+                    "to residents are being sent in the background; this page shows what happens to them."
+                    if sent.queued
+                    else "Feedback marked as sent.",
                 )
                 return redirect(item)
     report = reporting.assessment_report(item.assessments.all())
+    messaged = item.channel in ("email", "sms")
     return render(
         request,
         "accountability/feedback_item.html",
@@ -706,8 +863,13 @@ def feedback_item(request, pk: int):
             "deadline": item.deadline(timezone.localdate()),
             "rule": _rule(item.programme),
             "form": form,
-            "deliveries": item.deliveries.count(),
-            "owed_to": queries.contributions_owed(item).filter(consent_recontact=True).count(),
+            "counts": delivery_counts([item.pk]).get(item.pk, {}),
+            "messaged": messaged,
+            "owed_to": recipients(item).count() if messaged else None,
+            "contacts": _contacts(item) if manages and messaged else None,
+            "missing_provider": messaging.MISSING[item.channel]
+            if messaged and not messaging.provider_for(item.channel)
+            else "",
             "summary": [row.released() for row in report["All"]],
             "general_link": assessment_link(item, None, request.build_absolute_uri("/"))
             if item.sent_on
@@ -716,6 +878,16 @@ def feedback_item(request, pk: int):
         },
         status=400 if form is not None and form.errors else 200,
     )
+
+
+def _contacts(item: FeedbackItem) -> list[tuple[Participant, str, str]]:
+    """For those who send feedback only: who will be messaged, how, and what happened to their message."""
+    statuses = dict(item.deliveries.values_list("participant_id", "status"))
+    labels = dict(DeliveryStatus.choices)
+    return [
+        (p, p.contact, labels.get(statuses.get(p.pk), "Not sent yet"))
+        for p in recipients(item).order_by("pseudonym")[:200]
+    ]
 
 
 @login_required
@@ -727,13 +899,14 @@ def recipient_new(request):
         )
         if contribution is None:
             form.add_error("contribution_id", "There is no contribution with that number that you can see")
+        elif not request.user.has_perm("accountability.manage", contribution.programme):
+            form.add_error("contribution_id", "Only those who send feedback keep residents' contact details")
         else:
             run_action(
                 form,
-                create_feedback_recipient,
+                record_contact,
                 by=request.user,
                 contribution=contribution,
-                channel=form.cleaned_data["channel"],
                 contact=form.cleaned_data["contact"],
             )
             if not form.errors:
@@ -851,7 +1024,7 @@ def short_link(request, code: str):
         return _bad_link(request, "This link is not right.")
     if not is_current(found):
         return _bad_link(request, "This link has expired.")
-    return _have_your_say(request, tokens.AssessmentKey(found.feedback_id, found.recipient_id))
+    return _have_your_say(request, tokens.AssessmentKey(found.feedback_id, found.participant_id))
 
 
 def short_code(request):
@@ -881,9 +1054,9 @@ def _have_your_say(request, key: tokens.AssessmentKey):
     if item is None or item.sent_on is None:
         return _bad_link(request, "This link is not right.")
     form = AssessmentForm(request.POST or None)
-    if key.recipient_id is None:
+    if key.participant_id is None:
         return _open_link_answer(request, item, form)
-    recipient = FeedbackRecipient.objects.filter(pk=key.recipient_id).first()
+    participant = Participant.objects.filter(pk=key.participant_id, programme=item.programme_id).first()
     if request.method == "POST" and form.is_valid():
         run_action(
             form,
@@ -891,7 +1064,7 @@ def _have_your_say(request, key: tokens.AssessmentKey):
             feedback=item,
             now=timezone.now(),
             source=AssessmentSource.LINK,
-            recipient=recipient,
+            participant=participant,
             by=None,  # the resident answers through their link, not signed in
             **form.cleaned_data,
         )

@@ -149,9 +149,7 @@ def nearest(
             permitted = set(contributions.filter(pk__in=keys).values_list("pk", flat=True))
             refused = [key for key in keys if key not in permitted]
             if refused:  # deleted by another process since this index saw them: clean them out
-                existing = set(
-                    Contribution.objects.filter(pk__in=refused).values_list("pk", flat=True)
-                )
+                existing = set(Contribution.objects.filter(pk__in=refused).values_list("pk", flat=True))
                 gone = [key for key in refused if key not in existing]
                 if gone:
                     forget(gone)

@@ -17,9 +17,10 @@ from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
+from chorus.privacy.contact import Contact
 
 from .models import Activity, ActivityKind, Contribution
-from .signals import consent_withdrawn, words_erased
+from .signals import consent_withdrawn, hearing_back_requested, words_erased
 
 log = logging.getLogger("chorus.engagement")
 
@@ -48,6 +49,9 @@ class ContributionInput:
     # The pseudonymous resident (an imports.Participant), when the source names them. Typed as a model:
     # imports is built on engagement, so engagement does not import it.
     participant: models.Model | None = None
+    # How they want to hear back, when they agreed to be contacted: kept by the imports app on their
+    # participant (hearing_back_requested), never on the contribution.
+    hear_back: Contact | None = None
 
 
 @dataclass
@@ -151,6 +155,10 @@ def create_contribution(
             if existing is not None:
                 return Recorded(existing, created=False)
         raise
+    if data.hear_back is not None and data.consent_recontact:
+        hearing_back_requested.send(
+            sender=Contribution, contribution=contribution, contact=data.hear_back, by=by
+        )
     return Recorded(contribution, created=True)
 
 

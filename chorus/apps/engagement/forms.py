@@ -12,6 +12,7 @@ from chorus import equality
 from chorus.apps.core.forms import NhsukForm
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
+from chorus.privacy.contact import Contact, NotAContact, parse_contact
 
 from .actions import ContributionInput
 from .models import Activity, ActivityKind, Contribution
@@ -195,6 +196,16 @@ class RecordConversationForm(NhsukForm):
         _("Do they want to hear what happened because of what they said?"),
         _("Select yes or no: do they want to be contacted about what happened?"),
     )
+    hear_back_contact = forms.CharField(
+        label=_("If yes: their email address or mobile number (optional)"),
+        help_text=_(
+            "So we can tell them what happened. Kept encrypted and seen only by those who send "
+            "feedback. Leave empty if they will hear at events or in the newsletter."
+        ),
+        required=False,
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
 
     EQUALITY_FIELDS = ("age_band", "sex", "gender_identity_same", "ethnicity", "disability", "carer")
     CONSENT_FIELDS = ("consent_analysis", "consent_quote", "consent_open_data", "consent_recontact")
@@ -232,6 +243,15 @@ class RecordConversationForm(NhsukForm):
             )
         return value
 
+    def clean_hear_back_contact(self) -> Contact | None:
+        value = self.cleaned_data.get("hear_back_contact", "").strip()
+        if not value:
+            return None
+        try:
+            return parse_contact(value)
+        except NotAContact as error:
+            raise forms.ValidationError(str(error)) from error
+
     def clean_date(self):
         value = self.cleaned_data["date"]
         if value > timezone.localdate():
@@ -242,6 +262,14 @@ class RecordConversationForm(NhsukForm):
 
     def clean(self):
         cleaned = super().clean()  # consent to analysis is checked by the action, with the message it gives
+        if cleaned.get("hear_back_contact") and cleaned.get("consent_recontact") != "yes":
+            self.add_error(
+                "hear_back_contact",
+                _(
+                    "They did not agree to be contacted about what happened, so leave their contact details "
+                    "empty"
+                ),
+            )
         programme = self.activity.programme if self.activity is not None else cleaned.get("programme")
         ward = cleaned.get("ward")
         if (
@@ -268,6 +296,7 @@ class RecordConversationForm(NhsukForm):
             consent_quote=data["consent_quote"] == "yes",
             consent_open_data=data["consent_open_data"] == "yes",
             consent_recontact=data["consent_recontact"] == "yes",
+            hear_back=data.get("hear_back_contact"),
             **{name: data.get(name, "") for name in self.EQUALITY_FIELDS},
         )
 

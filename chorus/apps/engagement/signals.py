@@ -17,3 +17,9 @@ consent_withdrawn = Signal()
 # Sent after residents' words were deleted from a programme (analysis consent withdrawn, a resident erased).
 # Arguments: programme, by.
 words_erased = Signal()
+
+# Sent when a resident who agreed to be contacted gave an email address or mobile number to hear back,
+# inside the recording transaction. Engagement keeps no contact details itself: the imports app keeps them,
+# encrypted, on the resident's pseudonymous participant.
+# Arguments: contribution, contact (chorus.privacy.contact.Contact), by.
+hearing_back_requested = Signal()

@@ -62,7 +62,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["pseudonym", "programme", "created"]
     list_filter = ["programme"]
     search_fields = ["pseudonym"]
-    readonly_fields = ["ref_hash"]
+    readonly_fields = ["ref_hash", "contact_channel"]
+    exclude = ["contact_encrypted", "contact_hash"]
 
 
 @admin.register(OriginalText)

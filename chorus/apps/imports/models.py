@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from . import protection
+
 
 class SourceKind(models.TextChoices):
     UPLOAD = "upload", "Upload in the web app"
@@ -171,15 +173,39 @@ class Participant(models.Model):
     pseudonym = models.CharField(max_length=12, unique=True)
     ref_hash = models.CharField(max_length=64)
     created = models.DateTimeField(auto_now_add=True)
+    # How to reach them, only when they asked to hear back: email or text, the address or number encrypted
+    # (never shown, logged or exported; read only by whoever sends feedback), and a keyed hash of it so the
+    # same resident met twice is one participant, contacted once. Erasing the participant erases these.
+    contact_channel = models.CharField(
+        max_length=5, blank=True, default="", choices=[("email", "Email"), ("sms", "Text message")]
+    )
+    contact_encrypted = models.BinaryField(null=True, blank=True, editable=False)
+    contact_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["programme", "pseudonym"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "ref_hash"], name="participant_unique_ref")
         ]
+        indexes = [models.Index(fields=["programme", "contact_hash"], name="participant_contact")]
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    def __repr__(self) -> str:
+        return f"<Participant {self.pk} {self.pseudonym}>"
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_channel and self.contact_encrypted)
+
+    @property
+    def contact(self) -> str:
+        """The email address or mobile number, decrypted: only for sending, or for those who send feedback."""
+        return protection.decrypt(self.contact_encrypted) if self.contact_encrypted else ""
+
+    def forget_contact(self) -> None:
+        self.contact_channel, self.contact_encrypted, self.contact_hash = "", None, ""
 
 
 class OriginalText(models.Model):

@@ -34,7 +34,7 @@ class ReportQuoteAdmin(admin.ModelAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
-    """"The Board is asked to…" lines; leads write them on the board story page (audited there)."""
+    """ "The Board is asked to…" lines; leads write them on the board story page (audited there)."""
 
     list_display = ["programme", "period_start", "period_end", "position", "text"]
     list_filter = ["programme"]

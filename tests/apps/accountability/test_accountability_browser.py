@@ -9,8 +9,8 @@ from django.utils import timezone
 from chorus.apps.accountability import tokens
 from chorus.apps.accountability.actions.action_items import create_action
 from chorus.apps.accountability.actions.feedback import (
-    create_feedback_recipient,
     owe_what_we_heard,
+    record_contact,
     send_feedback,
 )
 from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting, record_decision
@@ -104,9 +104,7 @@ def test_a_facilitator_records_the_meetings_decisions(live_server, world, deskto
 
 def test_a_resident_answers_on_a_phone(live_server, world, phone):  # noqa: F811
     meeting, damp, _ = agenda(world)
-    recipient = create_feedback_recipient(
-        by=world.analyst, contribution=world.by_partner_a, channel=Channel.EMAIL, contact="r@example.net"
-    )
+    participant = record_contact(by=world.analyst, contribution=world.by_partner_a, contact="r@example.net")
     decision = record_decision(
         by=world.analyst,
         meeting=meeting,
@@ -119,7 +117,7 @@ def test_a_resident_answers_on_a_phone(live_server, world, phone):  # noqa: F811
     )
     item = decision.feedback.get()
     send_feedback(by=world.analyst, item=item, message="The board agreed a hotline.", now=timezone.now())
-    link = f"{live_server.url}/have-your-say/{tokens.make_token(item.pk, recipient.pk)}/"
+    link = f"{live_server.url}/have-your-say/{tokens.make_token(item.pk, participant.pk)}/"
 
     phone.goto(link)
     phone.get_by_role("heading", name="Did we listen?").wait_for()

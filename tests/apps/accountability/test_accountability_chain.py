@@ -13,8 +13,8 @@ from django.utils import timezone
 from chorus.apps.accountability import reporting
 from chorus.apps.accountability.actions.action_items import create_action, record_progress
 from chorus.apps.accountability.actions.feedback import (
-    create_feedback_recipient,
     owe_what_we_heard,
+    record_contact,
     send_feedback,
 )
 from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting
@@ -29,7 +29,6 @@ from chorus.apps.accountability.models import (
     Outcome,
     Priority,
 )
-from chorus.apps.accountability.sms import FakeSmsProvider
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import withdraw_consent
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -41,14 +40,13 @@ NOW = timezone.make_aware(datetime(2026, 11, 20, 10, 0))
 
 
 @pytest.fixture
-def sms(settings):
-    settings.CHORUS_SMS_PROVIDER = "chorus.apps.accountability.sms.FakeSmsProvider"
-    FakeSmsProvider.outbox.clear()
-    yield FakeSmsProvider.outbox
-    FakeSmsProvider.outbox.clear()
+def sms(settings, notify):
+    settings.NOTIFY_EMAIL_TEMPLATE_ID = ""  # emails by Django's mail, texts by the local Notify
+    return notify
 
 
-def test_from_what_residents_said_to_the_public_page(client, world, sms):
+def test_from_what_residents_said_to_the_public_page(client, world, sms, django_capture_on_commit_callbacks):
+    notify = sms
     programme = world.programme
     # A resident who no longer agrees to be quoted or contacted: their words must never reach the public.
     unquotable = world.by_partner_b
@@ -127,39 +125,35 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
     )
 
     # Residents who asked to hear back: one by email, one by text. The one who did not agree cannot be added.
-    create_feedback_recipient(
-        by=world.analyst,
-        contribution=world.by_partner_a,
-        channel=Channel.EMAIL,
-        contact="resident@example.net",
-    )
-    create_feedback_recipient(
-        by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700 900123"
-    )
+    record_contact(by=world.analyst, contribution=world.by_partner_a, contact="resident@example.net")
+    record_contact(by=world.connector, contribution=world.by_connector, contact="07400 123456")
     with pytest.raises(ActionError):
-        create_feedback_recipient(
-            by=world.analyst, contribution=unquotable, channel=Channel.EMAIL, contact="x@example.net"
-        )
+        record_contact(by=world.analyst, contribution=unquotable, contact="x@example.net")
 
-    sent = send_feedback(
-        by=world.analyst,
-        item=what_happened,
-        message="You told us about damp. The board agreed a damp hotline, open by March.",
-        now=NOW,
-        base_url="https://chorus.example",
-    )
-    assert (sent.emails, sent.texts) == (1, 0)
-    assert mail.outbox[0].to == ["resident@example.net"]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = send_feedback(
+            by=world.analyst,
+            item=what_happened,
+            message="You told us about damp. The board agreed a damp hotline, open by March.",
+            now=NOW,
+            base_url="https://chorus.example",
+        )
+    assert sent.queued == 1
+    assert mail.outbox[0].to == ["resident@example.net"]  # by Django's mail: Notify has no email template
     link = re.search(r"https://chorus\.example(/h/[A-Z0-9]{8})\b", mail.outbox[0].body).group(1)
 
     # Sending again reaches nobody twice.
-    assert send_feedback(by=world.analyst, item=what_happened, message="Again", now=NOW).emails == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_feedback(by=world.analyst, item=what_happened, message="Again", now=NOW).queued == 0
+    assert len(mail.outbox) == 1
 
-    # "What we heard" after the connector's conversation goes by text message.
+    # "What we heard" after the connector's conversation goes by text message, through Notify.
     conversation = world.by_connector.activity
     heard = owe_what_we_heard(by=world.analyst, activity=conversation, channel=Channel.SMS)
-    assert send_feedback(by=world.analyst, item=heard, message="We heard you.", now=NOW).texts == 1
-    assert sms[0].to == "07700900123" and "/h/" in sms[0].text
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_feedback(by=world.analyst, item=heard, message="We heard you.", now=NOW).queued == 1
+    [text] = notify.sent
+    assert text.to == "+447400123456" and "/h/" in text.personalisation["body"]
 
     # The resident answers from their own link, without signing in.
     client.logout()
@@ -193,7 +187,7 @@ def test_from_what_residents_said_to_the_public_page(client, world, sms):
         assert user.email not in text
     for username in ("partner-a", "partner-b", "other-connector", "decision-maker"):
         assert username not in text
-    assert "resident@example.net" not in text and "07700" not in text
+    assert "resident@example.net" not in text and "123456" not in text
     # Three residents raised it: a count of 1-7 is never published.
     assert "A few people raised this." in html and 'data-figure="count">3<' not in html
     assert re.search(r"Residents who raised it: \*", feed.content.decode())

@@ -1,4 +1,4 @@
-"""Feedback owed to residents on a fixed clock; decisions, recontact consent, SMS, signed links."""
+"""Feedback owed to residents on a fixed clock; decisions, recontact consent, contact details, links."""
 
 from datetime import date, datetime, timedelta
 
@@ -10,25 +10,20 @@ from django.utils import timezone
 from chorus.apps.accountability import tokens
 from chorus.apps.accountability.actions.action_items import create_action, record_progress
 from chorus.apps.accountability.actions.assessments import record_assessment
-from chorus.apps.accountability.actions.feedback import (
-    create_feedback_recipient,
-    owe_what_we_heard,
-    send_feedback,
-)
+from chorus.apps.accountability.actions.feedback import owe_what_we_heard, record_contact, send_feedback
 from chorus.apps.accountability.actions.meetings import create_decision_body, create_meeting, record_decision
 from chorus.apps.accountability.actions.priorities import create_priority, create_proposal
 from chorus.apps.accountability.models import (
     AssessmentSource,
     BodyKind,
     Channel,
-    FeedbackRecipient,
     Outcome,
 )
 from chorus.apps.accountability.reporting import assessment_report, feedback_owed
-from chorus.apps.accountability.sms import FakeSmsProvider, get_sms_provider
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Activity, ActivityKind
+from chorus.apps.imports.models import Participant
 
 LISTENING_EVENT_DAY = date(2026, 11, 11)  # a Wednesday: 10 days later is Saturday 21 November
 NOW = timezone.make_aware(datetime(2026, 11, 24, 9, 0))
@@ -215,49 +210,33 @@ def test_quotes_and_proposals_need_consent(world):
 
 
 def test_contact_details_are_encrypted_and_checked(world):
-    recipient = create_feedback_recipient(
-        by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700 900 456"
+    participant = record_contact(by=world.connector, contribution=world.by_connector, contact="07400 123 456")
+    stored = bytes(Participant.objects.get(pk=participant.pk).contact_encrypted)
+    assert b"07400" not in stored and b"123456" not in stored and participant.contact == "+447400123456"
+    assert "123456" not in repr(participant) and "123456" not in str(participant)
+    assert "123456" not in str(
+        AuditEvent.objects.filter(action="participant.contact_kept").values("details").get()
     )
-    stored = bytes(FeedbackRecipient.objects.get(pk=recipient.pk).contact_encrypted)
-    assert b"07700" not in stored and recipient.contact == "07700900456"
-    assert "07700" not in repr(recipient) and "07700" not in str(recipient)
-    assert "07700" not in str(
-        AuditEvent.objects.filter(action="feedback_recipient.saved").values("details").get()
-    )
-    with pytest.raises(ActionError, match="UK mobile"):
-        create_feedback_recipient(
-            by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="12345"
-        )
-    with pytest.raises(ActionError, match="email address"):
-        create_feedback_recipient(
-            by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="not-an-email"
-        )
+    with pytest.raises(ActionError, match="Enter a mobile number"):
+        record_contact(by=world.connector, contribution=world.by_connector, contact="12345")
+    with pytest.raises(ActionError, match="landline"):
+        record_contact(by=world.connector, contribution=world.by_connector, contact="01702 215000")
+    with pytest.raises(ActionError, match="email address in the correct format"):
+        record_contact(by=world.connector, contribution=world.by_connector, contact="not@an-email")
     world.by_partner_a.consent_recontact = False
     world.by_partner_a.save()
     with pytest.raises(ActionError, match="did not agree to be contacted"):
-        create_feedback_recipient(
-            by=world.analyst, contribution=world.by_partner_a, channel=Channel.EMAIL, contact="a@example.org"
-        )
+        record_contact(by=world.analyst, contribution=world.by_partner_a, contact="a@example.org")
 
 
-def test_texts_go_only_to_residents_who_still_agree(world, settings):
-    settings.CHORUS_SMS_PROVIDER = "chorus.apps.accountability.sms.FakeSmsProvider"
-    FakeSmsProvider.outbox.clear()
-    assert isinstance(get_sms_provider(), FakeSmsProvider)
-    create_feedback_recipient(
-        by=world.connector, contribution=world.by_connector, channel=Channel.SMS, contact="07700900456"
-    )
+def test_texts_go_only_to_residents_who_still_agree(world, notify, django_capture_on_commit_callbacks):
+    record_contact(by=world.connector, contribution=world.by_connector, contact="07400123456")
     world.by_connector.consent_recontact = False  # changed their mind after giving a number
     world.by_connector.save()
     item = owe_what_we_heard(by=world.analyst, activity=world.by_connector.activity, channel=Channel.SMS)
-    assert send_feedback(by=world.analyst, item=item, message="m", now=NOW).texts == 0
-    assert FakeSmsProvider.outbox == []
-
-
-def test_the_default_sms_provider_masks_the_number(world, capsys):
-    get_sms_provider().send("07700900456", "Hello")
-    out = capsys.readouterr().out
-    assert "Hello" in out and "07700900456" not in out and out.startswith("SMS to ********456")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_feedback(by=world.analyst, item=item, message="m", now=NOW).queued == 0
+    assert notify.sent == []
 
 
 def test_assessment_links_are_signed_and_expire(client, world):
@@ -291,9 +270,7 @@ def test_assessments_are_reported_by_place_group_and_time(world):
     with pytest.raises(ActionError, match="after the feedback"):
         record_assessment(feedback=item, listened="yes", difference=2, now=NOW, source="link", by=None)
     send_feedback(by=world.analyst, item=item, message="m", now=NOW)
-    recipient = create_feedback_recipient(
-        by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="r@example.org"
-    )
+    participant = record_contact(by=world.connector, contribution=world.by_connector, contact="r@example.org")
     for month, listened, difference in [(11, "yes", 2)] * 9 + [(12, "no", -2)] * 2:
         record_assessment(
             feedback=item,
@@ -311,7 +288,7 @@ def test_assessments_are_reported_by_place_group_and_time(world):
             difference=1,
             now=NOW,
             source=AssessmentSource.LINK,
-            recipient=recipient,
+            participant=participant,
             by=None,
         )
     report = assessment_report(item.assessments.all())

@@ -16,8 +16,8 @@ from chorus.apps.accountability.actions.assessments import (
     record_open_link_answer,
 )
 from chorus.apps.accountability.actions.feedback import (
-    create_feedback_recipient,
     owe_what_we_heard,
+    record_contact,
     send_feedback,
 )
 from chorus.apps.accountability.models import Assessment, AssessmentSource, Channel
@@ -128,10 +128,8 @@ def test_open_link_answers_are_reported_apart_from_residents_answers(answered, w
 
 
 def test_a_residents_own_link_still_keeps_one_answer_and_is_not_limited(answered, world):
-    recipient = create_feedback_recipient(
-        by=world.connector, contribution=world.by_connector, channel=Channel.EMAIL, contact="r@example.org"
-    )
-    own = reverse("accountability:have-your-say", args=[tokens.make_token(answered.pk, recipient.pk)])
+    participant = record_contact(by=world.connector, contribution=world.by_connector, contact="r@example.org")
+    own = reverse("accountability:have-your-say", args=[tokens.make_token(answered.pk, participant.pk)])
     for _ in range(6):
         assert Client().post(own, {"listened": "yes", "difference": "2"}).status_code == 302
     assert Assessment.objects.filter(feedback=answered, source=AssessmentSource.LINK).count() == 1

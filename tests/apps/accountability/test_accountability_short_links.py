@@ -13,8 +13,8 @@ from django.utils import timezone
 from chorus.apps.accountability import tokens
 from chorus.apps.accountability.actions.feedback import (
     assessment_link,
-    create_feedback_recipient,
     owe_what_we_heard,
+    record_contact,
     send_feedback,
 )
 from chorus.apps.accountability.models import Assessment, AssessmentSource, Channel, ShortLink
@@ -25,22 +25,21 @@ NOW = timezone.make_aware(datetime(2026, 11, 24, 9, 0))
 
 
 @pytest.fixture
-def sent(world):
+def sent(world, django_capture_on_commit_callbacks):
     world.programme.is_public = True
     world.programme.save()
     contribution = world.by_connector
     contribution.consent_recontact = True
     contribution.save()
-    create_feedback_recipient(
-        by=world.analyst, contribution=contribution, channel=Channel.EMAIL, contact="resident@example.org"
-    )
+    record_contact(by=world.analyst, contribution=contribution, contact="resident@example.org")
     item = owe_what_we_heard(by=world.analyst, activity=contribution.activity, channel=Channel.EMAIL)
-    send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_feedback(by=world.analyst, item=item, message="Here is what we heard.", now=NOW)
     return item
 
 
 def sent_to(item):
-    return ShortLink.objects.exclude(recipient=None).get(feedback=item).recipient.contribution
+    return ShortLink.objects.exclude(participant=None).get(feedback=item).participant
 
 
 def test_residents_own_links_are_short_and_answer_as_that_resident(sent):
@@ -56,7 +55,7 @@ def test_residents_own_links_are_short_and_answer_as_that_resident(sent):
     response = client.post(path, {"listened": "yes", "difference": "1", "comment": ""})
     assert response.status_code == 302
     answer = Assessment.objects.get(feedback=sent)
-    assert answer.source == AssessmentSource.LINK and answer.contribution == sent_to(sent)
+    assert answer.source == AssessmentSource.LINK and answer.participant == sent_to(sent)
 
 
 def test_the_open_code_is_five_unambiguous_characters_typed_however_a_resident_types_it(sent):
@@ -89,7 +88,7 @@ def test_staff_print_the_open_link_with_a_qr_code(sent, world):
     assert client.get(url).status_code == 302  # sign in first
     client.login(username="connector", password=PASSWORD)
     page = client.get(url).content.decode()
-    code = ShortLink.objects.get(feedback=sent, recipient=None).code
+    code = ShortLink.objects.get(feedback=sent, participant=None).code
     assert code in page and f"/h/{code}" in page and "<svg" in page and "QR code for" in page
     download = client.get(url + "?download=svg")
     assert download["Content-Type"] == "image/svg+xml" and download.content.startswith(b"<?xml")

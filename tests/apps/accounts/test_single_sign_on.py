@@ -118,9 +118,7 @@ def sign_in_at_provider(browser: requests.Session, start_url: str) -> requests.R
     )
 
 
-def test_staff_sign_in_with_their_organisation_and_get_the_roles_it_gives(
-    live_server, single_sign_on, world
-):
+def test_staff_sign_in_with_their_organisation_and_get_the_roles_it_gives(live_server, single_sign_on, world):
     browser = requests.Session()
     sign_in_page = browser.get(f"{live_server.url}/accounts/sign-in/", timeout=30)
     assert "Sign in with Southend Council" in sign_in_page.text
@@ -150,9 +148,7 @@ def test_staff_sign_in_with_their_organisation_and_get_the_roles_it_gives(
     assert ExternalIdentity.objects.get(user=user).last_sign_in is not None
 
 
-def test_a_refusal_at_the_provider_comes_back_to_the_sign_in_page_with_a_plain_message(
-    client, settings, db
-):
+def test_a_refusal_at_the_provider_comes_back_to_the_sign_in_page_with_a_plain_message(client, settings, db):
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "http://localhost:1/o/authorize/"
     response = client.get("/accounts/single-sign-on/callback/?error=access_denied&state=x", follow=True)

@@ -40,9 +40,7 @@ def indexed(world):
 
 def found(user_or_queryset, query: str = DOCTOR) -> list[int]:
     contributions = (
-        user_or_queryset
-        if hasattr(user_or_queryset, "filter")
-        else visible_contributions(user_or_queryset)
+        user_or_queryset if hasattr(user_or_queryset, "filter") else visible_contributions(user_or_queryset)
     )
     return [hit.contribution.pk for hit in semantic_search(query, contributions)]
 

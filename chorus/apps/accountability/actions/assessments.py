@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
+from chorus.apps.imports.models import Participant
 from chorus.apps.places.models import Area
 
 from ..models import (
@@ -20,9 +21,9 @@ from ..models import (
     AssessmentSource,
     Difference,
     FeedbackItem,
-    FeedbackRecipient,
     Listened,
 )
+from ..queries import contributions_owed
 
 
 def _check_answer(feedback: FeedbackItem, listened: str, difference: int) -> None:
@@ -49,7 +50,7 @@ def record_assessment(
     now: datetime,
     source: str,
     comment: str = "",
-    recipient: FeedbackRecipient | None = None,
+    participant: Participant | None = None,
     contribution: Contribution | None = None,
     ward: Area | None = None,
     by,
@@ -61,8 +62,11 @@ def record_assessment(
     _check_answer(feedback, listened, difference)
     if source not in PER_RESIDENT_SOURCES:
         raise ActionError("Unknown source of the answer.")
-    if recipient is not None:
-        contribution = recipient.contribution
+    if participant is not None:  # answered from their own link: the contribution the feedback is about
+        contribution = (
+            contributions_owed(feedback).filter(participant=participant).order_by("pk").first()
+            or participant.contributions.order_by("pk").first()
+        )
     if contribution is not None and contribution.programme_id != feedback.programme_id:
         raise ActionError("That resident's contribution is in another programme.")
     values = {

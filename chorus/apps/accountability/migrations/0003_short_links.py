@@ -8,6 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accountability', '0002_assessment_open_link'),
+        ('imports', '0003_participant_on_contribution'),
     ]
 
     operations = [
@@ -18,10 +19,10 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=12, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('feedback', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='short_links', to='accountability.feedbackitem')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='short_links', to='accountability.feedbackrecipient')),
+                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='short_links', to='imports.participant')),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('feedback', 'recipient'), name='one_short_link_per_recipient'), models.UniqueConstraint(condition=models.Q(('recipient', None)), fields=('feedback',), name='one_open_short_link')],
+                'constraints': [models.UniqueConstraint(fields=('feedback', 'participant'), name='one_short_link_per_participant'), models.UniqueConstraint(condition=models.Q(('participant', None)), fields=('feedback',), name='one_open_short_link')],
             },
         ),
     ]

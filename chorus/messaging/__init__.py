@@ -1,0 +1,1 @@
+"""Messages to residents through outside services (GOV.UK Notify). No Django."""
