@@ -324,8 +324,9 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-in/?single-sign-on=failed"
 CHORUS_OIDC_PROVIDER_NAME = os.environ.get("CHORUS_OIDC_PROVIDER_NAME", "your organisation")
 CHORUS_OIDC_ROLES_CLAIM = os.environ.get("CHORUS_OIDC_ROLES_CLAIM", "roles")
+SINGLE_SIGN_ON_BACKEND = "chorus.apps.accounts.sso.SingleSignOnBackend"
 if OIDC_RP_CLIENT_ID:
-    AUTHENTICATION_BACKENDS.append("chorus.apps.accounts.sso.SingleSignOnBackend")
+    AUTHENTICATION_BACKENDS.append(SINGLE_SIGN_ON_BACKEND)
 # Read API: requests per token (django-ninja's rate format, e.g. "120/min").
 CHORUS_API_TOKEN_RATE = os.environ.get("CHORUS_API_TOKEN_RATE", "120/min")
 # Imports and request bounds (issue 13). An upload never imported (a draft, or an import that stopped) is

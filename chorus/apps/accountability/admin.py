@@ -4,6 +4,7 @@ from .models import (
     Action,
     ActionUpdate,
     Assessment,
+    BulkSend,
     Decision,
     DecisionBody,
     FeedbackDelivery,
@@ -11,6 +12,7 @@ from .models import (
     Meeting,
     Priority,
     Proposal,
+    ShortLink,
 )
 
 
@@ -113,3 +115,15 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_filter = ["listened", "difference", "source", "feedback__programme"]
     search_fields = ["feedback__title"]
     raw_id_fields = ["feedback", "contribution", "recorded_by"]
+
+
+@admin.register(BulkSend)
+class BulkSendAdmin(admin.ModelAdmin):
+    list_display = ["pk", "by", "status", "done", "total", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(ShortLink)
+class ShortLinkAdmin(admin.ModelAdmin):
+    list_display = ["code", "feedback", "created_at"]
+    raw_id_fields = ["feedback", "participant"]

@@ -315,10 +315,10 @@ def _set_memberships_from_provider(user: User, wanted, *, refused_count: int) ->
     for claim in wanted:
         programme = programmes.get(claim.programme_slug) if claim.programme_slug else None
         organisation = organisations.get(claim.organisation_slug) if claim.organisation_slug else None
-        if (claim.programme_slug and programme is None) or (claim.organisation_slug and organisation is None):
-            unknown += 1
-            continue
-        if claim.role == Role.PARTNER and organisation is None:
+        missing = (claim.programme_slug and programme is None) or (
+            claim.organisation_slug and organisation is None
+        )
+        if missing or (claim.role == Role.PARTNER and organisation is None):
             unknown += 1
             continue
         desired.add(

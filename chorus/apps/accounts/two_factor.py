@@ -86,14 +86,11 @@ def decide_second_step(request: HttpRequest) -> None:
     request.session[SESSION_KEY] = second_step_needed(request.user)
 
 
-SINGLE_SIGN_ON_BACKEND = "chorus.apps.accounts.sso.SingleSignOnBackend"
-
-
 @receiver(user_logged_in)
 def _decide_at_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # Signed in by the organisation's identity provider: its multi-factor policy is the second step.
-        signed_in_by_provider = getattr(user, "backend", "") == SINGLE_SIGN_ON_BACKEND
+        signed_in_by_provider = getattr(user, "backend", "") == settings.SINGLE_SIGN_ON_BACKEND
         request.session[SESSION_KEY] = "" if signed_in_by_provider else second_step_needed(user)
 
 

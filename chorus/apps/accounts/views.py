@@ -157,8 +157,10 @@ def _people_programme(request, slug: str):
     from django.http import Http404
     from django.shortcuts import get_object_or_404
 
-    from chorus.apps.programmes.models import Programme
+    from .models import Membership
 
+    # Through Membership's relation: programmes imports accounts, so accounts does not import it back.
+    Programme = Membership._meta.get_field("programme").related_model
     programme = get_object_or_404(Programme, slug=slug)
     if not request.user.has_perm("accounts.manage_people", programme):
         raise Http404

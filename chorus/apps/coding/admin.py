@@ -7,10 +7,12 @@ from .models import (
     CodingEvent,
     CodingSampleAnswer,
     ContributionVector,
+    DiscoveredTheme,
     EmergingCluster,
     ModelRun,
     ReviewState,
     Sentiment,
+    TeachAnswer,
     Theme,
 )
 
@@ -117,4 +119,19 @@ class CodingSampleAnswerAdmin(admin.ModelAdmin):
     list_display = ["sample", "contribution_id", "coder", "coder_model", "answered_at"]
     list_filter = ["sample"]
     search_fields = ["coder__username", "coder_model"]
+    raw_id_fields = ["contribution"]
+
+
+@admin.register(DiscoveredTheme)
+class DiscoveredThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "size", "trend", "stability", "promoted_to", "created_at"]
+    list_filter = ["trend", "programme"]
+    search_fields = ["name"]
+    raw_id_fields = ["run", "merged_into", "promoted_to"]
+
+
+@admin.register(TeachAnswer)
+class TeachAnswerAdmin(admin.ModelAdmin):
+    list_display = ["contribution", "codebook", "answered_by", "answered_at", "agreed"]
+    list_filter = ["agreed", "codebook"]
     raw_id_fields = ["contribution"]

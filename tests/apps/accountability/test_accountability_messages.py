@@ -57,7 +57,7 @@ def test_a_text_notify_accepts_is_sent_and_then_delivered(
     [sent] = notify.sent
     assert (sent.kind, sent.to, sent.template_id) == ("sms", "+447400123456", SMS_TEMPLATE)
     assert "We heard you." in sent.personalisation["body"]
-    assert "https://chorus.example/have-your-say/" in sent.personalisation["body"]
+    assert "https://chorus.example/h/" in sent.personalisation["body"]
     assert notify.refused_tokens == 0  # every request carried a JWT Notify accepts
     delivery = FeedbackDelivery.objects.get()
     assert delivery.notification_id == sent.id and delivery.provider == "notify"
@@ -165,7 +165,7 @@ def test_email_goes_by_djangos_mail_when_notify_has_no_email_template(
         django_capture_on_commit_callbacks,
     )
     [email] = mail.outbox
-    assert email.to == ["resident@example.net"] and "/have-your-say/" in email.body
+    assert email.to == ["resident@example.net"] and "/h/" in email.body
     delivery = FeedbackDelivery.objects.get()
     assert (delivery.provider, delivery.status) == ("email", DeliveryStatus.SENT)  # SMTP: no receipts
     assert notify.sent == []

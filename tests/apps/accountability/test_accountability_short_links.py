@@ -25,7 +25,8 @@ NOW = timezone.make_aware(datetime(2026, 11, 24, 9, 0))
 
 
 @pytest.fixture
-def sent(world, django_capture_on_commit_callbacks):
+def sent(world, settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     world.programme.is_public = True
     world.programme.save()
     contribution = world.by_connector
@@ -55,7 +56,7 @@ def test_residents_own_links_are_short_and_answer_as_that_resident(sent):
     response = client.post(path, {"listened": "yes", "difference": "1", "comment": ""})
     assert response.status_code == 302
     answer = Assessment.objects.get(feedback=sent)
-    assert answer.source == AssessmentSource.LINK and answer.participant == sent_to(sent)
+    assert answer.source == AssessmentSource.LINK and answer.contribution.participant == sent_to(sent)
 
 
 def test_the_open_code_is_five_unambiguous_characters_typed_however_a_resident_types_it(sent):

@@ -91,10 +91,7 @@ def single_sign_on(settings, provider):
     settings.OIDC_OP_USER_ENDPOINT = f"{provider}/o/userinfo/"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{provider}/o/.well-known/jwks.json"
     settings.CHORUS_OIDC_PROVIDER_NAME = "Southend Council"
-    settings.AUTHENTICATION_BACKENDS = [
-        *settings.AUTHENTICATION_BACKENDS,
-        "chorus.apps.accounts.sso.SingleSignOnBackend",
-    ]
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, settings.SINGLE_SIGN_ON_BACKEND]
     # As in production: sign-in throttling on, and analysts must use two-step verification.
     settings.AXES_ENABLED = True
     settings.CHORUS_2FA_ROLES = ["administrator", "analyst"]

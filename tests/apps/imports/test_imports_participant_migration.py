@@ -10,7 +10,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("imports", "0002_quarantined_row_erasure"), ("engagement", "0002_alter_contribution_text")]
+# Programmes back to the columns this state's models know (later migrations add NOT NULL columns).
+BEFORE = [
+    ("imports", "0002_quarantined_row_erasure"),
+    ("engagement", "0002_alter_contribution_text"),
+    ("programmes", "0002_grants"),
+]
 AFTER = [("imports", "0003_participant_on_contribution")]
 
 

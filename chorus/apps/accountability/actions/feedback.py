@@ -9,10 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
@@ -22,7 +20,7 @@ from chorus.apps.imports.contacts import keep_contact
 from chorus.apps.imports.models import Participant
 from chorus.privacy.contact import NotAContact, parse_contact
 
-from .. import deadlines, messaging, tokens
+from .. import deadlines, messaging
 from ..models import (
     BulkSend,
     BulkSendStatus,
@@ -93,10 +91,11 @@ def recipients(item: FeedbackItem) -> QuerySet[Participant]:
 
 
 def assessment_link(item: FeedbackItem, participant: Participant | None = None, base_url: str = "") -> str:
-    path = reverse(
-        "accountability:have-your-say", args=[tokens.make_token(item.pk, participant and participant.pk)]
-    )
-    return (base_url or getattr(settings, "CHORUS_BASE_URL", "http://localhost:8000")).rstrip("/") + path
+    """The short link (/h/K7P2Q) that fits a text message, a leaflet and a QR code: the open one, or the
+    resident's own when `participant` is given."""
+    from .short_links import short_link_for, short_url
+
+    return short_url(short_link_for(item, participant), base_url)
 
 
 @dataclass
