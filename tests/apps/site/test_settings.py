@@ -31,7 +31,8 @@ def test_deploy_check_is_clean_when_debug_is_off(tmp_path):
             "ALLOWED_HOSTS": "chorus.example.org",
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             # Text messages through GOV.UK Notify (a key of Notify's shape: name, service id, secret).
-            "NOTIFY_API_KEY": "chorus-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0",
+            "NOTIFY_API_KEY": "chorus-26785a09-ab16-4eb0-8407-a37497a57506"
+            "-3d844edf-8d35-48ac-975b-e847b4f122b0",
             "NOTIFY_SMS_TEMPLATE_ID": "f33517ff-2a88-4f6e-b855-c550268ce08a",
             "CHORUS_VAR_DIR": str(tmp_path),
         },
