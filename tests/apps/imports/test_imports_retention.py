@@ -126,3 +126,15 @@ def test_a_finished_upload_leaves_no_file_behind(world, tmp_path, keep_original_
     batch = import_file(world.programme, _file(tmp_path, "done.csv", [f"R1,{WORDS},yes\n"]))
     assert batch.status == BatchStatus.DONE and batch.stored_path == ""
     assert not any(Path(default_storage.path(UPLOADS)).iterdir())
+
+
+def test_an_upload_kept_before_files_went_through_storage_is_still_imported_and_deleted(world, tmp_path):
+    batch = _upload(world.programme, _file(tmp_path, "legacy.csv", [f"R1,{WORDS},yes\n"]))
+    legacy_path = Path(default_storage.path(batch.stored_path))  # what stored_path held then: a full path
+    ImportBatch.objects.filter(pk=batch.pk).update(stored_path=str(legacy_path))
+    batch.refresh_from_db()
+    mapping, _ = actions.suggested_mapping(world.programme, _headers(legacy_path))
+    actions.confirm_mapping(batch, mapping, by=None, enqueue=False)
+    batch = run_batch(batch.pk)
+    assert (batch.status, batch.imported, batch.stored_path) == (BatchStatus.DONE, 1, "")
+    assert not legacy_path.exists()
