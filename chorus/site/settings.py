@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from chorus.site.cache_url import cache_settings
+from chorus.site.file_storage import default_storage_settings
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("CHORUS_VAR_DIR", BASE_DIR / "var"))
@@ -181,7 +182,8 @@ STATICFILES_DIRS = [
 # Hashed, compressed static files need `collectstatic` first; tests and DEBUG serve straight from the finders.
 STATIC_MANIFEST = env_bool("CHORUS_STATIC_MANIFEST", not (DEBUG or TESTING))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The local disk under MEDIA_ROOT, or an S3-compatible bucket from CHORUS_S3_BUCKET (file_storage.py).
+    "default": default_storage_settings(os.environ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST

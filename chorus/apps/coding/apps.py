@@ -18,6 +18,17 @@ def _retrain_without_erased_words(sender, *, programme, by, **kwargs) -> None:
     forget_erased_texts(programme, by=by)
 
 
+def _model_run_deleted(sender, instance, **kwargs) -> None:
+    """A deleted run's trained model goes from storage too, once the deletion is committed."""
+    from django.db import transaction
+
+    from .model_files import delete_trained
+
+    if instance.directory:
+        directory = instance.directory
+        transaction.on_commit(lambda: delete_trained(directory))
+
+
 class CodingConfig(AppConfig):
     name = "chorus.apps.coding"
     label = "coding"
@@ -28,7 +39,7 @@ class CodingConfig(AppConfig):
 
         from chorus.apps.engagement.signals import words_erased
 
-        from .models import ContributionVector
+        from .models import ContributionVector, ModelRun
         from .vector_index import _vector_deleted
 
         # The full-text index over contributions (fulltext.py) is made or mended after every migrate.
@@ -36,6 +47,7 @@ class CodingConfig(AppConfig):
         # Engagement cannot call coding (coding is built on it): it says when words are erased.
         # A deleted vector (withdrawal, erasure, re-embedding) leaves the search index at once.
         post_delete.connect(_vector_deleted, sender=ContributionVector, dispatch_uid="coding.vector_deleted")
+        post_delete.connect(_model_run_deleted, sender=ModelRun, dispatch_uid="coding.model_run_deleted")
         words_erased.connect(
             _retrain_without_erased_words, dispatch_uid="coding.retrain_without_erased_words"
         )

@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
-import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core import storage
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.engagement.signals import consent_withdrawn, words_erased
@@ -42,7 +43,16 @@ from .models import (
     SavedMapping,
     SourceKind,
 )
-from .pipeline import ChunkWriter, Outcome, imports_dir, shorten_raw, submission_key
+from .pipeline import (
+    UPLOADS,
+    ChunkWriter,
+    Outcome,
+    kept_upload_name,
+    shorten_raw,
+    stored_file,
+    stored_file_exists,
+    submission_key,
+)
 from .protection import decrypt, hash_token, new_token, open_data_rows
 
 MAX_UPLOAD_BYTES = 2 * 1024**3
@@ -149,23 +159,6 @@ def change_mapping(saved: SavedMapping, mapping: Mapping, *, by) -> SavedMapping
 # ---------------------------------------------------------------------------------------------- files
 
 
-def _store_upload(chunks: Iterable[bytes], suffix: str) -> tuple[Path, str, int]:
-    folder = imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{suffix[:10]}"
-    digest, size = hashlib.sha256(), 0
-    with path.open("wb") as stream:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_UPLOAD_BYTES:
-                stream.close()
-                path.unlink(missing_ok=True)
-                raise ActionError("The file is larger than 2 GB. Split it into smaller files.", "file")
-            digest.update(chunk)
-            stream.write(chunk)
-    return path, digest.hexdigest(), size
-
-
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as stream:
@@ -182,16 +175,24 @@ def start_upload(
     by,
     source: ImportSource | None = None,
 ) -> tuple[ImportBatch, Table]:
-    """Keep an uploaded file under MEDIA_ROOT/imports/ and open it; the batch waits for its mapping.
-    Uploads left too long (see expire_uploads) are cleared first."""
+    """Keep an uploaded file in storage under imports/ and open it; the batch waits for its mapping.
+    Uploads left too long (see expire_uploads) are cleared first. The table's headers are read; its rows can
+    be read later only where storage is the local disk (elsewhere, through `batch_table`)."""
     expire_uploads()
     filename = clean_text(Path(filename or "upload").name)[:255] or "upload"
-    path, sha256, _ = _store_upload(chunks, Path(filename).suffix)
     try:
-        table = open_table(path, filename)
+        stored = storage.save_stream(
+            storage.unique_name(UPLOADS, Path(filename).suffix), chunks, max_bytes=MAX_UPLOAD_BYTES
+        )
+    except storage.TooLarge:
+        raise ActionError("The file is larger than 2 GB. Split it into smaller files.", "file") from None
+    try:
+        with storage.local_copy(stored.name) as path:
+            table = open_table(path, filename)
     except ReadError as error:
-        path.unlink(missing_ok=True)
+        storage.delete(stored.name)
         raise ActionError(str(error), "file") from None
+    path, sha256 = stored.name, stored.sha256
     source = source or source_named(programme, "Uploads", SourceKind.UPLOAD, by=by)
     batch = ImportBatch.objects.create(
         source=source,
@@ -213,16 +214,9 @@ ERASED_FILE = (
 )
 
 
-def _is_kept_upload(stored_path: str) -> bool:
-    """A file Chorus keeps under MEDIA_ROOT/imports/ (never a file the command line pointed at)."""
-    return bool(stored_path) and imports_dir().resolve() in Path(stored_path).resolve().parents
-
-
 def _delete_kept_upload(stored_path: str) -> bool:
-    if not _is_kept_upload(stored_path) or not Path(stored_path).exists():
-        return False
-    Path(stored_path).unlink(missing_ok=True)
-    return True
+    name = kept_upload_name(stored_path)
+    return storage.delete(name) if name else False
 
 
 @dataclass(frozen=True)
@@ -257,20 +251,13 @@ def expire_uploads(*, now: datetime | None = None) -> Expiry:
             )
             batch.delete()
         batches += 1
-    folder = imports_dir()
-    if folder.is_dir():
-        referenced = {
-            str(Path(path).resolve())
-            for path in ImportBatch.objects.exclude(stored_path="").values_list("stored_path", flat=True)
-        }
-        for path in folder.iterdir():
-            if (
-                path.is_file()
-                and str(path.resolve()) not in referenced
-                and path.stat().st_mtime < cutoff.timestamp()
-            ):
-                path.unlink(missing_ok=True)
-                files += 1
+    referenced = {
+        kept_upload_name(path)
+        for path in ImportBatch.objects.exclude(stored_path="").values_list("stored_path", flat=True)
+    }
+    for name, modified in list(storage.files_under(UPLOADS)):
+        if name not in referenced and modified < cutoff:
+            files += storage.delete(name)
     return Expiry(batches, files)
 
 
@@ -284,7 +271,7 @@ def _delete_files_for_erasure(programme: Programme) -> int:
         .exclude(status__in=[BatchStatus.DONE, BatchStatus.RUNNING])
     )
     for batch in waiting:
-        if not _is_kept_upload(batch.stored_path):
+        if not kept_upload_name(batch.stored_path):
             continue
         deleted += _delete_kept_upload(batch.stored_path)
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -293,9 +280,12 @@ def _delete_files_for_erasure(programme: Programme) -> int:
     return deleted
 
 
-def open_batch_table(batch: ImportBatch) -> Table:
+@contextmanager
+def batch_table(batch: ImportBatch) -> Iterator[Table]:
+    """The batch's file as a table, readable for the length of the block."""
     try:
-        return open_table(batch.stored_path, batch.filename, sheet=batch.sheet or None)
+        with stored_file(batch.stored_path) as path:
+            yield open_table(path, batch.filename, sheet=batch.sheet or None)
     except (ReadError, OSError) as error:
         raise ActionError(
             str(error) if isinstance(error, ReadError) else "The stored file is gone."
@@ -332,7 +322,7 @@ def resume_batch(batch: ImportBatch, *, by) -> ImportBatch:
     """Queue a stopped import again; rows already committed are skipped."""
     if batch.status == BatchStatus.DONE or not batch.mapping:
         raise ActionError("Only an import that stopped can be resumed.")
-    if not batch.stored_path or not Path(batch.stored_path).exists():
+    if not stored_file_exists(batch.stored_path):
         raise ActionError("The file is no longer stored. Upload it again: rows already imported are skipped.")
     batch.status = BatchStatus.QUEUED
     batch.error = ""

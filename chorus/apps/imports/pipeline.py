@@ -11,7 +11,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core import storage
 from chorus.apps.engagement.actions import ChunkResult, ChunkRow, ContributionInput, create_contributions
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.places.models import Area
@@ -375,28 +377,29 @@ def run_batch(
     programme = batch.source.programme
     audit("import.started", programme=programme, obj=batch, resumed_after_row=batch.last_row_committed)
     try:
-        table = open_table(batch.stored_path, batch.filename, sheet=batch.sheet or None)
-        if batch.rows_total is None:
-            # Reading the whole file first finds a truncated or damaged file before anything is stored,
-            # and gives the progress bar its end.
-            batch.rows_total = table.count_rows()
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
-        mapping = Mapping.from_dict(batch.mapping).for_headers(table.headers)
-        writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority), by=batch.created_by)
-        outcomes = validate_rows(table, mapping, lookup=writer.lookup)
-        seen = 0
-        pending = []
-        for outcome in outcomes:
-            seen += 1
-            if outcome.row_number <= batch.last_row_committed:
-                continue  # committed before the import was stopped
-            pending.append(outcome)
-            if len(pending) >= chunk_rows:
-                writer.write(pending, rows_seen=seen)
-                pending = []
-                if progress:
-                    progress(batch)
-        writer.write(pending, rows_seen=seen)
+        with stored_file(batch.stored_path) as path:
+            table = open_table(path, batch.filename, sheet=batch.sheet or None)
+            if batch.rows_total is None:
+                # Reading the whole file first finds a truncated or damaged file before anything is stored,
+                # and gives the progress bar its end.
+                batch.rows_total = table.count_rows()
+                ImportBatch.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
+            mapping = Mapping.from_dict(batch.mapping).for_headers(table.headers)
+            writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority), by=batch.created_by)
+            outcomes = validate_rows(table, mapping, lookup=writer.lookup)
+            seen = 0
+            pending = []
+            for outcome in outcomes:
+                seen += 1
+                if outcome.row_number <= batch.last_row_committed:
+                    continue  # committed before the import was stopped
+                pending.append(outcome)
+                if len(pending) >= chunk_rows:
+                    writer.write(pending, rows_seen=seen)
+                    pending = []
+                    if progress:
+                        progress(batch)
+            writer.write(pending, rows_seen=seen)
     except (ReadError, MappingError) as error:
         return _fail(batch, str(error))
     except OSError as error:
@@ -432,13 +435,42 @@ def run_batch(
     return batch
 
 
-def imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+UPLOADS = "imports"  # the folder in storage that uploads wait in until they are imported
+
+
+def kept_upload_name(stored_path: str) -> str | None:
+    """The storage name of an upload Chorus keeps, or None for a file the command line pointed at. Uploads
+    stored before files went through storage hold an absolute path under MEDIA_ROOT/imports/."""
+    if not stored_path:
+        return None
+    path = Path(stored_path)
+    if not path.is_absolute():
+        return stored_path if path.parts[:1] == (UPLOADS,) and ".." not in path.parts else None
+    legacy = Path(settings.MEDIA_ROOT).resolve() / UPLOADS
+    if legacy in path.resolve().parents:
+        return f"{UPLOADS}/{path.name}"
+    return None
+
+
+@contextmanager
+def stored_file(stored_path: str) -> Iterator[Path]:
+    """A local path to a batch's file: a kept upload (from storage) or the command line's own file."""
+    name = kept_upload_name(stored_path)
+    if name is None:
+        yield Path(stored_path)
+    else:
+        with storage.local_copy(name) as path:
+            yield path
+
+
+def stored_file_exists(stored_path: str) -> bool:
+    name = kept_upload_name(stored_path)
+    return storage.exists(name) if name else bool(stored_path) and Path(stored_path).is_file()
 
 
 def _delete_stored(batch: ImportBatch) -> None:
-    path = Path(batch.stored_path)
-    if imports_dir() in path.parents:  # never delete a file the command line pointed at
-        path.unlink(missing_ok=True)
+    name = kept_upload_name(batch.stored_path)
+    if name:  # never delete a file the command line pointed at
+        storage.delete(name)
     ImportBatch.objects.filter(pk=batch.pk).update(stored_path="")
     batch.stored_path = ""

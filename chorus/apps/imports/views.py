@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -136,7 +137,8 @@ def columns(request, pk: int):
         return redirect(batch)
     programme = batch.source.programme
     try:
-        table = actions.open_batch_table(batch)
+        with actions.batch_table(batch) as table:
+            preview = list(islice(table.rows(), 3))
     except ActionError as error:
         messages.error(request, error.message)
         return redirect("imports:upload", programme.slug)
@@ -146,11 +148,6 @@ def columns(request, pk: int):
         run_action(form, actions.confirm_mapping, batch, form.mapping(), by=request.user)
         if not form.errors:
             return redirect(batch)
-    preview = []
-    for row in table.rows():
-        preview.append(row)
-        if len(preview) == 3:
-            break
     return render(
         request,
         "imports/columns.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from imports_helpers import import_file, upload
 
 from chorus.apps.audit.models import AuditEvent
@@ -159,7 +160,7 @@ def test_truncation_found_late_fails_the_batch_before_storing_and_can_resume_onc
     assert Contribution.objects.count() == before
     assert batch.stored_path  # kept so the import can be resumed once the file is fixed
 
-    Path(batch.stored_path).write_text(body, encoding="utf-8")
+    Path(default_storage.path(batch.stored_path)).write_text(body, encoding="utf-8")
     actions.resume_batch(batch, by=world.analyst)
     batch = run_batch(batch.pk)
     assert (batch.status, batch.imported) == (BatchStatus.DONE, 40)

@@ -7,8 +7,10 @@ import os
 import time
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 from imports_helpers import import_file
@@ -16,7 +18,7 @@ from imports_helpers import import_file
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.imports import actions
 from chorus.apps.imports.models import BatchStatus, ImportBatch, Participant, QuarantinedRow
-from chorus.apps.imports.pipeline import imports_dir, run_batch
+from chorus.apps.imports.pipeline import UPLOADS, run_batch, stored_file_exists
 
 WORDS = "My neighbour Maureen Okafor at 12 Elm Road can't get a GP appointment"
 
@@ -45,8 +47,8 @@ def test_a_draft_left_longer_than_the_retention_is_deleted_with_its_file(world, 
     out = StringIO()
     call_command("expire_uploads", stdout=out)
     assert "Deleted 1 upload(s) older than 7 days" in out.getvalue()
-    assert not ImportBatch.objects.filter(pk=old.pk).exists() and not os.path.exists(old.stored_path)
-    assert ImportBatch.objects.filter(pk=recent.pk).exists() and os.path.exists(recent.stored_path)
+    assert not ImportBatch.objects.filter(pk=old.pk).exists() and not stored_file_exists(old.stored_path)
+    assert ImportBatch.objects.filter(pk=recent.pk).exists() and stored_file_exists(recent.stored_path)
     assert AuditEvent.objects.filter(action="import.expired", object_id=str(old.pk)).exists()
 
 
@@ -55,7 +57,7 @@ def test_the_retention_comes_from_the_setting(world, tmp_path, settings):
     batch = _upload(world.programme, _file(tmp_path, "a.csv", [f"R1,{WORDS},yes\n"]))
     _age(batch, 2)
     call_command("expire_uploads", stdout=StringIO())
-    assert not ImportBatch.objects.filter(pk=batch.pk).exists() and not os.path.exists(batch.stored_path)
+    assert not ImportBatch.objects.filter(pk=batch.pk).exists() and not stored_file_exists(batch.stored_path)
 
 
 def test_a_stopped_import_expires_with_its_file_and_quarantined_rows(world, tmp_path):
@@ -71,7 +73,8 @@ def test_a_stopped_import_expires_with_its_file_and_quarantined_rows(world, tmp_
     _age(stopped, 8)
     _age(batch, 30)
     actions.expire_uploads()
-    assert not ImportBatch.objects.filter(pk=stopped.pk).exists() and not os.path.exists(stopped.stored_path)
+    assert not ImportBatch.objects.filter(pk=stopped.pk).exists()
+    assert not stored_file_exists(stopped.stored_path)
     # A finished import keeps its summary and quarantined rows (they can be corrected or erased).
     assert ImportBatch.objects.filter(pk=batch.pk).exists() and QuarantinedRow.objects.filter(batch=batch)
 
@@ -81,7 +84,7 @@ def _headers(path) -> list[str]:
 
 
 def test_files_no_import_points_at_are_deleted_once_old(world, tmp_path):
-    folder = imports_dir()
+    folder = Path(default_storage.path(UPLOADS))
     folder.mkdir(parents=True, exist_ok=True)
     stray, fresh = folder / "stray.csv", folder / "fresh.csv"
     stray.write_text(WORDS)
@@ -96,7 +99,7 @@ def test_a_new_upload_clears_expired_ones_first(world, tmp_path):
     old = _upload(world.programme, _file(tmp_path, "old.csv", [f"R1,{WORDS},yes\n"]))
     _age(old, 8)
     _upload(world.programme, _file(tmp_path, "new.csv", [f"R2,{WORDS},yes\n"]))
-    assert not ImportBatch.objects.filter(pk=old.pk).exists() and not os.path.exists(old.stored_path)
+    assert not ImportBatch.objects.filter(pk=old.pk).exists() and not stored_file_exists(old.stored_path)
 
 
 def test_erasure_reaches_uploaded_files_still_waiting(world, tmp_path):
@@ -108,9 +111,9 @@ def test_erasure_reaches_uploaded_files_still_waiting(world, tmp_path):
     participant = Participant.objects.get(programme=world.programme)
     actions.erase_participant(participant, by=world.analyst)
     waiting.refresh_from_db()
-    assert not os.path.exists(waiting_file) and waiting.stored_path == ""
+    assert not stored_file_exists(waiting_file) and waiting.stored_path == ""
     assert waiting.status == BatchStatus.FAILED and "erased" in waiting.error
-    assert os.path.exists(other_programme.stored_path)
+    assert stored_file_exists(other_programme.stored_path)
     event = AuditEvent.objects.get(action="participant.erased")
     assert event.details["upload_files_deleted"] == 1
     assert WORDS not in str(event.details)
@@ -122,4 +125,16 @@ def test_a_finished_upload_leaves_no_file_behind(world, tmp_path, keep_original_
     world.programme.save()
     batch = import_file(world.programme, _file(tmp_path, "done.csv", [f"R1,{WORDS},yes\n"]))
     assert batch.status == BatchStatus.DONE and batch.stored_path == ""
-    assert not any(imports_dir().iterdir())
+    assert not any(Path(default_storage.path(UPLOADS)).iterdir())
+
+
+def test_an_upload_kept_before_files_went_through_storage_is_still_imported_and_deleted(world, tmp_path):
+    batch = _upload(world.programme, _file(tmp_path, "legacy.csv", [f"R1,{WORDS},yes\n"]))
+    legacy_path = Path(default_storage.path(batch.stored_path))  # what stored_path held then: a full path
+    ImportBatch.objects.filter(pk=batch.pk).update(stored_path=str(legacy_path))
+    batch.refresh_from_db()
+    mapping, _ = actions.suggested_mapping(world.programme, _headers(legacy_path))
+    actions.confirm_mapping(batch, mapping, by=None, enqueue=False)
+    batch = run_batch(batch.pk)
+    assert (batch.status, batch.imported, batch.stored_path) == (BatchStatus.DONE, 1, "")
+    assert not legacy_path.exists()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.tasks import task_backends
 
@@ -27,7 +28,13 @@ def run_worker() -> None:
     call_command("db_worker", "--batch", "--queue-name", "imports", "--no-startup-delay", "--no-reload")
 
 
-def test_database_backend_worker_runs_a_queued_import(client, world, fixtures):
+@pytest.mark.parametrize("stored", ["on the local disk", "where there is no local path"])
+def test_database_backend_worker_runs_a_queued_import(client, world, fixtures, settings, stored):
+    if stored == "where there is no local path":  # Django's in-memory storage stands in for a bucket
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        }
     assert type(task_backends["default"]).__name__ == "DatabaseBackend"
     client.login(username="analyst", password=PASSWORD)
     with (fixtures / "community.xlsx").open("rb") as stream:
@@ -36,11 +43,13 @@ def test_database_backend_worker_runs_a_queued_import(client, world, fixtures):
     data = {name: field.initial or "" for name, field in page.context["form"].fields.items()}
     client.post(response.url, data)
     batch = ImportBatch.objects.get()
-    assert batch.status == BatchStatus.QUEUED
+    assert batch.status == BatchStatus.QUEUED and default_storage.exists(batch.stored_path)
+    stored_name = batch.stored_path
     run_worker()
     batch.refresh_from_db()
     assert (batch.status, batch.imported, batch.quarantined) == (BatchStatus.DONE, 3, 0)
     assert Contribution.objects.filter(activity=batch.activity).count() == 3
+    assert batch.stored_path == "" and not default_storage.exists(stored_name)
 
 
 @pytest.mark.browser

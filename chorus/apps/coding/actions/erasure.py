@@ -3,16 +3,13 @@ by a model that learns from what is left."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-from django.conf import settings
 from django.db import transaction
 
 from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.programmes.models import Programme
 
+from ..model_files import delete_trained
 from ..models import ModelRun
 from .runs import start_coding
 
@@ -27,8 +24,7 @@ def forget_erased_texts(programme: Programme, *, by) -> None:
 
 
 def delete_model_files(run: ModelRun) -> None:
-    if run.directory:
-        shutil.rmtree(Path(settings.MEDIA_ROOT) / run.directory, ignore_errors=True)
+    delete_trained(run.directory)
 
 
 def retrain_after_erasure(programme: Programme, *, by) -> ModelRun | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -21,6 +20,7 @@ from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 
+from ..model_files import save_trained
 from ..models import (
     Codebook,
     Coding,
@@ -292,11 +292,9 @@ def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _Threshol
     if trained_columns.any():
         trained = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
         thresholds[trained_columns] = trained.thresholds[trained_columns]
-        directory = Path(settings.MEDIA_ROOT) / "models" / str(run.pk)
-        trained.save(directory)
+        run.directory = save_trained(run.pk, trained)
         run.kind = RunKind.TRAINED
         run.model_name, run.model_version = trained.model_name, trained.model_version
-        run.directory = str(directory.relative_to(settings.MEDIA_ROOT))
         run.metrics = {
             "trained_themes": [themes[i].slug for i in np.flatnonzero(trained_columns)],
             "zero_shot_themes": [themes[i].slug for i in np.flatnonzero(~trained_columns)],
