@@ -202,7 +202,7 @@ def test_a_contribution_in_polish_is_coded_by_the_multilingual_heads_like_its_en
         activity,
         voice("W sypialni znowu jest czarna pleśń i wilgoć, a dziecko ciągle kaszle.", language="pl"),
         by=world.analyst,
-    )
+    ).contribution
 
     run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
     run_coding(run.pk, by=world.analyst, min_reviewed=1, many_examples=1)
