@@ -3,13 +3,15 @@ import json
 import numpy as np
 import pytest
 
-from chorus.coding import classifier
+from chorus.coding import classifier, multilingual
 from chorus.coding.classifier import MultiLabelCoder
 from chorus.coding.crosslingual import (
     ENGLISH_DIRECTORY,
     MULTILINGUAL_DIRECTORY,
+    LanguageOffsets,
     LanguageRoutingCoder,
     MultilingualThemeCoder,
+    shipped_offsets,
 )
 
 THEMES = ["waiting", "staff", "parking", "food"]
@@ -188,3 +190,48 @@ def test_loading_from_a_folder_without_a_model_says_so(tmp_path):
         LanguageRoutingCoder.load(tmp_path)
     with pytest.raises(FileNotFoundError, match="manifest"):
         MultilingualThemeCoder.load(tmp_path / MULTILINGUAL_DIRECTORY)
+
+
+def test_offsets_move_a_language_back_by_its_mean_shift_and_leave_other_rows_alone():
+    english = np.eye(3, dtype=np.float32)
+    polish = english + np.array([0.0, 0.0, 0.5], dtype=np.float32)
+    offsets = LanguageOffsets.fit(english, {"pl": polish})
+    np.testing.assert_allclose(offsets.offsets["pl"], [0.0, 0.0, 0.5])
+    vectors = np.vstack([polish[0], polish[0], polish[0]])
+    aligned = offsets.align(vectors, ["pl", "en", "so"])
+    np.testing.assert_allclose(aligned[0], [1.0, 0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(aligned[1:], vectors[1:])
+    np.testing.assert_allclose(np.linalg.norm(aligned[0]), 1.0, atol=1e-6)
+    with pytest.raises(ValueError, match="language codes"):
+        offsets.align(vectors, ["pl"])
+
+
+def test_offsets_are_saved_and_loaded_unchanged(tmp_path):
+    offsets = LanguageOffsets.fit(np.eye(2, dtype=np.float32), {"ro": np.ones((2, 2), dtype=np.float32)})
+    offsets.save(tmp_path / "offsets.npz")
+    loaded = LanguageOffsets.load(tmp_path / "offsets.npz")
+    assert loaded.embedding_version == offsets.embedding_version and loaded.pairs == 2
+    np.testing.assert_allclose(loaded.offsets["ro"], offsets.offsets["ro"])
+
+
+def test_the_shipped_offsets_cover_the_translated_languages_and_bring_translations_nearer_their_originals():
+    offsets = shipped_offsets()
+    assert offsets is not None, "language_offsets.npz missing or made with other embeddings"
+    assert set(LANGUAGES) <= set(offsets.offsets)
+    originals = multilingual.embed([comment["en"] for comment in COMMENTS.values()])
+    for language in LANGUAGES:
+        translated = multilingual.embed([comment[language] for comment in COMMENTS.values()])
+        aligned = offsets.align(translated, [language] * len(translated))
+        before = (translated * originals).sum(axis=1).mean()
+        after = (aligned * originals).sum(axis=1).mean()
+        assert after > before, language
+
+
+def test_the_routing_coder_aligns_text_of_a_language_with_an_offset_and_only_that(router):
+    text = COMMENTS["staff"]["pl"]
+    aligned = router.predict_proba([text], language_codes=["pl"])
+    plain = router.other.predict_proba([text])
+    assert not np.allclose(aligned, plain)
+    np.testing.assert_allclose(aligned, router.other.predict_proba([text], language_codes=["pl"]))
+    # Somali has no offset (the project has no translations into it): the text is coded as it is.
+    np.testing.assert_allclose(router.predict_proba([text], language_codes=["so"]), plain, rtol=1e-6)

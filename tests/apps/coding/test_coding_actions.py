@@ -181,6 +181,38 @@ def test_reviews_change_the_next_predictions(world):
     assert Coding.objects.get(contribution=mould, theme=transport, current=True).made_by_user == world.analyst
 
 
+def test_a_contribution_in_polish_is_coded_by_the_multilingual_heads_like_its_english_twins(world):
+    coded_world(world, min_reviewed=1)
+    codebook = current_codebook(world.programme)
+    damp = codebook.themes.get(slug="housing/damp-mould")
+    repairs = codebook.themes.get(slug="housing/repairs-landlords")
+    gp = codebook.themes.get(slug="gp-access")
+    transport = codebook.themes.get(slug="transport")
+    for start, themes in (
+        ("Black mould", [damp]),
+        ("The damp in our flat", [damp]),
+        ("The landlord won't fix", [repairs]),
+        ("I can never get through", [gp]),
+        ("Waited three weeks", [gp]),
+        ("The bus to the hospital", [transport]),
+    ):
+        review(world.programme.contributions.get(text__startswith=start), codebook, themes, by=world.analyst)
+    activity = world.programme.activities.first()
+    polish = create_contribution(
+        activity,
+        voice("W sypialni znowu jest czarna pleśń i wilgoć, a dziecko ciągle kaszle.", language="pl"),
+        by=world.analyst,
+    ).contribution
+
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    run_coding(run.pk, by=world.analyst, min_reviewed=1, many_examples=1)
+
+    coded = Coding.objects.filter(contribution=polish, current=True)
+    assert damp in {coding.theme for coding in coded}
+    assert {coding.method for coding in coded} == {CodingMethod.OTHER_LANGUAGE}
+    assert all("multilingual-e5-small" in coding.made_by_model for coding in coded)
+
+
 def test_search_returns_only_what_the_user_may_see(world):
     coded_world(world)
     everything = world.programme.contributions.all()

@@ -150,7 +150,8 @@ class _RunCoder:
 
     themes: list[Theme]
 
-    def code(self, texts: Sequence[str]) -> _Coded:
+    def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
+        """Code the texts; `language_codes` (one per text) matter only to coders across languages."""
         raise NotImplementedError
 
     def provenance(self, column: int) -> tuple[str, str]:
@@ -168,7 +169,7 @@ class _ThresholdCoder(_RunCoder):
     trained_columns: np.ndarray  # bool per theme
     thresholds: np.ndarray
 
-    def code(self, texts: Sequence[str]) -> _Coded:
+    def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
         probabilities = self.zero_shot.predict_proba(texts)
         if self.trained is not None and self.trained_columns.any():
             learnt = self.trained.predict_proba(texts)
@@ -192,7 +193,7 @@ class _BatchCoder(_RunCoder):
     method: str
     ratio: float
 
-    def code(self, texts: Sequence[str]) -> _Coded:
+    def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
         texts = ["" if text is None else str(text) for text in texts]
         probabilities = self.coder.predict_proba(texts)
         if hasattr(self.coder, "trained") and self.coder.codebook is None:  # few-shot with many examples
@@ -215,8 +216,9 @@ class _MultilingualCoder(_RunCoder):
     themes: list[Theme]
     coder: object
 
-    def code(self, texts: Sequence[str]) -> _Coded:
-        probabilities = self.coder.predict_proba(texts)
+    def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
+        # With each text's language the heads first move it back towards English (LanguageOffsets).
+        probabilities = self.coder.predict_proba(texts, language_codes=language_codes)
         applies = self.coder.decide(probabilities, training_language=False).astype(bool)
         thresholds = np.broadcast_to(self.coder.thresholds_for(False)[None, :], probabilities.shape)
         return _Coded(probabilities, applies, thresholds)
@@ -412,7 +414,7 @@ def run_coding(
                 text for (_, text, _), is_other in zip(contributions, other, strict=True) if is_other
             ]
             other_coder = _other_language_coder(run, coder.themes, other_texts)
-        _code_contributions(run, coder, other_coder, contributions, other, _calibration(run.codebook))
+        _code_contributions(run, coder, other_coder, contributions, other, _calibration(run.codebook), codes)
         if sentiment:
             _sentiment_missing(run)
     run.status, run.finished_at, run.phase = RunStatus.DONE, timezone.now(), "Finished"
@@ -434,16 +436,22 @@ def _code_contributions(
     contributions: Sequence[tuple[int, str, str]],
     other: Sequence[bool],
     calibration=None,
+    language_codes: Sequence[str] | None = None,
 ) -> None:
     theme_ids = [theme.pk for theme in coder.themes]
     provenance = {
         False: [coder.provenance(column) for column in range(len(theme_ids))],
         True: [other_coder.provenance(column) for column in range(len(theme_ids))] if other_coder else [],
     }
-    rows = [(pk, text, is_other) for (pk, text, _), is_other in zip(contributions, other, strict=True)]
+    if language_codes is None:
+        language_codes = [code for _, _, code in contributions]
+    rows = [
+        (pk, text, is_other, code)
+        for (pk, text, _), is_other, code in zip(contributions, other, language_codes, strict=True)
+    ]
     done = 0
     for batch in _batches(rows):
-        ids = [pk for pk, _, _ in batch]
+        ids = [pk for pk, _, _, _ in batch]
         coded = _code_batch(coder, other_coder, batch, len(theme_ids))
         margins = (
             np.abs(coded.probabilities - coded.thresholds).min(axis=1) if theme_ids else np.ones(len(ids))
@@ -458,7 +466,7 @@ def _code_contributions(
         )
         now = timezone.now()
         new_codings = []
-        for row, (contribution_id, _, is_other) in enumerate(batch):
+        for row, (contribution_id, _, is_other, _) in enumerate(batch):
             for column in np.flatnonzero(coded.applies[row]):
                 theme_id = theme_ids[column]
                 if (contribution_id, theme_id) in decided_by_people:
@@ -492,11 +500,11 @@ def _code_contributions(
 def _code_batch(coder: _RunCoder, other_coder: _RunCoder | None, batch, k: int) -> _Coded:
     n = len(batch)
     coded = _Coded(np.zeros((n, k)), np.zeros((n, k), dtype=bool), np.full((n, k), 0.5))
-    other = np.array([is_other for _, _, is_other in batch], dtype=bool)
+    other = np.array([is_other for _, _, is_other, _ in batch], dtype=bool)
     for mask, chosen in ((~other, coder), (other, other_coder)):
         rows = np.flatnonzero(mask)
         if len(rows) and chosen is not None:
-            part = chosen.code([batch[i][1] for i in rows])
+            part = chosen.code([batch[i][1] for i in rows], [batch[i][3] for i in rows])
             coded.probabilities[rows], coded.applies[rows], coded.thresholds[rows] = (
                 part.probabilities,
                 part.applies,
