@@ -288,6 +288,7 @@ def test_resident_reads_what_was_heard_and_done_and_says_whether_we_listened(liv
     tab.get_by_role("button", name="Send my answers").click()
     tab.wait_for_url(lambda url: "thank-you" in url)
     journey.check("thanks")
+    assert item.assessments.count() == 1
 
 
 @pytest.mark.parametrize("tab", ["laptop"], indirect=True)
@@ -302,7 +303,7 @@ def test_lead_reviews_coding_reads_the_board_story_and_makes_the_report(live_ser
     tab.get_by_role("heading", name="Which themes apply?").wait_for()
     journey.check("review")
     tab.get_by_role("button", name="Save").first.click()
-    tab.wait_for_load_state("load")
+    tab.get_by_text("Saved:").wait_for()
     journey.check("reviewed")
 
     tab.locator("header a.nhsuk-header__service-logo").click()
@@ -310,10 +311,10 @@ def test_lead_reviews_coding_reads_the_board_story_and_makes_the_report(live_ser
     tab.get_by_role("heading", name="Board story", level=1).wait_for()
     journey.check("story")
     tab.get_by_role("link", name="Make the board report for this period").click()
-    tab.wait_for_load_state("load")
+    tab.wait_for_url(lambda url: "/reports/new/" in url)
     journey.check("new-report")
     tab.locator("main form button[type=submit]").last.click()
-    tab.wait_for_url(lambda url: "/reports/" in url and not url.endswith("/new/") and "new" not in url)
+    tab.wait_for_url(lambda url: re.search(r"/reports/\d+/$", url) is not None)
     journey.check("report")
     assert world.programme.reports.count() == 1
 
@@ -330,14 +331,14 @@ def test_board_member_lands_on_the_board_story_and_reads_the_report_and_decision
     journey.check("home-story")
 
     tab.get_by_role("link", name="Read the full report").click()
-    tab.wait_for_load_state("load")
+    tab.wait_for_url(lambda url: re.search(r"/reports/\d+/$", url) is not None)
     journey.check("report")
     tab.go_back()
     tab.get_by_role("link", name="Meetings and board packs").click()
-    tab.wait_for_load_state("load")
+    tab.wait_for_url(lambda url: url.endswith("/meetings/"))
     journey.check("meetings")
     tab.get_by_role("link", name="Board", exact=True).first.click()
-    tab.wait_for_load_state("load")
+    tab.get_by_role("heading", name="Agenda").wait_for()
     journey.check("meeting")
     assert tab.get_by_text("Fund a damp hotline run with tenants.").count() == 1
     tab.locator("main").get_by_role("link", name="Priorities", exact=True).click()
