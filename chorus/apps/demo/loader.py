@@ -270,6 +270,7 @@ def _create_programme(
         connectors + partner_members + [analyst],
         rng,
         max(1, round(spec.contributions * scale)),
+        first_recorders=connectors,
     )
     out(
         f"  {programme.name}: {programme.contributions.count()} contributions in "
@@ -284,14 +285,20 @@ def _pick_activity_kind(rng: random.Random):
 
 
 def _create_activities(
-    spec, programme, authority, focus, wards, partners, recorders, rng, total: int
+    spec, programme, authority, focus, wards, partners, recorders, rng, total: int, first_recorders=()
 ) -> None:
+    """`first_recorders` record the first activities, one each, so every connector signing in to the demo
+    finds conversations of their own on their home page."""
     lsoas_by_ward = {w.pk: list(w.children.filter(level=Level.LSOA)) for w in wards}
     made = 0
+    activities = 0
     while made < total:
         kind, _, participants_range, contributions_range = _pick_activity_kind(rng)
         ward = rng.choice(focus) if rng.random() < 0.75 else rng.choice(wards)
         recorder = rng.choice(recorders)
+        if activities < len(first_recorders):
+            recorder = first_recorders[activities]
+        activities += 1
         partner = recorder.memberships.filter(programme=programme).exclude(organisation=None).first()
         n = min(rng.randint(*contributions_range), total - made)
         activity = Activity(  # saved by create_contributions, with its first contributions

@@ -175,3 +175,33 @@ def test_demo_writes_are_made_by_the_people_who_would_make_them(small_demo):
     created = AuditEvent.objects.filter(action="programmes.programme_created")
     assert {event.actor.username for event in created} == {"admin"}
     assert created.count() == len(PROGRAMMES) + 1
+
+
+def test_demo_people_land_on_their_own_home(small_demo):
+    """The board member on the board story (with its figures), the connector on their own conversations
+    with no analyst tool, the partner on their portal, the public page leading with what was heard."""
+    from django.test import Client
+    from django.urls import reverse
+
+    def home_of(username: str):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client.get(reverse("home"), follow=True)
+
+    board = home_of("board-southend")
+    assert board.redirect_chain[-1][0] == reverse("publishing:story", args=["southend-connectors"])
+    story = board.content.decode()
+    assert "The story for the board" in story and "What residents raised most" in story
+
+    connector = home_of("connector-southend")
+    page = connector.content.decode()
+    assert connector.status_code == 200 and "Your conversations" in page
+    assert Contribution.objects.filter(recorded_by__username="connector-southend").exists()
+    assert "Correct this conversation" in page or "ask your analyst" in page
+    assert not re.findall(r'href="/(?:coding|imports|insight|feedback|maps)/', page)
+
+    partner = home_of("partner-kursaal")
+    assert "/delivery/southend-connectors/partners/" in partner.redirect_chain[-1][0]
+
+    public = Client().get(reverse("publishing:public", args=["southend-connectors"])).content.decode()
+    assert public.index("What we heard") < public.index("What we did") < public.index("Reports and figures")

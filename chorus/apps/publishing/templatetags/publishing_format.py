@@ -58,8 +58,12 @@ def isodate(value: str) -> str:
 
 @register.filter
 def lowerfirst(value) -> str:
-    """Lower-case the first letter only, so names inside ("England", "IMD") keep their capitals."""
+    """Lower-case the first letter only, so names inside ("England", "IMD") keep their capitals; a name
+    that starts the text ("Core20", "IMD quintile") keeps its own."""
     text = str(value or "")
+    first_word = text.split(" ", 1)[0]
+    if any(letter.isupper() or letter.isdigit() for letter in first_word[1:]):
+        return text
     return text[:1].lower() + text[1:]
 
 
