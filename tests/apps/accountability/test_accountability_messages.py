@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from chorus.apps.accountability import checks, messaging
 from chorus.apps.accountability.actions.feedback import owe_what_we_heard, record_contact, send_feedback
 from chorus.apps.accountability.models import Channel, DeliveryStatus, FeedbackDelivery
+from chorus.apps.accountability.tasks import send_delivery
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -125,6 +127,35 @@ def test_a_timeout_is_tried_again_and_gives_up_after_the_last_try(
     delivery = FeedbackDelivery.objects.get(feedback__activity=other)
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == messaging.MAX_ATTEMPTS
     assert delivery.problem == "Notify did not answer in time." and delivery.sent_at is None
+    assert not delivery.reached
+
+
+def test_a_timeout_leaves_the_resident_unreached_and_a_later_try_queued_in_the_background(
+    world, event, notify, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    texted_resident(world, event)
+    item = owe_what_we_heard(by=world.analyst, activity=event, channel=Channel.SMS)
+    send(world, item, django_capture_on_commit_callbacks)
+    delivery = FeedbackDelivery.objects.get()
+    [queued] = default_task_backend.results
+    assert queued.task.name == "send_delivery" and delivery.status == DeliveryStatus.QUEUED
+
+    notify.script = ["slow"]
+    started = timezone.now()
+    assert send_delivery.call(delivery.pk, "https://chorus.example") == DeliveryStatus.QUEUED
+    delivery.refresh_from_db()
+    assert not delivery.reached and delivery.sent_at is None and delivery.attempts == 1
+    assert delivery.problem == "Notify did not answer in time."
+    retry = default_task_backend.results[-1]
+    assert retry.task.name == "send_delivery" and retry.args == [delivery.pk, "https://chorus.example"]
+    assert retry.task.run_after >= started + messaging.retry_delay(1)
+
+    # The retry, run by the worker later, gets through; the status read is queued in turn.
+    assert send_delivery.call(*retry.args) == DeliveryStatus.SENT
+    delivery.refresh_from_db()
+    assert delivery.reached and delivery.attempts == 2 and delivery.notification_id
+    assert default_task_backend.results[-1].task.name == "check_delivery"
 
 
 def test_retries_wait_longer_each_time():
