@@ -1,10 +1,12 @@
 """Real messages to residents through a local GOV.UK Notify (support/notify_server.py): sent only when Notify
 accepted it, delivered or failed from Notify's status, retried when it times out, and never pretended."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.tasks import default_task_backend
 from django.utils import timezone
 
@@ -178,6 +180,9 @@ def test_with_no_provider_nothing_is_sent_and_chorus_says_so(
     page = client.post(item.get_absolute_url(), {"message": "We heard you."})
     assert page.status_code == 400 and "Nothing was sent" in page.content.decode()
     assert [w.id for w in checks.check_message_providers(None)] == ["chorus.W_MESSAGES_SMS"]  # email: locmem
+    said = io.StringIO()
+    call_command("check", deploy=True, fail_level="CRITICAL", stdout=said, stderr=said)
+    assert "chorus.W_MESSAGES_SMS" in said.getvalue() and "No text message service" in said.getvalue()
 
 
 def test_the_deploy_check_is_quiet_when_notify_is_set_up(notify):
