@@ -177,6 +177,8 @@ def test_with_no_provider_nothing_is_sent_and_chorus_says_so(
 
     client.force_login(world.analyst)
     assert "Text messages cannot be sent" in client.get("/feedback/").content.decode()
+    item_page = client.get(item.get_absolute_url()).content.decode()
+    assert "This cannot be sent yet" in item_page and "Nobody is counted as reached" in item_page
     page = client.post(item.get_absolute_url(), {"message": "We heard you."})
     assert page.status_code == 400 and "Nothing was sent" in page.content.decode()
     assert [w.id for w in checks.check_message_providers(None)] == ["chorus.W_MESSAGES_SMS"]  # email: locmem
