@@ -132,14 +132,13 @@ def _example_mobile(programme: Programme, n: int) -> str:
     return f"07700 900{offset + n:03d}"
 
 
-def _hear_back(
-    lead: User, activity, residents: int, contact_for: Callable[[Programme, int], str], rng: random.Random
-) -> int:
+def _hear_back(lead: User, activity, residents: int, contact_for: Callable[[Programme, int], str]) -> int:
     """Residents at `activity` who asked to hear back leave made-up, clearly example contact details, so the
     feedback pages show who will be told and how. The first of them spoke twice: one participant, one
     message. Returns how many residents have contact details."""
     agreed = list(activity.contributions.filter(consent_recontact=True, participant=None).order_by("pk"))
-    chosen = rng.sample(agreed, k=min(len(agreed), residents + 1))
+    # Its own random choice, so the rest of the demo (residents' answers) is the same with or without it.
+    chosen = random.Random(activity.pk).sample(agreed, k=min(len(agreed), residents + 1))
     for n, contribution in enumerate(chosen[:residents], start=1):
         record_contact(by=lead, contribution=contribution, contact=contact_for(activity.programme, n))
     if len(chosen) > residents:  # the resident who spoke twice gives the same details again
@@ -272,7 +271,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
     contacts = 0
     if len(events) == 2:
         owe_what_we_heard(by=lead, activity=events[0], channel=Channel.EMAIL)  # not yet sent
-        contacts += _hear_back(lead, events[0], EMAILS_PER_PROGRAMME, _example_email, rng)
+        contacts += _hear_back(lead, events[0], EMAILS_PER_PROGRAMME, _example_email)
     texted = (
         programme.activities.exclude(kind=ActivityKind.LISTENING_EVENT)
         .filter(contributions__consent_recontact=True, feedback=None)
@@ -281,7 +280,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
     )
     if texted is not None:
         owe_what_we_heard(by=lead, activity=texted, channel=Channel.SMS)  # not yet sent
-        contacts += _hear_back(lead, texted, MOBILES_PER_PROGRAMME, _example_mobile, rng)
+        contacts += _hear_back(lead, texted, MOBILES_PER_PROGRAMME, _example_mobile)
 
     # Residents' answers after feedback, over the following weeks.
     answers = 0
