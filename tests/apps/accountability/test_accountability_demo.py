@@ -99,7 +99,7 @@ def test_demo_says_what_is_missing(db):
         demo.load(random.Random(1), print)
 
 
-def test_demo_residents_wait_to_hear_back_by_email_and_text_with_example_contacts(southend):
+def test_demo_residents_wait_to_hear_back_by_email_and_text_with_example_contacts(southend, client):
     core_demo(southend)
     demo.load(random.Random(7), print)
     programme = Programme.objects.get(slug="southend-connectors")
@@ -118,3 +118,9 @@ def test_demo_residents_wait_to_hear_back_by_email_and_text_with_example_contact
     assert sorted(p.spoke for p in twice)[-1] == 2 and twice.count() == demo.EMAILS_PER_PROGRAMME
     raw = repr(list(Participant.objects.values_list("contact_encrypted", flat=True)))
     assert "example.org" not in raw and "7700" not in raw  # encrypted at rest, demo or not
+
+    # The feedback page shows the team who will be told and how, and that nothing can be sent yet.
+    client.force_login(User.objects.get(username=demo.PROGRAMMES["southend-connectors"]))
+    page = client.get(texted.get_absolute_url()).content.decode()
+    assert f"Who will be messaged ({demo.MOBILES_PER_PROGRAMME})" in page and "+447700900101" in page
+    assert "This cannot be sent yet" in page
