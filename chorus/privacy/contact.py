@@ -10,8 +10,9 @@ from typing import Literal
 import phonenumbers
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Ofcom keeps 07700 900000 to 900999 for drama: never a resident's, so right for examples and demos, and GOV.UK
-# Notify's smoke-test numbers are among them. libphonenumber calls them invalid; Chorus takes them as mobiles.
+# Ofcom keeps 07700 900000 to 900999 for drama: never a resident's, so right for examples and demos, and
+# GOV.UK Notify's smoke-test numbers are among them. libphonenumber calls them invalid; Chorus takes them as
+# mobiles.
 DRAMA_MOBILES = re.compile(r"^\+447700900\d{3}$")
 Kind = Literal["email", "sms"]
 
