@@ -1,23 +1,22 @@
-"""A small client for GOV.UK Notify's REST API (v2), the calls Chorus uses: send a text message, send an
-email, read a notification's status. Written against Notify's documented API because
-notifications-python-client is not installed here; it speaks the same protocol (JSON over HTTPS, a fresh
-HS256 JWT on each request).
+"""GOV.UK Notify, the calls Chorus uses (send a text message, send an email, read a notification's status),
+through GOV.UK's own client, notifications-python-client. It signs each request with a fresh HS256 JWT.
 
-An API key is `{key name}-{service id}-{secret}`, both ids UUIDs. The JWT's `iss` is the service id and `iat`
-the time it was made, signed with the secret; Notify refuses a token more than 30 seconds old.
+This module turns the client's one error type (`APIError`, with the HTTP status, or 503 when nothing came
+back) into the two that matter to a sender: `NotifyError`, refused for good, and `NotifyUnavailable`, worth
+trying again later. Retrying is the caller's business (background tasks), never this module's.
+
+An API key is `{key name}-{service id}-{secret}`, both ids UUIDs.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import requests
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
 
 DEFAULT_BASE_URL = "https://api.notifications.service.gov.uk"
 UUID_LENGTH = 36
@@ -43,22 +42,18 @@ class ApiKey:
 
     @classmethod
     def parse(cls, key: str) -> ApiKey:
+        """The service id and secret from a whole key, refusing one that is cut short or mistyped (the
+        client itself would only fail later, on Notify's 403)."""
         key = key.strip()
-        if len(key) < 2 * UUID_LENGTH + 1:
-            raise ValueError("A Notify API key ends with the service id and the secret key, both UUIDs.")
-        return cls(service_id=key[-(2 * UUID_LENGTH + 1) : -(UUID_LENGTH + 1)], secret=key[-UUID_LENGTH:])
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def make_jwt(key: ApiKey, issued_at: int | None = None) -> str:
-    header = _b64(json.dumps({"typ": "JWT", "alg": "HS256"}, separators=(",", ":")).encode())
-    claims = {"iss": key.service_id, "iat": int(time.time()) if issued_at is None else issued_at}
-    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    signature = hmac.new(key.secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
-    return f"{header}.{payload}.{_b64(signature)}"
+        service_id, secret = key[-(2 * UUID_LENGTH + 1) : -(UUID_LENGTH + 1)], key[-UUID_LENGTH:]
+        try:
+            uuid.UUID(service_id)
+            uuid.UUID(secret)
+        except ValueError:
+            raise ValueError(
+                "A Notify API key ends with the service id and the secret key, both UUIDs."
+            ) from None
+        return cls(service_id=service_id, secret=secret)
 
 
 @dataclass(frozen=True)
@@ -67,54 +62,69 @@ class Accepted:
 
 
 class NotifyClient:
+    """One client per use: notifications-python-client's session is not thread-safe."""
+
     def __init__(self, api_key: str, base_url: str = DEFAULT_BASE_URL, timeout: float = 10.0) -> None:
-        self.key = ApiKey.parse(api_key)
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
+        try:
+            ApiKey.parse(api_key)
+        except ValueError as error:
+            raise NotifyError(f"NOTIFY_API_KEY: {error}") from None
+        self.api = NotificationsAPIClient(api_key.strip(), base_url=base_url.rstrip("/"), timeout=timeout)
 
     def send_sms(
         self, phone_number: str, template_id: str, personalisation: dict[str, str], reference: str
     ) -> Accepted:
-        body = {
-            "phone_number": phone_number,
-            "template_id": template_id,
-            "personalisation": personalisation,
-            "reference": reference,
-        }
-        return Accepted(self._request("POST", "/v2/notifications/sms", body)["id"])
+        answer = self._call(
+            self.api.send_sms_notification,
+            phone_number=phone_number,
+            template_id=template_id,
+            personalisation=personalisation,
+            reference=reference,
+        )
+        return Accepted(str(answer["id"]))
 
     def send_email(
         self, email_address: str, template_id: str, personalisation: dict[str, str], reference: str
     ) -> Accepted:
-        body = {
-            "email_address": email_address,
-            "template_id": template_id,
-            "personalisation": personalisation,
-            "reference": reference,
-        }
-        return Accepted(self._request("POST", "/v2/notifications/email", body)["id"])
+        answer = self._call(
+            self.api.send_email_notification,
+            email_address=email_address,
+            template_id=template_id,
+            personalisation=personalisation,
+            reference=reference,
+        )
+        return Accepted(str(answer["id"]))
 
     def status(self, notification_id: str) -> str:
-        return str(self._request("GET", f"/v2/notifications/{notification_id}")["status"])
+        return str(self._call(self.api.get_notification_by_id, notification_id)["status"])
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {make_jwt(self.key)}", "User-Agent": "chorus-notify"}
+    def _call(self, method, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
-            with httpx.Client(timeout=self.timeout, follow_redirects=False) as http:
-                response = http.request(method, self.base_url + path, json=body, headers=headers)
-        except httpx.TimeoutException as error:
-            raise NotifyUnavailable("Notify did not answer in time.") from error
-        except httpx.HTTPError as error:
-            raise NotifyUnavailable(f"Notify could not be reached ({type(error).__name__}).") from error
-        if response.status_code == 429 or response.status_code >= 500:
-            raise NotifyUnavailable(f"Notify answered {response.status_code}; trying again later.")
-        try:
-            document = response.json()
-        except ValueError as error:
-            raise NotifyUnavailable(f"Notify answered {response.status_code} without JSON.") from error
-        if response.status_code >= 400:
-            raise NotifyError(_first_error(document, response.status_code))
-        return document
+            answer = method(*args, **kwargs)
+        except APIError as error:
+            raise _classify(error) from error
+        if not isinstance(answer, dict):
+            raise NotifyUnavailable("Notify answered without a notification.")
+        return answer
+
+
+def _classify(error: APIError) -> NotifyError | NotifyUnavailable:
+    if error.response is None:
+        # The client reports "no answer" as a 503 with no response; the cause says which.
+        cause = error.__cause__
+        if isinstance(cause, requests.Timeout):
+            return NotifyUnavailable("Notify did not answer in time.")
+        return NotifyUnavailable(f"Notify could not be reached ({type(cause).__name__}).")
+    status = error.status_code
+    if status == 429 or status >= 500:
+        return NotifyUnavailable(f"Notify answered {status}; trying again later.")
+    try:
+        document = error.response.json()
+    except ValueError:
+        return NotifyUnavailable(f"Notify answered {status} without JSON.")
+    if status >= 400:
+        return NotifyError(_first_error(document, status))
+    return NotifyUnavailable(f"Notify answered {status} unexpectedly.")
 
 
 def _first_error(document: Any, status: int) -> str:

@@ -13,6 +13,14 @@ def test_a_mobile_number_is_written_one_way(typed):
     assert parse_contact(typed) == Contact("sms", "+447400123456")
 
 
+def test_the_example_number_ofcom_keeps_for_drama_is_a_mobile():
+    # The refusal's own example must pass; demos and Notify's smoke tests use this range.
+    assert parse_contact("07700 900 123") == Contact("sms", "+447700900123")
+    assert parse_contact("+44 7700 900999") == Contact("sms", "+447700900999")
+    with pytest.raises(NotAContact):
+        parse_contact("07700 9001234")  # one digit too many
+
+
 def test_an_email_address_is_kept_in_lower_case():
     assert parse_contact("  Resident@Example.NET ") == Contact("email", "resident@example.net")
 

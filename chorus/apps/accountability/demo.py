@@ -1,6 +1,8 @@
 """Demo "you said, we did" for Southend and Plymouth: three priorities each (damp and mould, GP access,
 buses and isolation) from the demo contributions, residents' proposals, a Health and Wellbeing Board
-meeting with decisions, actions (one overdue), feedback (some sent, one overdue) and residents' answers.
+meeting with decisions, actions (one overdue), feedback (some sent, one overdue) and residents' answers, and
+residents waiting to hear back by email or text, with made-up example contact details (example.org addresses,
+Ofcom's 07700 900xxx drama numbers).
 Called by the core demo (chorus.apps.demo.loader) after the programmes and voices exist."""
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from chorus.apps.programmes.models import Organisation, OrganisationKind, Progra
 from . import queries
 from .actions.action_items import create_action, record_progress
 from .actions.assessments import record_assessment
-from .actions.feedback import owe_what_we_heard, send_feedback
+from .actions.feedback import owe_what_we_heard, record_contact, send_feedback
 from .actions.meetings import create_decision_body, create_meeting, record_decision
 from .actions.priorities import create_priority, create_proposal
 from .models import AssessmentSource, BodyKind, Channel, Difference, Listened, Outcome, Priority
@@ -28,6 +30,8 @@ from .models import AssessmentSource, BodyKind, Channel, Difference, Listened, O
 PROGRAMMES = {"southend-connectors": "lead-southend", "plymouth-connected": "analyst-plymouth"}
 MEETING_DAY = date(2026, 10, 15)
 EVIDENCE_PER_PRIORITY = 60
+EMAILS_PER_PROGRAMME = 8
+MOBILES_PER_PROGRAMME = 5
 
 THEMES = [
     {
@@ -116,6 +120,30 @@ def _owner(programme: Programme) -> Organisation:
     if owner is None:
         raise RuntimeError(f"{programme} has no lead organisation or partner to own actions.")
     return owner
+
+
+def _example_email(programme: Programme, n: int) -> str:
+    return f"resident.{programme.slug.split('-')[0]}.{n}@example.org"
+
+
+def _example_mobile(programme: Programme, n: int) -> str:
+    # Ofcom's drama range, never a real resident's: 07700 900000 to 900999.
+    offset = 500 if programme.slug.startswith("plymouth") else 100
+    return f"07700 900{offset + n:03d}"
+
+
+def _hear_back(lead: User, activity, residents: int, contact_for: Callable[[Programme, int], str]) -> int:
+    """Residents at `activity` who asked to hear back leave made-up, clearly example contact details, so the
+    feedback pages show who will be told and how. The first of them spoke twice: one participant, one
+    message. Returns how many residents have contact details."""
+    agreed = list(activity.contributions.filter(consent_recontact=True, participant=None).order_by("pk"))
+    # Its own random choice, so the rest of the demo (residents' answers) is the same with or without it.
+    chosen = random.Random(activity.pk).sample(agreed, k=min(len(agreed), residents + 1))
+    for n, contribution in enumerate(chosen[:residents], start=1):
+        record_contact(by=lead, contribution=contribution, contact=contact_for(activity.programme, n))
+    if len(chosen) > residents:  # the resident who spoke twice gives the same details again
+        record_contact(by=lead, contribution=chosen[residents], contact=contact_for(activity.programme, 1))
+    return min(len(chosen), residents)
 
 
 def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dict[str, int]:
@@ -240,8 +268,19 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
             now=_noon(min(heard.due_date, date(2026, 11, 13))),
         )
         sent.append(heard)
+    contacts = 0
     if len(events) == 2:
         owe_what_we_heard(by=lead, activity=events[0], channel=Channel.EMAIL)  # not yet sent
+        contacts += _hear_back(lead, events[0], EMAILS_PER_PROGRAMME, _example_email)
+    texted = (
+        programme.activities.exclude(kind=ActivityKind.LISTENING_EVENT)
+        .filter(contributions__consent_recontact=True, feedback=None)
+        .order_by("-date", "-id")
+        .first()
+    )
+    if texted is not None:
+        owe_what_we_heard(by=lead, activity=texted, channel=Channel.SMS)  # not yet sent
+        contacts += _hear_back(lead, texted, MOBILES_PER_PROGRAMME, _example_mobile)
 
     # Residents' answers after feedback, over the following weeks.
     answers = 0
@@ -262,7 +301,7 @@ def _load_programme(programme: Programme, lead: User, rng: random.Random) -> dic
                 by=(contribution.recorded_by or lead) if source == AssessmentSource.CONNECTOR else None,
             )
             answers += 1
-    return {"priorities": len(priorities), "decisions": 3, "answers": answers}
+    return {"priorities": len(priorities), "decisions": 3, "answers": answers, "contacts": contacts}
 
 
 def load(rng: random.Random, out: Callable[[str], None]) -> None:
@@ -273,6 +312,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             made = _load_programme(programme, lead, rng)
             out(
                 f"  {programme.name}: {made['priorities']} priorities, {made['decisions']} decisions, "
-                f"{made['answers']} residents' answers; public page /public/{slug}/you-said-we-did/"
+                f"{made['answers']} residents' answers, {made['contacts']} residents to tell by email or "
+                f"text; public page /public/{slug}/you-said-we-did/"
             )
     out("  Sign in as lead-southend and open /priorities/, /meetings/, /actions/ and /feedback/")

@@ -175,12 +175,11 @@ def check(delivery: FeedbackDelivery, now: datetime) -> Outcome:
         or not delivery.notification_id
     ):
         return Outcome(delivery.status)
-    client = notify_client()
-    if client is None:
+    if not getattr(settings, "NOTIFY_API_KEY", ""):
         return Outcome(delivery.status)
     delivery.status_checks += 1
     try:
-        status = client.status(delivery.notification_id)
+        status = notify_client().status(delivery.notification_id)
     except (notify.NotifyError, notify.NotifyUnavailable) as error:
         status, delivery.problem = "", str(error)[:300]
     if status in notify.DELIVERED:

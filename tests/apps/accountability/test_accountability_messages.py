@@ -1,15 +1,19 @@
 """Real messages to residents through a local GOV.UK Notify (support/notify_server.py): sent only when Notify
 accepted it, delivered or failed from Notify's status, retried when it times out, and never pretended."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.tasks import default_task_backend
 from django.utils import timezone
 
 from chorus.apps.accountability import checks, messaging
 from chorus.apps.accountability.actions.feedback import owe_what_we_heard, record_contact, send_feedback
 from chorus.apps.accountability.models import Channel, DeliveryStatus, FeedbackDelivery
+from chorus.apps.accountability.tasks import send_delivery
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
@@ -125,6 +129,35 @@ def test_a_timeout_is_tried_again_and_gives_up_after_the_last_try(
     delivery = FeedbackDelivery.objects.get(feedback__activity=other)
     assert delivery.status == DeliveryStatus.FAILED and delivery.attempts == messaging.MAX_ATTEMPTS
     assert delivery.problem == "Notify did not answer in time." and delivery.sent_at is None
+    assert not delivery.reached
+
+
+def test_a_timeout_leaves_the_resident_unreached_and_a_later_try_queued_in_the_background(
+    world, event, notify, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    texted_resident(world, event)
+    item = owe_what_we_heard(by=world.analyst, activity=event, channel=Channel.SMS)
+    send(world, item, django_capture_on_commit_callbacks)
+    delivery = FeedbackDelivery.objects.get()
+    [queued] = default_task_backend.results
+    assert queued.task.name == "send_delivery" and delivery.status == DeliveryStatus.QUEUED
+
+    notify.script = ["slow"]
+    started = timezone.now()
+    assert send_delivery.call(delivery.pk, "https://chorus.example") == DeliveryStatus.QUEUED
+    delivery.refresh_from_db()
+    assert not delivery.reached and delivery.sent_at is None and delivery.attempts == 1
+    assert delivery.problem == "Notify did not answer in time."
+    retry = default_task_backend.results[-1]
+    assert retry.task.name == "send_delivery" and retry.args == [delivery.pk, "https://chorus.example"]
+    assert retry.task.run_after >= started + messaging.retry_delay(1)
+
+    # The retry, run by the worker later, gets through; the status read is queued in turn.
+    assert send_delivery.call(*retry.args) == DeliveryStatus.SENT
+    delivery.refresh_from_db()
+    assert delivery.reached and delivery.attempts == 2 and delivery.notification_id
+    assert default_task_backend.results[-1].task.name == "check_delivery"
 
 
 def test_retries_wait_longer_each_time():
@@ -144,9 +177,14 @@ def test_with_no_provider_nothing_is_sent_and_chorus_says_so(
 
     client.force_login(world.analyst)
     assert "Text messages cannot be sent" in client.get("/feedback/").content.decode()
+    item_page = client.get(item.get_absolute_url()).content.decode()
+    assert "This cannot be sent yet" in item_page and "Nobody is counted as reached" in item_page
     page = client.post(item.get_absolute_url(), {"message": "We heard you."})
     assert page.status_code == 400 and "Nothing was sent" in page.content.decode()
     assert [w.id for w in checks.check_message_providers(None)] == ["chorus.W_MESSAGES_SMS"]  # email: locmem
+    said = io.StringIO()
+    call_command("check", deploy=True, fail_level="CRITICAL", stdout=said, stderr=said)
+    assert "chorus.W_MESSAGES_SMS" in said.getvalue() and "No text message service" in said.getvalue()
 
 
 def test_the_deploy_check_is_quiet_when_notify_is_set_up(notify):

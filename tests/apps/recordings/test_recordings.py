@@ -12,16 +12,21 @@ import wave
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.urls import reverse
 from recordings_helpers import form_data
 
+from chorus.apps.accountability.actions.feedback import record_contact
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.coding.actions.codebooks import create_starter_codebook
 from chorus.apps.coding.actions.runs import run_coding
+from chorus.apps.coding.fulltext import keyword_matches
 from chorus.apps.coding.models import Coding, ContributionVector, ModelRun, ReviewState, RunStatus, Sentiment
 from chorus.apps.coding.queries import current_codebook
 from chorus.apps.engagement.actions import withdraw_consent
 from chorus.apps.engagement.models import ActivityKind, Contribution
+from chorus.apps.imports.actions import erase_participant
+from chorus.apps.imports.models import Participant
 from chorus.apps.imports.protection import fernet
 from chorus.apps.programmes.actions import change_programme_settings
 from chorus.apps.programmes.models import AudioRetention
@@ -31,6 +36,7 @@ from support.world import PASSWORD, ward
 
 pytestmark = pytest.mark.django_db
 UPLOAD = "/recordings/upload/"
+MOBILE = "07700 900321"
 
 
 def stored_files() -> list[str]:
@@ -152,6 +158,39 @@ def test_kept_audio_is_encrypted_plays_back_for_analysts_only_and_erasure_remove
         assert not derived.objects.filter(contribution_id=contribution_id).exists()
     assert not Contribution.objects.filter(activity=activity).exclude(pk=world.by_partner_a.pk).exists()
     assert stored_files() == []
+
+
+def test_erasing_the_resident_who_was_recorded_removes_audio_transcript_contact_and_all_derived(
+    client, world, conversation_wav, immediate_tasks, django_capture_on_commit_callbacks, settings
+):
+    world.programme.audio_retention = AudioRetention.KEEP_ENCRYPTED
+    world.programme.save()
+    client.login(username="connector", password=PASSWORD)
+    upload(
+        client, world.programme, conversation_wav, django_capture_on_commit_callbacks, consent_recontact="yes"
+    )
+    recording = Recording.objects.get()
+    contribution_id = recording.contribution_id
+    participant = record_contact(by=world.analyst, contribution=recording.contribution, contact=MOBILE)
+    create_starter_codebook(world.programme, "community_health", by=world.analyst)
+    run = ModelRun.objects.create(programme=world.programme, codebook=current_codebook(world.programme))
+    assert run_coding(run.pk, by=world.analyst).status == RunStatus.DONE
+    assert len(stored_files()) == 1 and Segment.objects.filter(recording=recording).exists()
+    assert ContributionVector.objects.filter(contribution_id=contribution_id).exists()
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": []}}
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_participant(participant, by=world.analyst)
+
+    assert not Recording.objects.exists() and not Segment.objects.exists() and stored_files() == []
+    assert not Contribution.objects.filter(pk=contribution_id).exists()
+    for derived in (Coding, ContributionVector, Sentiment, ReviewState):
+        assert not derived.objects.filter(contribution_id=contribution_id).exists()
+    assert not Participant.objects.filter(pk=participant.pk).exists()
+    assert keyword_matches("surgery", Contribution.objects.filter(programme=world.programme)) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM imports_participant")
+        assert "900321" not in repr(cursor.fetchall())
 
 
 def test_a_silent_recording_fails_with_a_clear_reason_and_its_audio_is_deleted(
