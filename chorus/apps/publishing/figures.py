@@ -433,7 +433,7 @@ def _methods(programme: Programme, filters: Filters, release: Release) -> dict:
         "coded_percent": release.percent(summary.coded, summary.contributions),
         # Checked by a person, of the coded contributions (the one definition: insight.coverage).
         "reviewed": release.count(summary.checked_by_person),
-        "reviewed_percent": release.percent(summary.checked_by_person, summary.coded),
+        "reviewed_percent": release.percent(summary.checked_by_person, summary.contributions),
         "models": [row["model_name"] for row in models[:3]],
         "level": aggregates.LEVEL,
         "population_source": POPULATION_SOURCE,
