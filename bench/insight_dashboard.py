@@ -312,7 +312,7 @@ def time_requests(client, url: str, requests: int) -> dict:
     }
 
 
-def run(requests: int) -> tuple[list[tuple[str, dict]], str, list]:
+def run(requests: int, other_requests: int = 10, only: str = "") -> tuple[list[tuple[str, dict]], str, list]:
     from django.test import Client
     from django.urls import reverse
 
@@ -348,7 +348,8 @@ def run(requests: int) -> tuple[list[tuple[str, dict]], str, list]:
         cases += [
             (f"theme by group, filtered: {label}", f"{group_page}?{query}") for label, query in filtered
         ]
-        return _run_cases(client, base, cases, requests, total)
+        cases = [(label, query) for label, query in cases if label.startswith(only)]
+        return _run_cases(client, base, cases, requests, other_requests, total)
     for by in ("age_band", "sex", "ethnicity", "disability", "carer", "imd_quintile", "core20"):
         cases.append((f"breakdown by {by}", f"?by={by}"))
     cases += [
@@ -358,7 +359,7 @@ def run(requests: int) -> tuple[list[tuple[str, dict]], str, list]:
         ("filtered: Core20 only, conversations", "?core20=yes&kind=conversation"),
         ("filtered: theme raised", "?theme=gp-access"),
     ]
-    return _run_cases(client, base, cases, requests, total)
+    return _run_cases(client, base, cases, requests, other_requests, total)
 
 
 def _fresh(database: Path, database_url: str) -> bool:
@@ -384,7 +385,7 @@ def has_sections() -> bool:
     return True
 
 
-def _run_cases(client, base: str, cases: list[tuple[str, str]], requests: int, total: str):
+def _run_cases(client, base: str, cases: list[tuple[str, str]], requests: int, other_requests: int, total):
     results = []
     missing = missing_indexes()
     if missing:
@@ -395,7 +396,7 @@ def _run_cases(client, base: str, cases: list[tuple[str, str]], requests: int, t
         set_indexes(missing, present=True)
     for label, query in cases:
         url = query if query.startswith("/") else base + query
-        result = time_requests(client, url, requests if not query else max(10, requests // 2))
+        result = time_requests(client, url, requests if not query else other_requests)
         print(f"{label}: {result}", flush=True)
         results.append((label, result))
     return results, f"{total:,}", missing
@@ -414,6 +415,7 @@ def _baseline(args, database: Path) -> list[tuple[str, dict]]:
         out = Path(folder) / "results.json"
         command = [sys.executable, "-m", "bench.insight_dashboard", "--code", str(args.baseline.resolve())]
         command += ["--db", str(database), "--json", str(out), "--no-write", "--requests", str(args.requests)]
+        command += ["--other-requests", str(args.other_requests), "--only", args.only]
         if args.database_url:
             command += ["--database-url", args.database_url]
         subprocess.run(command, cwd=REPO, check=True)
@@ -453,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, help="a checkout of the code before: timed first, same data")
     parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # import chorus from here (baseline)
     parser.add_argument("--json", type=Path, help=argparse.SUPPRESS)  # results for the parent process
+    parser.add_argument("--other-requests", type=int, default=10, help="timed requests for the other pages")
+    parser.add_argument("--only", default="", help="time only the pages whose label starts with this")
     parser.add_argument("--no-write", action="store_true", help="print only; leave bench/README.md alone")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
@@ -468,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             generate(args.contributions)  # with this code, before either run: both time the same data
             print(f"generation took {time.perf_counter() - started:.0f} s", flush=True)
         before = dict(_baseline(args, database)) if args.baseline else {}
-        results, total, missing = run(args.requests)
+        results, total, missing = run(args.requests, args.other_requests, args.only)
     if args.json:
         args.json.write_text(json.dumps(results))
         return 0
@@ -514,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
     lines += [
         "",
         f"Summary: {args.requests} cold and {args.requests} warm requests; other rows "
-        f"{max(10, args.requests // 2)} of each, after 2 warm-up requests. The data generator writes with "
+        f"{args.other_requests} of each, after 2 warm-up requests. The data generator writes with "
         "bulk_create, bypassing the actions (no redaction or audit), to fill the database fast.",
         "",
         f"Load before: `{load_before}`; after: `{load_after}` (2 shared cores). Wall time grows with the "
