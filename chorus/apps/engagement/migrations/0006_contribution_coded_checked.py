@@ -5,28 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engagement', '0005_contribution_contribution_programme_newest'),
-        ('imports', '0004_participant_contact'),
-        ('places', '0002_age_bands_and_indicators'),
-        ('programmes', '0004_audio_retention'),
+        ("engagement", "0005_contribution_contribution_programme_newest"),
+        ("imports", "0004_participant_contact"),
+        ("places", "0002_age_bands_and_indicators"),
+        ("programmes", "0004_audio_retention"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contribution',
-            name='checked',
-            field=models.BooleanField(default=False, help_text='A person reviewed its themes, or accepted, rejected or applied one.'),
+            model_name="contribution",
+            name="checked",
+            field=models.BooleanField(
+                default=False, help_text="A person reviewed its themes, or accepted, rejected or applied one."
+            ),
         ),
         migrations.AddField(
-            model_name='contribution',
-            name='coded',
-            field=models.BooleanField(default=False, help_text="Holds a theme of the programme's current codebook, from the model (above its threshold) or a person, that nobody rejected."),
+            model_name="contribution",
+            name="coded",
+            field=models.BooleanField(
+                default=False,
+                help_text="Holds a theme of the programme's current codebook, from the model (above its threshold) or a person, that nobody rejected.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contribution',
-            index=models.Index(fields=['programme', 'activity', 'ward', 'core20', 'coded', 'checked'], name='contribution_dashboard'),
+            model_name="contribution",
+            index=models.Index(
+                fields=["programme", "activity", "ward", "core20", "coded", "checked"],
+                name="contribution_dashboard",
+            ),
         ),
     ]
