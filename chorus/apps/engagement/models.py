@@ -117,6 +117,17 @@ class Contribution(models.Model):
         default=False, help_text="An analyst asked for a human translation of these words."
     )
 
+    # Kept by the coding actions (coding.actions.coverage) whenever they write codings, so that the share of
+    # contributions coded, and how many a person checked, are plain counts rather than a join per request.
+    coded = models.BooleanField(
+        default=False,
+        help_text="Holds a theme of the programme's current codebook, from the model (above its threshold) "
+        "or a person, that nobody rejected.",
+    )
+    checked = models.BooleanField(
+        default=False, help_text="A person reviewed its themes, or accepted, rejected or applied one."
+    )
+
     # Equality monitoring: every question optional; blank = not asked.
     age_band = models.CharField(max_length=20, blank=True, choices=_choices(equality.AGE_BANDS))
     sex = models.CharField(max_length=20, blank=True, choices=_choices(equality.SEXES))
@@ -149,6 +160,12 @@ class Contribution(models.Model):
             models.Index(fields=["programme", "id"], name="contribution_programme_newest"),
             # The insight dashboard's breakdowns filter by programme and activity and group by ward.
             models.Index(fields=["programme", "activity", "ward"], name="contribution_prog_act_ward"),
+            # Contributions, coded ones and checked ones per activity or ward, under any of the dashboard's
+            # filters (activities and wards looked up first by id), from the index alone.
+            models.Index(
+                fields=["programme", "activity", "ward", "core20", "coded", "checked"],
+                name="contribution_dashboard",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,7 +6,8 @@ report, open data and the API all share. Figures here are exact; whoever publish
 disclosure control (chorus.privacy.disclosure).
 
 A contribution "has" a theme when it holds a current coding for it that nobody rejected: the model's
-suggestions count alongside people's decisions, and `coding_summary` says how many were reviewed.
+suggestions count alongside people's decisions, and `coding_summary` says how many were coded and how many
+of those a person checked.
 """
 
 from __future__ import annotations
@@ -17,13 +18,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
 
 from chorus import equality
 from chorus.apps.coding.models import Codebook, Coding, CodingStatus, EmergingCluster, Theme
-from chorus.apps.coding.queries import current_codebook
-from chorus.apps.engagement.models import ActivityKind, Contribution
+from chorus.apps.coding.queries import (
+    COVERAGE_COUNTS,
+    Coverage,
+    coding_coverage,
+    coverage_from,
+    current_codebook,
+)
+from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
+from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Programme
 from chorus.stats import compare_proportions, wilson_ci
 
@@ -87,13 +95,6 @@ class ThemeChange:
         if self.difference_upper < 0:
             return "falling"
         return "steady"
-
-
-@dataclass(frozen=True)
-class CodingSummary:
-    contributions: int
-    coded: int
-    reviewed: int  # contributions where a person accepted or rejected a theme
 
 
 # ------------------------------------------------------------------------------------------------ groupings
@@ -384,24 +385,43 @@ class Evidence:
         return _current_codings([theme.pk for theme in self.themes])
 
     @cached_property
+    def _narrowed(self) -> dict[str, object]:
+        """The filters as conditions on a contribution's own columns: the activities (dates, types,
+        partners), wards and theme looked up first, by id, so that counting reads the contributions'
+        (programme, activity, ward, core20, coded, checked) index alone, with no join per contribution."""
+        filters, conditions = self.filters, {}
+        on_activity = {
+            "date__gte": filters.date_from,
+            "date__lte": filters.date_to,
+            "kind__in": filters.activity_kinds,
+            "partner__slug__in": filters.partners,
+        }
+        on_activity = {name: value for name, value in on_activity.items() if value}
+        if on_activity:
+            activities = Activity.objects.filter(programme=self.programme, **on_activity)
+            conditions["activity_id__in"] = list(activities.values_list("pk", flat=True))
+        if filters.wards:
+            wards = Area.objects.filter(level=Level.WARD, code__in=filters.wards)
+            conditions["ward_id__in"] = list(wards.values_list("pk", flat=True))
+        if filters.core20 is not None:
+            conditions["core20"] = filters.core20
+        if filters.theme:
+            chosen = [theme.pk for theme in self.themes if theme.slug == filters.theme]
+            conditions["pk__in"] = _current_codings(chosen).values("contribution_id")
+        return conditions
+
+    def _narrowing(self, prefix: str = "") -> Q:
+        return Q(**{prefix + name: value for name, value in self._narrowed.items()})
+
+    @cached_property
     def contributions(self) -> QuerySet[Contribution]:
         """The programme's contributions narrowed by the filters (including the theme filter)."""
-        contributions = Contribution.objects.filter(programme=self.programme).filter(
-            self.filters.contribution_q()
-        )
-        if self.filters.theme:
-            with_theme = self._theme_codings.filter(theme__slug=self.filters.theme)
-            contributions = contributions.filter(pk__in=with_theme.values("contribution_id"))
-        return contributions
+        return Contribution.objects.filter(programme=self.programme).filter(self._narrowing())
 
     @cached_property
     def _codings_joined(self) -> QuerySet[Coding]:
         codings = self._theme_codings.filter(contribution__programme=self.programme)
-        codings = codings.filter(self.filters.contribution_q("contribution__"))
-        if self.filters.theme:
-            with_theme = self._theme_codings.filter(theme__slug=self.filters.theme)
-            codings = codings.filter(contribution_id__in=with_theme.values("contribution_id"))
-        return codings.order_by()
+        return codings.filter(self._narrowing("contribution__")).order_by()
 
     @cached_property
     def codings(self) -> QuerySet[Coding]:
@@ -413,18 +433,27 @@ class Evidence:
 
     # -------------------------------------------------------------------------------------- contributions
 
-    def _counted_per(self, through: str) -> dict[int | None, int]:
-        column = through + "_id"
-        rows = self.contributions.order_by().values(column).annotate(n=Count("pk"))
-        return {row[column]: row["n"] for row in rows}
+    @cached_property
+    def _per_activity_and_ward(self) -> list[dict]:
+        """Contributions, coded ones and checked ones per activity and ward: one scan of the contributions'
+        dashboard index, in its order, whatever the filters; per activity, per ward and the coverage are
+        summed from it."""
+        rows = self.contributions.order_by().values("activity_id", "ward_id").annotate(**COVERAGE_COUNTS)
+        return list(rows)
+
+    def _summed_per(self, column: str) -> dict[int | None, int]:
+        found: dict[int | None, int] = defaultdict(int)
+        for row in self._per_activity_and_ward:
+            found[row[column]] += row["counted"]
+        return dict(found)
 
     @cached_property
     def per_activity(self) -> dict[int, int]:
-        return self._counted_per("activity")
+        return self._summed_per("activity_id")
 
     @cached_property
     def per_ward(self) -> dict[int | None, int]:
-        return self._counted_per("ward")
+        return self._summed_per("ward_id")
 
     def _related(self, through: str, ids: Iterable[int | None]) -> dict[int, dict]:
         """The related rows (activities or wards) with RELATED_FIELDS, named as from a contribution; each row
@@ -549,28 +578,11 @@ class Evidence:
         return {(row["theme_id"], row["month"]): row["n"] for row in rows if row["month"]}
 
     @cached_property
-    def coverage(self) -> CodingSummary:
-        """How many of these contributions hold a theme, and how many a person checked (accepted or rejected
-        a theme, here or in labels imported from elsewhere), in one pass over the contributions: each looks
-        its codings up in the (contribution, current, status, theme) index, far cheaper on SQLite than
-        counting distinct contributions among 200,000 codings."""
-        if not self.themes:
-            return CodingSummary(self.total, 0, 0)
-        theme_ids = [theme.pk for theme in self.themes]
-        own = Coding.objects.filter(contribution_id=OuterRef("pk"), current=True, theme_id__in=theme_ids)
-        coded = (
-            self.contributions.order_by().filter(Exists(own.exclude(status=CodingStatus.REJECTED))).count()
-        )
-        # People's decisions are few beside the model's suggestions: found through the (theme, current,
-        # status) index, then narrowed to these contributions.
-        decided = Coding.objects.filter(
-            theme_id__in=theme_ids, current=True, status__in=[CodingStatus.ACCEPTED, CodingStatus.REJECTED]
-        )
-        if not self.filters.is_empty:
-            decided = decided.filter(contribution_id__in=self.contributions.values("pk"))
-        reviewed = decided.order_by().values("contribution_id").distinct().count()
-        found = {"coded": coded, "reviewed": reviewed}
-        return CodingSummary(self.total, found["coded"], found["reviewed"])
+    def coverage(self) -> Coverage:
+        """How many of these contributions are coded, and how many of those a person checked
+        (coding.queries.coding_coverage), summed from the counts per activity."""
+        rows = self._per_activity_and_ward
+        return coverage_from({name: sum(row[name] for row in rows) for name in COVERAGE_COUNTS})
 
     def theme_trend(self, period: str = "quarter", level: float = LEVEL) -> dict[str, list[Prevalence]]:
         periods = [p for p in self.counts_over_time(period) if p.count]
@@ -589,11 +601,30 @@ class Evidence:
         if not self.themes or len(periods) < 2:
             return []
         since = datetime.date.fromisoformat(periods[0].key)
-        if "theme_months" in self.__dict__ or not self.filters.is_empty:
+        if "theme_months" in self.__dict__:
             theme_months = {key: n for key, n in self.theme_months.items() if key[1] >= f"{since:%Y-%m}"}
         else:
-            theme_months = self._theme_months(since=since)
+            theme_months = {}
+            for group in periods:
+                start = datetime.date.fromisoformat(group.key)
+                for theme_id, n in self._theme_counts(self._activities_in(start, period)).items():
+                    theme_months[(theme_id, f"{start:%Y-%m}")] = n
         return _changes(_trend(self.themes, periods, theme_months, period, level), level)
+
+    def _activities_in(self, start: datetime.date, period: str) -> list[int]:
+        """The ids of the activities (of these contributions) in the period that starts on `start`."""
+        related = self._related("activity", self.per_activity)
+        return [
+            pk
+            for pk in self.per_activity
+            if _period_start(related[pk][PERIOD_FIELD].strftime("%Y-%m"), period) == start
+        ]
+
+    def _theme_counts(self, activity_ids: list[int]) -> dict[int, int]:
+        """theme id -> these contributions raising it, among those heard at the activities given: a join of
+        the codings to the contributions only (the activities are picked by id), never to the activities."""
+        codings = self._codings_joined.filter(contribution__activity_id__in=activity_ids)
+        return {row["theme_id"]: row["n"] for row in codings.values("theme_id").annotate(n=Count("pk"))}
 
 
 def evidence(
@@ -682,15 +713,10 @@ def emerging_issues(programme: Programme) -> list[EmergingCluster]:
     return list(clusters.order_by("number"))
 
 
-def coding_summary(programme: Programme, filters: Filters, codebook: Codebook | None = None) -> CodingSummary:
-    codebook = codebook_for(programme, codebook)
-    contributions = evidence(programme, filters, codebook)
-    if codebook is None:
-        return CodingSummary(contributions.count(), 0, 0)
-    current = Coding.objects.filter(theme__codebook=codebook, current=True, contribution__in=contributions)
-    coded = current.exclude(status=CodingStatus.REJECTED).values("contribution_id").distinct().count()
-    reviewed = current.filter(~Q(made_by_user=None)).values("contribution_id").distinct().count()
-    return CodingSummary(contributions.count(), coded, reviewed)
+def coding_summary(programme: Programme, filters: Filters, codebook: Codebook | None = None) -> Coverage:
+    """How many of the programme's contributions under the filters are coded, and how many of those a
+    person checked: what every theme share is a share of (coding.queries.coding_coverage)."""
+    return coding_coverage(evidence(programme, filters, codebook))
 
 
 # ------------------------------------------------------------------------------------------------ dashboard
@@ -716,7 +742,7 @@ class DashboardFigures:
     map_prevalence: list[Prevalence]  # the map's theme by ward, or [] when the map shows contributions
     changes: list[ThemeChange]  # latest quarter against the one before
     emerging: list[EmergingCluster]
-    coverage: CodingSummary | None = None
+    coverage: Coverage | None = None
     coded_shares: list[Prevalence] = field(default_factory=list)  # top themes as shares of coded ones
 
 

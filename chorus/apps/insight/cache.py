@@ -26,6 +26,9 @@ from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 
 KEEP_SECONDS = 3600
+# Part of every key: raise it when the cached figures change shape, so that figures pickled by older code
+# are never read back into new classes.
+FIGURES_VERSION = 2
 log = logging.getLogger(__name__)
 
 
@@ -62,7 +65,8 @@ def remembered[T](
 
     A cache that does not answer (Redis restarting) costs the figures being worked out, never the page."""
     stamp = evidence_stamp(programme, codebook)
-    key = "insight:" + hashlib.sha256(f"{programme.pk}|{stamp}|{options!r}".encode()).hexdigest()
+    described = f"{FIGURES_VERSION}|{programme.pk}|{stamp}|{options!r}"
+    key = "insight:" + hashlib.sha256(described.encode()).hexdigest()
     try:
         found = cache.get(key)
     except (RedisError, OSError) as error:

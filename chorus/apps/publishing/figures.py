@@ -431,8 +431,9 @@ def _methods(programme: Programme, filters: Filters, release: Release) -> dict:
         "contributions": release.count(summary.contributions),
         "coded": release.count(summary.coded),
         "coded_percent": release.percent(summary.coded, summary.contributions),
-        "reviewed": release.count(summary.reviewed),
-        "reviewed_percent": release.percent(summary.reviewed, summary.contributions),
+        # Checked by a person, of the coded contributions (the one definition: insight.coverage).
+        "reviewed": release.count(summary.checked_by_person),
+        "reviewed_percent": release.percent(summary.checked_by_person, summary.contributions),
         "models": [row["model_name"] for row in models[:3]],
         "level": aggregates.LEVEL,
         "population_source": POPULATION_SOURCE,

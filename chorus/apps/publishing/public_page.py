@@ -1,5 +1,6 @@
 """What the programme's public page tells a resident: what we heard (the themes raised most, in plain words,
-each with a quote from a resident who agreed to be quoted) and what was done about it.
+as shares of what has been sorted into themes, each with a quote from a resident who agreed to be quoted)
+and what was done about it.
 
 Every figure leaves through disclosure control (counts of 1 to 7 hidden, others rounded to the nearest 5,
 shares worked out from the published counts). Quotes are stored redacted; none names a ward or a person.
@@ -13,6 +14,7 @@ from django.db.models import F
 
 from chorus.apps.accountability.queries import public_priorities
 from chorus.apps.insight import aggregates
+from chorus.apps.insight.coverage import coverage_sentence, released_coverage
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 from chorus.privacy.disclosure import display_count, published_counts
@@ -64,14 +66,22 @@ def _quote(codebook, slug: str, used: set[int]) -> str:
     return ""
 
 
-def what_we_heard(programme: Programme) -> tuple[int | str, list[HeardTheme]]:
-    """How many contributions (published count) and the themes raised most, each with a quote."""
+@dataclass(frozen=True)
+class WhatWeHeard:
+    total: int | str  # published count of contributions
+    themes: list[HeardTheme]
+    coverage: str  # what the shares are of (insight.coverage.coverage_sentence), from published counts
+
+
+def what_we_heard(programme: Programme) -> WhatWeHeard:
+    """How many contributions (published count) and the themes raised most, each with a quote, each a share
+    of the contributions coded to themes worked out from the published counts, as the board story does."""
     evidence = aggregates.Evidence(programme, Filters())
-    total = evidence.total
+    coverage = evidence.coverage
     themes: list[HeardTheme] = []
     used: set[int] = set()
     for row in aggregates.top_themes(programme, Filters(), limit=TOP_THEMES, codebook=evidence.codebook):
-        counts = published_counts(row.count, row.total)
+        counts = published_counts(row.count, coverage.coded)
         if counts is None or not counts[1] or not counts[0]:
             continue  # too few to publish
         share = counts[0] / counts[1]
@@ -83,7 +93,8 @@ def what_we_heard(programme: Programme) -> tuple[int | str, list[HeardTheme]]:
                 _quote(evidence.codebook, row.theme, used),
             )
         )
-    return display_count(total), themes
+    sentence = coverage_sentence(released_coverage(coverage, public=True)) if themes else ""
+    return WhatWeHeard(display_count(evidence.total), themes, sentence)
 
 
 def what_we_did(programme: Programme) -> list[YouSaidWeDid]:

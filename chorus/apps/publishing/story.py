@@ -21,7 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chorus.apps.accountability.models import Action, Decision
+from chorus.apps.coding.queries import Coverage
 from chorus.apps.insight import aggregates
+from chorus.apps.insight.coverage import coverage_sentence, number, percent, released_coverage, share_of_coded
 from chorus.apps.insight.filters import Filters
 from chorus.apps.insight.heard import who_we_heard_from
 from chorus.apps.programmes.models import Programme
@@ -68,7 +70,7 @@ def recommendations_for(programme: Programme, start: datetime.date, end: datetim
     )
 
 
-def _coverage(programme: Programme, filters: Filters, codebook) -> aggregates.CodingSummary:
+def _coverage(programme: Programme, filters: Filters, codebook) -> Coverage:
     return aggregates.coding_summary(programme, filters, codebook)
 
 
@@ -190,9 +192,9 @@ def story_figures(
                 "theme": name,
                 "slug": slug,
                 "count": release.count(n),
-                "percent": release.percent(n, coverage.coded),
+                "percent": share_of_coded(n, coverage.coded, public=public),
                 "previous_count": release.count(n_before),
-                "previous_percent": release.percent(n_before, before.coded),
+                "previous_percent": share_of_coded(n_before, before.coded, public=public),
                 "direction": _direction((n_before, before.coded), (n, coverage.coded), release),
             }
         )
@@ -200,12 +202,7 @@ def story_figures(
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "previous": {"start": before_start.isoformat(), "end": before_end.isoformat()},
         "public": public,
-        "coverage": {
-            "contributions": release.count(coverage.contributions),
-            "coded": release.count(coverage.coded),
-            "coded_percent": release.percent(coverage.coded, coverage.contributions),
-            "checked": release.count(coverage.reviewed),
-        },
+        "coverage": released_coverage(coverage, public=public),
         "previous_coverage": {
             "contributions": release.count(before.contributions),
             "coded": release.count(before.coded),
@@ -220,19 +217,6 @@ def story_figures(
 
 
 # ------------------------------------------------------------------------------------------------ words
-
-
-def number(value: int | str | None) -> str:
-    """A count with thousands separators; '*' (a suppressed count) as it is."""
-    if value is None:
-        return "–"
-    return value if isinstance(value, str) else f"{value:,}"
-
-
-def percent(value: float | str | None) -> str:
-    if value is None:
-        return "–"
-    return value if isinstance(value, str) else f"{value:.1f}%"
 
 
 def day(iso: str) -> str:
@@ -263,15 +247,10 @@ def _raised(story: dict) -> Section:
     if coverage["contributions"] in (0, None):
         section.paragraphs.append("No contributions were recorded in this period.")
         return section
-    section.paragraphs.append(
-        f"{percent(coverage['coded_percent'])} of {number(coverage['contributions'])} contributions coded to "
-        f"themes ({number(coverage['coded'])} coded by the model above its confidence threshold or by a "
-        f"person); {number(coverage['checked'])} checked by a person."
-    )
+    section.paragraphs.append(coverage_sentence(coverage))
     if not story["themes"]:
         section.paragraphs.append("No contribution in this period has been coded to a theme yet.")
         return section
-    section.paragraphs.append("Each theme's share is of the contributions coded to themes.")
     section.items = [
         f"{theme['theme']}: {percent(theme['percent'])} of coded contributions "
         f"({number(theme['count'])} of {number(coverage['coded'])})"

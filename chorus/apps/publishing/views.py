@@ -356,14 +356,15 @@ def public_programme(request, slug: str):
     open data and how the figures are made come after, for those who want them."""
     programme = _public_programme(slug)
     reports = list(_listing(programme.reports.filter(is_public=True)))
-    heard_total, heard = public_page.what_we_heard(programme)
+    heard = public_page.what_we_heard(programme)
     return render(
         request,
         "publishing/public_programme.html",
         {
             "programme": programme,
-            "heard_total": heard_total,
-            "heard": heard,
+            "heard_total": heard.total,
+            "heard": heard.themes,
+            "heard_coverage": heard.coverage,
             "did": public_page.what_we_did(programme),
             "periods": _versions(reports),
             "tables": opendata.TABLES,

@@ -151,9 +151,14 @@ def test_the_summary_leads_with_shares_of_coded_contributions_their_coverage_and
     assert response.status_code == 200
     coverage = aggregates.coding_summary(coded.programme, NO_FILTERS)
     # 15 contributions hold GP access, 5 hold housing (the connector's was rejected): 20 coded, all by a
-    # person, and the connector's rejected one was checked too.
-    assert (coverage.contributions, coverage.coded, coverage.reviewed) == (35, 20, 21)
-    assert 'data-figure="coded">20<' in html and 'data-figure="reviewed">21<' in html
+    # person; the connector's, checked but left with no theme, is not among the coded ones.
+    assert (coverage.contributions, coverage.coded, coverage.checked_by_person) == (35, 20, 20)
+    assert 'data-figure="coded">20<' in html and 'data-figure="checked">20<' in html
+    # What the shares are of, in the words the board story and the public page use.
+    assert (
+        "57.1% of 35 contributions coded to themes (20 coded by the model above its confidence threshold or "
+        "by a person); 20 checked by a person. Each theme's share is of the 20 contributions coded to themes."
+    ) in html
     top = aggregates.coded_shares(aggregates.theme_prevalence(coded.programme, NO_FILTERS), 20, 10)
     access = next(row for row in top if row.theme == "gp-access")
     assert (access.count, access.total) == (15, 20)

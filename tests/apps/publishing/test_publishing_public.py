@@ -75,6 +75,14 @@ def test_public_page_lists_open_data_public_reports_and_you_said_we_did(evidence
     main = re.sub(r"<blockquote.*?</blockquote>", " ", main, flags=re.S)
     told = re.search(r'told us about <span data-figure="count">([\d,]+)</span> things', main)
     assert told and int(told.group(1).replace(",", "")) % 5 == 0
+    # What the shares are of: published counts, and the percentage worked out from them.
+    coverage = re.search(r'<p class="nhsuk-body-s" data-coverage>(.*?)</p>', main, re.S).group(1)
+    said = r"([\d.]+)% of ([\d,]+) contributions coded to themes \(([\d,]+) coded .*?\); ([\d,]+) checked"
+    share, total, coded, checked = re.match(said, coverage).groups()
+    total, coded, checked = (int(n.replace(",", "")) for n in (total, coded, checked))
+    assert total % 5 == coded % 5 == checked % 5 == 0
+    assert float(share) == round(100 * coded / total, 1)
+    main = main.replace(coverage, " ")
     main = re.sub(
         r'\(\d+%\)|about 1 in \d+|about <span data-figure="count">[\d,]+</span> things|numbers from 1 to 7',
         " ",
@@ -117,3 +125,28 @@ def test_public_page_leads_a_resident_with_what_we_heard_and_did_and_never_to_si
     lead = html[: places[4]]
     for word in ("Frictionless", "Wilson", "CSV", "JSON", "LSOA"):
         assert word not in lead
+
+
+def test_public_page_shares_are_of_coded_contributions_said_as_the_board_story_says_them(evidence):
+    from chorus.apps.coding.queries import coding_coverage
+    from chorus.apps.insight import aggregates
+    from chorus.apps.insight.coverage import coverage_sentence, released_coverage
+    from chorus.apps.publishing import public_page
+    from chorus.apps.publishing.story import story_figures, story_sections
+    from chorus.privacy.disclosure import published_counts
+
+    programme = evidence.world.programme
+    coverage = coding_coverage(programme.contributions.all())
+    assert 0 < coverage.coded < coverage.contributions  # some contributions are not coded yet
+    heard = public_page.what_we_heard(programme)
+    assert heard.coverage == coverage_sentence(released_coverage(coverage, public=True))
+    top = aggregates.top_themes(programme, Filters(), limit=1)[0]
+    shown, coded = published_counts(top.count, coverage.coded)
+    assert heard.themes[0].percent == round(100 * shown / coded)  # of the coded ones, not of all
+    html = Client().get(reverse("publishing:public", args=[programme.slug])).content.decode()
+    assert unescape(heard.coverage) in unescape(html)
+    # The public board story over the whole programme says the same sentence.
+    dates = sorted(programme.activities.values_list("date", flat=True))
+    story = story_figures(programme, dates[0], dates[-1], public=True)
+    raised = next(s for s in story_sections(story) if s.heading == "What residents raised most")
+    assert raised.paragraphs[0] == heard.coverage

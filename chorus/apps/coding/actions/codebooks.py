@@ -13,6 +13,7 @@ from chorus.coding import codebook as library
 
 from ..models import Codebook, Theme
 from ..queries import as_library_codebook
+from .coverage import update_coverage
 
 STARTER_TITLES = {
     "community_health": "Community health and wellbeing",
@@ -36,6 +37,7 @@ def _store_codebook(programme: Programme, book: library.Codebook, source: str, *
             color=theme.color or "",
             created_by=by,
         )
+    update_coverage(programme)  # the new codebook is the current one: no contribution is coded under it yet
     return codebook
 
 

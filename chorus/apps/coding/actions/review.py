@@ -15,15 +15,18 @@ from chorus.apps.engagement.models import Contribution
 
 from ..models import Codebook, Coding, CodingEvent, CodingMethod, CodingStatus, ReviewState, Theme
 from ..queries import current_codings
+from .coverage import update_coverage
 
 
 def _decide(contribution: Contribution, theme: Theme, status: str, by, now) -> Coding:
     if theme.codebook.programme_id != contribution.programme_id:
         raise ActionError("That theme belongs to another programme's codebook.")
     Coding.objects.filter(contribution=contribution, theme=theme, current=True).update(current=False)
-    return Coding.objects.create(
+    coding = Coding.objects.create(
         contribution=contribution, theme=theme, made_by_user=by, made_at=now, status=status
     )
+    update_coverage(contribution.programme, [contribution.pk])
+    return coding
 
 
 def _event(contribution, theme, action, by, now) -> None:
@@ -95,6 +98,7 @@ def review(contribution: Contribution, codebook: Codebook, chosen: Iterable[Them
     if not chosen_ids:
         _event(contribution, None, CodingEvent.Action.REVIEWED, by, now)
     _mark_reviewed(contribution, codebook, by, now)
+    update_coverage(contribution.programme, [contribution.pk])
     audit("coding.reviewed", actor=by, obj=contribution, programme=contribution.programme, **counts)
     return counts
 
@@ -130,6 +134,7 @@ def import_labels(codebook: Codebook, labels: dict[int, Iterable[Theme]], *, sou
         ReviewState(contribution_id=pk, codebook=codebook, margin=1.0, reviewed_at=now)
         for pk in known - existing
     )
+    update_coverage(codebook.programme, known)
     audit(
         "coding.labels_imported",
         actor=by,

@@ -36,6 +36,7 @@ from ..models import (
     Theme,
 )
 from ..queries import current_codebook, reviewed_labels
+from .coverage import update_coverage
 
 # A theme is learnt from reviews once it has this many accepted and this many rejected examples; below it,
 # the zero-shot model (theme name, description and examples) keeps suggesting it.
@@ -493,6 +494,7 @@ def _code_contributions(
             ).delete()
             Coding.objects.bulk_create(new_codings)
             _store_margins(run.codebook, ids, margins)
+            update_coverage(run.programme, ids)
         done += len(batch)
         record_progress(run, "Coding contributions", done, len(rows))
 

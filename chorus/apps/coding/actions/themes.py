@@ -14,6 +14,7 @@ from chorus.apps.core.errors import ActionError
 
 from ..models import Coding, CodingEvent, CodingSampleAnswer, CodingStatus, EmergingCluster, Theme
 from ..queries import theme_deletion_counts, theme_descendant_ids
+from .coverage import update_coverage
 
 
 @transaction.atomic
@@ -99,6 +100,7 @@ def merge_themes(source: Theme, target: Theme, *, by) -> dict[str, int]:
     if target.pk in theme_descendant_ids(source):  # lift the target out first, so nothing goes under itself
         target.parent = source.parent
         target.save(update_fields=["parent"])
+    touched = list(Coding.objects.filter(theme=source).values_list("contribution_id", flat=True))
     both = _keep_the_stronger_coding(source, target)
     moved = Coding.objects.filter(theme=source).update(theme=target)
     CodingEvent.objects.filter(theme=source).update(theme=target)
@@ -110,6 +112,7 @@ def merge_themes(source: Theme, target: Theme, *, by) -> dict[str, int]:
     target.save(update_fields=["examples"])
     source_id = source.pk
     source.delete()
+    update_coverage(target.codebook.programme, touched)
     audit(
         "coding.themes_merged",
         actor=by,
@@ -128,5 +131,7 @@ def delete_theme(theme: Theme, *, by) -> None:
     counts = theme_deletion_counts(theme)
     theme.children.update(parent=theme.parent)
     theme_id, programme = theme.pk, theme.codebook.programme
+    touched = list(Coding.objects.filter(theme=theme).values_list("contribution_id", flat=True))
     theme.delete()
+    update_coverage(programme, touched)
     audit("coding.theme_deleted", actor=by, programme=programme, theme=theme_id, **counts)

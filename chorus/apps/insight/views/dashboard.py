@@ -26,6 +26,7 @@ from chorus.geo.places import ward_boundaries
 
 from .. import aggregates
 from ..cache import remembered
+from ..coverage import coverage_sentence, released_coverage
 from ..filters import Filters
 
 SMALL_GROUP = 30  # below this the interval is wide: said beside the figure
@@ -305,8 +306,8 @@ def _dashboard(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             "coded_percent": _percent(coverage.coded / coverage.contributions)
             if coverage and coverage.contributions
             else "",
-            "reviewed_percent": _percent(coverage.reviewed / coverage.coded)
-            if coverage and coverage.coded
+            "coverage_sentence": coverage_sentence(released_coverage(coverage, public=False))
+            if coverage
             else "",
             "shares": shares,
             "shares_scale": shares_scale,
