@@ -193,7 +193,7 @@ def test_a_run_whose_worker_keeps_dying_fails_with_the_reason_and_can_be_started
         busy = wait_for(lambda: Heartbeat.objects.filter(state="running").first(), 300, "a task running")
         os.kill(pid_of(busy), signal.SIGKILL)
         first.wait(timeout=30)
-        assert ModelRun.objects.get(pk=run.pk).status == RunStatus.RUNNING  # nobody knows yet
+        assert ModelRun.objects.get(pk=run.pk).is_active  # nobody knows yet
         second = start_worker(environment, tmp_path, "second")
         try:
             wait_for(

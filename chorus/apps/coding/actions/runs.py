@@ -696,6 +696,7 @@ def _mark_failed(run: ModelRun, error: Exception | str) -> None:
     ModelRun.objects.filter(pk=run.pk).update(**failed)
     for field, value in failed.items():
         setattr(run, field, value)
+    _coders_path(run).unlink(missing_ok=True)
 
 
 def run_lost(run_id: int, *args, retrying: bool, reason: str, **kwargs) -> None:
