@@ -7,9 +7,6 @@ import math
 import os
 import random
 import signal
-import subprocess
-import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +22,8 @@ from chorus.apps.coding.models import ChunkStage, Coding, ModelRun, ModelRunChun
 from chorus.apps.core.models import Heartbeat
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
-from support.processes import chorus_environment, database_url_for_other_processes
+from support.processes import start_worker as start_any_worker
+from support.processes import stop_workers, wait_for, worker_environment, worker_pid
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -74,56 +72,13 @@ def generated_contributions(programme, count: int, *, by, seed: int = 0) -> None
     )
 
 
+def start_worker(environment, folder, name):
+    return start_any_worker(environment, folder, name, "coding")
+
+
 @pytest.fixture
 def database_tasks(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["coding"]}}
-
-
-def start_worker(environment: dict[str, str], folder: Path, name: str) -> subprocess.Popen:
-    log = (folder / f"{name}.log").open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "chorus", "worker", "--queues", "coding"],
-        env=environment,
-        cwd=folder,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def worker_environment(folder: Path, media: Path, **values: str) -> dict[str, str]:
-    return chorus_environment(
-        folder,
-        DATABASE_URL=database_url_for_other_processes(folder),
-        MEDIA_ROOT=str(media),
-        CHORUS_HEARTBEAT_SECONDS="0.5",
-        CHORUS_STALE_AFTER_SECONDS="4",
-        **values,
-    )
-
-
-def wait_for(condition, seconds: float, what: str, workers=()):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"waited {seconds}s for {what}")
-
-
-def pid_of(heartbeat: Heartbeat) -> int:
-    return int(heartbeat.worker.rsplit(":", 1)[1])
-
-
-def stop(workers: list[subprocess.Popen]) -> None:
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-    for worker in workers:
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
 
 
 def test_two_workers_share_a_run_and_one_killed_mid_chunk_codes_nothing_twice(
@@ -145,7 +100,7 @@ def test_two_workers_share_a_run_and_one_killed_mid_chunk_codes_nothing_twice(
             return busy if coded >= 2 and busy else None
 
         busy = wait_for(coding_a_chunk, 600, "a worker coding a chunk")
-        killed = pid_of(busy)
+        killed = worker_pid(busy)
         assert killed in [worker.pid for worker in workers]
         os.kill(killed, signal.SIGKILL)
         survivor = next(worker for worker in workers if worker.pid != killed)
@@ -156,7 +111,7 @@ def test_two_workers_share_a_run_and_one_killed_mid_chunk_codes_nothing_twice(
 
         wait_for(finished, 600, "the run to finish")
     finally:
-        stop(workers)
+        stop_workers(workers)
 
     run.refresh_from_db()
     assert run.status == RunStatus.DONE, run.error
@@ -191,7 +146,7 @@ def test_a_run_whose_worker_keeps_dying_fails_with_the_reason_and_can_be_started
     first = start_worker(environment, tmp_path, "first")
     try:
         busy = wait_for(lambda: Heartbeat.objects.filter(state="running").first(), 300, "a task running")
-        os.kill(pid_of(busy), signal.SIGKILL)
+        os.kill(worker_pid(busy), signal.SIGKILL)
         first.wait(timeout=30)
         assert ModelRun.objects.get(pk=run.pk).is_active  # nobody knows yet
         second = start_worker(environment, tmp_path, "second")
@@ -202,9 +157,9 @@ def test_a_run_whose_worker_keeps_dying_fails_with_the_reason_and_can_be_started
                 "the run to be given up",
             )
         finally:
-            stop([second])
+            stop_workers([second])
     finally:
-        stop([first])
+        stop_workers([first])
     run.refresh_from_db()
     assert "worker" in run.error and "given up" in run.error and "Start it again" in run.error
     assert run.finished_at is not None

@@ -1,7 +1,10 @@
 """Coding runs: queue one, and do it in the background (embed, code every contribution, work out sentiment,
 order the review queue). `running` is the bookkeeping every background run shares.
 
-The tasks (chorus/apps/coding/tasks.py) call `run_coding`; the demo calls it directly.
+The tasks (chorus/apps/coding/tasks.py) call `run_coding` with spread=True, which plans the run as chunk
+steps (`do_step`) that any worker takes; the demo calls it directly and does the steps itself, in order.
+Each chunk writes its results in one transaction with the chunk marked done, so a chunk done again after
+its worker died (chorus.apps.core.durable queues it again) writes nothing twice.
 """
 
 from __future__ import annotations
@@ -403,7 +406,6 @@ def run_coding(
         "many_examples": many_examples,
         "sentiment": sentiment,
         "use_e5": use_e5,
-        "by": getattr(by, "pk", None),
     }
     pending: deque[tuple[str, int]] = deque()
 
