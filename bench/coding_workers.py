@@ -230,6 +230,9 @@ chunks the workers share; fitting the coders is one step in between, on one work
 {rows}
 
 Load average when it ended: {load[0]:.1f} (a 2-core machine shared with others: figures vary with their load).
+Both runs write the same codings. Fitting the coders (from "fitting starts" to "coding starts") is one step
+on one worker, so it bounds what more workers gain; reading and coding shrink with each worker while cores
+are free.
 """,
     )
 
