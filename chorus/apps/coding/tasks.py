@@ -1,4 +1,4 @@
-"""Background work on the `coding` queue (django.tasks; `manage.py db_worker --queue-name coding`).
+"""Background work on the `coding` queue (django.tasks; `chorus worker --queues coding`).
 
 Each task acts for the person who queued it: a run's `started_by`, or the user id it was queued with (None
 when that account has gone since). Runs are durable (chorus.apps.core.durable): a step whose worker stops is

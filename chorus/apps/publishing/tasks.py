@@ -1,4 +1,4 @@
-"""Background work on the `reports` queue (django.tasks; `manage.py db_worker --queue-name reports`).
+"""Background work on the `reports` queue (django.tasks; `chorus worker --queues reports`).
 Durable (chorus.apps.core.durable): a rendering whose worker stops is queued again, or fails with why."""
 
 from __future__ import annotations

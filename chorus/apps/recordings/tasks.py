@@ -1,5 +1,5 @@
-"""Background work on the `recordings` queue (django.tasks; `manage.py db_worker --queue-name recordings`,
-or `chorus worker`, which takes every queue). The speech model runs on one CPU thread: fastest on a shared
+"""Background work on the `recordings` queue (django.tasks; `chorus worker`, which takes every
+queue, or `chorus worker --queues recordings`). The speech model runs on one CPU thread: fastest on a shared
 two-core machine (bench/transcribe_speech.py). Durable (chorus.apps.core.durable): a transcription whose
 worker stops is queued again (the audio is kept until it is done), or fails with why."""
 
