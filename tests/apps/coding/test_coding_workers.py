@@ -17,8 +17,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from chorus.apps.coding.actions.codebooks import create_starter_codebook
+from chorus.apps.coding.actions.discovery import start_discovery
 from chorus.apps.coding.actions.runs import start_coding
-from chorus.apps.coding.models import ChunkStage, Coding, ModelRun, ModelRunChunk, RunStatus
+from chorus.apps.coding.models import ChunkStage, Coding, ModelRun, ModelRunChunk, RunKind, RunStatus
 from chorus.apps.core.models import Heartbeat
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
@@ -163,4 +164,36 @@ def test_a_run_whose_worker_keeps_dying_fails_with_the_reason_and_can_be_started
     run.refresh_from_db()
     assert "worker" in run.error and "given up" in run.error and "Start it again" in run.error
     assert run.finished_at is not None
+    assert not Heartbeat.objects.exists()
+
+
+def test_a_discovery_run_whose_worker_is_killed_is_finished_by_another(
+    world, database_tasks, tmp_path, settings
+):
+    generated_contributions(world.programme, 1_500, by=world.analyst, seed=2)
+    environment = worker_environment(tmp_path, Path(settings.MEDIA_ROOT))
+    run = start_discovery(world.programme, by=world.analyst)
+    first = start_worker(environment, tmp_path, "first")
+    try:
+        busy = wait_for(lambda: Heartbeat.objects.filter(state="running").first(), 120, "discovery running")
+        os.kill(worker_pid(busy), signal.SIGKILL)
+        first.wait(timeout=30)
+        assert ModelRun.objects.get(pk=run.pk).is_active
+        second = start_worker(environment, tmp_path, "second")
+        try:
+            wait_for(
+                lambda: ModelRun.objects.filter(
+                    pk=run.pk, status__in=[RunStatus.DONE, RunStatus.FAILED]
+                ).exists(),
+                300,
+                "discovery to finish",
+            )
+        finally:
+            stop_workers([second])
+    finally:
+        stop_workers([first])
+    run.refresh_from_db()
+    assert (run.status, run.kind, run.error) == (RunStatus.DONE, RunKind.DISCOVERY, "")
+    lost = DBTaskResult.objects.get(exception_class_path="chorus.apps.core.durable.WorkerLost")
+    assert lost.args_kwargs["args"] == [run.pk] and lost.task_path.endswith("discover_themes")
     assert not Heartbeat.objects.exists()
