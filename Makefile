@@ -59,7 +59,7 @@ demo: install var/secret_key
 
 serve: var/secret_key
 	@echo "Serving Chorus at http://127.0.0.1:8000 (Ctrl+C stops it)"
-	$(LOCAL_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(LOCAL_ENV) $(PY) -m chorus worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LOCAL_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 

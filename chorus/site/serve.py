@@ -87,6 +87,9 @@ def worker(argv: list[str]) -> int:
         return 2
     from django.core.management import call_command
 
+    from chorus.apps.core import durable
+
+    durable.serve()
     options = {"queue_name": args.queues, "batch": args.batch, "reload": False}
     call_command("db_worker", **options)
     return 0

@@ -355,3 +355,12 @@ if CHORUS_LLM_URL:
         LLMConfig.from_mapping(globals())
     except ConfigError as error:
         raise ImproperlyConfigured(str(error)) from None
+
+# Background work that survives a worker's death (chorus.apps.core.durable): a task beats every
+# CHORUS_HEARTBEAT_SECONDS; one silent for CHORUS_STALE_AFTER_SECONDS is taken as lost and queued again, at
+# most CHORUS_TASK_ATTEMPTS times in all, then marked failed with the reason. Coding runs are cut into parts
+# of CHORUS_CODING_CHUNK contributions that any worker takes.
+CHORUS_HEARTBEAT_SECONDS = float(os.environ.get("CHORUS_HEARTBEAT_SECONDS", "15"))
+CHORUS_STALE_AFTER_SECONDS = float(os.environ.get("CHORUS_STALE_AFTER_SECONDS", "120"))
+CHORUS_TASK_ATTEMPTS = int(os.environ.get("CHORUS_TASK_ATTEMPTS", "3"))
+CHORUS_CODING_CHUNK = int(os.environ.get("CHORUS_CODING_CHUNK", "2000"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from django.db import connection
@@ -52,3 +54,55 @@ def run_python(script: str, environment: dict[str, str], cwd: Path) -> subproces
         text=True,
         timeout=300,
     )
+
+
+def start_worker(environment: dict[str, str], folder: Path, name: str, queues: str) -> subprocess.Popen:
+    """A `chorus worker` taking `queues`, its output in folder/name.log."""
+    log = (folder / f"{name}.log").open("w")
+    return subprocess.Popen(
+        [sys.executable, "-m", "chorus", "worker", "--queues", queues],
+        env=environment,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def worker_environment(folder: Path, media: Path, **values: str) -> dict[str, str]:
+    """For workers sharing this test's database and stored files, beating often and soon taken as lost."""
+    return chorus_environment(
+        folder,
+        DATABASE_URL=database_url_for_other_processes(folder),
+        MEDIA_ROOT=str(media),
+        CHORUS_HEARTBEAT_SECONDS="0.5",
+        CHORUS_STALE_AFTER_SECONDS="4",
+        **values,
+    )
+
+
+def wait_for(condition, seconds: float, what: str):
+    """What `condition()` returns once it is truthy; fails after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = condition()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"waited {seconds}s for {what}")
+
+
+def worker_pid(heartbeat) -> int:
+    """The process id of the worker a chorus.apps.core.models.Heartbeat names ("host:pid")."""
+    return int(heartbeat.worker.rsplit(":", 1)[1])
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        if worker.poll() is None:
+            worker.send_signal(signal.SIGTERM)
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()

@@ -104,6 +104,9 @@ class ModelRun(models.Model):
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    options = models.JSONField(
+        default=dict, blank=True, help_text="How the run was asked to code, read by each of its chunks."
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -128,6 +131,35 @@ class ModelRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ChunkStage(models.TextChoices):
+    PREPARE = "prepare", "Reading contributions"
+    CODE = "code", "Coding contributions"
+
+
+class ModelRunChunk(models.Model):
+    """Part of a coding run that any worker may take: some contributions to read (embed, detect their
+    language) or to code. Done is set in the same transaction as what the chunk wrote, so a chunk done
+    again after its worker stopped writes nothing twice."""
+
+    run = models.ForeignKey(ModelRun, on_delete=models.CASCADE, related_name="chunks")
+    stage = models.CharField(max_length=10, choices=ChunkStage.choices)
+    index = models.PositiveIntegerField()
+    contribution_ids = models.JSONField(default=list)
+    other_language = models.JSONField(default=list, help_text="Per contribution: not in English.")
+    languages = models.JSONField(
+        default=list, help_text="Per contribution: its language code, stored or detected ('' if not known)."
+    )
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "stage", "index"], name="one_chunk_per_place_in_run")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage} chunk {self.index} of run {self.run_id}"
 
 
 class CodingStatus(models.TextChoices):

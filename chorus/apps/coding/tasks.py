@@ -1,11 +1,14 @@
-"""Background work on the `coding` queue (django.tasks; `manage.py db_worker --queue-name coding`).
+"""Background work on the `coding` queue (django.tasks; `chorus worker --queues coding`).
 
 Each task acts for the person who queued it: a run's `started_by`, or the user id it was queued with (None
-when that account has gone since)."""
+when that account has gone since). Runs are durable (chorus.apps.core.durable): a step whose worker stops is
+queued again, or the run fails with the reason; a coding run is spread as steps any worker takes."""
 
 from __future__ import annotations
 
 from django.tasks import task
+
+from chorus.apps.core.durable import durable_task
 
 
 def _queued_by(run_id: int):
@@ -15,20 +18,38 @@ def _queued_by(run_id: int):
     return run.started_by if run is not None else None
 
 
-@task(queue_name="coding")
+def _run_lost(run_id: int, *args, retrying: bool, reason: str, **kwargs) -> None:
+    from .actions.runs import run_lost
+
+    run_lost(run_id, *args, retrying=retrying, reason=reason, **kwargs)
+
+
+@durable_task(queue_name="coding", on_lost=_run_lost)
 def code_programme(run_id: int) -> str:
+    """Plan the run and queue its steps (coding_step), which any worker takes."""
     from .actions.runs import run_coding
+
+    run = run_coding(run_id, by=_queued_by(run_id), spread=True)
+    return f"run {run.pk}: {run.status}, {run.chunks.count()} chunks"
+
+
+@durable_task(queue_name="coding", on_lost=_run_lost)
+def coding_step(run_id: int, step: str, index: int = 0) -> str:
+    """One step of a coding run: read or code a chunk of contributions, or fit the coders."""
+    from .actions.runs import do_step
     from .actions.teaching import learn_from_answers, unlearnt_answers
 
-    by = _queued_by(run_id)
-    run = run_coding(run_id, by=by)
+    run = do_step(run_id, step, index)
+    if run is None:
+        return f"run {run_id} is gone"
     # Someone teaching Chorus answered while it learnt: learn again, with those answers.
-    if run.status == "done" and unlearnt_answers(run) and learn_from_answers(run.codebook, by=by):
-        return f"run {run.pk}: {run.status}; learning again from newer answers"
-    return f"run {run.pk}: {run.status}"
+    if getattr(run, "finished_here", False) and unlearnt_answers(run):
+        if learn_from_answers(run.codebook, by=_queued_by(run_id)):
+            return f"run {run.pk}: {run.status}; learning again from newer answers"
+    return f"run {run.pk} {step} {index}: {run.status}"
 
 
-@task(queue_name="coding")
+@durable_task(queue_name="coding", on_lost=_run_lost)
 def find_emerging(run_id: int) -> str:
     from .actions.emerging import run_emerging
 

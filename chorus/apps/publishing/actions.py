@@ -219,6 +219,21 @@ def render_report(report_id: int) -> Report:
     return report
 
 
+def report_lost(report_id: int, *, retrying: bool, reason: str) -> None:
+    """The worker rendering the report stopped (chorus.apps.core.durable): it is queued again, or failed
+    with the reason."""
+    report = Report.objects.filter(
+        pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+    ).first()
+    if report is None:
+        return
+    if retrying:
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.QUEUED, phase="Starting again")
+    else:
+        Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=reason)
+    audit("report.worker_lost", obj=report, programme=report.programme, retrying=retrying)
+
+
 # ------------------------------------------------------------------------------------------------ board story
 
 RECOMMENDATION_MAX_CHARS = 600

@@ -192,6 +192,20 @@ def read_audio(recording: Recording) -> bytes:
         return fernet().decrypt(stored.read())
 
 
+def recording_lost(recording_id: int, *, retrying: bool, reason: str, **kwargs) -> None:
+    """The worker transcribing the recording stopped (chorus.apps.core.durable): it waits to be transcribed
+    again, or has failed with the reason (and its audio is deleted, as for any failure)."""
+    active = [RecordingStatus.QUEUED, RecordingStatus.TRANSCRIBING]
+    recording = Recording.objects.filter(pk=recording_id, status__in=active).first()
+    if recording is None:
+        return
+    if retrying:
+        Recording.objects.filter(pk=recording.pk).update(status=RecordingStatus.QUEUED, progress=0)
+        audit("recording.worker_lost", obj=recording, programme=recording.programme, retrying=True)
+    else:
+        _fail(recording, reason, by=None)
+
+
 def _fail(recording: Recording, problem: str, *, by) -> Recording:
     with transaction.atomic():
         _delete_audio_later(recording.audio)

@@ -1,13 +1,20 @@
-"""Background work on the `recordings` queue (django.tasks; `manage.py db_worker --queue-name recordings`,
-or `chorus worker`, which takes every queue). The speech model runs on one CPU thread: fastest on a shared
-two-core machine (bench/transcribe_speech.py)."""
+"""Background work on the `recordings` queue (django.tasks; `chorus worker`, which takes every
+queue, or `chorus worker --queues recordings`). The speech model runs on one CPU thread: fastest on a shared
+two-core machine (bench/transcribe_speech.py). Durable (chorus.apps.core.durable): a transcription whose
+worker stops is queued again (the audio is kept until it is done), or fails with why."""
 
 from __future__ import annotations
 
-from django.tasks import task
+from chorus.apps.core.durable import durable_task
 
 
-@task(queue_name="recordings")
+def _recording_lost(recording_id: int, **kwargs) -> None:
+    from .actions import recording_lost
+
+    recording_lost(recording_id, **kwargs)
+
+
+@durable_task(queue_name="recordings", on_lost=_recording_lost)
 def transcribe(recording_id: int) -> str:
     from .actions import transcribe_recording
 

@@ -1,12 +1,17 @@
 """Coding runs: queue one, and do it in the background (embed, code every contribution, work out sentiment,
 order the review queue). `running` is the bookkeeping every background run shares.
 
-The tasks (chorus/apps/coding/tasks.py) call `run_coding`; the demo calls it directly.
+The tasks (chorus/apps/coding/tasks.py) call `run_coding` with spread=True, which plans the run as chunk
+steps (`do_step`) that any worker takes; the demo calls it directly and does the steps itself, in order.
+Each chunk writes its results in one transaction with the chunk marked done, so a chunk done again after
+its worker died (chorus.apps.core.durable queues it again) writes nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -16,18 +21,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
+from chorus.apps.core import storage
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 
 from ..model_files import save_trained
 from ..models import (
+    ChunkStage,
     Codebook,
     Coding,
     CodingMethod,
     CodingStatus,
     ContributionVector,
     ModelRun,
+    ModelRunChunk,
     ReviewState,
     RunKind,
     RunStatus,
@@ -86,14 +94,7 @@ def running(run: ModelRun, *, phase: str | None = None) -> Iterator[ModelRun]:
     try:
         yield run
     except Exception as error:
-        failed = {
-            "status": RunStatus.FAILED,
-            "error": f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH],
-            "finished_at": timezone.now(),
-        }
-        ModelRun.objects.filter(pk=run.pk).update(**failed)
-        for field, value in failed.items():
-            setattr(run, field, value)
+        _mark_failed(run, error)
         raise
 
 
@@ -329,13 +330,16 @@ def _other_language_coder(run: ModelRun, themes: list[Theme], texts: Sequence[st
     return _BatchCoder(themes, batch, CodingMethod.OTHER_LANGUAGE, SECOND_THEME_RATIO)
 
 
-def _languages(programme: Programme, contributions: Sequence[tuple[int, str, str]]) -> list[str]:
+def _languages(
+    programme: Programme, contributions: Sequence[tuple[int, str, str]], stored: set[str] | None = None
+) -> list[str]:
     """Each contribution's language: as stored, else detected among English, the community languages and
     the languages stored in the programme; a detection less sure than ROUTING_CONFIDENCE counts as not
     known (short English comments such as "Just perfect" come out Romanian at about 0.5)."""
     from chorus.coding import languages
 
-    stored = {code for _, _, code in contributions if code}
+    if stored is None:
+        stored = {code for _, _, code in contributions if code}
     candidates = languages.programme_candidates(
         [
             *languages.COMMUNITY_LANGUAGES,
@@ -379,6 +383,7 @@ def run_coding(
     many_examples: int = MANY_EXAMPLES,
     sentiment: bool = True,
     use_e5: bool | None = None,
+    spread: bool = False,
 ) -> ModelRun:
     """Do a queued coding run: embed, code every contribution, work out sentiment, order the review queue.
     `by` is who queued it (the task passes the run's `started_by`).
@@ -389,39 +394,340 @@ def run_coding(
     Contributions not in English (as stored, or detected) go to a multilingual coder. Once people have
     answered enough teaching questions, confidences say how often people agreed with such a coding.
     `use_e5` adds the multilingual model to the English batch coders (slower, better): by default when the
-    programme has at most settings.CHORUS_CODING_E5_MAX."""
+    programme has at most settings.CHORUS_CODING_E5_MAX.
+
+    The run is planned as chunks of settings.CHORUS_CODING_CHUNK contributions: read them (embed, detect the
+    language), then fit the coders once, then code them. `spread` queues each step as a task any worker takes
+    (the `coding_step` task) and returns with the run running; otherwise the steps are done here, in order."""
     run = ModelRun.objects.select_related("programme", "codebook").get(pk=run_id)
     if run.status not in (RunStatus.QUEUED, RunStatus.FAILED):
         return run
+    run.options = {
+        "min_reviewed": min_reviewed,
+        "many_examples": many_examples,
+        "sentiment": sentiment,
+        "use_e5": use_e5,
+    }
+    pending: deque[tuple[str, int]] = deque()
+
+    def here(step: str, index: int = 0) -> None:
+        pending.append((step, index))
+
+    schedule = _queueing(run.pk) if spread else here
     with running(run):
-        embed_missing(run.programme, run)
-        record_progress(run, "Learning from the codebook and coded examples", 0, 1)
-        contributions = list(
-            Contribution.objects.filter(programme=run.programme)
-            .order_by("pk")
-            .values_list("pk", "text", "language")
+        run.error, run.finished_at = "", None
+        run.save(update_fields=["options", "error", "finished_at"])
+        _plan(run, schedule)
+        while pending:
+            step, index = pending.popleft()
+            STEPS[step](run.pk, index, schedule=schedule, raise_errors=True)
+    run.refresh_from_db()
+    return run
+
+
+Schedule = Callable[..., None]
+
+
+def _queueing(run_id: int) -> Schedule:
+    """Queue a step as a task, inside the caller's transaction: queued if and only if that commits."""
+    from ..tasks import coding_step
+
+    def queue(step: str, index: int = 0) -> None:
+        coding_step.enqueue(run_id, step, index)
+
+    return queue
+
+
+def _plan(run: ModelRun, schedule: Schedule) -> None:
+    """Cut the programme's contributions into chunks to read, and queue them."""
+    ids = list(
+        Contribution.objects.filter(programme=run.programme).order_by("pk").values_list("pk", flat=True)
+    )
+    size = max(1, settings.CHORUS_CODING_CHUNK)
+    parts = [ids[start : start + size] for start in range(0, len(ids), size)]
+    with transaction.atomic():
+        run.chunks.all().delete()
+        ModelRunChunk.objects.bulk_create(
+            ModelRunChunk(run=run, stage=ChunkStage.PREPARE, index=index, contribution_ids=part)
+            for index, part in enumerate(parts)
         )
-        codes = _languages(run.programme, contributions)
-        other = [code not in ("en", "und") for code in codes]
-        english_texts = [
-            text for (_, text, _), is_other in zip(contributions, other, strict=True) if not is_other
-        ]
-        if use_e5 is None:
-            use_e5 = _e5_by_default(len(english_texts))
-        coder = _build_coder(run, min_reviewed, many_examples, english_texts, use_e5=use_e5)
-        other_coder = None
-        if any(other):
-            other_texts = [
-                text for (_, text, _), is_other in zip(contributions, other, strict=True) if is_other
-            ]
-            other_coder = _other_language_coder(run, coder.themes, other_texts)
-        _code_contributions(run, coder, other_coder, contributions, other, _calibration(run.codebook), codes)
-        if sentiment:
-            _sentiment_missing(run)
+        record_progress(run, "Reading contributions", 0, len(ids))
+        if parts:
+            for index in range(len(parts)):
+                schedule("prepare", index)
+        else:
+            schedule("fit")
+
+
+def do_step(run_id: int, step: str, index: int = 0) -> ModelRun | None:
+    """Do one step of a spread run (the `coding_step` task); a step of a run not running does nothing."""
+    return STEPS[step](run_id, index, schedule=_queueing(run_id), raise_errors=True)
+
+
+def _step(work: Callable[[ModelRun, int, Schedule], None]):
+    """A step: done only while its run is running; a failure marks the run failed with why."""
+
+    def step(run_id: int, index: int, *, schedule: Schedule, raise_errors: bool) -> ModelRun | None:
+        run = ModelRun.objects.select_related("programme", "codebook").filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.RUNNING:
+            return run
+        try:
+            work(run, index, schedule)
+        except Exception as error:
+            _mark_failed(run, error)
+            if raise_errors:
+                raise
+        return run
+
+    step.__name__ = work.__name__
+    return step
+
+
+def _chunk_to_do(run: ModelRun, stage: str, index: int) -> ModelRunChunk | None:
+    """The chunk, locked until the caller's transaction ends; None when it is done already (by a worker that
+    stopped after committing it, or by another worker doing it at the same time)."""
+    chunk = ModelRunChunk.objects.select_for_update().filter(run=run, stage=stage, index=index).first()
+    return None if chunk is None or chunk.done else chunk
+
+
+def _chunk_done(run: ModelRun, chunk: ModelRunChunk, stage: str, **fields) -> bool:
+    """Mark the chunk done and count it on the run; True when it was the stage's last. Inside the
+    transaction that wrote the chunk's work: the run's row lock orders chunks finishing together, and each
+    sees the others' commits."""
+    ModelRunChunk.objects.filter(pk=chunk.pk).update(done=True, **fields)
+    locked = ModelRun.objects.select_for_update().get(pk=run.pk)
+    done = locked.progress_done + len(chunk.contribution_ids)
+    ModelRun.objects.filter(pk=run.pk).update(progress_done=done)
+    run.progress_done = done
+    return not ModelRunChunk.objects.filter(run=run, stage=stage, done=False).exists()
+
+
+@_step
+def _prepare(run: ModelRun, index: int, schedule: Schedule) -> None:
+    """Read one chunk: store a vector for each contribution without one, and find which are not English."""
+    from chorus.coding import embeddings
+
+    chunk = ModelRunChunk.objects.filter(run=run, stage=ChunkStage.PREPARE, index=index).first()
+    if chunk is None or chunk.done:
+        return
+    rows = list(
+        Contribution.objects.filter(pk__in=chunk.contribution_ids)
+        .order_by("pk")
+        .values_list("pk", "text", "language")
+    )
+    stored = set(
+        Contribution.objects.filter(programme=run.programme)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    codes = _languages(run.programme, rows, stored=stored)
+    code_of = {pk: code for (pk, _, _), code in zip(rows, codes, strict=True)}
+    other = {pk: code not in ("en", "und") for pk, code in code_of.items()}
+    missing = set(
+        Contribution.objects.filter(pk__in=chunk.contribution_ids)
+        .exclude(vector__model_version=embeddings.MODEL_VERSION)
+        .values_list("pk", flat=True)
+    )
+    to_embed = [(pk, text) for pk, text, _ in rows if pk in missing]
+    vectors = embeddings.embed([text for _, text in to_embed]) if to_embed else []
+    with transaction.atomic():
+        if _chunk_to_do(run, ChunkStage.PREPARE, index) is None:
+            return
+        _store_vectors([pk for pk, _ in to_embed], vectors)
+        last = _chunk_done(
+            run,
+            chunk,
+            ChunkStage.PREPARE,
+            other_language=[other.get(pk, False) for pk in chunk.contribution_ids],
+            languages=[code_of.get(pk, "") for pk in chunk.contribution_ids],
+        )
+        if last:
+            schedule("fit")
+
+
+def _store_vectors(ids: Sequence[int], vectors) -> None:
+    from chorus.coding import embeddings
+
+    ContributionVector.objects.filter(contribution_id__in=ids).delete()
+    ContributionVector.objects.bulk_create(
+        ContributionVector(
+            contribution_id=pk,
+            model_name=embeddings.MODEL_NAME,
+            model_version=embeddings.MODEL_VERSION,
+            vector=vector.astype(np.float32).tobytes(),
+        )
+        for pk, vector in zip(ids, vectors, strict=True)
+    )
+
+
+@_step
+def _fit(run: ModelRun, index: int, schedule: Schedule) -> None:
+    """Fit the coders once, from the codebook, the coded examples and the English contributions; store them
+    for the coding chunks, and queue those."""
+    if ModelRunChunk.objects.filter(run=run, stage=ChunkStage.CODE).exists():
+        return  # fitted already, by a worker that stopped after committing
+    options = run.options
+    record_progress(run, "Learning from the codebook and coded examples", 0, 1)
+    chunks = list(run.chunks.filter(stage=ChunkStage.PREPARE).order_by("index"))
+    ids = [pk for chunk in chunks for pk in chunk.contribution_ids]
+    other = [flag for chunk in chunks for flag in chunk.other_language]
+    texts = dict(Contribution.objects.filter(pk__in=ids).values_list("pk", "text"))
+    english_texts = [texts[pk] for pk, is_other in zip(ids, other, strict=True) if not is_other]
+    use_e5 = options.get("use_e5")
+    if use_e5 is None:
+        use_e5 = _e5_by_default(len(english_texts))
+    coder = _build_coder(
+        run,
+        options.get("min_reviewed", MIN_REVIEWED_PER_THEME),
+        options.get("many_examples", MANY_EXAMPLES),
+        english_texts,
+        use_e5=use_e5,
+    )
+    other_coder = None
+    if any(other):
+        other_texts = [texts[pk] for pk, is_other in zip(ids, other, strict=True) if is_other]
+        other_coder = _other_language_coder(run, coder.themes, other_texts)
+    _save_coders(run, _Coders(coder, other_coder, _calibration(run.codebook)))
+    with transaction.atomic():
+        ModelRun.objects.select_for_update().get(pk=run.pk)
+        if ModelRunChunk.objects.filter(run=run, stage=ChunkStage.CODE).exists():
+            return
+        ModelRunChunk.objects.bulk_create(
+            ModelRunChunk(
+                run=run,
+                stage=ChunkStage.CODE,
+                index=chunk.index,
+                contribution_ids=chunk.contribution_ids,
+                other_language=chunk.other_language,
+                languages=chunk.languages,
+            )
+            for chunk in chunks
+        )
+        record_progress(run, "Coding contributions", 0, len(ids))
+        if chunks:
+            for chunk in chunks:
+                schedule("code", chunk.index)
+        else:
+            _finish(run)
+
+
+@dataclass
+class _Coders:
+    coder: _RunCoder
+    other_coder: _RunCoder | None
+    calibration: object
+
+
+def _coders_name(run: ModelRun) -> str:
+    return f"runs/{run.pk}/coders.pickle"
+
+
+def _save_coders(run: ModelRun, coders: _Coders) -> None:
+    """The fitted coders, for the coding chunks in any worker (through file storage, which every worker
+    shares); gone when the run ends."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = _coders_name(run)
+    storage.delete(name)
+    default_storage.save(name, ContentFile(pickle.dumps(coders, protocol=pickle.HIGHEST_PROTOCOL)))
+    _loaded_coders.clear()
+
+
+_loaded_coders: dict[int, _Coders] = {}
+
+
+def _load_coders(run: ModelRun) -> _Coders:
+    from django.core.files.storage import default_storage
+
+    if run.pk not in _loaded_coders:
+        _loaded_coders.clear()
+        with default_storage.open(_coders_name(run), "rb") as stored:
+            # Written by _save_coders of this run, in Chorus's own storage: never a file from outside.
+            _loaded_coders[run.pk] = pickle.loads(stored.read())  # noqa: S301
+    return _loaded_coders[run.pk]
+
+
+def _delete_coders(run: ModelRun) -> None:
+    _loaded_coders.pop(run.pk, None)
+    storage.delete(_coders_name(run))
+
+
+@_step
+def _code(run: ModelRun, index: int, schedule: Schedule) -> None:
+    """Code one chunk, with its sentiment and review order, in one transaction with the chunk marked done."""
+    chunk = ModelRunChunk.objects.filter(run=run, stage=ChunkStage.CODE, index=index).first()
+    if chunk is None or chunk.done:
+        return
+    coders = _load_coders(run)
+    texts = dict(Contribution.objects.filter(pk__in=chunk.contribution_ids).values_list("pk", "text"))
+    codes = chunk.languages or [""] * len(chunk.contribution_ids)
+    rows = [
+        (pk, texts[pk], is_other, code)
+        for pk, is_other, code in zip(chunk.contribution_ids, chunk.other_language, codes, strict=True)
+        if pk in texts  # erased since the run was planned
+    ]
+    new_codings, ids, margins = _codings_for(run, coders, rows)
+    feelings = _sentiments_for(rows) if run.options.get("sentiment", True) else []
+    with transaction.atomic():
+        if _chunk_to_do(run, ChunkStage.CODE, index) is None:
+            return
+        # A suggestion nobody acted on is replaced by the new model's; people's decisions stay.
+        theme_ids = [theme.pk for theme in coders.coder.themes]
+        Coding.objects.filter(
+            contribution_id__in=ids, theme_id__in=theme_ids, status=CodingStatus.SUGGESTED, current=True
+        ).delete()
+        Coding.objects.bulk_create(new_codings)
+        _store_margins(run.codebook, ids, margins)
+        update_coverage(run.programme, ids)
+        if feelings:
+            have = set(
+                Sentiment.objects.filter(contribution_id__in=ids).values_list("contribution_id", flat=True)
+            )
+            Sentiment.objects.bulk_create(
+                feeling for feeling in feelings if feeling.contribution_id not in have
+            )
+        if _chunk_done(run, chunk, ChunkStage.CODE):
+            _finish(run)
+
+
+def _finish(run: ModelRun) -> None:
     run.status, run.finished_at, run.phase = RunStatus.DONE, timezone.now(), "Finished"
     run.save(update_fields=["status", "finished_at", "phase"])
+    run.finished_here = True  # the step that finished it (the task then learns again if it should)
+    by = run.started_by if run.started_by_id else None
     audit("coding.run_finished", actor=by, obj=run, programme=run.programme, kind=run.kind)
-    return run
+    transaction.on_commit(lambda: _delete_coders(run))
+
+
+STEPS: dict[str, Callable[..., ModelRun | None]] = {"prepare": _prepare, "fit": _fit, "code": _code}
+
+
+def _mark_failed(run: ModelRun, error: Exception | str) -> None:
+    """The run failed: when and why (`Type: message`, cut to ERROR_MAX_LENGTH)."""
+    why = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    failed = {"status": RunStatus.FAILED, "error": why[:ERROR_MAX_LENGTH], "finished_at": timezone.now()}
+    ModelRun.objects.filter(pk=run.pk).update(**failed)
+    for field, value in failed.items():
+        setattr(run, field, value)
+    _delete_coders(run)
+
+
+def run_lost(run_id: int, *args, retrying: bool, reason: str, **kwargs) -> None:
+    """A worker doing a step of this run stopped (chorus.apps.core.durable): the run says so. Queued again,
+    it carries on (a whole run starts again; a chunk is done again); given up, the run has failed."""
+    run = ModelRun.objects.filter(pk=run_id).first()
+    if run is None or run.status not in (RunStatus.QUEUED, RunStatus.RUNNING):
+        return
+    whole_run = not args and not kwargs
+    if retrying and whole_run:
+        ModelRun.objects.filter(pk=run.pk).update(status=RunStatus.QUEUED, phase="Starting again")
+    elif retrying:
+        ModelRun.objects.filter(pk=run.pk).update(phase="A worker stopped: its part starts again")
+    else:
+        _mark_failed(run, reason)
+    audit("coding.run_worker_lost", obj=run, programme=run.programme, retrying=retrying)
 
 
 def _e5_by_default(count: int) -> bool:
@@ -430,43 +736,35 @@ def _e5_by_default(count: int) -> bool:
     return 0 < count <= settings.CHORUS_CODING_E5_MAX and e5_available()
 
 
-def _code_contributions(
-    run: ModelRun,
-    coder: _RunCoder,
-    other_coder: _RunCoder | None,
-    contributions: Sequence[tuple[int, str, str]],
-    other: Sequence[bool],
-    calibration=None,
-    language_codes: Sequence[str] | None = None,
-) -> None:
+def _codings_for(run: ModelRun, coders: _Coders, rows: Sequence[tuple[int, str, bool, str]]):
+    """The suggestions for some contributions (not those people decided), and how sure the model was."""
+    coder, other_coder = coders.coder, coders.other_coder
     theme_ids = [theme.pk for theme in coder.themes]
     provenance = {
         False: [coder.provenance(column) for column in range(len(theme_ids))],
         True: [other_coder.provenance(column) for column in range(len(theme_ids))] if other_coder else [],
     }
-    if language_codes is None:
-        language_codes = [code for _, _, code in contributions]
-    rows = [
-        (pk, text, is_other, code)
-        for (pk, text, _), is_other, code in zip(contributions, other, language_codes, strict=True)
-    ]
-    done = 0
+    ids = [pk for pk, _, _, _ in rows]
+    new_codings: list[Coding] = []
+    all_margins = []
+    now = timezone.now()
     for batch in _batches(rows):
-        ids = [pk for pk, _, _, _ in batch]
+        batch_ids = [pk for pk, _, _, _ in batch]
         coded = _code_batch(coder, other_coder, batch, len(theme_ids))
         margins = (
-            np.abs(coded.probabilities - coded.thresholds).min(axis=1) if theme_ids else np.ones(len(ids))
+            np.abs(coded.probabilities - coded.thresholds).min(axis=1)
+            if theme_ids
+            else np.ones(len(batch_ids))
         )
+        all_margins.append(margins)
         confidences, thresholds = coded.probabilities, coded.thresholds
-        if calibration is not None:
-            confidences, thresholds = calibration(confidences), calibration(thresholds)
+        if coders.calibration is not None:
+            confidences, thresholds = coders.calibration(confidences), coders.calibration(thresholds)
         decided_by_people = set(
-            Coding.objects.filter(contribution_id__in=ids, theme_id__in=theme_ids, current=True)
+            Coding.objects.filter(contribution_id__in=batch_ids, theme_id__in=theme_ids, current=True)
             .exclude(status=CodingStatus.SUGGESTED)
             .values_list("contribution_id", "theme_id")
         )
-        now = timezone.now()
-        new_codings = []
         for row, (contribution_id, _, is_other, _) in enumerate(batch):
             for column in np.flatnonzero(coded.applies[row]):
                 theme_id = theme_ids[column]
@@ -487,16 +785,20 @@ def _code_contributions(
                         status=CodingStatus.SUGGESTED,
                     )
                 )
-        with transaction.atomic():
-            # A suggestion nobody acted on is replaced by the new model's; people's decisions stay.
-            Coding.objects.filter(
-                contribution_id__in=ids, theme_id__in=theme_ids, status=CodingStatus.SUGGESTED, current=True
-            ).delete()
-            Coding.objects.bulk_create(new_codings)
-            _store_margins(run.codebook, ids, margins)
-            update_coverage(run.programme, ids)
-        done += len(batch)
-        record_progress(run, "Coding contributions", done, len(rows))
+    margins = np.concatenate(all_margins) if all_margins else np.zeros(0)
+    return new_codings, ids, margins
+
+
+def _sentiments_for(rows: Sequence[tuple[int, str, bool, str]]) -> list[Sentiment]:
+    from chorus.coding.sentiment import default_model
+
+    model = default_model()
+    label = f"{model.model_name}@{model.model_version}"
+    codings = model.codings([text for _, text, _, _ in rows]) if rows else []
+    return [
+        Sentiment(contribution_id=pk, label=coding.theme, confidence=round(coding.confidence, 4), model=label)
+        for (pk, _, _, _), coding in zip(rows, codings, strict=True)
+    ]
 
 
 def _code_batch(coder: _RunCoder, other_coder: _RunCoder | None, batch, k: int) -> _Coded:
@@ -530,26 +832,3 @@ def _store_margins(codebook: Codebook, ids: Sequence[int], margins: np.ndarray) 
             to_update.append(state)
     ReviewState.objects.bulk_create(to_create)
     ReviewState.objects.bulk_update(to_update, ["margin", "codebook"])
-
-
-def _sentiment_missing(run: ModelRun) -> None:
-    from chorus.coding.sentiment import default_model
-
-    model = default_model()
-    missing = list(
-        Contribution.objects.filter(programme=run.programme, sentiment__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "text")
-    )
-    label = f"{model.model_name}@{model.model_version}"
-    done = 0
-    for batch in _batches(missing):
-        codings = model.codings([text for _, text in batch])
-        Sentiment.objects.bulk_create(
-            Sentiment(
-                contribution_id=pk, label=coding.theme, confidence=round(coding.confidence, 4), model=label
-            )
-            for (pk, _), coding in zip(batch, codings, strict=True)
-        )
-        done += len(batch)
-        record_progress(run, "Working out sentiment", done, len(missing))

@@ -1,0 +1,65 @@
+"""A recording being transcribed by a `chorus worker` that is killed with SIGKILL is transcribed by another
+worker, never left "Being transcribed" (chorus.apps.core.durable, shared with coding runs and reports)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+from recordings_helpers import form_data
+
+from chorus.apps.core.models import Heartbeat
+from chorus.apps.recordings.models import Recording, RecordingStatus
+
+from support.processes import start_worker, stop_workers, wait_for, worker_environment, worker_pid
+from support.world import PASSWORD
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
+    ),
+]
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["recordings"]}}
+
+
+def test_a_recording_whose_worker_is_killed_is_transcribed_by_another(
+    client, world, conversation_wav, database_tasks, tmp_path, settings
+):
+    # The other processes read the encrypted audio: the same key, the same storage.
+    environment = worker_environment(tmp_path, Path(settings.MEDIA_ROOT), SECRET_KEY=settings.SECRET_KEY)
+    client.login(username="connector", password=PASSWORD)
+    client.post("/recordings/upload/", form_data(world.programme, conversation_wav))
+    recording = Recording.objects.get()
+    assert recording.status == RecordingStatus.QUEUED
+    first = start_worker(environment, tmp_path, "first", "recordings")
+    try:
+        busy = wait_for(lambda: Heartbeat.objects.filter(state="running").first(), 120, "the transcription")
+        os.kill(worker_pid(busy), signal.SIGKILL)
+        first.wait(timeout=30)
+        assert Recording.objects.get(pk=recording.pk).in_progress
+        second = start_worker(environment, tmp_path, "second", "recordings")
+        try:
+            wait_for(
+                lambda: Recording.objects.filter(pk=recording.pk, status=RecordingStatus.DONE).exists(),
+                240,
+                "the recording to be transcribed",
+            )
+        finally:
+            stop_workers([second])
+    finally:
+        stop_workers([first])
+    recording.refresh_from_db()
+    assert recording.contribution is not None and "surgery" in recording.contribution.text.lower()
+    assert recording.problem == ""
+    lost = DBTaskResult.objects.get(exception_class_path="chorus.apps.core.durable.WorkerLost")
+    assert lost.args_kwargs["args"] == [recording.pk]
+    assert not Heartbeat.objects.exists()
