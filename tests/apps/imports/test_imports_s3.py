@@ -40,7 +40,9 @@ def test_an_upload_through_the_web_is_imported_by_a_worker_that_shares_no_disk(c
     with path.open("rb") as stream:
         response = client.post(f"/imports/{world.programme.slug}/upload/", {"file": stream})
     page = client.get(response.url)
-    client.post(response.url, {name: field.initial or "" for name, field in page.context["form"].fields.items()})
+    client.post(
+        response.url, {name: field.initial or "" for name, field in page.context["form"].fields.items()}
+    )
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.QUEUED
     assert s3.names() == [batch.stored_path] and batch.stored_path.startswith(f"{UPLOADS}/")
@@ -79,7 +81,10 @@ def test_erasure_deletes_the_objects_of_uploads_still_waiting(world, s3, tmp_pat
     imported = run_batch(upload(world.programme, _file(tmp_path, "c.csv", [f"R1,{WORDS},yes\n"])).pk)
     assert imported.imported == 1 and s3.names() == []
     waiting, _ = actions.start_upload(
-        world.programme, "d.csv", [_file(tmp_path, "d.csv", [f"R1,{WORDS} again,yes\n"]).read_bytes()], by=None
+        world.programme,
+        "d.csv",
+        [_file(tmp_path, "d.csv", [f"R1,{WORDS} again,yes\n"]).read_bytes()],
+        by=None,
     )
     assert s3.names() == [waiting.stored_path]
 
