@@ -63,9 +63,9 @@ def s3(s3_server, settings, monkeypatch, tmp_path):
     variables as README says; temporary files go to a folder of the test's own (`s3.scratch`), so a test can
     show none is left behind. Storage goes back to the local disk afterwards (pytest-django's `settings`
     resets STORAGES, which makes Django drop the storages it built)."""
-    from support.s3_server import Bucket
-
     from chorus.site.file_storage import default_storage_settings
+
+    from support.s3_server import Bucket
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
