@@ -1,7 +1,8 @@
 """Uploads kept in an S3-compatible bucket, as README "Running in production" sets one up (CHORUS_S3_*),
 against a real S3 protocol peer (moto's server mode on 127.0.0.1, support/s3_server.py): the web process
 stores the upload as an object, a worker in another process that shares no disk with it imports it from the
-bucket, and the object is deleted once imported, on erasure and on expiry. No temporary file is left behind."""
+bucket, and the object is deleted once imported, on erasure and on expiry. No temporary file is
+left behind."""
 
 from __future__ import annotations
 
