@@ -20,6 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 S3_BACKEND = "storages.backends.s3.S3Storage"
 ADDRESSING_STYLES = {"auto", "path", "virtual"}
+MAX_MEMORY_SIZE = 8 * 1024 * 1024
 
 
 def default_storage_settings(environ: Mapping[str, str]) -> dict:
@@ -50,6 +51,10 @@ def s3_options(environ: Mapping[str, str]) -> dict:
         "default_acl": None,
         "querystring_auth": True,
         "file_overwrite": False,
+        # An object read through the API is downloaded into a temporary file that stays in memory up to
+        # this size and then moves to an unnamed file on disk (gone when closed). The backend's default, 0,
+        # never moves it: a 2 GB upload would be held whole in the memory of the web process and the worker.
+        "max_memory_size": MAX_MEMORY_SIZE,
     }
     if endpoint := environ.get("CHORUS_S3_ENDPOINT_URL", "").strip():
         options["endpoint_url"] = endpoint
