@@ -87,6 +87,7 @@ CREATED_BY = {
     "coding.codebook": {"coding.codebook_loaded"},
     "coding.theme": {"coding.codebook_loaded"},
     "coding.modelrun": {"coding.run_queued", "coding.emerging_queued"},
+    "coding.modelrunchunk": {"coding.run_queued"},  # a run's chunks are planned as part of it
     "coding.coding": {"coding.run_finished", "coding.labels_imported", "coding.reviewed"},
     "coding.codingevent": {"coding.reviewed"},
     "coding.teachanswer": {"coding.taught"},
