@@ -10,6 +10,7 @@ from .models import (
     DiscoveredTheme,
     EmergingCluster,
     ModelRun,
+    ModelRunChunk,
     ReviewState,
     Sentiment,
     TeachAnswer,
@@ -135,3 +136,10 @@ class TeachAnswerAdmin(admin.ModelAdmin):
     list_display = ["contribution", "codebook", "answered_by", "answered_at", "agreed"]
     list_filter = ["agreed", "codebook"]
     raw_id_fields = ["contribution"]
+
+
+@admin.register(ModelRunChunk)
+class ModelRunChunkAdmin(admin.ModelAdmin):
+    list_display = ["run", "stage", "index", "done"]
+    list_filter = ["stage", "done"]
+    raw_id_fields = ["run"]
