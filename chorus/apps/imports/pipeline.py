@@ -163,6 +163,8 @@ class ChunkWriter:
         chunk's transaction if a record is stored in it (so racing posts of one record leave no empty
         activity)."""
         batch = self.batch
+        if batch.activity_id is None:  # another chunk of the import may have made it
+            batch.refresh_from_db(fields=["activity"])
         if batch.activity_id is not None:
             return batch.activity
         stored = Contribution.objects.filter(submission_key__in=keys).count()
@@ -179,6 +181,25 @@ class ChunkWriter:
             source=batch.source.name[:120],
             recorded_by=self.by if getattr(self.by, "is_authenticated", False) else None,
         )
+
+    def _join_activity(self, activity: Activity) -> None:
+        """Make the activity this write made the batch's; or, when another chunk of the import made one
+        meanwhile (chunks run at once on several workers), move this write's rows into that one instead."""
+        batch = self.batch
+        current = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk)
+            .values_list("activity", flat=True)
+            .get()
+        )
+        if current is None:
+            ImportBatch.objects.filter(pk=batch.pk).update(activity=activity)
+            batch.activity = activity
+            return
+        Contribution.objects.filter(activity=activity).update(activity_id=current)
+        Activity.objects.filter(pk=activity.pk).delete()
+        activity.pk = None
+        batch.activity = Activity.objects.get(pk=current)
 
     def _participants(self, refs: set[str]) -> dict[str, Participant]:
         """The pseudonymous participant for each reference, made when new (one query to find them)."""
@@ -316,8 +337,8 @@ class ChunkWriter:
                 quarantined += int(created)
                 by_row[row_number] = Outcome("quarantined", row_number, messages)
             OriginalText.objects.bulk_create(originals)
-            if activity is not None and activity.pk is not None and batch.activity_id is None:
-                ImportBatch.objects.filter(pk=batch.pk).update(activity=activity)
+            if activity is not None and activity.pk is not None and activity.pk != batch.activity_id:
+                self._join_activity(activity)
             if imported_dates and batch.activity is not None and min(imported_dates) < batch.activity.date:
                 Activity.objects.filter(pk=batch.activity_id).update(date=min(imported_dates))
                 batch.activity.date = min(imported_dates)
