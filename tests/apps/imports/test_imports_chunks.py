@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from imports_helpers import upload
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.engagement.models import Contribution
+from chorus.apps.imports.actions import resume_batch
 from chorus.apps.imports.models import BatchStatus, ImportBatch, ImportChunk, QuarantinedRow
-from chorus.apps.imports.pipeline import plan_batch, run_batch, run_chunk
+from chorus.apps.imports.pipeline import import_lost, plan_batch, run_batch, run_chunk
+
+from support.world import PASSWORD
 
 BAD_AGE_EVERY = 5  # every fifth row has an age that is not a number
 
@@ -98,3 +102,26 @@ def test_a_planned_import_keeps_its_chunks_when_planned_again(world, tmp_path, s
     plan_batch(batch.pk)  # the planning task run again, after its worker stopped
     assert list(ImportChunk.objects.filter(batch=batch).values_list("pk", flat=True)) == first
     assert len(first) == 3
+
+
+def test_an_import_whose_worker_was_given_up_says_why_and_what_is_kept(client, world, tmp_path, settings):
+    settings.CHORUS_IMPORT_CHUNK = 6
+    batch = upload(world.programme, big_file(tmp_path, 17))
+
+    def stop_inside_the_second_chunk(current: ImportBatch) -> None:
+        if ImportChunk.objects.filter(batch=current, index=1, last_row_committed__gt=0).exists():
+            raise Killed
+
+    with pytest.raises(Killed):
+        run_batch(batch.pk, progress=stop_inside_the_second_chunk, chunk_rows=4)
+    import_lost(batch.pk, retrying=False, reason="The worker doing this stopped, so it was given up.")
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.FAILED
+    client.login(username=world.analyst.username, password=PASSWORD)
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "The worker doing this stopped, so it was given up." in page
+    assert "The 10 rows read before it stopped are kept; resuming carries on with the rest." in page
+
+    resume_batch(batch, by=world.analyst)
+    batch = run_batch(batch.pk)
+    assert (batch.status, batch.imported, batch.duplicates, batch.quarantined) == (BatchStatus.DONE, 14, 0, 3)
