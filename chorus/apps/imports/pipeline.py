@@ -340,7 +340,8 @@ class ChunkWriter:
             if activity is not None and activity.pk is not None and activity.pk != batch.activity_id:
                 self._join_activity(activity)
             if imported_dates and batch.activity is not None and min(imported_dates) < batch.activity.date:
-                Activity.objects.filter(pk=batch.activity_id).update(date=min(imported_dates))
+                earliest = min(imported_dates)  # chunks on other workers may move it too: only ever earlier
+                Activity.objects.filter(pk=batch.activity_id, date__gt=earliest).update(date=earliest)
                 batch.activity.date = min(imported_dates)
             counts = {
                 "imported": F("imported") + imported,
@@ -544,11 +545,13 @@ def _chunk_done(batch: ImportBatch, chunk: ImportChunk) -> bool:
     """Mark the chunk done; True when it was the last, so this call finished the batch. The batch's row lock
     orders chunks finishing together: only one of them finishes it."""
     with transaction.atomic():
+        # The chunk's row first, then the batch's: the order a write takes them in (no deadlock).
+        if not ImportChunk.objects.select_for_update().filter(pk=chunk.pk, done=False).exists():
+            return False  # another worker did this chunk
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != BatchStatus.RUNNING:
             return False
-        if not ImportChunk.objects.filter(pk=chunk.pk, done=False).update(done=True):
-            return False  # another worker did this chunk
+        ImportChunk.objects.filter(pk=chunk.pk).update(done=True)
         if ImportChunk.objects.filter(batch=batch, done=False).exists():
             return False
         ImportBatch.objects.filter(pk=batch.pk).update(
