@@ -7,6 +7,7 @@ truncated, so a quarantine entry never repeats a whole comment.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -519,9 +520,15 @@ def date_orders_of(table: Table, mapping: Mapping) -> DateOrders:
 
 
 def validate_rows(
-    table: Table, mapping: Mapping, *, lookup: AreaLookup | None = None
+    table: Table,
+    mapping: Mapping,
+    *,
+    lookup: AreaLookup | None = None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Iterator[CleanRecord | Quarantine]:
-    """Validate every row of a table, streaming. Raises MappingError first if the mapping cannot work."""
+    """Validate every row of a table (or the data rows start+1..stop), streaming. Raises MappingError first
+    if the mapping cannot work."""
     problems = [problem for problem in mapping.problems() if "no column called" not in problem]
     missing = [header for header in mapping.columns.values() if header not in table.headers]
     problems += [f"The file has no column called {header!r}." for header in missing]
@@ -529,7 +536,7 @@ def validate_rows(
         raise MappingError(" ".join(problems))
     date_orders = date_orders_of(table, mapping) if mapping.date_order == "auto" else None
     plan = _plan(mapping, date_orders)
-    for row in table.rows():
+    for row in itertools.islice(table.rows(), start, stop):
         yield _validate(row.values, plan, row.number, lookup, row.problems)
 
 

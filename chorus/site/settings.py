@@ -364,3 +364,5 @@ CHORUS_HEARTBEAT_SECONDS = float(os.environ.get("CHORUS_HEARTBEAT_SECONDS", "15"
 CHORUS_STALE_AFTER_SECONDS = float(os.environ.get("CHORUS_STALE_AFTER_SECONDS", "120"))
 CHORUS_TASK_ATTEMPTS = int(os.environ.get("CHORUS_TASK_ATTEMPTS", "3"))
 CHORUS_CODING_CHUNK = int(os.environ.get("CHORUS_CODING_CHUNK", "2000"))
+# Imports of more rows than CHORUS_IMPORT_CHUNK are cut into chunks of that many rows that workers share.
+CHORUS_IMPORT_CHUNK = int(os.environ.get("CHORUS_IMPORT_CHUNK", "5000"))

@@ -329,6 +329,7 @@ def resume_batch(batch: ImportBatch, *, by) -> ImportBatch:
     if batch.rows_total is not None and batch.last_row_committed == 0:
         batch.rows_total = None  # the file may have been fixed: count it again
     batch.save(update_fields=["status", "error", "rows_total", "updated_at"])
+    batch.chunks.filter(done=False).update(queued_at=None)  # queued again by the import's task
     audit("import.resumed", actor=by, obj=batch, programme=batch.source.programme)
     _enqueue(batch)
     return batch

@@ -134,6 +134,31 @@ class ImportBatch(models.Model):
         return self.status in (BatchStatus.QUEUED, BatchStatus.RUNNING)
 
 
+class ImportChunk(models.Model):
+    """A run of rows of a big import (CHORUS_IMPORT_CHUNK of them) that any worker imports: rows
+    first_row+1 .. first_row+rows in file order, with what it stored so far so a worker taking it over
+    resumes after last_row_committed and counts nothing twice."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    first_row = models.PositiveIntegerField(help_text="Data rows of the file before this chunk.")
+    rows = models.PositiveIntegerField()
+    last_row_committed = models.PositiveIntegerField(default=0)
+    rows_seen = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["batch", "index"]
+        constraints = [models.UniqueConstraint(fields=["batch", "index"], name="import_chunk_unique")]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.index} of import {self.batch_id}"
+
+
 class QuarantinedRow(models.Model):
     """A row that was not imported, with what was wrong; it can be corrected and run again."""
 

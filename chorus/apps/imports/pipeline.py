@@ -1,7 +1,11 @@
-"""The import pipeline: read -> validate -> redact -> store, in chunks committed with the resume point.
+"""The import pipeline: read -> validate -> redact -> store.
 
-Every chunk is stored in one transaction that also moves the batch's last_row_committed, so a killed
-import loses at most the chunk it was on, and a resume skips the rows already committed.
+An import is planned as chunks of settings.CHORUS_IMPORT_CHUNK rows (ImportChunk); each is a task any worker
+takes (imports.tasks.import_chunk), or all are done in turn in one process (run_batch). A chunk is stored a
+few hundred rows at a time, each write in one transaction that also moves the chunk's own resume point and
+counts, so a killed worker loses at most the write it was on, and whoever takes the chunk over skips the
+rows already committed and counts nothing twice. The chunk that finds itself the last one done finishes
+the import, under the batch's row lock.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +23,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from chorus.apps.audit.log import record as audit
@@ -33,6 +38,7 @@ from .lookup import AreaTableLookup
 from .models import (
     BatchStatus,
     ImportBatch,
+    ImportChunk,
     OriginalText,
     Participant,
     QuarantinedRow,
@@ -115,6 +121,10 @@ def _problems(quarantine: Quarantine) -> list[dict[str, str]]:
     ]
 
 
+class ChunkTaken(Exception):
+    """Another worker committed these rows of the chunk first (this one was taken as lost, but was not)."""
+
+
 class ChunkWriter:
     """Stores validated outcomes for one batch, a chunk at a time, through engagement's bulk path.
 
@@ -125,9 +135,16 @@ class ChunkWriter:
     """
 
     def __init__(
-        self, batch: ImportBatch, lookup: AreaTableLookup, by=None, *, participant_column: str | None = None
+        self,
+        batch: ImportBatch,
+        lookup: AreaTableLookup,
+        by=None,
+        *,
+        participant_column: str | None = None,
+        chunk: ImportChunk | None = None,
     ) -> None:
         self.batch = batch
+        self.chunk = chunk
         self.programme = batch.source.programme
         self.lookup = lookup
         self.by = by
@@ -146,6 +163,8 @@ class ChunkWriter:
         chunk's transaction if a record is stored in it (so racing posts of one record leave no empty
         activity)."""
         batch = self.batch
+        if batch.activity_id is None:  # another chunk of the import may have made it
+            batch.refresh_from_db(fields=["activity"])
         if batch.activity_id is not None:
             return batch.activity
         stored = Contribution.objects.filter(submission_key__in=keys).count()
@@ -162,6 +181,25 @@ class ChunkWriter:
             source=batch.source.name[:120],
             recorded_by=self.by if getattr(self.by, "is_authenticated", False) else None,
         )
+
+    def _join_activity(self, activity: Activity) -> None:
+        """Make the activity this write made the batch's; or, when another chunk of the import made one
+        meanwhile (chunks run at once on several workers), move this write's rows into that one instead."""
+        batch = self.batch
+        current = (
+            ImportBatch.objects.select_for_update()
+            .filter(pk=batch.pk)
+            .values_list("activity", flat=True)
+            .get()
+        )
+        if current is None:
+            ImportBatch.objects.filter(pk=batch.pk).update(activity=activity)
+            batch.activity = activity
+            return
+        Contribution.objects.filter(activity=activity).update(activity_id=current)
+        Activity.objects.filter(pk=activity.pk).delete()
+        activity.pk = None
+        batch.activity = Activity.objects.get(pk=current)
 
     def _participants(self, refs: set[str]) -> dict[str, Participant]:
         """The pseudonymous participant for each reference, made when new (one query to find them)."""
@@ -241,6 +279,10 @@ class ChunkWriter:
         by_row: dict[int, Outcome] = {}
 
         def bookkeeping(results: list[ChunkResult]) -> None:
+            if self.chunk is not None:
+                locked = ImportChunk.objects.select_for_update().get(pk=self.chunk.pk)
+                if locked.last_row_committed >= outcomes[0].row_number:
+                    raise ChunkTaken  # rolls back this write: the rows are stored and counted already
             imported = duplicates = quarantined = 0
             rows_to_quarantine = [
                 (
@@ -295,17 +337,28 @@ class ChunkWriter:
                 quarantined += int(created)
                 by_row[row_number] = Outcome("quarantined", row_number, messages)
             OriginalText.objects.bulk_create(originals)
-            if activity is not None and activity.pk is not None and batch.activity_id is None:
-                ImportBatch.objects.filter(pk=batch.pk).update(activity=activity)
+            if activity is not None and activity.pk is not None and activity.pk != batch.activity_id:
+                self._join_activity(activity)
             if imported_dates and batch.activity is not None and min(imported_dates) < batch.activity.date:
-                Activity.objects.filter(pk=batch.activity_id).update(date=min(imported_dates))
+                earliest = min(imported_dates)  # chunks on other workers may move it too: only ever earlier
+                Activity.objects.filter(pk=batch.activity_id, date__gt=earliest).update(date=earliest)
                 batch.activity.date = min(imported_dates)
+            counts = {
+                "imported": F("imported") + imported,
+                "duplicates": F("duplicates") + duplicates,
+                "quarantined": F("quarantined") + quarantined,
+            }
+            if self.chunk is not None:
+                ImportChunk.objects.filter(pk=self.chunk.pk).update(
+                    **counts,
+                    rows_seen=F("rows_seen") + len(outcomes),
+                    last_row_committed=outcomes[-1].row_number,
+                )
+                self.chunk.last_row_committed = outcomes[-1].row_number
             ImportBatch.objects.filter(pk=batch.pk).update(
-                imported=F("imported") + imported,
-                duplicates=F("duplicates") + duplicates,
-                quarantined=F("quarantined") + quarantined,
+                **counts,
                 rows_seen=rows_seen if rows_seen is not None else F("rows_seen") + len(outcomes),
-                last_row_committed=outcomes[-1].row_number,
+                last_row_committed=Greatest(F("last_row_committed"), outcomes[-1].row_number),
                 updated_at=timezone.now(),
             )
 
@@ -348,64 +401,115 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
     return batch
 
 
-def _chunks(items: Iterable, size: int) -> Iterable[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def run_batch(
-    batch_id: int, *, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+    batch_id: int, *, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS, spread: bool = False
 ) -> ImportBatch:
     """Import (or resume importing) a batch whose mapping is confirmed. Never raises for bad input: the batch
-    ends done, or failed with a message a person understands."""
+    ends done, or failed with a message a person understands.
+
+    Plans the batch's chunks, then does them here in turn; with `spread`, a batch of more than one chunk has
+    its chunks queued for any worker instead (and this returns with the batch running)."""
+    batch = plan_batch(batch_id)
+    if batch.status != BatchStatus.RUNNING:
+        return batch
+    indexes = list(batch.chunks.filter(done=False).values_list("index", flat=True))
+    if spread and batch.chunks.count() > 1:
+        from .tasks import import_chunk
+
+        with transaction.atomic():
+            waiting = ImportChunk.objects.filter(batch=batch, done=False, queued_at__isnull=True)
+            for index in waiting.values_list("index", flat=True):
+                import_chunk.enqueue(batch.pk, index)  # same transaction: queued if and only if marked
+            waiting.update(queued_at=timezone.now())
+        return batch
+    for index in indexes:
+        run_chunk(batch.pk, index, progress=progress, chunk_rows=chunk_rows)
+    batch.refresh_from_db()
+    return batch
+
+
+def plan_batch(batch_id: int) -> ImportBatch:
+    """Mark the batch running and cut it into chunks (once: a resumed batch keeps its chunks, unless its
+    file is to be counted again because nothing of it was stored). Reading the whole file first finds a
+    truncated or damaged file before anything is stored, and gives the progress bar its end."""
     batch = ImportBatch.objects.select_related("source__programme").get(pk=batch_id)
     if batch.status == BatchStatus.DONE:
         return batch
     if not batch.mapping:
         return _fail(batch, "The columns have not been confirmed yet.")
-    resuming = batch.last_row_committed > 0
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.RUNNING, error="", started_at=batch.started_at or timezone.now()
     )
     batch.refresh_from_db()
+    audit(
+        "import.started",
+        programme=batch.source.programme,
+        obj=batch,
+        resumed_after_row=batch.last_row_committed,
+    )
+    if batch.rows_total is not None and batch.chunks.exists():
+        return batch
+    try:
+        with stored_file(batch.stored_path) as path:
+            total = open_table(path, batch.filename, sheet=batch.sheet or None).count_rows()
+    except ReadError as error:
+        return _fail(batch, str(error))
+    except OSError as error:
+        return _fail(batch, _unreadable(error))
+    size = max(1, settings.CHORUS_IMPORT_CHUNK)
+    starts = list(range(0, total, size)) or [0]
+    with transaction.atomic():
+        batch.chunks.all().delete()
+        ImportChunk.objects.bulk_create(
+            ImportChunk(batch=batch, index=index, first_row=start, rows=min(size, total - start))
+            for index, start in enumerate(starts)
+        )
+        # An import stopped before chunks existed carries on after the row it had committed.
+        ImportChunk.objects.filter(batch=batch, index=0).update(last_row_committed=batch.last_row_committed)
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_total=total)
+    batch.rows_total = total
+    return batch
+
+
+def _unreadable(error: OSError) -> str:
+    return f"The stored file could not be read ({error.strerror or error}). Upload it again."
+
+
+def run_chunk(
+    batch_id: int, index: int, *, progress: Progress | None = None, chunk_rows: int = CHUNK_ROWS
+) -> ImportBatch | None:
+    """Import one chunk of a running batch (the import_chunk task), resuming after the rows it committed;
+    the last chunk done finishes the batch. A chunk of a batch that stopped, or done already, does nothing."""
+    batch = ImportBatch.objects.select_related("source__programme").filter(pk=batch_id).first()
+    chunk = ImportChunk.objects.filter(batch_id=batch_id, index=index).first()
+    if batch is None or chunk is None or batch.status != BatchStatus.RUNNING or chunk.done:
+        return batch
     programme = batch.source.programme
-    audit("import.started", programme=programme, obj=batch, resumed_after_row=batch.last_row_committed)
     try:
         with stored_file(batch.stored_path) as path:
             table = open_table(path, batch.filename, sheet=batch.sheet or None)
-            if batch.rows_total is None:
-                # Reading the whole file first finds a truncated or damaged file before anything is stored,
-                # and gives the progress bar its end.
-                batch.rows_total = table.count_rows()
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_total=batch.rows_total)
             mapping = Mapping.from_dict(batch.mapping).for_headers(table.headers)
-            writer = ChunkWriter(batch, AreaTableLookup(programme.local_authority), by=batch.created_by)
-            outcomes = validate_rows(table, mapping, lookup=writer.lookup)
-            seen = 0
-            pending = []
+            writer = ChunkWriter(
+                batch, AreaTableLookup(programme.local_authority), by=batch.created_by, chunk=chunk
+            )
+            outcomes = validate_rows(
+                table, mapping, lookup=writer.lookup, start=chunk.first_row, stop=chunk.first_row + chunk.rows
+            )
+            pending: list[CleanRecord | Quarantine] = []
             for outcome in outcomes:
-                seen += 1
-                if outcome.row_number <= batch.last_row_committed:
-                    continue  # committed before the import was stopped
+                if outcome.row_number <= chunk.last_row_committed:
+                    continue  # committed before the chunk's worker was stopped
                 pending.append(outcome)
                 if len(pending) >= chunk_rows:
-                    writer.write(pending, rows_seen=seen)
+                    if not _write(writer, pending, progress):
+                        return batch
                     pending = []
-                    if progress:
-                        progress(batch)
-            writer.write(pending, rows_seen=seen)
+            if pending and not _write(writer, pending, progress):
+                return batch
     except (ReadError, MappingError) as error:
         return _fail(batch, str(error))
     except OSError as error:
-        return _fail(
-            batch, f"The stored file could not be read ({error.strerror or error}). Upload it again."
-        )
+        return _fail(batch, _unreadable(error))
     except Exception as error:  # never leave an import running with no word of why it stopped
         # The type only: an exception's text may quote what a resident wrote.
         log.error("import %s stopped: %s", batch.pk, type(error).__name__, extra={"event": "import.crashed"})
@@ -414,25 +518,64 @@ def run_batch(
             f"The import stopped at an unexpected error ({type(error).__name__}). Rows stored so far are "
             "kept; tell your administrator, or resume it to try again.",
         )
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.DONE, finished_at=timezone.now(), rows_seen=seen
-    )
-    batch.refresh_from_db()
+    if _chunk_done(batch, chunk):
+        batch.refresh_from_db()
+        if progress:
+            progress(batch)
+        _finished(batch)
+    return batch
+
+
+def _write(writer: ChunkWriter, pending: list, progress: Progress | None) -> bool:
+    """Store the rows; False when the import stopped meanwhile or another worker stored them first."""
+    if ImportBatch.objects.filter(pk=writer.batch.pk).values_list("status", flat=True).first() != (
+        BatchStatus.RUNNING
+    ):
+        return False
+    try:
+        writer.write(pending)
+    except ChunkTaken:
+        return False
     if progress:
-        progress(batch)
+        progress(writer.batch)
+    return True
+
+
+def _chunk_done(batch: ImportBatch, chunk: ImportChunk) -> bool:
+    """Mark the chunk done; True when it was the last, so this call finished the batch. The batch's row lock
+    orders chunks finishing together: only one of them finishes it."""
+    with transaction.atomic():
+        # The chunk's row first, then the batch's: the order a write takes them in (no deadlock).
+        if not ImportChunk.objects.select_for_update().filter(pk=chunk.pk, done=False).exists():
+            return False  # another worker did this chunk
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != BatchStatus.RUNNING:
+            return False
+        ImportChunk.objects.filter(pk=chunk.pk).update(done=True)
+        if ImportChunk.objects.filter(batch=batch, done=False).exists():
+            return False
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.DONE,
+            finished_at=timezone.now(),
+            rows_seen=locked.rows_total if locked.rows_total is not None else locked.rows_seen,
+        )
+        return True
+
+
+def _finished(batch: ImportBatch) -> None:
+    """What follows the batch's finishing (once, by the chunk that finished it): its file goes."""
     if batch.delete_file_when_done and batch.stored_path:
         _delete_stored(batch)
     audit(
         "import.finished",
-        programme=programme,
+        programme=batch.source.programme,
         obj=batch,
         imported=batch.imported,
         duplicates=batch.duplicates,
         quarantined=batch.quarantined,
-        resumed=resuming,
+        chunks=batch.chunks.count(),
     )
     log.info("import finished", extra={"event": "import.finished", "batch_id": batch.pk})
-    return batch
 
 
 UPLOADS = "imports"  # the folder in storage that uploads wait in until they are imported
@@ -474,3 +617,14 @@ def _delete_stored(batch: ImportBatch) -> None:
         storage.delete(name)
     ImportBatch.objects.filter(pk=batch.pk).update(stored_path="")
     batch.stored_path = ""
+
+
+def import_lost(batch_id: int, *, retrying: bool, reason: str) -> None:
+    """A worker importing (part of) this batch stopped (chorus.apps.core.durable): queued again, the part
+    carries on from what it committed; given up, the import stops with the reason (and can be resumed)."""
+    batch = ImportBatch.objects.select_related("source__programme").filter(pk=batch_id).first()
+    if batch is None or batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING):
+        return
+    if not retrying:
+        _fail(batch, reason)
+    audit("import.worker_lost", obj=batch, programme=batch.source.programme, retrying=retrying)

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.tasks import task_backends
+from django_tasks_db.models import DBTaskResult
+from imports_helpers import upload
 
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.imports.models import BatchStatus, ImportBatch
@@ -50,6 +52,27 @@ def test_database_backend_worker_runs_a_queued_import(client, world, fixtures, s
     assert (batch.status, batch.imported, batch.quarantined) == (BatchStatus.DONE, 3, 0)
     assert Contribution.objects.filter(activity=batch.activity).count() == 3
     assert batch.stored_path == "" and not default_storage.exists(stored_name)
+
+
+@pytest.mark.parametrize(("chunk", "chunk_tasks"), [(5_000, 0), (2, 3)])
+def test_a_big_import_is_queued_as_chunk_tasks_and_a_small_one_is_done_by_its_own_task(
+    client, world, settings, tmp_path, chunk, chunk_tasks
+):
+    settings.CHORUS_IMPORT_CHUNK = chunk
+    path = tmp_path / "five.csv"
+    lines = ["What matters to you?,Consent to analysis"]
+    lines += [f"Comment {number} says the clinic is too far,yes" for number in range(1, 6)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    batch = upload(world.programme, path)
+    run_worker()
+    batch.refresh_from_db()
+    assert (batch.status, batch.imported, batch.rows_seen) == (BatchStatus.DONE, 5, 5)
+    assert batch.chunks.filter(done=True).count() == max(1, chunk_tasks)
+    tasks = list(DBTaskResult.objects.values_list("task_path", "status"))
+    assert sorted(tasks) == [("chorus.apps.imports.tasks.import_chunk", "SUCCESSFUL")] * chunk_tasks + [
+        ("chorus.apps.imports.tasks.run_import", "SUCCESSFUL")
+    ]
+    assert batch.stored_path == ""
 
 
 @pytest.mark.browser
