@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     ErasureRecord,
     ImportBatch,
+    ImportChunk,
     ImportSource,
     OriginalText,
     Participant,
@@ -80,3 +81,10 @@ class ErasureRecordAdmin(admin.ModelAdmin):
     list_display = ["pseudonym", "programme", "contributions_removed", "quarantined_rows_erased", "at", "by"]
     list_filter = ["programme"]
     search_fields = ["pseudonym"]
+
+
+@admin.register(ImportChunk)
+class ImportChunkAdmin(admin.ModelAdmin):
+    list_display = ["batch", "index", "first_row", "rows", "imported", "quarantined", "done"]
+    list_filter = ["done"]
+    raw_id_fields = ["batch"]

@@ -82,6 +82,7 @@ CREATED_BY = {
     "imports.importsource": {"import.source_created"},
     "imports.savedmapping": {"import.mapping_confirmed"},
     "imports.importbatch": {"import.uploaded", "import.field_post"},
+    "imports.importchunk": {"import.uploaded", "import.field_post"},  # an import's chunks come with it
     "imports.quarantinedrow": {"import.finished"},
     "imports.participant": {"import.finished", "import.field_post"},
     "coding.codebook": {"coding.codebook_loaded"},
