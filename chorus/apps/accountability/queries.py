@@ -87,40 +87,31 @@ def owed_items(
 def residents_to_reach(items: list[FeedbackItem]) -> dict[int, int]:
     """For each email or text item: how many residents (participants, however often they spoke) asked to
     hear back that way. Two grouped queries for any number of items."""
-    reach: dict[int, int] = {}
     by_activity = {(i.activity_id, i.channel): i.pk for i in items if i.activity_id}
     by_priority = {
         (i.decision.priority_id, i.channel): i.pk for i in items if i.decision_id and not i.activity_id
     }
-    wanted = [Channel.EMAIL, Channel.SMS]
-    if by_activity:
-        rows = (
-            Contribution.objects.filter(
-                activity_id__in={a for a, _ in by_activity},
-                consent_recontact=True,
-                participant__contact_channel__in=wanted,
-            )
-            .values("activity_id", "participant__contact_channel")
-            .annotate(n=Count("participant", distinct=True))
+    return {**_reach_by(by_activity, "activity_id"), **_reach_by(by_priority, "priorities")}
+
+
+def _reach_by(items_by_key: dict[tuple[int, str], int], field: str) -> dict[int, int]:
+    """Residents to reach for items keyed by (`field` value, channel): one grouped query."""
+    if not items_by_key:
+        return {}
+    rows = (
+        Contribution.objects.filter(
+            **{f"{field}__in": {value for value, _ in items_by_key}},
+            consent_recontact=True,
+            participant__contact_channel__in=[Channel.EMAIL, Channel.SMS],
         )
-        for row in rows:
-            key = (row["activity_id"], row["participant__contact_channel"])
-            if key in by_activity:
-                reach[by_activity[key]] = row["n"]
-    if by_priority:
-        rows = (
-            Contribution.objects.filter(
-                priorities__in={p for p, _ in by_priority},
-                consent_recontact=True,
-                participant__contact_channel__in=wanted,
-            )
-            .values("priorities", "participant__contact_channel")
-            .annotate(n=Count("participant", distinct=True))
-        )
-        for row in rows:
-            key = (row["priorities"], row["participant__contact_channel"])
-            if key in by_priority:
-                reach[by_priority[key]] = row["n"]
+        .values(field, "participant__contact_channel")
+        .annotate(n=Count("participant", distinct=True))
+    )
+    reach = {}
+    for row in rows:
+        key = (row[field], row["participant__contact_channel"])
+        if key in items_by_key:
+            reach[items_by_key[key]] = row["n"]
     return reach
 
 
