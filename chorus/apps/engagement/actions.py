@@ -256,7 +256,8 @@ def create_contributions(
         index: rows[index].data.text.strip() if rows[index].data.already_redacted else next(redacted)
         for index in fresh
     }
-    languages = dict(zip(fresh, _languages([rows[index].data.text for index in fresh]), strict=True))
+    unknown = [index for index in fresh if not rows[index].data.language]  # detect only where not given
+    languages = dict(zip(unknown, _languages([rows[index].data.text for index in unknown]), strict=True))
     answers = {index: dict(rows[index].data.answers) for index in fresh}
     for index, question in answer_slots:
         answers[index][question] = next(redacted)
@@ -270,7 +271,7 @@ def create_contributions(
                 texts[index],
                 by=by,
                 submission_key=rows[index].submission_key,
-                language=languages[index],
+                language=languages.get(index, ""),
             )
             contribution.answers = answers[index]
             built.append(contribution)
