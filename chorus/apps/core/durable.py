@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.tasks import Task, task
 from django.utils import timezone
-from django.utils.module_loading import import_string
+from django.utils.module_loading import autodiscover_modules, import_string
 
 from .models import Heartbeat, HeartbeatState
 
@@ -118,6 +118,7 @@ def sweep(now=None) -> int:
     """Queue again (or give up) every durable task whose worker stopped beating. Safe in every worker at once:
     each stale row is taken by one sweep only. Returns how many were found."""
     now = now or timezone.now()
+    _adopt_tasks_lost_before_their_first_beat(now)
     stale = Heartbeat.objects.filter(
         state=HeartbeatState.RUNNING,
         beat_at__lt=now - timedelta(seconds=settings.CHORUS_STALE_AFTER_SECONDS),
@@ -132,6 +133,44 @@ def sweep(now=None) -> int:
                 _recover(heartbeat, now)
                 found += 1
     return found
+
+
+def _adopt_tasks_lost_before_their_first_beat(now) -> None:
+    """A worker killed after it took a task but before the task's Heartbeat row was written leaves the queued
+    result "running" with no heartbeat. Give such a task the heartbeat it would have had, already stale, so
+    the sweep recovers it like any other; if the same work already has a heartbeat (another attempt), the
+    orphan is only marked failed."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = now - timedelta(seconds=settings.CHORUS_STALE_AFTER_SECONDS)
+    running = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, task_path__in=list(_on_lost), started_at__lt=cutoff
+    )
+    beating = {str(value) for value in Heartbeat.objects.values_list("task_result_id", flat=True)}
+    for orphan in running:
+        if str(orphan.id) in beating:
+            continue
+        args, kwargs = orphan.args_kwargs.get("args", []), orphan.args_kwargs.get("kwargs", {})
+        with transaction.atomic():
+            _, adopted = Heartbeat.objects.get_or_create(
+                key=_key(orphan.task_path, args, kwargs),
+                defaults={
+                    "task_path": orphan.task_path,
+                    "arguments": {"args": list(args), "kwargs": kwargs},
+                    "task_result_id": str(orphan.id),
+                    "worker": (orphan.worker_ids or [""])[-1][:100],
+                    "state": HeartbeatState.RUNNING,
+                    "beat_at": orphan.started_at,
+                },
+            )
+            if not adopted:
+                DBTaskResult.objects.filter(pk=orphan.pk, status=TaskResultStatus.RUNNING).update(
+                    status=TaskResultStatus.FAILED,
+                    finished_at=now,
+                    exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+                    traceback="WorkerLost: worker stopped before the task began; the work goes on elsewhere",
+                )
 
 
 def _recover(heartbeat: Heartbeat, now) -> None:
@@ -172,6 +211,7 @@ def _recover(heartbeat: Heartbeat, now) -> None:
 def serve() -> threading.Thread:
     """Turn heartbeats on in this process (a `chorus worker`) and sweep for lost tasks from a thread."""
     _serving.set()
+    autodiscover_modules("tasks", "discovery_tasks")  # every durable task known, so the sweep sees them all
 
     def sweeping() -> None:
         every = max(0.5, settings.CHORUS_HEARTBEAT_SECONDS)
