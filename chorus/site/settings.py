@@ -173,11 +173,23 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = Path(os.environ.get("CHORUS_NODE_MODULES", BASE_DIR / "node_modules"))
 # Files `make install` builds: the NHS.UK stylesheet without its remote fonts (chorus/apps/core/scss/).
 BUILT_STATIC = Path(os.environ.get("CHORUS_BUILT_STATIC", BASE_DIR / "var" / "build" / "static"))
-STATICFILES_DIRS = [
-    BUILT_STATIC,
-    ("nhsuk", NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"),
-    ("leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("cytoscape", NODE_MODULES / "cytoscape" / "dist"),
+STATICFILES_DIRS = [BUILT_STATIC]
+_NHSUK = NODE_MODULES / "nhsuk-frontend" / "dist" / "nhsuk"
+# Only what pages load, not whole dist folders (chorus/apps/core/vendor_static.py says why).
+VENDOR_STATIC_FILES = {
+    "nhsuk/nhsuk-frontend.min.js": _NHSUK / "nhsuk-frontend.min.js",
+    "nhsuk/nhsuk-frontend.min.js.map": _NHSUK / "nhsuk-frontend.min.js.map",
+    "nhsuk/assets": _NHSUK / "assets",
+    "leaflet/leaflet.js": NODE_MODULES / "leaflet" / "dist" / "leaflet.js",
+    "leaflet/leaflet.js.map": NODE_MODULES / "leaflet" / "dist" / "leaflet.js.map",
+    "leaflet/leaflet.css": NODE_MODULES / "leaflet" / "dist" / "leaflet.css",
+    "leaflet/images": NODE_MODULES / "leaflet" / "dist" / "images",
+    "cytoscape/cytoscape.esm.min.mjs": NODE_MODULES / "cytoscape" / "dist" / "cytoscape.esm.min.mjs",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "chorus.apps.core.vendor_static.VendorFileFinder",
 ]
 # Hashed, compressed static files need `collectstatic` first; tests and DEBUG serve straight from the finders.
 STATIC_MANIFEST = env_bool("CHORUS_STATIC_MANIFEST", not (DEBUG or TESTING))

@@ -100,6 +100,7 @@ def collected_static(environment: dict[str, str]) -> Path:
         *(node_modules / "leaflet" / "dist").rglob("*"),
         *(node_modules / "cytoscape" / "dist").rglob("*"),
         ROOT / "requirements.lock",
+        ROOT / "chorus" / "site" / "settings.py",  # which vendor files are served
     ]
     cache = (
         Path(tempfile.gettempdir())

@@ -98,7 +98,11 @@ def run(
             status=BatchStatus.QUEUED,
         )
     else:
-        print(f"resuming import {batch.pk} after row {batch.last_row_committed}", file=sys.stderr)
+        print(
+            f"resuming import {batch.pk}: each part goes on after the last row it stored "
+            f"({batch.imported} stored so far)",
+            file=sys.stderr,
+        )
         batch.mapping, batch.stored_path = chosen.to_dict(), str(path)
         batch.save(update_fields=["mapping", "stored_path"])
 
