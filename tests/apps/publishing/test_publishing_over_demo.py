@@ -7,6 +7,7 @@ import json
 from fractions import Fraction
 
 import pytest
+from django.db import transaction
 from django.db.models import Count, Sum
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -19,10 +20,17 @@ from chorus.apps.publishing import opendata
 from chorus.apps.publishing.models import Report
 from chorus.stats import wilson_ci
 
+pytestmark = pytest.mark.django_db
 
-@pytest.fixture
-def demo(db, shared_data):
-    assert load_demo(shared_data, scale=0.03, fft_limit=150, out=lambda line: None)
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, shared_data):
+    """Loaded once for this module, in a transaction rolled back after its last test; each test runs in a
+    savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        assert load_demo(shared_data, scale=0.03, fft_limit=150, out=lambda line: None)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.mark.slow
