@@ -2,6 +2,11 @@
 
 One CPU thread is fastest on a shared two-core machine (measured: bench/transcribe_speech.py), and greedy
 decoding keeps tiny.en faster than real time on one core.
+
+Decoding is greedy at temperature 0 only, so the same recording always gives the same words. faster-whisper's
+default falls back to sampling at temperatures 0.2 to 1.0 when a stretch decodes with a low average
+log-probability (below -1.0, common on names and numbers); sampling is random, so a name or phone number could
+come out differently, and escape redaction, on one run in several.
 """
 
 from __future__ import annotations
@@ -89,6 +94,7 @@ def transcribe_audio(
         beam_size=beam_size,
         vad_filter=True,
         condition_on_previous_text=False,
+        temperature=0.0,
     )
     heard = []
     for segment in segments:  # a generator: the model works as it is read

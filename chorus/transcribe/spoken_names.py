@@ -1,0 +1,120 @@
+"""Names and email addresses as Whisper writes them from speech, for what the written-text redactor misses.
+
+People say their own name after a few set phrases ("my name is", "this is", "I'm", "it's", "call me",
+"ask for", "my son is"), or before "here" or "speaking"; in speech those phrases are a stronger sign of a name
+than in writing, so after them a capitalised word is taken for a name unless it is a place, a service or an
+ordinary English word that is not also a first name, and a lower-case word unless it is English. Whisper
+sometimes writes a name in capitals ("FEMI UNWALE here"): those are read in Title Case (same length, same
+positions).
+An email address is spelled out ("amina dot yusuf at gmail dot com") rather than written with "@".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from chorus.privacy.recognisers import (
+    EMAIL,
+    NAME,
+    NAME_WORD,
+    RELATIONS,
+    first_names,
+    is_english_word,
+    is_not_personal,
+    uk_place_names,
+    word_names,
+)
+
+_NAMING_CUE = (
+    r"(?i:\bmy\s+name\s+is|\bmy\s+name['’]s|\bthe\s+name\s+is|\bthe\s+name['’]s|\bname['’]s|\bi['’]m|"
+    r"\bi\s+am|\bthis\s+is|\bit['’]s|\bit\s+is|\bit\s+was|\bcall\s+me|\bask\s+for|\bspeak\s+to|\btalk\s+to|"
+    r"\bcalled|\bnamed|\bmy\s+(?:" + RELATIONS + r")(?:['’]s\s+name)?\s+(?:is|was))"
+)
+_CAPITALISED_AFTER_CUE = re.compile(rf"{_NAMING_CUE},?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})")
+_LOWER_AFTER_CUE = re.compile(
+    rf"{_NAMING_CUE},?\s+(?P<name>[a-z][a-z'’-]+[a-z](?:\s+[a-z][a-z'’-]+[a-z])?)\b"
+)
+_NAME_BEFORE_CUE = re.compile(
+    rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})(?=,?\s+(?i:here|speaking|calling)\b)"
+)
+# Words that follow "it's" or "I'm" with a capital and are not names.
+_NOT_NAMES = frozenset(
+    """
+    i im i'm the a an and but so not on in at to from with for of it its this that there here he she they we
+    you my your his her our their sorry fine ok okay well sure afraid still just only also really very too
+    mr mrs ms miss dr doctor nurse mum mam mom dad nan gran
+    british english scottish welsh irish polish romanian nigerian ghanaian indian pakistani bangladeshi
+    somali turkish kurdish african caribbean asian european muslim christian jewish hindu sikh catholic
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december christmas easter ramadan eid
+    """.split()
+)
+_SPELLED_EMAIL = re.compile(
+    r"(?i)\b[\w'-]+(?:(?:\s+dot\s+|\s+underscore\s+|[._])[\w'-]+){0,3}\s*(?:\bat\b|@)\s*[\w-]+"
+    r"(?:(?:\s+dot\s+|\.)[\w-]+)*(?:\s+dot\s+|\.)(?:com|co\s+dot\s+uk|co\.uk|org|net|uk|me|io)\b"
+)
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    return first_names() | word_names()
+
+
+def _may_open_a_name(word: str) -> bool:
+    """A capitalised word after a naming cue: a first name, or a word that is not English ("Agnieszka")."""
+    folded = word.casefold()
+    if folded in _NOT_NAMES or is_not_personal(word) or folded in uk_place_names():
+        return False
+    return folded in _known_names() or not is_english_word(folded)
+
+
+def _may_go_on_a_name(word: str) -> bool:
+    """A capitalised word after a name's first word: a surname, unless a place, a service or a small word."""
+    folded = word.casefold()
+    return folded not in _NOT_NAMES and not is_not_personal(word) and folded not in uk_place_names()
+
+
+def for_analysis(text: str) -> str:
+    """The transcript with names Whisper wrote in capitals in Title Case ("FEMI UNWALE" → "Femi Unwale"),
+    for the redactor; acronyms ("NHS", "GP") stay as they are. The same length as the text."""
+
+    def title_case(match: re.Match) -> str:
+        words = match.group().split(" ")
+        if not any(word.casefold() in first_names() for word in words):
+            return match.group()
+        return " ".join(word.capitalize() for word in words)
+
+    return re.sub(r"\b[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,}){0,2}\b", title_case, text)
+
+
+def name_spans(text: str) -> list[tuple[str, int, int]]:
+    """(NAME, start, end) of the names said after or before a naming phrase, and (EMAIL, ...) of email
+    addresses spelled out."""
+    spans = []
+    for match in _CAPITALISED_AFTER_CUE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("name")))
+        if not _may_open_a_name(words[0].group()):
+            continue
+        kept = [words[0]] + [word for word in _leading(words[1:], _may_go_on_a_name)]
+        spans.append((NAME, match.start("name"), match.start("name") + kept[-1].end()))
+    for match in _LOWER_AFTER_CUE.finditer(text):
+        words = list(re.finditer(r"\S+", match.group("name")))
+        kept = list(_leading(words, lambda word: len(word) >= 3 and not is_english_word(word)))
+        if kept:
+            spans.append((NAME, match.start("name"), match.start("name") + kept[-1].end()))
+    for match in _NAME_BEFORE_CUE.finditer(text):
+        words = match.group("name").split()
+        if _may_open_a_name(words[0]) and all(_may_go_on_a_name(word) for word in words[1:]):
+            spans.append((NAME, match.start("name"), match.end("name")))
+    spans += [(EMAIL, match.start(), match.end()) for match in _SPELLED_EMAIL.finditer(text)]
+    return spans
+
+
+def _leading(words: list[re.Match], keep) -> list[re.Match]:
+    kept = []
+    for word in words:
+        if not keep(word.group().strip(".,;:!?")):
+            break
+        kept.append(word)
+    return kept
