@@ -32,8 +32,14 @@ _NAMING_CUE = (
     r"\bcalled|\bnamed|\bmy\s+(?:" + RELATIONS + r")(?:['’]s\s+name)?\s+(?:is|was))"
 )
 _CAPITALISED_AFTER_CUE = re.compile(rf"{_NAMING_CUE},?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})")
+# In lower case only after the phrases that can only introduce a name: "it's", "I'm" are followed by words
+# that are in no dictionary ("I am hyper sensitive", "it was flageed").
+_NAME_ONLY_CUE = (
+    r"(?i:\bmy\s+name\s+is|\bmy\s+name['’]s|\bthe\s+name\s+is|\bthe\s+name['’]s|\bname['’]s|\bcall\s+me|"
+    r"\bcalled|\bnamed)"
+)
 _LOWER_AFTER_CUE = re.compile(
-    rf"{_NAMING_CUE},?\s+(?P<name>[a-z][a-z'’-]+[a-z](?:\s+[a-z][a-z'’-]+[a-z])?)\b"
+    rf"{_NAME_ONLY_CUE},?\s+(?P<name>[a-z][a-z'’-]+[a-z](?:\s+[a-z][a-z'’-]+[a-z])?)\b"
 )
 _NAME_BEFORE_CUE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})(?=,?\s+(?i:here|speaking|calling)\b)"
@@ -54,6 +60,13 @@ _SPELLED_EMAIL = re.compile(
     r"(?i)\b[\w'-]+(?:(?:\s+dot\s+|\s+underscore\s+|[._])[\w'-]+){0,3}\s*(?:\bat\b|@)\s*[\w-]+"
     r"(?:(?:\s+dot\s+|\.)[\w-]+)*(?:\s+dot\s+|\.)(?:com|co\s+dot\s+uk|co\.uk|org|net|uk|me|io)\b"
 )
+# What follows "my email is", up to the end of its domain, however Whisper ran it together
+# ("aminadocuseafatgmail.com").
+_EMAIL_AFTER_CUE = re.compile(
+    r"(?i)\be-?mail(?:\s+address)?(?:\s+is|['’]s|:|\s+me\s+(?:at|on))?\s+(?P<address>(?:\S+\s+){0,8}?\S*?(?:\.|\s+dot\s+)"
+    r"(?:com|co\.uk|co\s+dot\s+uk|org|net|uk)\b)"
+)
+_OPENING_WORD_BEFORE = re.compile(r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<word>[A-Za-z][a-z'’-]+)\s+$")
 
 
 @cache
@@ -77,7 +90,8 @@ def _may_go_on_a_name(word: str) -> bool:
 
 def for_analysis(text: str) -> str:
     """The transcript with names Whisper wrote in capitals in Title Case ("FEMI UNWALE" → "Femi Unwale"),
-    for the redactor; acronyms ("NHS", "GP") stay as they are. The same length as the text."""
+    for the redactor: two or three words in capitals, one of them a first name; acronyms ("NHS", "the TED
+    staff", "a PEG feed") stay as they are. The same length as the text."""
 
     def title_case(match: re.Match) -> str:
         words = match.group().split(" ")
@@ -85,7 +99,7 @@ def for_analysis(text: str) -> str:
             return match.group()
         return " ".join(word.capitalize() for word in words)
 
-    return re.sub(r"\b[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,}){0,2}\b", title_case, text)
+    return re.sub(r"\b[A-Z][A-Z'’-]{2,}(?: [A-Z][A-Z'’-]{2,}){1,2}\b", title_case, text)
 
 
 def name_spans(text: str) -> list[tuple[str, int, int]]:
@@ -108,7 +122,20 @@ def name_spans(text: str) -> list[tuple[str, int, int]]:
         if _may_open_a_name(words[0]) and all(_may_go_on_a_name(word) for word in words[1:]):
             spans.append((NAME, match.start("name"), match.end("name")))
     spans += [(EMAIL, match.start(), match.end()) for match in _SPELLED_EMAIL.finditer(text)]
-    return spans
+    spans += [(EMAIL, *match.span("address")) for match in _EMAIL_AFTER_CUE.finditer(text)]
+    return sorted(set(spans), key=lambda span: span[1])
+
+
+def with_first_names(text: str, spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Name spans widened to the first name opening the sentence before them, which Whisper may write in
+    lower case or the redactor may not take alone: "will [Harrison] here" → "[will Harrison] here"."""
+    widened = []
+    for kind, start, end in spans:
+        before = _OPENING_WORD_BEFORE.search(text, max(0, start - 30), start) if kind == NAME else None
+        if before and before.group("word").casefold() in _known_names():
+            start = before.start("word")
+        widened.append((kind, start, end))
+    return widened
 
 
 def _leading(words: list[re.Match], keep) -> list[re.Match]:

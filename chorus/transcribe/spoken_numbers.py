@@ -20,9 +20,13 @@ from chorus.privacy.redaction import NHS_NUMBER, PHONE
 _SPOKEN_DIGITS = {
     "zero": "0", "oh": "0", "o": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
     "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+    "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30",
+    "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 }  # fmt: skip
-# Words Whisper leaves inside a spoken number: "double oh", "one one and two three", "plus 44".
-_NUMBER_FILLERS = {"and", "double", "triple", "treble", "plus"}
+# Words Whisper leaves inside a spoken number: "double oh", "one one and two three", "plus 44", "six hundred
+# and sixty", "0 to 0" (for "oh two oh").
+_NUMBER_FILLERS = {"and", "double", "triple", "treble", "plus", "hundred", "thousand", "to", "too"}
 # A token made of digits and the letters Whisper mistakes for them ("I1-1-100", "0.7", "(020)"), not money.
 _DIGIT_TOKEN = re.compile(r"^[(+]?[\dIOlo][\dIOlo\-.,()/]*$")
 _LOOKS_LIKE = str.maketrans("IOlo", "1010")
@@ -41,7 +45,7 @@ _SERVICE_NUMBERS = {"111", "999", "101", "119", "112", "911"}
 _TIME = re.compile(r"^\d{1,2}[.:]\d{2}$")
 _TIME_AFTER = re.compile(r"(?i)\s*(?:am|pm|a\.m\.|p\.m\.|o'clock)\b")
 
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_OR_TIME = re.compile(r"^(?:19\d\d|20\d\d|0\d[0-5]\d)$")
 
 MIN_DIGITS = 6
 MIN_DIGITS_WITH_SHAPE = 4  # opens with 0 or +, or said in three or more groups
@@ -62,7 +66,7 @@ class _Run:
     digits: str
     groups: int
     opens_with_plus: bool
-    years_only: bool  # "2019 and 2020"
+    years_or_times_only: bool  # "2019 and 2020", "0745 to 0830"
 
 
 def _number_word(word: str) -> bool:
@@ -106,7 +110,7 @@ def _runs(text: str) -> tuple[list[_Run], list[re.Match]]:
                     digits="".join(said),
                     groups=sum(1 for digits in said if digits),
                     opens_with_plus=tokens[members[0]].group().startswith("+"),
-                    years_only=all(_YEAR.match(digits) for digits in said if digits),
+                    years_or_times_only=all(_YEAR_OR_TIME.match(digits) for digits in said if digits),
                 )
             )
         members.clear()
@@ -142,10 +146,13 @@ def number_spans(text: str) -> list[tuple[str, int, int]]:
         index for cue in cue_tokens for index in range(cue + 1, min(len(tokens), cue + 1 + WORDS_AFTER_CUE))
     }
     phone = [
-        (len(run.digits) >= MIN_DIGITS and not run.years_only)
-        or (
-            len(run.digits) >= MIN_DIGITS_WITH_SHAPE
-            and (run.digits.startswith("0") or run.opens_with_plus or run.groups >= MIN_GROUPS)
+        not run.years_or_times_only
+        and (
+            len(run.digits) >= MIN_DIGITS
+            or (
+                len(run.digits) >= MIN_DIGITS_WITH_SHAPE
+                and (run.digits.startswith("0") or run.opens_with_plus or run.groups >= MIN_GROUPS)
+            )
         )
         for run in runs
     ]

@@ -16,7 +16,7 @@ from pathlib import Path
 from chorus.privacy.redaction import PLACEHOLDERS, default_redactor
 from chorus.transcribe import whisper
 from chorus.transcribe.audio import Audio, read_audio
-from chorus.transcribe.spoken_names import for_analysis, name_spans
+from chorus.transcribe.spoken_names import for_analysis, name_spans, with_first_names
 from chorus.transcribe.spoken_numbers import number_spans
 
 
@@ -59,7 +59,7 @@ def redact_segments(segments: list[whisper.Segment]) -> tuple[TranscriptSegment,
     joined = " ".join(segment.text for segment in segments)
     analysed = for_analysis(joined)
     found = [(span.kind, span.start, span.end) for span in default_redactor().redact(analysed).spans]
-    spans = _merged(found + number_spans(joined) + name_spans(analysed))
+    spans = _merged(with_first_names(joined, found + name_spans(analysed)) + number_spans(joined))
     redacted = []
     for segment, offset in zip(segments, starts, strict=True):
         end_of_segment = offset + len(segment.text)

@@ -35,7 +35,8 @@ def test_digits_in_a_token(token, digits):
         ("Hello, it's Kwame, ring me back on 07877", "Hello, it's Kwame, ring me back on [PHONE]"),
         ("It's so San Renate 12 6 6 4", "It's so San Renate [PHONE]"),
         ("Text me on 07, I know for 516, 273.", "Text me on [PHONE], I know for [PHONE]."),
-        ("You can text me at 077 to 3558104.", "You can text me at [PHONE] to [PHONE]."),
+        ("You can text me at 077 to 3558104.", "You can text me at [PHONE]."),
+        ("the number one zero seven three zero five six hundred and sixty two", "the number [PHONE]"),
         ("My number is 07931226. 574, if the line drops.", "My number is [PHONE], if the line drops."),
         ("My land line is 0117. 496 and then 732.", "My land line is [PHONE] and then [PHONE]."),
         # ten digits said after a phone cue are a phone number, not an NHS number

@@ -30,6 +30,7 @@ PERSONAL_IN_TESTS = [
     PERSONAL_DEV[22],  # "the name is X" at the end, the number first
     PERSONAL_DEV[23],  # "it's X", the end of the number lost
     PERSONAL_DEV[26],  # a first name that is also a word
+    PERSONAL_DEV[34],  # "leave a message for X on", "double oh four"
 ]
 
 
