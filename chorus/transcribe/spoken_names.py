@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from chorus.privacy.recognisers import (
     EMAIL,
     NAME,
@@ -26,21 +28,24 @@ from chorus.privacy.recognisers import (
     word_names,
 )
 
-_NAMING_CUE = (
-    r"(?i:\bmy\s+name\s+is|\bmy\s+name['’]s|\bthe\s+name\s+is|\bthe\s+name['’]s|\bname['’]s|\bi['’]m|"
-    r"\bi\s+am|\bthis\s+is|\bit['’]s|\bit\s+is|\bit\s+was|\bcall\s+me|\bask\s+for|\bspeak\s+to|\btalk\s+to|"
-    r"\bcalled|\bnamed|\bmy\s+(?:" + RELATIONS + r")(?:['’]s\s+name)?\s+(?:is|was))"
-)
-_CAPITALISED_AFTER_CUE = re.compile(rf"{_NAMING_CUE},?\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})")
-# In lower case only after the phrases that can only introduce a name: "it's", "I'm" are followed by words
-# that are in no dictionary ("I am hyper sensitive", "it was flageed").
+# Phrases after which only a name can follow: a capitalised word there is a name whatever else it may be
+# ("my name is White"), a lower-case word if it is not English ("my name is agnieszka").
 _NAME_ONLY_CUE = (
-    r"(?i:\bmy\s+name\s+is|\bmy\s+name['’]s|\bthe\s+name\s+is|\bthe\s+name['’]s|\bname['’]s|\bcall\s+me|"
-    r"\bcalled|\bnamed)"
+    r"(?i:\bmy\s+name\s+is|\bmy\s+name['’]s|\bthe\s+name\s+is|\bthe\s+name['’]s|\bname['’]s|\bcall\s+me)"
 )
-_LOWER_AFTER_CUE = re.compile(
-    rf"{_NAME_ONLY_CUE},?\s+(?P<name>[a-z][a-z'’-]+[a-z](?:\s+[a-z][a-z'’-]+[a-z])?)\b"
+_RELATION_IS = r"(?i:\bmy\s+(?:" + RELATIONS + r")(?:['’]s\s+name)?\s+(?:is|was))"
+# Phrases after which a name often follows, but so do places, days and other words ("this is Plymouth").
+_NAMING_CUE = (
+    r"(?i:\bi['’]m|\bi\s+am|\bthis\s+is|\bit['’]s|\bit\s+is|\bit\s+was|\bask\s+for|\bspeak\s+to|"
+    rf"\btalk\s+to|\bcalled|\bnamed)|{_RELATION_IS}"
 )
+_NAME_PHRASE = rf"{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}"
+_CAPITALISED_AFTER_NAME_ONLY_CUE = re.compile(rf"{_NAME_ONLY_CUE},?\s+(?P<name>{_NAME_PHRASE})")
+_CAPITALISED_AFTER_CUE = re.compile(rf"(?:{_NAMING_CUE}),?\s+(?P<name>{_NAME_PHRASE})")
+_LOWER_WORDS = r"(?P<name>[a-z][a-z'’-]+[a-z](?:\s+[a-z][a-z'’-]+[a-z])?)\b"
+_LOWER_AFTER_NAME_ONLY_CUE = re.compile(rf"{_NAME_ONLY_CUE},?\s+{_LOWER_WORDS}")
+# "my key worker is blessing": after a relation, a first name in lower case, even one that is also a word.
+_LOWER_AFTER_RELATION = re.compile(rf"{_RELATION_IS},?\s+{_LOWER_WORDS}")
 _NAME_BEFORE_CUE = re.compile(
     rf"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})(?=,?\s+(?i:here|speaking|calling)\b)"
 )
@@ -106,17 +111,14 @@ def name_spans(text: str) -> list[tuple[str, int, int]]:
     """(NAME, start, end) of the names said after or before a naming phrase, and (EMAIL, ...) of email
     addresses spelled out."""
     spans = []
+    for match in _CAPITALISED_AFTER_NAME_ONLY_CUE.finditer(text):
+        spans += _leading_name(match, lambda word: word.casefold() not in _NOT_NAMES, _may_go_on_a_name)
     for match in _CAPITALISED_AFTER_CUE.finditer(text):
-        words = list(re.finditer(r"\S+", match.group("name")))
-        if not _may_open_a_name(words[0].group()):
-            continue
-        kept = [words[0]] + [word for word in _leading(words[1:], _may_go_on_a_name)]
-        spans.append((NAME, match.start("name"), match.start("name") + kept[-1].end()))
-    for match in _LOWER_AFTER_CUE.finditer(text):
-        words = list(re.finditer(r"\S+", match.group("name")))
-        kept = list(_leading(words, lambda word: len(word) >= 3 and not is_english_word(word)))
-        if kept:
-            spans.append((NAME, match.start("name"), match.start("name") + kept[-1].end()))
+        spans += _leading_name(match, _may_open_a_name, _may_go_on_a_name)
+    for match in _LOWER_AFTER_NAME_ONLY_CUE.finditer(text):
+        spans += _leading_name(match, _not_english, _not_english)
+    for match in _LOWER_AFTER_RELATION.finditer(text):
+        spans += _leading_name(match, _lower_case_first_name, _not_english)
     for match in _NAME_BEFORE_CUE.finditer(text):
         words = match.group("name").split()
         if _may_open_a_name(words[0]) and all(_may_go_on_a_name(word) for word in words[1:]):
@@ -138,10 +140,23 @@ def with_first_names(text: str, spans: list[tuple[str, int, int]]) -> list[tuple
     return widened
 
 
-def _leading(words: list[re.Match], keep) -> list[re.Match]:
-    kept = []
-    for word in words:
-        if not keep(word.group().strip(".,;:!?")):
+def _not_english(word: str) -> bool:
+    return len(word) >= 3 and not is_english_word(word)
+
+
+def _lower_case_first_name(word: str) -> bool:
+    return word in _known_names() and word not in _NOT_NAMES and word not in STOP_WORDS
+
+
+def _leading_name(match: re.Match, opens, goes_on) -> list[tuple[str, int, int]]:
+    """The name at the start of match's "name" group: its first word if `opens` says so, then the words
+    after it while `goes_on` says so."""
+    words = list(re.finditer(r"\S+", match.group("name")))
+    if not opens(words[0].group()):
+        return []
+    kept = [words[0]]
+    for word in words[1:]:
+        if not goes_on(word.group().strip(".,;:!?")):
             break
         kept.append(word)
-    return kept
+    return [(NAME, match.start("name"), match.start("name") + kept[-1].end())]

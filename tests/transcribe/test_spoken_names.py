@@ -23,6 +23,8 @@ def redacted(text: str) -> str:
         ("FEMI UNWALE here. My number is", "[NAME] here. My number is"),
         ("my name is agnieszka and i live here", "my name is [NAME] and i live here"),
         ("My husband is Tadeusz Nowicki and he", "My husband is [NAME] and he"),
+        ("my key worker is blessing nwachukwu and", "my key worker is [NAME] and"),
+        ("and my name is White Yang", "and my name is [NAME]"),
         ("Bogdan Ionescu speaking.", "[NAME] speaking."),
         ("It's Joy, you can call me", "It's [NAME], you can call me"),
         ("My email is amina.yusuf at gmail.com thanks", "My email is [EMAIL] thanks"),
@@ -43,7 +45,9 @@ def test_names_after_naming_phrases_are_found(heard, expected):
         "I am Muslim and this is Southend Hospital.",
         "It's Mind that helped. I'm sorry, it's a long story.",
         "I'm from Stonehouse. It's really hard. It's PIP. This is Derriford.",
-        "The GP said it's NOT URGENT.",
+        "The GP said it's NOT URGENT. The TED staff helped. I am on a PEG feed.",
+        "I am hyper sensitive to bad language. It was flageed as an emergency.",
+        "My son is autistic, my mum is poorly and my partner is still waiting. It's called Healthwatch.",
     ],
 )
 def test_places_days_and_words_after_naming_phrases_stay(said):
