@@ -2,11 +2,12 @@
 
 People say their own name after a few set phrases ("my name is", "this is", "I'm", "it's", "call me",
 "ask for", "my son is"), or before "here" or "speaking"; in speech those phrases are a stronger sign of a name
-than in writing, so after them a capitalised word is taken for a name unless it is a place, a service or an
-ordinary English word that is not also a first name, and a lower-case word unless it is English. Whisper
-sometimes writes a name in capitals ("FEMI UNWALE here"): those are read in Title Case (same length, same
-positions).
-An email address is spelled out ("amina dot yusuf at gmail dot com") rather than written with "@".
+than in writing. After "my name is" or "call me" any capitalised word is taken for a name, and a lower-case
+one that is not English; after the others a capitalised word unless it is a place, a service or an English
+word that is not also a first name, and after "my son is" a first name in lower case. A first name opening
+the sentence goes with a surname found after it ("will Harrison here"). Whisper sometimes writes a name in
+capitals ("FEMI UNWALE here"): those are read in Title Case (same length, same positions). An email address
+is spelled out ("amina dot yusuf at gmail dot com") rather than written with "@".
 """
 
 from __future__ import annotations

