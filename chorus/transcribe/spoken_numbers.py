@@ -36,7 +36,7 @@ _DIGITS_INTO_WORD = re.compile(r"^(\d+)-[A-Za-z]+$")
 # What says a phone number follows: "ring me on", "my mobile is", "text me at", "the number's", "landline".
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:ring|rang|call|phone|phoned|text|texted|whatsapp|reach|contact|dial|mobile|landline|land\s+line|"
-    r"telephone|tel|number(?:'s|s)?|extension)\b"
+    r"telephone|tel|number(?:'s|s)?(?!\s+of\b)|extension)\b"
 )
 _NHS = re.compile(r"(?i)\bNHS\b")
 # Numbers that are services, not people: NHS 111, 999, police 101, 119, 112.

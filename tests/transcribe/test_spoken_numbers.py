@@ -60,6 +60,7 @@ def test_phone_numbers_and_their_pieces_are_found(heard, expected):
         "She is 85 and he is 90. It took 6 to 8 weeks.",
         "I was on hold for 45 minutes when I rang them.",
         "I drive to work 0745 to 0830 and the surgery is full by 0830.",
+        "The number of people waiting went up to 250 last year.",
     ],
 )
 def test_ordinary_numbers_stay(said):
