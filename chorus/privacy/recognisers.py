@@ -209,6 +209,11 @@ def english_words() -> frozenset[str]:
     return frozenset(lemmas | irregular_forms)
 
 
+def is_english_word(word: str) -> bool:
+    """An English word, a stop word or a common word that is also a name, in any inflected form."""
+    return _is_english_word(word)
+
+
 def _is_english_word(word: str) -> bool:
     word = word.casefold()
     words = english_words()

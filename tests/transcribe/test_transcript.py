@@ -52,3 +52,15 @@ def test_the_end_of_a_number_run_into_a_word_is_redacted_with_it():
     )
 
     assert redacted[0].text == "You can ring me on [PHONE] it time. My 5-year-old has asthma."
+
+
+def test_a_first_name_opening_the_sentence_goes_with_the_surname_after_it():
+    redacted = redact_segments([Segment(0.0, 3.0, "will Harrison here. Text me later.")])
+
+    assert redacted[0].text == "[NAME] here. Text me later."
+
+
+def test_a_name_written_in_capitals_is_redacted():
+    redacted = redact_segments([Segment(0.0, 3.0, "FEMI UNWALE here. The NHS said no.")])
+
+    assert redacted[0].text == "[NAME] here. The NHS said no."
