@@ -24,7 +24,7 @@ from sklearn.svm import LinearSVC
 
 from bench import fft_split
 from bench._readme import write_section
-from chorus.coding import zeroshot
+from chorus.coding import multilingual, zeroshot
 from chorus.coding.classifier import FeatureSettings, MultiLabelCoder, SingleLabelCoder
 from chorus.coding.codebook import load_starter
 from chorus.coding.fewshot import FewShotBatchCoder
@@ -49,7 +49,16 @@ def _cached_e5(texts):
     return np.vstack([_e5_cache[text] for text in texts]) if texts else _e5_uncached([])
 
 
+def _cached_multilingual(texts, purpose=multilingual.Purpose.FEATURES):
+    """The e5 heads embed with the same model and prefix ("query: "); only inner spaces may differ."""
+    if purpose is not multilingual.Purpose.FEATURES:
+        return _multilingual_uncached(texts, purpose)
+    return _cached_e5(["" if text is None else str(text) for text in texts])
+
+
+_multilingual_uncached = multilingual.embed
 zeroshot._e5_embed = _cached_e5
+multilingual.embed = _cached_multilingual
 
 
 def codebook_themes() -> tuple[list[ThemeDescription], list[str]]:
@@ -185,9 +194,11 @@ def learning_curve() -> tuple[str, dict]:
         "coding_fft. *Chorus before*: for 0, the per-text `ZeroShotCoder`; otherwise the trained "
         "`MultiLabelCoder` alone. *Chorus now*: for 0, `BatchZeroShotCoder` (codebook prior from the static "
         "model and multilingual-e5-small, self-training on the batch scored); with examples, "
-        "`FewShotBatchCoder` (the trained model blended with the batch zero-shot coder that also takes the "
-        "coded comments as examples, while themes have fewer than 60 examples on average; the trained "
-        "model alone above that, so *all* = *before*).",
+        "`FewShotBatchCoder`: the trained model (the English coder's confidences averaged with those of "
+        "logistic heads on multilingual-e5-small, `BlendedThemeCoder`, thresholds tuned on the averaged "
+        "out-of-fold confidences) blended with the batch zero-shot coder that also takes the coded comments "
+        "as examples, while themes have fewer than 60 examples on average; the trained model alone above "
+        "that.",
         f"Time, all settings and methods: dev {seconds['dev']:.0f} s, held-out {seconds['test']:.0f} s "
         f"(2 shared cores; 1-minute load average {os.getloadavg()[0]:.1f} at the end: rough).",
     ]
