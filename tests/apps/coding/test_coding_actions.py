@@ -27,6 +27,7 @@ from chorus.apps.coding.actions.runs import (
     running,
     start_coding,
 )
+from chorus.apps.coding.model_files import load_trained
 from chorus.apps.coding.models import (
     Coding,
     CodingEvent,
@@ -212,6 +213,28 @@ def test_a_contribution_in_polish_is_coded_by_the_multilingual_heads_like_its_en
     assert damp in {coding.theme for coding in coded}
     assert {coding.method for coding in coded} == {CodingMethod.OTHER_LANGUAGE}
     assert all("multilingual-e5-small" in coding.made_by_model for coding in coded)
+
+
+def test_with_e5_the_trained_model_blends_the_e5_heads_in_and_the_english_coder_is_saved(world):
+    coded_world(world, min_reviewed=1)
+    codebook = current_codebook(world.programme)
+    damp = codebook.themes.get(slug="housing/damp-mould")
+    gp = codebook.themes.get(slug="gp-access")
+    for start, themes in (
+        ("Black mould", [damp]),
+        ("The damp in our flat", [damp]),
+        ("I can never get through", [gp]),
+        ("Waited three weeks", [gp]),
+    ):
+        review(world.programme.contributions.get(text__startswith=start), codebook, themes, by=world.analyst)
+
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    run = run_coding(run.pk, by=world.analyst, min_reviewed=1, many_examples=1, use_e5=True)
+
+    assert run.kind == RunKind.TRAINED and "multilingual-e5-small" in run.model_name
+    trained = Coding.objects.filter(run=run, theme__in=[damp, gp], method=CodingMethod.TRAINED)
+    assert trained and all("multilingual-e5-small" in coding.made_by_model for coding in trained)
+    assert load_trained(run.directory).model_name.startswith("chorus-coder-multi-label")
 
 
 def test_before_any_coded_example_a_polish_contribution_is_coded_zero_shot_through_e5(world):

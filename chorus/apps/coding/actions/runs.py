@@ -266,7 +266,7 @@ def _build_coder(
     run.training_size = len(ids)
     run.directory = ""
     if len(with_examples) and with_examples.mean() >= many_examples:
-        coder: _RunCoder = _threshold_coder(run, themes, coded_texts, labels, min_reviewed)
+        coder: _RunCoder = _threshold_coder(run, themes, coded_texts, labels, min_reviewed, use_e5=use_e5)
     elif len(with_examples):
         fitted = FewShotBatchCoder.fit(_descriptions(themes), coded_texts, labels, texts, use_e5=use_e5)
         coder = _BatchCoder(themes, fitted, CodingMethod.FEW_SHOT, FEW_SHOT_RATIO)
@@ -286,7 +286,12 @@ def _build_coder(
     return coder
 
 
-def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _ThresholdCoder:
+def _threshold_coder(
+    run, themes, texts, labels, min_reviewed: int, *, use_e5: bool = False
+) -> _ThresholdCoder:
+    """With e5, the trained model is the English coder blended with e5 heads (chorus.coding.blended: better
+    on English, at e5's speed); the English coder alone is what is saved with the run."""
+    from chorus.coding.blended import BlendedThemeCoder
     from chorus.coding.classifier import MultiLabelCoder
     from chorus.coding.zeroshot import ThemeDescription, ZeroShotCoder
 
@@ -299,9 +304,10 @@ def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _Threshol
     trained_columns = (positives >= min_reviewed) & (negatives >= min_reviewed)
     trained = None
     if trained_columns.any():
-        trained = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
+        english = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
+        run.directory = save_trained(run.pk, english)
+        trained = BlendedThemeCoder.fit(texts, labels, english.themes, english=english) if use_e5 else english
         thresholds[trained_columns] = trained.thresholds[trained_columns]
-        run.directory = save_trained(run.pk, trained)
         run.kind = RunKind.TRAINED
         run.model_name, run.model_version = trained.model_name, trained.model_version
         run.metrics = {
