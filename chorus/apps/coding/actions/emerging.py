@@ -138,7 +138,8 @@ def _store_clusters(run: ModelRun, rows: list[tuple], found) -> None:
 def run_emerging(
     run_id: int, *, by, min_cluster_size: int | None = None, max_texts: int = EMERGING_MAX_TEXTS
 ) -> ModelRun:
-    """Cluster the unthemed contributions and keep the groups that are emerging issues. By default a group
+    """Cluster the contributions with no sure theme (none a person accepted, none the model gave with
+    EMERGING_SURE or more) and keep the groups that are emerging issues. By default a group
     must hold 2% of them (at least EMERGING_MIN_CLUSTER_SIZE) to count, so a big programme shows a
     readable few; the other checks are the EMERGING_* settings above. `by` is who queued the run."""
     run = ModelRun.objects.select_related("programme", "codebook").get(pk=run_id)
