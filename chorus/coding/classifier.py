@@ -422,6 +422,9 @@ class MultiLabelCoder(_LinearModel):
         super().__init__(features, themes, coef, intercept, manifest)
         self.platt = platt.astype(np.float64)  # shape (k, 2): a, b of sigmoid(a * score + b)
         self.thresholds = thresholds.astype(np.float64)
+        # Per theme, the (confidences, labels) of the calibration folds when just fitted (None for a theme too
+        # small to tune, and for a loaded model): what a blend with another coder tunes its thresholds on.
+        self.out_of_fold: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(themes)
 
     @classmethod
     def fit(
@@ -467,7 +470,9 @@ class MultiLabelCoder(_LinearModel):
         manifest["positive_examples"] = dict(
             zip(themes, np.nansum(labels, axis=0).astype(int).tolist(), strict=True)
         )
-        return cls(features, themes, coef, intercept, manifest, platt, thresholds)
+        coder = cls(features, themes, coef, intercept, manifest, platt, thresholds)
+        coder.out_of_fold = out_of_fold
+        return coder
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated confidence that each theme applies, shape (n, k)."""

@@ -238,14 +238,30 @@ class BatchZeroShotCoder:
 
     @classmethod
     def fit(
-        cls, themes: Sequence[ThemeDescription | tuple], texts: Sequence[str], use_e5: bool | None = None
+        cls,
+        themes: Sequence[ThemeDescription | tuple],
+        texts: Sequence[str],
+        use_e5: bool | None = None,
+        language_codes: Sequence[str] | None = None,
     ) -> BatchZeroShotCoder:
         coder = cls(themes, use_e5=use_e5)
-        coder.learn(texts)
+        coder.learn(texts, language_codes)
         return coder
 
-    def _vectors(self, texts: Sequence[str]) -> list[np.ndarray]:
-        return [embed(texts) for embed in self._embedders]
+    def _vectors(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> list[np.ndarray]:
+        """Each embedder's vectors of the texts. With each text's language code, e5's vectors of text in a
+        language with a shipped offset are moved back towards English first (crosslingual.LanguageOffsets),
+        as the multilingual heads do: the codebook is written in English."""
+        vectors = [embed(texts) for embed in self._embedders]
+        if language_codes is not None and self.use_e5:
+            if len(language_codes) != len(texts):
+                raise ValueError(f"{len(language_codes)} language codes for {len(texts)} texts")
+            from chorus.coding.crosslingual import shipped_offsets
+
+            offsets = shipped_offsets()
+            if offsets is not None:
+                vectors[-1] = offsets.align(vectors[-1], list(language_codes))
+        return vectors
 
     def _prior_scores(self, vectors: list[np.ndarray]) -> np.ndarray:
         k = len(self.themes)
@@ -257,12 +273,13 @@ class BatchZeroShotCoder:
             return parts[0]
         return STATIC_WEIGHT * parts[0] + (1 - STATIC_WEIGHT) * parts[1]
 
-    def learn(self, texts: Sequence[str]) -> None:
-        """Self-train on a batch of uncoded texts (the batch to be coded, ideally)."""
+    def learn(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> None:
+        """Self-train on a batch of uncoded texts (the batch to be coded, ideally); `language_codes`, one per
+        text, when known (see _vectors)."""
         from sklearn.linear_model import LogisticRegression
 
         texts = ["" if text is None else str(text).strip() for text in texts]
-        vectors = self._vectors(texts)
+        vectors = self._vectors(texts, language_codes)
         k = len(self.themes)
         self._spreads = [
             max(float(_prior(v, a, self._owners, self._is_example, k).std()), 1e-6)
@@ -282,9 +299,9 @@ class BatchZeroShotCoder:
             self._model = LogisticRegression(C=1.0, max_iter=500).fit(features[seeds], best[seeds])
             self._model_columns = self._model.classes_.astype(int)
 
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
+    def scores(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
         """(n, k) log-scores: the prior blended with the self-trained model (prior alone before learn())."""
-        vectors = self._vectors(texts)
+        vectors = self._vectors(texts, language_codes)
         prior = _softmax(self._prior_scores(vectors) / PRIOR_TEMPERATURE)
         if self._model is None:
             return np.log(prior + 1e-12)
@@ -293,13 +310,15 @@ class BatchZeroShotCoder:
         learnt /= learnt.sum(axis=1, keepdims=True)
         return PRIOR_MIX * np.log(prior + 1e-12) + (1 - PRIOR_MIX) * np.log(learnt + 1e-12)
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
         """Confidence per theme, normalised over the themes (a share, not an independent probability)."""
-        return _softmax(self.scores(texts))
+        return _softmax(self.scores(texts, language_codes))
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
+    def predict(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> np.ndarray:
         """0/1 per text and theme, shape (n, k)."""
-        return self.decide(["" if text is None else str(text) for text in texts], self.predict_proba(texts))
+        return self.decide(
+            ["" if text is None else str(text) for text in texts], self.predict_proba(texts, language_codes)
+        )
 
     def decide(self, texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
         decided = np.zeros(probabilities.shape, dtype=np.int8)
@@ -320,8 +339,10 @@ class BatchZeroShotCoder:
                 decided[row, sorted(self._example_themes[words])] = 1
         return decided
 
-    def codings(self, texts: Sequence[str], include_all: bool = False) -> list[list[Coding]]:
-        probabilities = self.predict_proba(texts)
+    def codings(
+        self, texts: Sequence[str], include_all: bool = False, language_codes: Sequence[str] | None = None
+    ) -> list[list[Coding]]:
+        probabilities = self.predict_proba(texts, language_codes)
         decided = self.decide(["" if text is None else str(text) for text in texts], probabilities)
         result = []
         for row, applies in zip(probabilities, decided, strict=True):

@@ -235,3 +235,28 @@ def test_the_routing_coder_aligns_text_of_a_language_with_an_offset_and_only_tha
     np.testing.assert_allclose(aligned, router.other.predict_proba([text], language_codes=["pl"]))
     # Somali has no offset (the project has no translations into it): the text is coded as it is.
     np.testing.assert_allclose(router.predict_proba([text], language_codes=["so"]), plain, rtol=1e-6)
+
+
+def test_zero_shot_moves_text_of_a_language_with_an_offset_back_towards_english():
+    """The batch zero-shot coder (no coded examples yet) uses the shipped language offsets on e5's vectors,
+    as the heads do: with each text's language, a translation's confidences come nearer its original's."""
+    from chorus.coding.zeroshot import BatchZeroShotCoder, ThemeDescription
+
+    themes = [
+        ThemeDescription(theme, theme.title(), "", tuple(ENGLISH_EXAMPLES[theme][:3])) for theme in THEMES
+    ]
+    batch = [comment[language] for comment in COMMENTS.values() for language in LANGUAGES]
+    codes = [language for _ in COMMENTS for language in LANGUAGES]
+    coder = BatchZeroShotCoder.fit(themes, batch, use_e5=True, language_codes=codes)
+    originals = coder.predict_proba([comment["en"] for comment in COMMENTS.values()])
+    moved = plain = 0.0
+    for language in LANGUAGES:
+        translated = [comment[language] for comment in COMMENTS.values()]
+        moved += np.abs(coder.predict_proba(translated, [language] * len(translated)) - originals).sum()
+        plain += np.abs(coder.predict_proba(translated) - originals).sum()
+    assert moved < plain
+    # Somali has no offset: the text is coded as it is.
+    text = [COMMENTS["staff"]["pl"]]
+    np.testing.assert_allclose(coder.predict_proba(text, ["so"]), coder.predict_proba(text), rtol=1e-6)
+    with pytest.raises(ValueError, match="language codes"):
+        coder.predict_proba(text, ["pl", "es"])

@@ -98,16 +98,23 @@ def current_codings(contribution: Contribution, codebook: Codebook) -> list[Codi
 SURE_ENOUGH = 0.5
 
 
-def unthemed_contributions(programme: Programme, codebook: Codebook) -> QuerySet[Contribution]:
-    """Contributions with a vector and no theme: none a person accepted, and none the model applied with a
-    confidence of SURE_ENOUGH or more (the batch coders give every contribution its best theme, however poor
-    a fit)."""
-    current = Coding.objects.filter(theme__codebook=codebook, current=True)
-    themed = current.filter(
+def sure_codings(codebook: Codebook, sure: float = SURE_ENOUGH) -> QuerySet[Coding]:
+    """The current codings that say what a contribution is about: accepted by a person, or suggested by the
+    model with a confidence of `sure` or more (or none recorded)."""
+    return Coding.objects.filter(theme__codebook=codebook, current=True).filter(
         models.Q(status=CodingStatus.ACCEPTED)
-        | models.Q(status=CodingStatus.SUGGESTED, confidence__gte=SURE_ENOUGH)
+        | models.Q(status=CodingStatus.SUGGESTED, confidence__gte=sure)
         | models.Q(status=CodingStatus.SUGGESTED, confidence__isnull=True)
-    ).values("contribution_id")
+    )
+
+
+def unthemed_contributions(
+    programme: Programme, codebook: Codebook, sure: float = SURE_ENOUGH
+) -> QuerySet[Contribution]:
+    """Contributions with a vector and no theme: none a person accepted, and none the model applied with a
+    confidence of `sure` or more (the batch coders give every contribution its best theme, however poor
+    a fit)."""
+    themed = sure_codings(codebook, sure).values("contribution_id")
     return Contribution.objects.filter(programme=programme, vector__isnull=False).exclude(pk__in=themed)
 
 

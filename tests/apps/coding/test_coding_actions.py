@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.coding.actions.agreement import answer_sample, create_agreement_sample
@@ -26,6 +27,7 @@ from chorus.apps.coding.actions.runs import (
     running,
     start_coding,
 )
+from chorus.apps.coding.model_files import load_trained
 from chorus.apps.coding.models import (
     Coding,
     CodingEvent,
@@ -213,6 +215,49 @@ def test_a_contribution_in_polish_is_coded_by_the_multilingual_heads_like_its_en
     assert all("multilingual-e5-small" in coding.made_by_model for coding in coded)
 
 
+def test_with_e5_the_trained_model_blends_the_e5_heads_in_and_the_english_coder_is_saved(world):
+    coded_world(world, min_reviewed=1)
+    codebook = current_codebook(world.programme)
+    damp = codebook.themes.get(slug="housing/damp-mould")
+    gp = codebook.themes.get(slug="gp-access")
+    for start, themes in (
+        ("Black mould", [damp]),
+        ("The damp in our flat", [damp]),
+        ("I can never get through", [gp]),
+        ("Waited three weeks", [gp]),
+    ):
+        review(world.programme.contributions.get(text__startswith=start), codebook, themes, by=world.analyst)
+
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    run = run_coding(run.pk, by=world.analyst, min_reviewed=1, many_examples=1, use_e5=True)
+
+    assert run.kind == RunKind.TRAINED and "multilingual-e5-small" in run.model_name
+    trained = Coding.objects.filter(run=run, theme__in=[damp, gp], method=CodingMethod.TRAINED)
+    assert trained and all("multilingual-e5-small" in coding.made_by_model for coding in trained)
+    assert load_trained(run.directory).model_name.startswith("chorus-coder-multi-label")
+
+
+def test_before_any_coded_example_a_polish_contribution_is_coded_zero_shot_through_e5(world):
+    """No coded examples yet: text not in English is coded from the codebook through e5, each text moved
+    back towards English by its language's offset (chorus.coding.zeroshot.BatchZeroShotCoder)."""
+    coded_world(world)
+    codebook = current_codebook(world.programme)
+    polish = create_contribution(
+        world.programme.activities.first(),
+        voice("W sypialni znowu jest czarna pleśń i wilgoć, a dziecko ciągle kaszle.", language="pl"),
+        by=world.analyst,
+    ).contribution
+
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook)
+    run = run_coding(run.pk, by=world.analyst)
+
+    assert run.status == RunStatus.DONE, run.error
+    coded = Coding.objects.filter(contribution=polish, current=True)
+    assert coded and {coding.method for coding in coded} == {CodingMethod.OTHER_LANGUAGE}
+    assert all("zero-shot-batch" in coding.made_by_model for coding in coded)
+    assert codebook.themes.get(slug="housing/damp-mould") in {coding.theme for coding in coded}
+
+
 def test_search_returns_only_what_the_user_may_see(world):
     coded_world(world)
     everything = world.programme.contributions.all()
@@ -245,6 +290,45 @@ def test_withdrawn_consent_takes_codings_vectors_and_sentiment_with_it(world):
     assert not Coding.objects.filter(contribution_id=contribution.pk).exists()
     assert not ContributionVector.objects.filter(contribution_id=contribution.pk).exists()
     assert not Sentiment.objects.filter(contribution_id=contribution.pk).exists()
+
+
+def test_emerging_issues_look_at_contributions_the_model_themed_without_being_sure(world):
+    """A batch coder gives every contribution its nearest theme: voices about something the codebook lacks
+    come out coded, but unsurely. Emerging issues still look at them, and such codings do not make up what the
+    theme looks like (else the new issue would seem to be that theme)."""
+    coded_world(world)
+    activity = Activity.objects.create(
+        programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
+    )
+    texts = [
+        "The seagulls on the pier are stealing everyone's chips",
+        "Seagulls stealing chips on the pier again",
+        "Those seagulls on the pier went for my chips",
+        "Seagulls on the pier grabbed my daughter's chips",
+        "The pier seagulls steal chips from children",
+    ]
+    seagulls = [create_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+    codebook = current_codebook(world.programme)
+    Coding.objects.filter(contribution__programme=world.programme).delete()
+    embed_missing(world.programme)
+    parks = codebook.themes.get(slug="physical-activity/green-space")
+    Coding.objects.bulk_create(
+        Coding(
+            contribution=contribution,
+            theme=parks,
+            confidence=0.6,  # above the 0.5 the rest of Chorus counts as coded, below EMERGING_SURE
+            made_by_model="test-batch-coder@1",
+            made_at=timezone.now(),
+            status=CodingStatus.SUGGESTED,
+        )
+        for contribution in seagulls
+    )
+    run = ModelRun.objects.create(programme=world.programme, codebook=codebook, kind=RunKind.EMERGING)
+    run = run_emerging(run.pk, by=world.analyst, min_cluster_size=4)
+    assert run.status == RunStatus.DONE, run.error
+    found = [c for c in EmergingCluster.objects.filter(run=run) if seagulls[1].pk in c.member_ids]
+    assert found and found[0].size >= 4, run.metrics["set_aside"]
+    assert "seagull" in found[0].name.lower() or "chips" in found[0].name.lower()
 
 
 def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(world):

@@ -197,7 +197,12 @@ class _BatchCoder(_RunCoder):
 
     def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
         texts = ["" if text is None else str(text) for text in texts]
-        probabilities = self.coder.predict_proba(texts)
+        if self.method == CodingMethod.OTHER_LANGUAGE:
+            # Zero-shot through e5 for text not in English: each text moved back towards English by its
+            # language's offset first, as the multilingual heads do.
+            probabilities = self.coder.predict_proba(texts, language_codes=language_codes)
+        else:
+            probabilities = self.coder.predict_proba(texts)
         if hasattr(self.coder, "trained") and self.coder.codebook is None:  # few-shot with many examples
             applies = self.coder.trained.decide(probabilities).astype(bool)
         else:
@@ -261,7 +266,7 @@ def _build_coder(
     run.training_size = len(ids)
     run.directory = ""
     if len(with_examples) and with_examples.mean() >= many_examples:
-        coder: _RunCoder = _threshold_coder(run, themes, coded_texts, labels, min_reviewed)
+        coder: _RunCoder = _threshold_coder(run, themes, coded_texts, labels, min_reviewed, use_e5=use_e5)
     elif len(with_examples):
         fitted = FewShotBatchCoder.fit(_descriptions(themes), coded_texts, labels, texts, use_e5=use_e5)
         coder = _BatchCoder(themes, fitted, CodingMethod.FEW_SHOT, FEW_SHOT_RATIO)
@@ -281,7 +286,12 @@ def _build_coder(
     return coder
 
 
-def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _ThresholdCoder:
+def _threshold_coder(
+    run, themes, texts, labels, min_reviewed: int, *, use_e5: bool = False
+) -> _ThresholdCoder:
+    """With e5, the trained model is the English coder blended with e5 heads (chorus.coding.blended: better
+    on English, at e5's speed); the English coder alone is what is saved with the run."""
+    from chorus.coding.blended import BlendedThemeCoder
     from chorus.coding.classifier import MultiLabelCoder
     from chorus.coding.zeroshot import ThemeDescription, ZeroShotCoder
 
@@ -294,9 +304,10 @@ def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _Threshol
     trained_columns = (positives >= min_reviewed) & (negatives >= min_reviewed)
     trained = None
     if trained_columns.any():
-        trained = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
+        english = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
+        run.directory = save_trained(run.pk, english)
+        trained = BlendedThemeCoder.fit(texts, labels, english.themes, english=english) if use_e5 else english
         thresholds[trained_columns] = trained.thresholds[trained_columns]
-        run.directory = save_trained(run.pk, trained)
         run.kind = RunKind.TRAINED
         run.model_name, run.model_version = trained.model_name, trained.model_version
         run.metrics = {
@@ -311,9 +322,12 @@ def _threshold_coder(run, themes, texts, labels, min_reviewed: int) -> _Threshol
     return _ThresholdCoder(themes, zero_shot, trained, trained_columns, thresholds)
 
 
-def _other_language_coder(run: ModelRun, themes: list[Theme], texts: Sequence[str]) -> _RunCoder:
+def _other_language_coder(
+    run: ModelRun, themes: list[Theme], texts: Sequence[str], language_codes: Sequence[str] | None = None
+) -> _RunCoder:
     """For contributions not in English: multilingual heads fitted on the coded examples when there are
-    some, else zero-shot from the codebook through multilingual embeddings, learning from these texts."""
+    some, else zero-shot from the codebook through multilingual embeddings, learning from these texts (each
+    moved back towards English by its language's offset, given `language_codes`, one per text)."""
     from chorus.coding.crosslingual import MultilingualThemeCoder
     from chorus.coding.zeroshot import SECOND_THEME_RATIO, BatchZeroShotCoder, e5_available
 
@@ -326,7 +340,9 @@ def _other_language_coder(run: ModelRun, themes: list[Theme], texts: Sequence[st
             coded_texts, labels = [coded_texts[i] for i in keep], labels[keep]
         fitted = MultilingualThemeCoder.fit(coded_texts, labels, [str(t.pk) for t in themes])
         return _MultilingualCoder(themes, fitted)
-    batch = BatchZeroShotCoder.fit(_descriptions(themes), texts, use_e5=e5_available())
+    batch = BatchZeroShotCoder.fit(
+        _descriptions(themes), texts, use_e5=e5_available(), language_codes=language_codes
+    )
     return _BatchCoder(themes, batch, CodingMethod.OTHER_LANGUAGE, SECOND_THEME_RATIO)
 
 
@@ -572,6 +588,7 @@ def _fit(run: ModelRun, index: int, schedule: Schedule) -> None:
     chunks = list(run.chunks.filter(stage=ChunkStage.PREPARE).order_by("index"))
     ids = [pk for chunk in chunks for pk in chunk.contribution_ids]
     other = [flag for chunk in chunks for flag in chunk.other_language]
+    codes = [code for chunk in chunks for code in (chunk.languages or [""] * len(chunk.contribution_ids))]
     texts = dict(Contribution.objects.filter(pk__in=ids).values_list("pk", "text"))
     english_texts = [texts[pk] for pk, is_other in zip(ids, other, strict=True) if not is_other]
     use_e5 = options.get("use_e5")
@@ -586,8 +603,10 @@ def _fit(run: ModelRun, index: int, schedule: Schedule) -> None:
     )
     other_coder = None
     if any(other):
-        other_texts = [texts[pk] for pk, is_other in zip(ids, other, strict=True) if is_other]
-        other_coder = _other_language_coder(run, coder.themes, other_texts)
+        other_rows = [row for row, is_other in enumerate(other) if is_other]
+        other_coder = _other_language_coder(
+            run, coder.themes, [texts[ids[row]] for row in other_rows], [codes[row] for row in other_rows]
+        )
     _save_coders(run, _Coders(coder, other_coder, _calibration(run.codebook)))
     with transaction.atomic():
         ModelRun.objects.select_for_update().get(pk=run.pk)
