@@ -67,7 +67,10 @@ serve: var/secret_key
 lint: install
 	$(VENV)/bin/ruff check chorus tests bench scripts
 
-test: install lint test-sqlite test-postgres
+# The SQLite and PostgreSQL runs go side by side: each waits at times (browsers, servers, worker processes,
+# the database), and the other fills the cores meanwhile. -Oline keeps their lines whole.
+test: install lint
+	@$(MAKE) --no-print-directory -j2 -Oline test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== tests on SQLite"

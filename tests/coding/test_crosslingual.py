@@ -14,6 +14,8 @@ from chorus.coding.crosslingual import (
     shipped_offsets,
 )
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 THEMES = ["waiting", "staff", "parking", "food"]
 ENGLISH_EXAMPLES = {
     "waiting": [

@@ -13,6 +13,8 @@ from chorus.coding import cli
 from chorus.coding.codebook import load_starter
 from chorus.coding.zeroshot import BatchZeroShotCoder, ThemeDescription, ZeroShotCoder
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = REPO / "chorus" / "coding" / "codebooks" / "nhs_patient_experience.csv"
 QDC = Path(__file__).with_name("fixtures_codebooks") / "other_tool.qdc"

@@ -3,6 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 ROOT = Path(__file__).resolve().parents[2]
 

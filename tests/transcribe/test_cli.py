@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 SPEECH = Path(__file__).resolve().parents[1] / "fixtures" / "speech"
 
 

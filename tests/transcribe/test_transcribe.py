@@ -13,6 +13,8 @@ from chorus.transcribe.quality import word_error_rate
 from chorus.transcribe.transcript import transcribe
 from chorus.transcribe.whisper import MODEL_VERSION
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 SPEECH = Path(__file__).resolve().parents[1] / "fixtures" / "speech"
 PERSONAL = (SPEECH / "personal.txt").read_text().splitlines()
 PERSONAL_DEV = (SPEECH / "personal_dev.txt").read_text().splitlines()

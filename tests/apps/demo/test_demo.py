@@ -12,7 +12,7 @@ from chorus.apps.demo.loader import PROGRAMMES, load_demo
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.programmes.models import Programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,14 @@ reports and the rest that `load_demo` adds after them are left out: slow, and no
 
 import random
 
+import pytest
 from django.db import transaction
 
 from chorus.apps.demo.loader import PROGRAMMES, SEED, _create_programme, administrator
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.places.actions import load_places
+
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
 
 
 def test_same_seed_gives_the_same_voices(db):

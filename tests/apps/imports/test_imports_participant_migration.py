@@ -10,6 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
+
 # Programmes back to the columns this state's models know (later migrations add NOT NULL columns).
 BEFORE = [
     ("imports", "0002_quarantined_row_erasure"),
