@@ -362,8 +362,8 @@ class Evidence:
     The public functions below and the dashboard all fold these counts, so a figure has one definition.
     Contributions are counted per activity and ward (on SQLite in one scan of an index; on PostgreSQL per
     activity and per ward, grouped in the database) and folded in Python into months, activity types,
-    partners and wards, the activities and wards read once; other groupings are counted in one grouped query each. Codings are counted per theme, and per
-    theme and group only for the themes asked for.
+    partners and wards, the activities and wards read once; other groupings are counted in one grouped
+    query each. Codings are counted per theme, and per theme and group only for the themes asked for.
     """
 
     def __init__(self, programme: Programme, filters: Filters, codebook: Codebook | None = None) -> None:

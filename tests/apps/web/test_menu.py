@@ -90,7 +90,10 @@ def test_signed_out_visitor_gets_no_menu(client, world):
 # Pages made for analysts (coding, imports, dashboards, the feedback-owed work list, API tokens): nobody
 # else's pages should lead to them. A feedback item and the "did residents feel listened to?" report are not
 # analysts' tools (connectors record residents' answers there; everyone reads the report).
-ANALYST_TOOL = re.compile(r"^/(coding|imports|insight|api/tokens)/|^/feedback/((plan|send|sending)/.*)?([?#].*)?$")
+ANALYST_TOOL = re.compile(
+    r"^/(coding|imports|insight|api/tokens)/"  # every page under these
+    r"|^/feedback/((plan|send|sending)/.*)?([?#].*)?$"  # the feedback-owed list and its bulk actions
+)
 ANY_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
 
 
