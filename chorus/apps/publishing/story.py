@@ -23,7 +23,7 @@ from django.utils import timezone
 from chorus.apps.accountability.models import Action, Decision
 from chorus.apps.coding.queries import Coverage
 from chorus.apps.insight import aggregates
-from chorus.apps.insight.coverage import number, percent, released_coverage, share_of_coded
+from chorus.apps.insight.coverage import coverage_sentence, number, percent, released_coverage, share_of_coded
 from chorus.apps.insight.filters import Filters
 from chorus.apps.insight.heard import usual_comparison, who_we_heard_from
 from chorus.apps.programmes.models import Programme
@@ -249,28 +249,13 @@ class Section:
     numbered: bool = False
 
 
-def _coverage_words(coverage: dict) -> str:
-    """What the theme shares are shares of, for a board member: how many contributions have themes, and how
-    many of those a person checked (the dashboard's `coverage_sentence` says the same for analysts)."""
-    coded, total = number(coverage["coded"]), number(coverage["contributions"])
-    checked, share = number(coverage["checked"]), percent(coverage["coded_percent"])
-    if isinstance(coverage["coded"], int) and coverage["coded"] == coverage["contributions"]:
-        sorted_words = f"All {total} contributions have been sorted into themes"
-    else:
-        sorted_words = f"{coded} of the {total} contributions ({share}) have been sorted into themes"
-    return (
-        f"{sorted_words}, by Chorus's model or by a person; a person checked {checked} of them. "
-        f"Each share below is of those {coded}."
-    )
-
-
 def _raised(story: dict) -> Section:
     coverage = story["coverage"]
     section = Section("What residents raised most")
     if coverage["contributions"] in (0, None):
         section.paragraphs.append("No contributions were recorded in this period.")
         return section
-    section.paragraphs.append(_coverage_words(coverage))
+    section.paragraphs.append(coverage_sentence(coverage))
     if not story["themes"]:
         section.paragraphs.append("No contribution in this period has been coded to a theme yet.")
         return section

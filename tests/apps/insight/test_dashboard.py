@@ -156,8 +156,8 @@ def test_the_summary_leads_with_shares_of_coded_contributions_their_coverage_and
     assert 'data-figure="coded">20<' in html and 'data-figure="checked">20<' in html
     # What the shares are of, in the words the board story and the public page use.
     assert (
-        "57.1% of 35 contributions coded to themes (20 coded by the model above its confidence threshold or "
-        "by a person); 20 checked by a person. Each theme's share is of the 20 contributions coded to themes."
+        "20 of the 35 contributions (57.1%) have been sorted into themes, by the Chorus model or by a "
+        "person; a person checked 20 of them. Each share below is of those 20."
     ) in html
     top = aggregates.coded_shares(aggregates.theme_prevalence(coded.programme, NO_FILTERS), 20, 10)
     access = next(row for row in top if row.theme == "gp-access")

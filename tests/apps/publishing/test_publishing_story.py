@@ -160,7 +160,7 @@ def test_word_board_paper_holds_the_same_figures_as_the_pdf_first_page(evidence,
     table_text = "\n".join(cell.text for row in paper.tables[0].rows for cell in row.cells)
 
     for text in (" ".join(pdf_story.split()), word_story):
-        assert "72.4% of 29 contributions coded to themes" in text
+        assert "21 of the 29 contributions (72.4%) have been sorted into themes" in text
         assert "The Board is asked to…" in text and "Note the rise in GP access" in text
     assert len(FIGURE.findall(word_story)) > 15
     assert sorted(FIGURE.findall(word_story)) == sorted(FIGURE.findall(pdf_story))
