@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import CharField, Count, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncQuarter
@@ -455,7 +456,10 @@ class Evidence:
         """(Counts per activity, counts per ward), from one query grouped by both grouping sets. Every
         contribution has an activity, so a row with none is one of the ward set."""
         rows = self.contributions.order_by().values("activity_id", "ward_id").annotate(**COVERAGE_COUNTS)
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # a filter that nothing can match (no activity in the dates asked for)
+            return [], []
         select, group_by, _ = sql.rpartition(" GROUP BY ")
         if not group_by:
             return self._counted_per("activity_id"), self._counted_per("ward_id")
