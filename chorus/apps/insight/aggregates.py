@@ -540,9 +540,16 @@ class Evidence:
                 self._groups[grouping.name] = _grouped(self.contributions, grouping)
         return self._groups[grouping.name]
 
-    @property
+    @cached_property
     def total(self) -> int:
-        return sum(self.per_activity.values())
+        """How many contributions: summed from counts already taken (per activity, or per group of any
+        grouping, which counts every contribution), else counted on its own; a page of breakdowns by group
+        then needs no count per activity and ward."""
+        if "per_activity" in self.__dict__:
+            return sum(self.per_activity.values())
+        for groups in self._groups.values():
+            return sum(group.count for group in groups.values())
+        return self.contributions.order_by().count()
 
     def counts_by(self, grouping: str) -> list[GroupCount]:
         """Contributions per group, largest first ("not known" last)."""
@@ -840,6 +847,8 @@ def dashboard_figures(
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     wanted = set(sections)
     found = Evidence(programme, filters, codebook)
+    if "groups" in wanted and breakdown in GROUPINGS:
+        found.counts_by(breakdown)  # first: the total is then summed from these counts
     by_ward = found.counts_by("ward") if wanted & {"summary", "wards"} else []
     prevalence: list[Prevalence] = []
     breakdown_rows: list[Prevalence] = []

@@ -136,6 +136,24 @@ def test_dashboard_figures_agree_with_the_separate_aggregates(coded):
             assert figures.changes == aggregates.theme_changes(programme, filters)
 
 
+def test_each_dashboard_page_alone_has_the_same_total_and_shares_as_all_figures_together(coded):
+    """A page works out only its own section's figures (a breakdown page counts its groups, not every
+    activity and ward): its total and theme shares must still be those of the whole dashboard."""
+    programme = coded.programme
+    for filters in (NO_FILTERS, Filters(wards=(ward("Milton").code,)), Filters(theme="gp-access")):
+        for breakdown in ("ward", "sex", "imd_quintile"):
+            every = aggregates.dashboard_figures(programme, filters, breakdown=breakdown)
+            for section in aggregates.SECTIONS:
+                alone = aggregates.dashboard_figures(
+                    programme, filters, breakdown=breakdown, sections=[section]
+                )
+                assert alone.total == every.total == aggregates.total(programme, filters), (section, filters)
+                if section in ("summary", "groups"):
+                    assert alone.prevalence == every.prevalence
+                if section == "groups":
+                    assert alone.breakdown == every.breakdown
+
+
 def test_monthly_figures_agree_and_gaps_are_filled(coded):
     figures = aggregates.dashboard_figures(coded.programme, NO_FILTERS, period="month")
     assert figures.over_time == aggregates.counts_over_time(coded.programme, NO_FILTERS, "month")
