@@ -847,8 +847,11 @@ def dashboard_figures(
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     wanted = set(sections)
     found = Evidence(programme, filters, codebook)
+    # Counts the page needs anyway, first: the total is then summed from them, not counted again.
+    if "time" in wanted:
+        found.counts_over_time(period)
     if "groups" in wanted and breakdown in GROUPINGS:
-        found.counts_by(breakdown)  # first: the total is then summed from these counts
+        found.counts_by(breakdown)
     by_ward = found.counts_by("ward") if wanted & {"summary", "wards"} else []
     prevalence: list[Prevalence] = []
     breakdown_rows: list[Prevalence] = []
