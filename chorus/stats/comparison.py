@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
-from scipy import stats
-
-from chorus.stats._checks import as_level, as_positive_number, as_successes_and_trials, two_sided_z
+from chorus.stats._checks import (
+    as_level,
+    as_positive_number,
+    as_successes_and_trials,
+    two_sided_p,
+    two_sided_z,
+)
 from chorus.stats.intervals import rate_ci, wilson_ci
 
 
@@ -58,7 +62,7 @@ def compare_proportions(x1: int, n1: int, x2: int, n2: int, level: float = 0.95)
     pooled_se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     # A pooled SE of zero means both samples are all-yes or all-no: no evidence of a difference.
     z = difference / pooled_se if pooled_se > 0 else 0.0
-    p_value = float(2 * stats.norm.sf(abs(z)))
+    p_value = two_sided_p(z)
 
     relative_change = relative_lower = relative_upper = None
     if x1 > 0 and x2 > 0:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
-from chorus.stats._checks import as_level, as_successes_and_trials, two_sided_z
+from chorus.stats._checks import as_level, as_successes_and_trials, two_sided_p, two_sided_z
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,7 @@ def difference_in_differences(
     half_width = two_sided_z(level) * standard_error
     if standard_error > 0:
         z = estimate / standard_error
-        p_value = float(2 * stats.norm.sf(abs(z)))
+        p_value = two_sided_p(z)
     else:
         z = 0.0 if estimate == 0 else math.copysign(math.inf, estimate)
         p_value = 1.0 if estimate == 0 else 0.0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,8 @@ from .forms import NewTokenForm
 @login_required
 def tokens(request):
     """The signed-in user's API tokens: create one (its secret is shown once) or revoke one."""
+    if not request.user.has_perm("api.manage_tokens"):
+        raise PermissionDenied("API tokens are for programme leads and analysts, who use the read API.")
     new_secret = ""
     form = NewTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

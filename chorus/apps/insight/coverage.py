@@ -51,11 +51,15 @@ def released_coverage(coverage: Coverage, *, public: bool) -> dict:
 
 
 def coverage_sentence(released: dict) -> str:
-    """The sentence that goes with every set of theme shares (from `released_coverage`)."""
-    coded = number(released["coded"])
+    """The sentence that goes with every set of theme shares (from `released_coverage`), in words a board
+    member or a resident follows: how many contributions have themes, and how many a person checked."""
+    coded, total = number(released["coded"]), number(released["contributions"])
+    checked, share = number(released["checked"]), percent(released["coded_percent"])
+    if isinstance(released["coded"], int) and released["coded"] == released["contributions"]:
+        sorted_words = f"All {total} contributions have been sorted into themes"
+    else:
+        sorted_words = f"{coded} of the {total} contributions ({share}) have been sorted into themes"
     return (
-        f"{percent(released['coded_percent'])} of {number(released['contributions'])} contributions coded to "
-        f"themes ({coded} coded by the model above its confidence threshold or by a person); "
-        f"{number(released['checked'])} checked by a person. Each theme's share is of the {coded} "
-        "contributions coded to themes."
+        f"{sorted_words}, by the Chorus model or by a person; a person checked {checked} of them. "
+        f"Each share below is of those {coded}."
     )

@@ -33,6 +33,14 @@ PREFER_NOT = "Prefer not to say"
 FOCUS = "focus"  # compare with the programme's focus wards
 AREA = "area"  # compare with the whole local authority
 POPULATION_SOURCE = "IoD 2019 population denominators, mid-2015 (ONS, File 6)"
+# Deprivation quintiles in words for sentences a board member or resident reads (1 = most deprived).
+QUINTILE_WORDS = {
+    "1": "the most deprived fifth of neighbourhoods in England",
+    "2": "the second most deprived fifth of neighbourhoods",
+    "3": "the middle fifth of neighbourhoods by deprivation",
+    "4": "the second least deprived fifth of neighbourhoods",
+    "5": "the least deprived fifth of neighbourhoods",
+}
 
 # Contributors' age bands -> the File 6 population band they fall inside (None: straddles two bands).
 POPULATION_AGE_BANDS: list[tuple[str, str, str, str]] = [
@@ -347,8 +355,9 @@ def _deprivation_sections(contributions, authority, wards, place: str) -> list[H
     quintile_groups = []
     for quintile in sorted(set(quintile_population) | set(quintile_counts)):
         suffix = {"1": " (most deprived)", "5": " (least deprived)"}.get(quintile, "")
+        where = QUINTILE_WORDS.get(quintile, "neighbourhoods")
         quintile_groups.append(
-            (quintile, f"IMD quintile {quintile}{suffix}", f"Residents of IMD quintile {quintile} areas")
+            (quintile, f"IMD quintile {quintile}{suffix}", f"Residents of {where} (IMD quintile {quintile})")
         )
     # A quintile with contributors but no population can only come from a stale LSOA; set it aside.
     missing = [key for key, _, _ in quintile_groups if key not in quintile_population]
@@ -381,6 +390,12 @@ def _deprivation_sections(contributions, authority, wards, place: str) -> list[H
             note,
         ),
     ]
+
+
+def usual_comparison(programme: Programme) -> str:
+    """What a programme's contributors are compared with unless someone asks otherwise: its focus wards when
+    it has some (the people it sets out to reach), else its local authority."""
+    return FOCUS if focus_ward_codes(programme) else AREA
 
 
 def who_we_heard_from(programme: Programme, filters: Filters, against: str = AREA) -> HeardFrom:

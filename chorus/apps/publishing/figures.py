@@ -26,7 +26,7 @@ from chorus.apps.coding.models import ModelRun, RunStatus
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight import aggregates
 from chorus.apps.insight.filters import Filters
-from chorus.apps.insight.heard import POPULATION_SOURCE, who_we_heard_from
+from chorus.apps.insight.heard import POPULATION_SOURCE, usual_comparison, who_we_heard_from
 from chorus.apps.insight.profiles import place_profile
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
@@ -155,8 +155,9 @@ def _over_time(programme: Programme, filters: Filters, release: Release) -> list
 
 
 def _heard_from(programme: Programme, filters: Filters, release: Release) -> dict:
-    """Who we heard from against the population (chorus.apps.insight.heard), released."""
-    heard = who_we_heard_from(programme, filters)
+    """Who we heard from against the population (chorus.apps.insight.heard) of the focus wards, when the
+    programme has some, else of its local authority; released."""
+    heard = who_we_heard_from(programme, filters, usual_comparison(programme))
     sections = []
     for section in heard.sections:
         answered = section.answered
@@ -196,6 +197,7 @@ def _heard_from(programme: Programme, filters: Filters, release: Release) -> dic
         )
     return {
         "population_area": heard.population_area,
+        "outside_focus": release.count(heard.outside_focus),
         # ONS population, not residents' answers; rounded in a public version like every other count.
         "population": None if heard.population is None else release.count(heard.population),
         "sections": sections,

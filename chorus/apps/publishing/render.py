@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from chorus.reports import charts
 from chorus.reports.pdf import html_to_pdf
 
-from .story import story_period, story_sections
+from .story import plain_period, story_period, story_sections
 
 PDF_CSS = Path(__file__).parent / "static" / "publishing" / "report_print.css"
 
@@ -20,7 +20,9 @@ def _over_time(figures: dict) -> bytes | None:
     if not rows:
         return None
     return charts.bar_chart(
-        [row["label"] for row in rows], [row["count"] for row in rows], axis_label="Contributions"
+        [plain_period(row["label"]) for row in rows],
+        [row["count"] for row in rows],
+        axis_label="Contributions",
     )
 
 
@@ -56,7 +58,7 @@ def _trend(figures: dict) -> bytes | None:
     if len(trend["periods"]) < 2:
         return None
     return charts.line_chart(
-        trend["periods"],
+        [plain_period(label) for label in trend["periods"]],
         {series["theme"]: [point["percent"] for point in series["points"]] for series in trend["series"]},
         axis_label="Share of all contributions, %",
     )

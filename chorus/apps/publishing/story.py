@@ -25,7 +25,7 @@ from chorus.apps.coding.queries import Coverage
 from chorus.apps.insight import aggregates
 from chorus.apps.insight.coverage import coverage_sentence, number, percent, released_coverage, share_of_coded
 from chorus.apps.insight.filters import Filters
-from chorus.apps.insight.heard import who_we_heard_from
+from chorus.apps.insight.heard import usual_comparison, who_we_heard_from
 from chorus.apps.programmes.models import Programme
 from chorus.privacy.disclosure import display_difference
 from chorus.stats import compare_proportions
@@ -107,7 +107,7 @@ def _core20(programme: Programme, filters: Filters, release: Release) -> dict:
 
 
 def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
-    heard = who_we_heard_from(programme, filters)
+    heard = who_we_heard_from(programme, filters, usual_comparison(programme))
     under_heard = [
         row.who or row.label
         for section in heard.sections
@@ -223,6 +223,14 @@ def day(iso: str) -> str:
     return f"{datetime.date.fromisoformat(iso):%-d %B %Y}"
 
 
+def plain_period(label: str) -> str:
+    """A month label as a reader says it ('2026-08' as 'Aug 2026'); other labels ('2026 Q3') as they are."""
+    try:
+        return f"{datetime.datetime.strptime(label, '%Y-%m'):%b %Y}"
+    except (TypeError, ValueError):
+        return label
+
+
 def period_words(period: dict) -> str:
     return f"{day(period['start'])} to {day(period['end'])}"
 
@@ -281,7 +289,8 @@ def _changed(story: dict) -> Section:
         section.items.append(f"{theme['theme']}: {words}")
     if story["themes"]:
         section.paragraphs.append(
-            "A theme rose or fell only when the 95% confidence interval of the change leaves out zero."
+            "We say a theme rose or fell only when the change is larger than chance would explain (its 95% "
+            "confidence interval leaves out zero)."
         )
     return section
 

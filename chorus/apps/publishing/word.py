@@ -21,9 +21,9 @@ def _themes_table(document, figures: dict) -> None:
     methods = figures["methods"]
     document.add_heading("Top themes", level=2)
     document.add_paragraph(
-        f"Share of the {number(methods['coded'])} contributions coded to themes (by the model above its "
-        f"confidence threshold or by a person; {number(methods['reviewed'])} checked by a person), with 95% "
-        "confidence intervals."
+        f"Each theme's share of the {number(methods['coded'])} contributions sorted into themes (by the "
+        f"Chorus model or by a person; a person checked {number(methods['reviewed'])}), with its 95% "
+        "confidence interval: the range the true share very likely lies in."
     )
     table = document.add_table(rows=1, cols=3)
     table.style = "Table Grid"

@@ -54,7 +54,17 @@ def menu_for(user) -> list[tuple[str, str]]:
     return links
 
 
+def offered_to(user) -> set[str]:
+    """The url names of the menu links this user is offered, so a page's own links can follow the menu."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return {link.url_name for link in MENU if link.shown_to.test(user)}
+
+
 def menu(request) -> dict:
-    """Context processor: `menu_links` for the header."""
+    """Context processor: `menu_links` for the header, and `menu_offers` (url names) for pages' own links."""
     user = getattr(request, "user", None)
-    return {"menu_links": menu_for(user) if user is not None else []}
+    return {
+        "menu_links": menu_for(user) if user is not None else [],
+        "menu_offers": offered_to(user),
+    }

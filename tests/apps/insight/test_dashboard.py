@@ -136,6 +136,24 @@ def test_dashboard_figures_agree_with_the_separate_aggregates(coded):
             assert figures.changes == aggregates.theme_changes(programme, filters)
 
 
+def test_each_dashboard_page_alone_has_the_same_total_and_shares_as_all_figures_together(coded):
+    """A page works out only its own section's figures (a breakdown page counts its groups, not every
+    activity and ward): its total and theme shares must still be those of the whole dashboard."""
+    programme = coded.programme
+    for filters in (NO_FILTERS, Filters(wards=(ward("Milton").code,)), Filters(theme="gp-access")):
+        for breakdown in ("ward", "sex", "imd_quintile"):
+            every = aggregates.dashboard_figures(programme, filters, breakdown=breakdown)
+            for section in aggregates.SECTIONS:
+                alone = aggregates.dashboard_figures(
+                    programme, filters, breakdown=breakdown, sections=[section]
+                )
+                assert alone.total == every.total == aggregates.total(programme, filters), (section, filters)
+                if section in ("summary", "groups"):
+                    assert alone.prevalence == every.prevalence
+                if section == "groups":
+                    assert alone.breakdown == every.breakdown
+
+
 def test_monthly_figures_agree_and_gaps_are_filled(coded):
     figures = aggregates.dashboard_figures(coded.programme, NO_FILTERS, period="month")
     assert figures.over_time == aggregates.counts_over_time(coded.programme, NO_FILTERS, "month")
@@ -156,8 +174,8 @@ def test_the_summary_leads_with_shares_of_coded_contributions_their_coverage_and
     assert 'data-figure="coded">20<' in html and 'data-figure="checked">20<' in html
     # What the shares are of, in the words the board story and the public page use.
     assert (
-        "57.1% of 35 contributions coded to themes (20 coded by the model above its confidence threshold or "
-        "by a person); 20 checked by a person. Each theme's share is of the 20 contributions coded to themes."
+        "20 of the 35 contributions (57.1%) have been sorted into themes, by the Chorus model or by a "
+        "person; a person checked 20 of them. Each share below is of those 20."
     ) in html
     top = aggregates.coded_shares(aggregates.theme_prevalence(coded.programme, NO_FILTERS), 20, 10)
     access = next(row for row in top if row.theme == "gp-access")

@@ -77,8 +77,9 @@ def test_public_page_lists_open_data_public_reports_and_you_said_we_did(evidence
     assert told and int(told.group(1).replace(",", "")) % 5 == 0
     # What the shares are of: published counts, and the percentage worked out from them.
     coverage = re.search(r'<p class="nhsuk-body-s" data-coverage>(.*?)</p>', main, re.S).group(1)
-    said = r"([\d.]+)% of ([\d,]+) contributions coded to themes \(([\d,]+) coded .*?\); ([\d,]+) checked"
-    share, total, coded, checked = re.match(said, coverage).groups()
+    said = r"([\d,]+) of the ([\d,]+) contributions \(([\d.]+)%\) have been sorted into themes.*?"
+    said += r"checked ([\d,]+)"
+    coded, total, share, checked = re.match(said, coverage).groups()
     total, coded, checked = (int(n.replace(",", "")) for n in (total, coded, checked))
     assert total % 5 == coded % 5 == checked % 5 == 0
     assert float(share) == round(100 * coded / total, 1)

@@ -7,6 +7,8 @@ import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
+from chorus.apps.publishing.story import plain_period
+
 register = template.Library()
 
 NOTHING = "–"
@@ -54,6 +56,12 @@ def isodate(value: str) -> str:
         return f"{datetime.date.fromisoformat(value):%-d %B %Y}"
     except (TypeError, ValueError):
         return value or NOTHING
+
+
+@register.filter
+def period(value) -> str:
+    """A frozen month label ('2026-08') as 'Aug 2026'; a quarter ('2026 Q3') as it is."""
+    return plain_period(value) if value else NOTHING
 
 
 @register.filter
