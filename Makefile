@@ -68,13 +68,13 @@ lint: install
 	$(VENV)/bin/ruff check chorus tests bench scripts
 
 # The SQLite and PostgreSQL runs go side by side: each waits at times (browsers, servers, worker processes,
-# the database), and the other fills the cores meanwhile. -Oline keeps their lines whole.
+# the database), and the other fills the cores meanwhile. Each line says which run it comes from.
 test: install lint
-	@$(MAKE) --no-print-directory -j2 -Oline test-sqlite test-postgres
+	@$(MAKE) --no-print-directory -j2 test-sqlite test-postgres
 
 test-sqlite: install
 	@echo "== tests on SQLite"
-	$(TEST_ENV) $(PYTEST)
+	@set -o pipefail; $(TEST_ENV) $(PYTEST) 2>&1 | sed -u 's/^/[sqlite] /'
 
 # On PostgreSQL, `make test` runs the apps whose queries, locks, migrations and workers depend on the database
 # (coding, dashboards, imports, contributions, the site and its workers) and every test that says PostgreSQL;
@@ -87,7 +87,8 @@ POSTGRES_TESTS = $(POSTGRES_DIRS) $(filter-out $(addsuffix /%,$(POSTGRES_DIRS)),
 test-postgres: install
 	@echo "== Django tests on PostgreSQL ($(POSTGRES_URL)): the database-dependent apps"
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not answering on 127.0.0.1:5432"; exit 1; }
-	DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(PYTEST) -m "not browser" $(sort $(POSTGRES_TESTS))
+	@set -o pipefail; DATABASE_URL=$(POSTGRES_URL) $(TEST_ENV) $(PYTEST) -m "not browser" $(sort $(POSTGRES_TESTS)) \
+		2>&1 | sed -u 's/^/[postgresql] /'
 
 test-postgres-all: install
 	@echo "== every app test on PostgreSQL ($(POSTGRES_URL)), browser tests left to the SQLite run"
