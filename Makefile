@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 LOCAL_ENV = CHORUS_LOCAL_HTTP=1 CHORUS_2FA_ROLES= SECRET_KEY="$$(cat var/secret_key)"
-TEST_ENV =
+# One thread per test process: two runs of two workers each already fill the two cores.
+TEST_ENV = OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 # pytest-xdist: one worker per core (one more was slower: 12 min 45 s against 11 min 29 s on SQLite); each
 # has its own test database (test_*_gw0, ...) and temporary folders. A module's tests stay on one worker, so
 # a module-scoped fixture (the demo, a lookup) is built once.
