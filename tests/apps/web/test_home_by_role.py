@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
+from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.corrections import correct_contribution
 from chorus.apps.engagement.models import Contribution
+
+from support.world import voice
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +54,19 @@ def test_connector_home_lists_only_their_conversations_and_no_analyst_tool(world
     assert reverse("correct", args=[world.by_connector.pk]) in page
     for analyst_tool in ("imports:index", "coding:index", "accountability:feedback"):
         assert f'href="{reverse(analyst_tool)}"' not in page
+
+
+def test_connector_with_more_conversations_than_the_home_shows_is_led_to_the_older_ones(world, monkeypatch):
+    from chorus.apps.web import views
+
+    monkeypatch.setattr(views, "CONNECTOR_HOME_ROWS", 1)
+    create_contribution(world.by_connector.activity, voice("The lifts are broken again"), by=world.connector)
+
+    _, response = home(world.connector)
+    page = response.content.decode()
+
+    assert "These are your 1 most recent" in page
+    assert f'href="{reverse("contributions")}"' in page
 
 
 def test_connector_corrects_own_record_within_the_window_and_is_told_who_to_ask_after(world):
