@@ -50,7 +50,7 @@ from chorus.apps.coding.queries import (
 )
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution, withdraw_consent
-from chorus.apps.engagement.models import Activity, ActivityKind
+from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.coding.codebook import codebook_from_csv, codebook_from_qdc, validate_qdc
 
 from support.world import voice
@@ -292,11 +292,8 @@ def test_withdrawn_consent_takes_codings_vectors_and_sentiment_with_it(world):
     assert not Sentiment.objects.filter(contribution_id=contribution.pk).exists()
 
 
-def test_emerging_issues_look_at_contributions_the_model_themed_without_being_sure(world):
-    """A batch coder gives every contribution its nearest theme: voices about something the codebook lacks
-    come out coded, but unsurely. Emerging issues still look at them, and such codings do not make up what the
-    theme looks like (else the new issue would seem to be that theme)."""
-    coded_world(world)
+def seagull_voices(world) -> list[Contribution]:
+    """Five residents at the pier on something no codebook theme is about."""
     activity = Activity.objects.create(
         programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
     )
@@ -307,7 +304,15 @@ def test_emerging_issues_look_at_contributions_the_model_themed_without_being_su
         "Seagulls on the pier grabbed my daughter's chips",
         "The pier seagulls steal chips from children",
     ]
-    seagulls = [create_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+    return [create_contribution(activity, voice(text), by=world.analyst).contribution for text in texts]
+
+
+def test_emerging_issues_look_at_contributions_the_model_themed_without_being_sure(world):
+    """A batch coder gives every contribution its nearest theme: voices about something the codebook lacks
+    come out coded, but unsurely. Emerging issues still look at them, and such codings do not make up what the
+    theme looks like (else the new issue would seem to be that theme)."""
+    coded_world(world)
+    seagulls = seagull_voices(world)
     codebook = current_codebook(world.programme)
     Coding.objects.filter(contribution__programme=world.programme).delete()
     embed_missing(world.programme)
@@ -334,19 +339,8 @@ def test_emerging_issues_look_at_contributions_the_model_themed_without_being_su
 def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(world):
     """New topics are emerging issues; a group the codebook already has a theme for is set aside."""
     coded_world(world)
-    activity = Activity.objects.create(
-        programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 10, 1)
-    )
-    texts = [
-        "The seagulls on the pier are stealing everyone's chips",
-        "Seagulls stealing chips on the pier again",
-        "Those seagulls on the pier went for my chips",
-        "Seagulls on the pier grabbed my daughter's chips",
-        "The pier seagulls steal chips from children",
-    ]
-    contributions = [
-        create_contribution(activity, voice(text), by=world.analyst).contribution for text in texts
-    ]
+    contributions = seagull_voices(world)
+    activity = contributions[0].activity
     missed = [
         "Black mould and damp all over the bedroom wall",
         "The damp and mould in the flat is back again",
@@ -377,7 +371,7 @@ def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(worl
     assert like_damp and like_damp[0]["reason"] == "like a theme" and like_damp[0]["size"] >= len(missed)
     theme = promote_cluster(cluster, by=world.analyst, name="Seagulls")
     assert theme.codebook == codebook and theme.promoted_from_cluster == cluster
-    assert texts[0] not in theme.examples and theme.examples
+    assert contributions[0].text not in theme.examples and theme.examples
     with pytest.raises(ActionError):
         promote_cluster(cluster, by=world.analyst)
 
