@@ -3,13 +3,14 @@ search that respects who may see what, emerging issues, agreement, and the real 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from chorus.apps.audit.models import AuditEvent
+from chorus.apps.coding.actions import emerging as emerging_actions
 from chorus.apps.coding.actions.agreement import answer_sample, create_agreement_sample
 from chorus.apps.coding.actions.codebooks import create_starter_codebook, export_codebook, import_codebook
 from chorus.apps.coding.actions.emerging import (
@@ -334,6 +335,41 @@ def test_emerging_issues_look_at_contributions_the_model_themed_without_being_su
     found = [c for c in EmergingCluster.objects.filter(run=run) if seagulls[1].pk in c.member_ids]
     assert found and found[0].size >= 4, run.metrics["set_aside"]
     assert "seagull" in found[0].name.lower() or "chips" in found[0].name.lower()
+
+
+def test_emerging_issues_group_only_the_last_six_months_of_voices(world, monkeypatch):
+    """An emerging issue is recent: voices from more than six months before the programme's latest activity
+    are not grouped, however alike."""
+    coded_world(world)
+    seagulls = seagull_voices(world)
+    long_ago = Activity.objects.create(
+        programme=world.programme, kind=ActivityKind.EVENT, title="Pier", date=date(2026, 3, 14)
+    )
+    lifeboat = [
+        create_contribution(long_ago, voice(text), by=world.analyst).contribution
+        for text in (
+            "The lifeboat station raffle tickets were sold out",
+            "Lifeboat station raffle sold out before we got there",
+            "Could not get a raffle ticket at the lifeboat station",
+            "The lifeboat raffle tickets went in an hour",
+            "Raffle tickets at the lifeboat station all gone",
+        )
+    ]
+    codebook = current_codebook(world.programme)
+    Coding.objects.filter(contribution__programme=world.programme).delete()
+    embed_missing(world.programme)
+
+    def grouped() -> set[int]:
+        run = ModelRun.objects.create(programme=world.programme, codebook=codebook, kind=RunKind.EMERGING)
+        run = run_emerging(run.pk, by=world.analyst, min_cluster_size=4)
+        assert run.status == RunStatus.DONE, run.error
+        return {pk for cluster in EmergingCluster.objects.filter(run=run) for pk in cluster.member_ids}
+
+    recent = grouped()
+    assert seagulls[1].pk in recent
+    assert not recent & {contribution.pk for contribution in lifeboat}
+    monkeypatch.setattr(emerging_actions, "EMERGING_WINDOW", timedelta(days=3650))
+    assert grouped() & {contribution.pk for contribution in lifeboat}  # they would be, over ten years
 
 
 def test_emerging_issues_are_found_and_promoted_with_quotable_examples_only(world):
