@@ -20,7 +20,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from chorus.coding import multilingual
-from chorus.coding.classifier import Coding, MultiLabelCoder, best_f1_threshold, best_micro_f1_floor
+from chorus.coding.classifier import (
+    MultiLabelCoder,
+    ThresholdDecisions,
+    best_f1_threshold,
+    best_micro_f1_floor,
+)
 from chorus.coding.crosslingual import MultilingualThemeCoder
 
 # Share of the English (static) coder in the averaged confidence; chosen among 0.4-1.0 on the development
@@ -39,7 +44,7 @@ def _blended_out_of_fold(english: MultiLabelCoder, heads: MultilingualThemeCoder
     return pairs
 
 
-class BlendedThemeCoder:
+class BlendedThemeCoder(ThresholdDecisions):
     """The English coder and the e5 heads, confidences averaged, thresholds tuned on the average."""
 
     def __init__(
@@ -91,27 +96,5 @@ class BlendedThemeCoder:
         theirs = self.heads.predict_proba(texts, vectors=vectors)
         return self.weight * ours + (1 - self.weight) * theirs
 
-    def decide(self, probabilities: np.ndarray) -> np.ndarray:
-        """Confidences to 0/1; as the English coder, a text with no theme over its threshold gets the closest
-        when every training text had one."""
-        decided = (probabilities >= self.thresholds[None, :]).astype(np.int8)
-        if self.manifest.get("at_least_one") and len(self.themes):
-            undecided = np.flatnonzero(decided.sum(axis=1) == 0)
-            closest = (probabilities[undecided] / self.thresholds[None, :]).argmax(axis=1)
-            decided[undecided, closest] = 1
-        return decided
-
     def predict(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         return self.decide(self.predict_proba(texts, vectors))
-
-    def codings(self, texts: Sequence[str], include_all: bool = False) -> list[list[Coding]]:
-        probabilities = self.predict_proba(texts)
-        result = []
-        for row, decided in zip(probabilities, self.decide(probabilities), strict=True):
-            codings = [
-                Coding(theme, float(p), bool(applies), self.model_name, self.model_version)
-                for theme, p, applies in zip(self.themes, row, decided, strict=True)
-                if include_all or applies
-            ]
-            result.append(sorted(codings, key=lambda coding: -coding.confidence))
-        return result

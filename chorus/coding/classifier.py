@@ -411,7 +411,35 @@ def _new_manifest(kind: str, themes: list[str], settings: FeatureSettings, train
     }
 
 
-class MultiLabelCoder(_LinearModel):
+class ThresholdDecisions:
+    """Multi-label decisions from confidences and per-theme thresholds, shared by the coders that have
+    `themes`, `thresholds`, `manifest`, `model_name`, `model_version` and `predict_proba`."""
+
+    def decide(self, probabilities: np.ndarray) -> np.ndarray:
+        """Confidences to 0/1. If every training text had a theme, a text with none over its threshold gets
+        the theme that comes closest (highest confidence relative to its threshold)."""
+        decided = (probabilities >= self.thresholds[None, :]).astype(np.int8)
+        if self.manifest.get("at_least_one") and len(self.themes):
+            undecided = np.flatnonzero(decided.sum(axis=1) == 0)
+            closest = (probabilities[undecided] / self.thresholds[None, :]).argmax(axis=1)
+            decided[undecided, closest] = 1
+        return decided
+
+    def codings(self, texts: Sequence[str], include_all: bool = False) -> list[list[Coding]]:
+        """Per text, the themes that apply (or every theme if include_all), most confident first."""
+        probabilities = self.predict_proba(texts)
+        result = []
+        for row, decided in zip(probabilities, self.decide(probabilities), strict=True):
+            codings = [
+                Coding(theme, float(p), bool(applies), self.model_name, self.model_version)
+                for theme, p, applies in zip(self.themes, row, decided, strict=True)
+                if include_all or applies
+            ]
+            result.append(sorted(codings, key=lambda coding: -coding.confidence))
+        return result
+
+
+class MultiLabelCoder(ThresholdDecisions, _LinearModel):
     """Several themes may apply to one text; each has a calibrated confidence and its own threshold."""
 
     kind = "multi-label"
@@ -482,29 +510,6 @@ class MultiLabelCoder(_LinearModel):
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """0/1 per text and theme, shape (n, k)."""
         return self.decide(self.predict_proba(texts))
-
-    def decide(self, probabilities: np.ndarray) -> np.ndarray:
-        """Confidences to 0/1. If every training text had a theme, a text with none over its threshold gets
-        the theme that comes closest (highest confidence relative to its threshold)."""
-        decided = (probabilities >= self.thresholds[None, :]).astype(np.int8)
-        if self.manifest.get("at_least_one") and len(self.themes):
-            undecided = np.flatnonzero(decided.sum(axis=1) == 0)
-            closest = (probabilities[undecided] / self.thresholds[None, :]).argmax(axis=1)
-            decided[undecided, closest] = 1
-        return decided
-
-    def codings(self, texts: Sequence[str], include_all: bool = False) -> list[list[Coding]]:
-        """Per text, the themes that apply (or every theme if include_all), most confident first."""
-        probabilities = self.predict_proba(texts)
-        result = []
-        for row, decided in zip(probabilities, self.decide(probabilities), strict=True):
-            codings = [
-                Coding(theme, float(p), bool(applies), self.model_name, self.model_version)
-                for theme, p, applies in zip(self.themes, row, decided, strict=True)
-                if include_all or applies
-            ]
-            result.append(sorted(codings, key=lambda coding: -coding.confidence))
-        return result
 
     def most_uncertain_first(self, texts: Sequence[str]) -> np.ndarray:
         """Indices of texts, the one the model is least sure about first: ask a reviewer in this order."""
