@@ -122,16 +122,7 @@ def embed_missing(programme: Programme, run: ModelRun | None = None) -> int:
         vectors = embeddings.embed([text for _, text in batch])
         ids = [pk for pk, _ in batch]
         with transaction.atomic():
-            ContributionVector.objects.filter(contribution_id__in=ids).delete()
-            ContributionVector.objects.bulk_create(
-                ContributionVector(
-                    contribution_id=pk,
-                    model_name=embeddings.MODEL_NAME,
-                    model_version=embeddings.MODEL_VERSION,
-                    vector=vector.astype(np.float32).tobytes(),
-                )
-                for pk, vector in zip(ids, vectors, strict=True)
-            )
+            _store_vectors(ids, vectors)
         done += len(batch)
         if run is not None:
             record_progress(run, "Reading contributions", done, len(missing))
