@@ -106,3 +106,9 @@ def stop_workers(workers: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+
+
+def use_database_tasks(settings, queue: str) -> None:
+    """Background work goes through the database (django_tasks_db), on `queue`, for `chorus worker`
+    processes to take."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [queue]}}

@@ -24,7 +24,7 @@ from chorus.apps.core.models import Heartbeat
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
 from support.processes import start_worker as start_any_worker
-from support.processes import stop_workers, wait_for, worker_environment, worker_pid
+from support.processes import stop_workers, use_database_tasks, wait_for, worker_environment, worker_pid
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -79,7 +79,7 @@ def start_worker(environment, folder, name):
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["coding"]}}
+    use_database_tasks(settings, "coding")
 
 
 def test_two_workers_share_a_run_and_one_killed_mid_chunk_codes_nothing_twice(

@@ -13,12 +13,14 @@ from chorus.apps.core import durable
 from chorus.apps.core.models import Heartbeat, HeartbeatState
 from chorus.apps.publishing.tasks import render_report
 
+from support.processes import use_database_tasks
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["reports"]}}
+    use_database_tasks(settings, "reports")
     settings.CHORUS_STALE_AFTER_SECONDS = 30
     settings.CHORUS_TASK_ATTEMPTS = 3
 

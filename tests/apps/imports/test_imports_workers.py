@@ -17,7 +17,14 @@ from chorus.apps.core.models import Heartbeat
 from chorus.apps.engagement.models import Contribution
 from chorus.apps.imports.models import BatchStatus, ImportBatch, ImportChunk, QuarantinedRow
 
-from support.processes import start_worker, stop_workers, wait_for, worker_environment, worker_pid
+from support.processes import (
+    start_worker,
+    stop_workers,
+    use_database_tasks,
+    wait_for,
+    worker_environment,
+    worker_pid,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -33,7 +40,7 @@ BAD_AGE_EVERY = 40
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["imports"]}}
+    use_database_tasks(settings, "imports")
 
 
 def big_file(tmp_path: Path) -> Path:

@@ -17,7 +17,14 @@ from chorus.apps.insight.filters import Filters
 from chorus.apps.publishing import actions
 from chorus.apps.publishing.models import Report, ReportStatus
 
-from support.processes import start_worker, stop_workers, wait_for, worker_environment, worker_pid
+from support.processes import (
+    start_worker,
+    stop_workers,
+    use_database_tasks,
+    wait_for,
+    worker_environment,
+    worker_pid,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,7 +36,7 @@ pytestmark = [
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["reports"]}}
+    use_database_tasks(settings, "reports")
 
 
 def test_a_report_whose_worker_is_killed_is_rendered_by_another(evidence, database_tasks, tmp_path, settings):

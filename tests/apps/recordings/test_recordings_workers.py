@@ -15,7 +15,14 @@ from recordings_helpers import form_data
 from chorus.apps.core.models import Heartbeat
 from chorus.apps.recordings.models import Recording, RecordingStatus
 
-from support.processes import start_worker, stop_workers, wait_for, worker_environment, worker_pid
+from support.processes import (
+    start_worker,
+    stop_workers,
+    use_database_tasks,
+    wait_for,
+    worker_environment,
+    worker_pid,
+)
 from support.world import PASSWORD
 
 pytestmark = [
@@ -28,7 +35,7 @@ pytestmark = [
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["recordings"]}}
+    use_database_tasks(settings, "recordings")
 
 
 def test_a_recording_whose_worker_is_killed_is_transcribed_by_another(
