@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -68,6 +70,40 @@ def setup_django(database_url: str, folder: Path) -> None:
     import django
 
     django.setup()
+
+
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[tuple[str, Path]]:
+    """A throwaway PostgreSQL database and folder with Django set up on them; both gone afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"{prefix}-") as tmp:
+            folder = Path(tmp)
+            database_url = f"{POSTGRES}/{name}"
+            setup_django(database_url, folder)
+            yield database_url, folder
+            from django.db import connections
+
+            connections.close_all()
+    finally:
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def worker_environment(database_url: str, folder: Path, **values: str) -> dict[str, str]:
+    """What a `chorus worker` started by a benchmark runs with: this checkout, the scratch database."""
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": str(folder),
+        "PYTHONPATH": str(REPO),
+        "SECRET_KEY": os.environ["SECRET_KEY"],
+        "DATABASE_URL": database_url,
+        "CHORUS_VAR_DIR": str(folder),
+        "MEDIA_ROOT": str(folder / "media"),
+        **values,
+    }
 
 
 def store_programme(count: int):
@@ -167,41 +203,19 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
 
-    name = f"chorus_bench_workers_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-coding-workers-") as tmp:
-            folder = Path(tmp)
-            database_url = f"{POSTGRES}/{name}"
-            setup_django(database_url, folder)
-            programme, analyst = store_programme(args.contributions)
-            environment = {
-                "PATH": os.environ["PATH"],
-                "HOME": str(folder),
-                "PYTHONPATH": str(REPO),
-                "SECRET_KEY": os.environ["SECRET_KEY"],
-                "DATABASE_URL": database_url,
-                "CHORUS_VAR_DIR": str(folder),
-                "MEDIA_ROOT": str(folder / "media"),
-                "CHORUS_CODING_CHUNK": str(args.chunk),
-            }
-            results = []
-            for workers in args.workers:
-                result = timed_run(programme, analyst, workers, environment, folder)
-                print(
-                    f"{workers} worker(s): {result['wall']:.1f} s "
-                    f"(fitting from {result['fit_from']:.1f} s, coding from {result['coding_from']:.1f} s), "
-                    f"{result['codings']} codings",
-                    flush=True,
-                )
-                results.append(result)
-            from django.db import connections
-
-            connections.close_all()
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("chorus_bench_workers") as (database_url, folder):
+        programme, analyst = store_programme(args.contributions)
+        environment = worker_environment(database_url, folder, CHORUS_CODING_CHUNK=str(args.chunk))
+        results = []
+        for workers in args.workers:
+            result = timed_run(programme, analyst, workers, environment, folder)
+            print(
+                f"{workers} worker(s): {result['wall']:.1f} s "
+                f"(fitting from {result['fit_from']:.1f} s, coding from {result['coding_from']:.1f} s), "
+                f"{result['codings']} codings",
+                flush=True,
+            )
+            results.append(result)
     if not args.no_readme:
         write_readme(args, results)
 

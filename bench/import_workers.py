@@ -17,14 +17,11 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
-import psycopg
-
-from bench.coding_workers import POSTGRES, REPO, generated_texts, setup_django
+from bench.coding_workers import generated_texts, scratch_postgres, worker_environment
 
 BAD_AGE_EVERY = 50
 
@@ -102,41 +99,19 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
 
-    name = f"chorus_bench_imports_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-import-workers-") as tmp:
-            folder = Path(tmp)
-            database_url = f"{POSTGRES}/{name}"
-            setup_django(database_url, folder)
-            os.environ["CHORUS_IMPORT_CHUNK"] = str(args.chunk)
-            programme, analyst = prepare()
-            environment = {
-                "PATH": os.environ["PATH"],
-                "HOME": str(folder),
-                "PYTHONPATH": str(REPO),
-                "SECRET_KEY": os.environ["SECRET_KEY"],
-                "DATABASE_URL": database_url,
-                "CHORUS_VAR_DIR": str(folder),
-                "MEDIA_ROOT": str(folder / "media"),
-                "CHORUS_IMPORT_CHUNK": str(args.chunk),
-            }
-            results = []
-            for workers in args.workers:
-                result = timed_import(programme, analyst, args.rows, workers, environment, folder)
-                print(
-                    f"{workers} worker(s): {result['wall']:.1f} s, {result['chunks']} chunks, "
-                    f"{result['summary']}, load {result['load']:.1f}",
-                    flush=True,
-                )
-                results.append(result)
-            from django.db import connections
-
-            connections.close_all()
-    finally:
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_postgres("chorus_bench_imports") as (database_url, folder):
+        os.environ["CHORUS_IMPORT_CHUNK"] = str(args.chunk)
+        programme, analyst = prepare()
+        environment = worker_environment(database_url, folder, CHORUS_IMPORT_CHUNK=str(args.chunk))
+        results = []
+        for workers in args.workers:
+            result = timed_import(programme, analyst, args.rows, workers, environment, folder)
+            print(
+                f"{workers} worker(s): {result['wall']:.1f} s, {result['chunks']} chunks, "
+                f"{result['summary']}, load {result['load']:.1f}",
+                flush=True,
+            )
+            results.append(result)
     if not args.no_readme:
         write_readme(args, results)
 
