@@ -10,9 +10,18 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.db import connection
 
 REPO = Path(__file__).resolve().parents[2]
+
+# The marks of a test whose `chorus worker` processes share its database: only PostgreSQL lets them.
+workers_share_postgresql = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
+    ),
+]
 
 
 def database_url_for_other_processes(folder: Path) -> str:

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -24,14 +23,16 @@ from chorus.apps.core.models import Heartbeat
 from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
 from support.processes import start_worker as start_any_worker
-from support.processes import stop_workers, use_database_tasks, wait_for, worker_environment, worker_pid
+from support.processes import (
+    stop_workers,
+    use_database_tasks,
+    wait_for,
+    worker_environment,
+    worker_pid,
+    workers_share_postgresql,
+)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
-    ),
-]
+pytestmark = workers_share_postgresql
 
 PHRASES = [
     "the landlord won't fix the leak in the kitchen",

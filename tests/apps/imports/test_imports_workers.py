@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from imports_helpers import upload
 
@@ -24,14 +23,10 @@ from support.processes import (
     wait_for,
     worker_environment,
     worker_pid,
+    workers_share_postgresql,
 )
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
-    ),
-]
+pytestmark = workers_share_postgresql
 
 ROWS = 8_000
 CHUNK = 1_000  # each chunk stored in two writes of 500 rows: a worker can be killed between them

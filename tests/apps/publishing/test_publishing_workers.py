@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from chorus.apps.core.models import Heartbeat
@@ -24,14 +23,10 @@ from support.processes import (
     wait_for,
     worker_environment,
     worker_pid,
+    workers_share_postgresql,
 )
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
-    ),
-]
+pytestmark = workers_share_postgresql
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import signal
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from recordings_helpers import form_data
 
@@ -22,15 +21,11 @@ from support.processes import (
     wait_for,
     worker_environment,
     worker_pid,
+    workers_share_postgresql,
 )
 from support.world import PASSWORD
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="workers in other processes share PostgreSQL"
-    ),
-]
+pytestmark = workers_share_postgresql
 
 
 @pytest.fixture
