@@ -11,7 +11,7 @@
   never a single resident's map or record;
 - the public sees no maps.
 
-`visible_maps` is the read rule as a queryset filter, for lists; a test holds the two together.
+`visible_maps` and `map_programmes` are the read rule as queryset filters, for lists; tests hold them to it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import rules
 from django.db.models import Q, QuerySet
 
 from chorus.apps.accounts.models import Role
-from chorus.apps.core.predicates import holds_role, is_administrator, programme_ids_where
+from chorus.apps.core.predicates import holds_role, is_administrator, programme_ids_where, programmes_where
 from chorus.apps.engagement.rules import visible_contributions
+from chorus.apps.programmes.models import Programme
 
 from .models import ExperienceMap, MapKind
 
@@ -47,6 +48,14 @@ rules.add_perm(
     changes_maps | (is_member & is_shared_with_the_programme) | (is_member & may_see_its_contribution),
 )
 rules.add_perm("maps.change_maps", changes_maps)
+
+
+def map_programmes(user) -> QuerySet[Programme]:
+    """The programmes whose maps page `user` may open (maps.view_maps on the programme): every programme they
+    hold a role in, all of them for an administrator."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    return programmes_where(user)
 
 
 def visible_maps(user) -> QuerySet[ExperienceMap]:

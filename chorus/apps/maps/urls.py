@@ -5,6 +5,7 @@ from . import views
 app_name = "maps"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("programme/<slug:slug>/", views.map_list, name="list"),
     path("programme/<slug:slug>/new/", views.new_map, name="new"),
     path("programme/<slug:slug>/import/", views.import_map, name="import"),

@@ -32,7 +32,7 @@ from .forms import (
     describe_settings,
 )
 from .models import ExperienceMap, Factor, Link, MapKind, default_strength_terms, programme_strength_terms
-from .rules import visible_contribution_ids, visible_maps
+from .rules import map_programmes, visible_contribution_ids, visible_maps
 
 
 def _programme(request, slug: str) -> Programme:
@@ -52,6 +52,26 @@ def _map(request, pk: int) -> ExperienceMap:
 def _require_change(request, target) -> None:
     if not request.user.has_perm("maps.change_maps", target):
         raise PermissionDenied("Only the programme's leads and analysts change maps.")
+
+
+@login_required
+def index(request):
+    """The programmes whose maps this person may read, with how many maps each shows them."""
+    programmes = map_programmes(request.user)
+    if not programmes.exists():
+        raise PermissionDenied("Maps of experience are for the people who work in a programme.")
+    counts = dict(
+        visible_maps(request.user)
+        .filter(programme__in=programmes)
+        .order_by()
+        .values_list("programme")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "maps/index.html",
+        {"programmes": [(programme, counts.get(programme.pk, 0)) for programme in programmes]},
+    )
 
 
 @login_required

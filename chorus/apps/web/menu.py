@@ -32,6 +32,7 @@ MENU = (
     MenuLink("Contributions", "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
     MenuLink("Imports", "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
     MenuLink("Coding", "coding:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink("Maps", "maps:index", is_administrator | ANY_ROLE),
     MenuLink("Priorities", "accountability:priorities", is_administrator | ANY_ROLE),
     MenuLink("Feedback", "accountability:feedback", is_administrator | holds_role_anywhere(Role.ANALYST)),
     MenuLink("Meetings", "accountability:meetings", is_administrator | ANY_ROLE),

@@ -5,7 +5,7 @@ import pytest
 
 from chorus.apps.maps import actions
 from chorus.apps.maps.actions import Strength
-from chorus.apps.maps.rules import visible_maps
+from chorus.apps.maps.rules import map_programmes, visible_maps
 
 from support.permissions import (
     ADMINISTRATORS,
@@ -66,3 +66,8 @@ def test_analysts_and_administrators_change_maps(world, maps):
 
 def test_the_map_list_is_the_maps_each_person_may_read(world, maps):
     assert_list_agrees(everyone(world), "maps.view_maps", maps.values(), visible_maps)
+
+
+def test_the_maps_index_lists_the_programmes_whose_maps_page_each_person_may_open(world):
+    programmes = [world.programme, world.other_programme]
+    assert_list_agrees(everyone(world), "maps.view_maps", programmes, map_programmes)

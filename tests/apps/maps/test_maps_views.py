@@ -16,6 +16,8 @@ from chorus.apps.maps.models import ExperienceMap, Link, MapKind
 from chorus.maps import read_edge_list_csv
 from chorus.maps.simulate import SimulationSettings
 
+from support.world import make_user
+
 pytestmark = pytest.mark.django_db
 
 
@@ -72,6 +74,26 @@ def test_readers_and_editors(world, plymouth_map):
         f"/maps/{plymouth_map.pk}/factors/add/", {"factor-name": "rain"}
     )
     assert response.status_code == 302 and plymouth_map.factors.filter(name="rain").exists()
+
+
+def test_maps_index_lists_the_programmes_whose_maps_each_member_reads(world, plymouth_map):
+    for user in (world.admin, world.analyst, world.partner_a_member, world.connector, world.decision_maker):
+        response = client_for(user).get("/maps/")
+        assert response.status_code == 200, user
+        page = response.content.decode()
+        assert f'href="/maps/programme/{world.programme.slug}/"' in page, user
+        assert "1 map" in page, user
+    other = client_for(world.other_analyst).get("/maps/").content.decode()
+    assert f'href="/maps/programme/{world.other_programme.slug}/"' in other
+    assert f'href="/maps/programme/{world.programme.slug}/"' not in other
+
+
+def test_maps_index_refuses_a_person_with_no_programme_and_sends_the_public_to_sign_in(world):
+    refused = client_for(make_user("no-role")).get("/maps/")
+    assert refused.status_code == 403
+    assert "You cannot open this page" in refused.content.decode()  # the site's own page
+    anonymous = client_for(None).get("/maps/")
+    assert anonymous.status_code == 302 and "/accounts/" in anonymous["Location"]
 
 
 def test_map_detail_shows_metrics_links_and_quotes_with_consent(world, coded):
