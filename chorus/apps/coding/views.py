@@ -564,8 +564,10 @@ def search(request):
     programmes = Programme.objects.filter(
         pk__in=visible_contributions(request.user).values("programme_id")
     ).order_by("name")
+    # A link may choose the programme before anything is asked: the form starts there, without errors.
     form = SearchForm(
-        request.GET or None,
+        request.GET if "q" in request.GET else None,
+        initial={"programme": request.GET.get("programme")},
         programmes=programmes,
         languages=language_choices(visible_contributions(request.user)),
     )

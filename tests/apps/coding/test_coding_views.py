@@ -140,6 +140,20 @@ def test_search_page_shows_only_visible_contributions(client, coded):
     assert coded.by_partner_a.text in html and coded.in_other_programme.text not in html
 
 
+def test_search_link_from_a_programme_opens_the_search_with_that_programme_chosen(client, coded):
+    signed_in(client, coded.analyst)
+    programme_page = client.get(reverse("coding:programme", args=[coded.programme.slug])).content.decode()
+    link = f"{reverse('coding:search')}?programme={coded.programme.pk}"
+    assert f'href="{link}"' in programme_page
+
+    response = client.get(link)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter what you are looking for" not in page
+    assert f'<option value="{coded.programme.pk}" selected>' in page
+
+
 def test_coding_button_queues_a_run_and_shows_progress(client, coded, django_capture_on_commit_callbacks):
     signed_in(client, coded.analyst)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
