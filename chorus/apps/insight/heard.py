@@ -3,7 +3,10 @@
 Population figures are the IoD 2019 denominators (mid-2015, File 6) summed over the LSOAs of the programme's
 local authority, or of the wards the filters select. What Chorus has offline decides what can be compared:
 - age: contributors' bands fold into File 6's three bands (0–15, 16–59, 60+) where they fit inside one;
-  "55 to 64" straddles 16–59 and 60+, so those contributors are set aside, never split by guesswork;
+  "55 to 64" straddles 16–59 and 60+, so those contributors are set aside, never split by guesswork.
+  Chorus records no eligible ages for a programme or an activity, so a programme none of whose contributors
+  (in any activity, under any filter) was under 16 is taken to hear adults only: its contributors are
+  compared with the population aged 16 and over, and children are never called under-heard there;
 - IMD quintile and Core20: from each contributor's LSOA, against the population of the area's LSOAs;
   contributors living outside the area are set aside;
 - sex and ethnicity: shares of contributors only; there is no ward or local-authority population figure
@@ -42,6 +45,7 @@ QUINTILE_WORDS = {
     "5": "the least deprived fifth of neighbourhoods",
 }
 
+CHILDREN = "0-15"  # the population band of children, compared only in a programme that hears them
 # Contributors' age bands -> the File 6 population band they fall inside (None: straddles two bands).
 POPULATION_AGE_BANDS: list[tuple[str, str, str, str]] = [
     # key, label, Area field, who (for sentences)
@@ -260,27 +264,35 @@ def _not_stated(counts: Mapping[str, int]) -> list[SetAside]:
     return [item for item in found if item.count]
 
 
-def _age_section(contributions, authority, wards, filtered: bool, place: str) -> HeardSection:
+def hears_children(programme: Programme) -> bool:
+    """Whether any contributor to the programme, in any of its activities, was under 16. Chorus holds no
+    eligible ages, so a programme that has heard no child is taken to set out to hear adults only."""
+    return evidence(programme, Filters()).filter(age_band="under-16").exists()
+
+
+def _age_section(contributions, authority, wards, filtered: bool, place: str, children: bool) -> HeardSection:
     counts = _counts(contributions, "age_band")
     folded: dict[str, int] = {}
     for band, population_band in AGE_BAND_TO_POPULATION.items():
         if population_band:
             folded[population_band] = folded.get(population_band, 0) + counts.get(band, 0)
+    bands = [band for band in POPULATION_AGE_BANDS if children or band[0] != CHILDREN]
     population = None
     if authority is not None:
         sums_of = wards if filtered else [authority]
         sums = Area.objects.filter(pk__in=[area.pk for area in sums_of]).aggregate(
-            **{key: Sum(field_name) for key, _, field_name, _ in POPULATION_AGE_BANDS}
+            **{key: Sum(field_name) for key, _, field_name, _ in bands}
         )
-        if all(sums[key] for key, _, _, _ in POPULATION_AGE_BANDS):
-            population = {key: sums[key] for key, _, _, _ in POPULATION_AGE_BANDS}
-    groups = [(key, label, who) for key, label, _, who in POPULATION_AGE_BANDS]
+        if all(sums[key] for key, _, _, _ in bands):
+            population = {key: sums[key] for key, _, _, _ in bands}
+    groups = [(key, label, who) for key, label, _, who in bands]
     set_aside = []
     if counts.get("55-64"):
         set_aside.append(
             SetAside("55 to 64: cannot be compared (spans 16 to 59 and 60 and over)", counts["55-64"])
         )
     set_aside += _not_stated(counts)
+    into = "three bands: under 16 into 0 to 15; " if children else "bands for people aged 16 and over: "
     return HeardSection(
         name="age",
         title="Age",
@@ -288,12 +300,15 @@ def _age_section(contributions, authority, wards, filtered: bool, place: str) ->
         set_aside=set_aside,
         compared=population is not None,
         population_note=(
-            f"Population of {place} by age, {POPULATION_SOURCE}."
-            if population
-            else "No population figure by age for this programme's area."
+            "No population figure by age for this programme's area."
+            if not population
+            else f"Population of {place} by age, {POPULATION_SOURCE}."
+            if children
+            else f"Population of {place} aged 16 and over, by age, {POPULATION_SOURCE}. No contributor to "
+            "this programme was under 16, so it is taken to hear adults only and children are not compared."
         ),
         notes=[
-            "Contributors' age bands are folded into the population's three bands: under 16 into 0 to 15; "
+            f"Contributors' age bands are folded into the population's {into}"
             "16 to 24, 25 to 34, 35 to 44 and 45 to 54 into 16 to 59; 65 to 74 and 75 or over into 60 and "
             "over. 55 to 64 spans two population bands, so it cannot be compared and is set aside: the 16 "
             "to 59 row holds contributors aged 16 to 54 and the 60 and over row those aged 65 and over."
@@ -416,8 +431,9 @@ def who_we_heard_from(programme: Programme, filters: Filters, against: str = ARE
         ethnicity_counts[group] = ethnicity_counts.get(group, 0) + count
     ethnicity_groups = [(group, group, group) for group, _ in equality.ETHNIC_GROUPS]
 
+    children = hears_children(programme)
     sections = [
-        _age_section(contributions, authority, wards, filtered, place),
+        _age_section(contributions, authority, wards, filtered, place, children),
         _uncompared_section("sex", "Sex", _counts(contributions, "sex"), sex_groups, "sex"),
         _uncompared_section("ethnicity", "Ethnic group", ethnicity_counts, ethnicity_groups, "ethnic group"),
         *_deprivation_sections(contributions, authority, wards, place),
@@ -442,7 +458,7 @@ def who_we_heard_from(programme: Programme, filters: Filters, against: str = ARE
                 label, next((b[1] for b in POPULATION_AGE_BANDS if b[0] == target), None) if target else None
             )
             for key, label in equality.AGE_BANDS
-            if key != equality.PREFER_NOT_TO_SAY
+            if key != equality.PREFER_NOT_TO_SAY and (children or key != "under-16")
             for target in [AGE_BAND_TO_POPULATION[key]]
         ],
     )

@@ -113,6 +113,37 @@ def test_a_group_clearly_below_its_population_share_is_flagged_under_heard(world
     assert ("age", "60-plus") in {(section.name, row.key) for section, row in result.under_heard}
 
 
+def test_a_programme_that_heard_no_child_is_compared_with_the_population_aged_16_and_over(
+    client, world, southend
+):
+    heard(world, 25, age_band="35-44")
+    heard(world, 10, age_band="65-74")
+    result = who_we_heard_from(world.programme, Filters())
+    section = result.section("age")
+    by_key = rows(section)
+    assert set(by_key) == {"16-59", "60-plus"}  # no "Children under 16" row to flag
+    assert "0-15" not in {row.key for _, row in result.under_heard}
+    adults = southend.population_16_59 + southend.population_60_plus
+    assert by_key["60-plus"].population_share == pytest.approx(southend.population_60_plus / adults)
+    assert "aged 16 and over" in section.population_note
+    assert "Under 16" not in {mapping.contributor_band for mapping in result.age_mapping}
+
+    client.login(username="decision-maker", password=PASSWORD)
+    page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
+    assert "Children under 16" not in page
+    assert "No contributor to this programme was under 16" in page
+
+
+def test_children_are_compared_wherever_the_programme_heard_one_even_outside_the_filter(world, southend):
+    milton = ward("Milton")
+    heard(world, 1, age_band="under-16", ward=ward("Kursaal"))
+    heard(world, 40, age_band="35-44", ward=milton)
+    result = who_we_heard_from(world.programme, Filters(wards=(milton.code,)))
+    children = rows(result.section("age"))["0-15"]
+    assert children.contributors == 0 and children.under_heard
+    assert children.population == milton.population_0_15
+
+
 def test_sex_and_ethnicity_have_no_population_figure(world, southend):
     heard(world, 2, sex="female", ethnicity="black-african")
     heard(world, 1, sex="male", ethnicity="white-british")
