@@ -1,7 +1,8 @@
 """`chorus coding`: fit a coding model on a labelled spreadsheet, apply it to a new one.
 
     chorus coding fit --data LABELLED.csv --text-column COL
-        (--label-columns COL [COL ...] | --label-column COL) [--sentiment-column COL] --out MODEL_DIR
+        (--label-columns COL [COL ...] [--english-only] | --label-column COL) [--sentiment-column COL]
+        --out MODEL_DIR
     chorus coding apply --model MODEL_DIR --data NEW.csv --text-column COL --out PRED.csv
     chorus coding zero-shot --codebook CODEBOOK --data NEW.csv --text-column COL --out PRED.csv
 
@@ -9,6 +10,14 @@
 --label-column: one column holding the category (single-label); rows with a blank category are not used.
 PRED.csv holds the input columns, then one 0/1 column per theme (single-label: `label`), then `sentiment`
 if the model was fitted with a sentiment column.
+
+Languages: a multi-label model codes comments in other languages than English too. Beside the English model
+(the static embedding and n-grams, thousands of comments a second) `fit` fits multilingual-e5 heads on at most
+MULTILINGUAL_MAX_EXAMPLES of the coded rows (chorus.coding.crosslingual.LanguageRoutingCoder); `apply` detects
+each row's language among English and the community languages, and codes the rows surely in another language
+with the heads, each moved back towards English by its language's offset (e5 codes about 40 a second), the
+rest with the English model. `--english-only` fits the English model alone; applying such a model (or a
+single-label one) warns about rows that look like another language, and codes them as English.
 
 zero-shot: no coded examples, only a codebook (the CSV `id,parent_id,name,description,examples`, or a
 REFI-QDA .qdc). It learns from the batch it is given (chorus.coding.zeroshot.BatchZeroShotCoder); PRED.csv
@@ -21,6 +30,7 @@ import argparse
 import csv
 import io
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -106,11 +116,18 @@ def fit(args: argparse.Namespace) -> int:
             raise InputError(f"{args.data}: column {args.sentiment_column!r}: {error}") from None
         if len({label for label in sentiments if label}) < 2:
             raise InputError(f"{args.data}: column {args.sentiment_column!r} needs two different sentiments")
+    heads_note = ""
     if args.label_columns:
         themes = list(dict.fromkeys(args.label_columns))
         labels = theme_labels(header, rows, themes, args.data)
         coder = MultiLabelCoder.fit(texts, labels, themes)
         summary = f"{len(themes)} themes"
+        if not args.english_only:
+            coder = with_multilingual_heads(coder, texts, labels)
+            heads_note = (
+                f"; for other languages, multilingual-e5 heads learnt from "
+                f"{coder.other.manifest['training_size']:,} of the rows"
+            )
     else:
         categories = [value.strip() for value in column(header, rows, args.label_column, args.data)]
         kept = [i for i, category in enumerate(categories) if category]
@@ -125,22 +142,82 @@ def fit(args: argparse.Namespace) -> int:
     if sentiments is not None:
         SentimentModel.fit(texts, sentiments).save(out / SENTIMENT_DIR)
         summary += " and sentiment"
-    print(f"fitted {summary} on {len(rows)} rows -> {out}", file=sys.stderr)
+    print(f"fitted {summary} on {len(rows):,} rows -> {out}{heads_note}", file=sys.stderr)
     return 0
 
 
+def with_multilingual_heads(english, texts: Sequence[str], labels: np.ndarray):
+    """The English coder beside multilingual-e5 heads fitted on (a seeded sample of) the same coded rows."""
+    from chorus.coding import languages
+    from chorus.coding.crosslingual import LanguageRoutingCoder, MultilingualThemeCoder, examples_for_heads
+
+    keep = examples_for_heads(len(texts))
+    heads = MultilingualThemeCoder.fit([texts[i] for i in keep], labels[keep], english.themes)
+    return LanguageRoutingCoder(english, heads, candidates=languages.COMMUNITY_LANGUAGES)
+
+
+def load_model(model_dir: Path):
+    """The coder saved in the folder: a language-routing coder (English model and multilingual heads), or a
+    single model as `fit` saved it before the heads (and with --english-only)."""
+    from chorus.coding import classifier
+    from chorus.coding.crosslingual import ROUTING_MANIFEST, LanguageRoutingCoder
+
+    try:
+        if (model_dir / ROUTING_MANIFEST).is_file():
+            return LanguageRoutingCoder.load(model_dir)
+        return classifier.load(model_dir)
+    except (FileNotFoundError, ValueError, KeyError) as error:
+        raise InputError(f"{model_dir}: cannot load the model ({error})") from None
+
+
+def language_counts(codes: Sequence[str]) -> Counter[str]:
+    """How many rows are in each language other than English (rows too short or unsure to tell are not)."""
+    from chorus.coding import languages
+
+    return Counter(code for code in codes if code not in (languages.ENGLISH, languages.UNDETERMINED))
+
+
+def describe_counts(counts: Counter[str]) -> str:
+    """ "pl 60, ro 58": the most frequent language first."""
+    return ", ".join(
+        f"{code} {count:,}" for code, count in sorted(counts.items(), key=lambda p: (-p[1], p[0]))
+    )
+
+
 def apply(args: argparse.Namespace) -> int:
-    from chorus.coding.classifier import MultiLabelCoder, load
+    from chorus.coding import languages
+    from chorus.coding.classifier import MultiLabelCoder
+    from chorus.coding.crosslingual import LanguageRoutingCoder
     from chorus.coding.sentiment import SentimentModel
 
     model_dir = Path(args.model)
-    try:
-        coder = load(model_dir)
-    except (FileNotFoundError, ValueError, KeyError) as error:
-        raise InputError(f"{model_dir}: cannot load the model ({error})") from None
+    coder = load_model(model_dir)
     header, rows = read_csv(args.data)
     texts = column(header, rows, args.text_column, args.data)
-    if isinstance(coder, MultiLabelCoder):
+    routing = isinstance(coder, LanguageRoutingCoder)
+    candidates = coder.candidates if routing else None
+    codes = languages.routing_languages(
+        texts, candidates or languages.programme_candidates(languages.COMMUNITY_LANGUAGES)
+    )
+    other = language_counts(codes)
+    other_rows = sum(other.values())
+    if other_rows and not routing:
+        remedy = (
+            "fit without --english-only to code them"
+            if isinstance(coder, MultiLabelCoder)
+            else "fit with --label-columns (multi-label) to code them"
+        )
+        looks = "row looks" if other_rows == 1 else "rows look"
+        print(
+            f"warning: {other_rows:,} {looks} like another language ({describe_counts(other)}): "
+            f"this model codes English only; {remedy}",
+            file=sys.stderr,
+        )
+    if routing:
+        predicted_names = list(coder.themes)
+        decided = coder.predict(texts, language_codes=codes)
+        predicted = [[str(int(value)) for value in row] for row in decided]
+    elif isinstance(coder, MultiLabelCoder):
         predicted_names = list(coder.themes)
         predicted = [[str(int(value)) for value in row] for row in coder.predict(texts)]
     else:
@@ -150,8 +227,19 @@ def apply(args: argparse.Namespace) -> int:
         predicted_names.append("sentiment")
         labels = SentimentModel.load(model_dir / SENTIMENT_DIR).predict(texts)
         predicted = [row + [label] for row, label in zip(predicted, labels, strict=True)]
+        if other_rows:
+            print(
+                f"note: sentiment is read by an English model; it is unreliable for the {other_rows:,} "
+                "rows not in English",
+                file=sys.stderr,
+            )
     write_predictions(args.out, header, rows, predicted_names, predicted)
-    print(f"coded {len(rows)} rows -> {args.out}", file=sys.stderr)
+    summary = f"coded {len(rows):,} rows -> {args.out}"
+    if routing and other_rows:
+        summary += (
+            f" ({other_rows:,} not in English, coded through multilingual-e5: {describe_counts(other)})"
+        )
+    print(summary, file=sys.stderr)
     return 0
 
 
@@ -237,8 +325,23 @@ def parser() -> argparse.ArgumentParser:
     fit_parser.add_argument("--data", required=True, help="labelled CSV file")
     fit_parser.add_argument("--text-column", required=True)
     labels = fit_parser.add_mutually_exclusive_group(required=True)
-    labels.add_argument("--label-columns", nargs="+", metavar="COL", help="one 0/1 column per theme")
-    labels.add_argument("--label-column", metavar="COL", help="one column holding each row's category")
+    labels.add_argument(
+        "--label-columns",
+        nargs="+",
+        metavar="COL",
+        help="one 0/1 column per theme (multi-label); the model codes other languages too",
+    )
+    labels.add_argument(
+        "--label-column",
+        metavar="COL",
+        help="one column holding each row's category (single-label: English only)",
+    )
+    fit_parser.add_argument(
+        "--english-only",
+        action="store_true",
+        help="with --label-columns: fit the English model alone, without the multilingual-e5 heads that code "
+        "other languages (fitting them embeds a sample of the coded rows, about 40 a second)",
+    )
     fit_parser.add_argument(
         "--sentiment-column", help="positive/neutral/negative/mixed, or 1-5 (1 very positive)"
     )

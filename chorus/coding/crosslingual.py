@@ -62,6 +62,9 @@ FOLDS = 3
 # for micro-F1 against the originals' human codes of 0.52 instead of 0.54 (bench/README.md).
 OTHER_LANGUAGE_THRESHOLD_SCALE = 0.8
 MIN_EXAMPLES_TO_TUNE = 5
+# The heads learn from at most this many coded examples (a seeded sample): e5 embeds each one, about 40 a
+# second on one core, so fitting them takes about 20 seconds however many examples there are.
+MULTILINGUAL_MAX_EXAMPLES = 800
 OFFSETS_FILE = Path(__file__).resolve().parent / "language_offsets.npz"
 
 
@@ -124,6 +127,14 @@ def shipped_offsets() -> LanguageOffsets | None:
         return None
     offsets = LanguageOffsets.load(OFFSETS_FILE)
     return offsets if offsets.embedding_version == multilingual.model_version() else None
+
+
+def examples_for_heads(count: int, limit: int = MULTILINGUAL_MAX_EXAMPLES, seed: int = 0) -> np.ndarray:
+    """Which of `count` coded examples the heads learn from, in order: all of them, or a seeded sample of
+    `limit` (the same sample every time for the same count)."""
+    if count <= limit:
+        return np.arange(count)
+    return np.sort(np.random.default_rng(seed).choice(count, limit, replace=False))
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,16 @@
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from chorus.coding import cli
+from chorus.coding.classifier import MultiLabelCoder
+
+from support.theme_examples import ENGLISH_EXAMPLES, TRANSLATED_COMMENTS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -231,3 +236,177 @@ def test_utf8_with_bom_and_latin1_files_read_the_same(tmp_path):
         header, read = cli.read_csv(data)
         assert header == ["Comment", "Waiting"]
         assert read == [list(row) for row in rows]
+
+
+# Fitted on English coded examples, applied to unseen comments and their translations.
+EXAMPLE_THEMES = list(ENGLISH_EXAMPLES)
+TRANSLATED = ["pl", "es", "ar"]
+
+
+@pytest.fixture(scope="module")
+def english_examples(tmp_path_factory) -> Path:
+    rows = [
+        (text, *("1" if other == theme else "0" for other in EXAMPLE_THEMES))
+        for theme, texts in ENGLISH_EXAMPLES.items()
+        for text in texts
+    ]
+    return write_csv(tmp_path_factory.mktemp("examples") / "examples.csv", ["Comment", *EXAMPLE_THEMES], rows)
+
+
+@pytest.fixture(scope="module")
+def comments_in_four_languages(tmp_path_factory) -> Path:
+    rows = [
+        (f"{theme}-{language}", comments[language])
+        for theme, comments in TRANSLATED_COMMENTS.items()
+        for language in ["en", *TRANSLATED]
+    ]
+    return write_csv(tmp_path_factory.mktemp("languages") / "comments.csv", ["id", "Comment"], rows)
+
+
+def fit_examples(data: Path, out: Path, *options: str) -> Path:
+    fitted = chorus(
+        "fit",
+        "--data",
+        data,
+        "--text-column",
+        "Comment",
+        "--label-columns",
+        *EXAMPLE_THEMES,
+        *options,
+        "--out",
+        out,
+    )
+    assert fitted.returncode == 0, fitted.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def examples_model(english_examples, tmp_path_factory) -> Path:
+    return fit_examples(english_examples, tmp_path_factory.mktemp("routing") / "model")
+
+
+@pytest.fixture(scope="module")
+def coded_in_four_languages(examples_model, comments_in_four_languages, tmp_path_factory):
+    out = tmp_path_factory.mktemp("coded") / "coded.csv"
+    applied = chorus(
+        "apply",
+        "--model",
+        examples_model,
+        "--data",
+        comments_in_four_languages,
+        "--text-column",
+        "Comment",
+        "--out",
+        out,
+    )
+    assert applied.returncode == 0, applied.stderr
+    return read_csv(out), applied.stderr
+
+
+def themes_of(row: dict[str, str]) -> set[str]:
+    return {theme for theme in EXAMPLE_THEMES if row[theme] == "1"}
+
+
+def test_a_model_fitted_on_english_codes_translations_to_the_themes_of_their_originals(
+    coded_in_four_languages,
+):
+    rows, _ = coded_in_four_languages
+    coded = {row["id"]: themes_of(row) for row in rows}
+    for theme in TRANSLATED_COMMENTS:
+        assert theme in coded[f"{theme}-en"]
+        for language in TRANSLATED:
+            translation = coded[f"{theme}-{language}"]
+            assert theme in translation, (theme, language, translation)
+            assert translation & coded[f"{theme}-en"]
+
+
+def test_coding_other_languages_keeps_the_output_shape_and_the_summary_names_the_languages(
+    coded_in_four_languages,
+):
+    rows, stderr = coded_in_four_languages
+    assert list(rows[0]) == ["id", "Comment", *EXAMPLE_THEMES]
+    expected = [f"{theme}-{language}" for theme in TRANSLATED_COMMENTS for language in ["en", *TRANSLATED]]
+    assert [row["id"] for row in rows] == expected
+    assert all(row[theme] in {"0", "1"} for row in rows for theme in EXAMPLE_THEMES)
+    assert "coded 12 rows" in stderr
+    assert "9 not in English, coded through multilingual-e5: ar 3, es 3, pl 3" in stderr
+
+
+def test_the_routing_model_folder_holds_the_english_model_and_the_multilingual_heads(examples_model):
+    assert (examples_model / "routing.json").is_file()
+    assert (examples_model / "english" / "manifest.json").is_file()
+    heads = json.loads((examples_model / "multilingual" / "manifest.json").read_text())
+    assert heads["themes"] == EXAMPLE_THEMES and heads["training_size"] == 32
+
+
+def test_short_english_comments_stay_with_the_english_model(examples_model, tmp_path):
+    # "Just perfect" looks Romanian to the detector, but not surely enough to leave the English model.
+    data = write_csv(tmp_path / "short.csv", ["Comment"], [("Just perfect",), ("ok",), ("Very good",), ("",)])
+    applied = chorus(
+        "apply",
+        "--model",
+        examples_model,
+        "--data",
+        data,
+        "--text-column",
+        "Comment",
+        "--out",
+        tmp_path / "p.csv",
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert "not in English" not in applied.stderr and "look like another language" not in applied.stderr
+    assert len(read_csv(tmp_path / "p.csv")) == 4
+
+
+def test_an_english_only_model_warns_about_rows_in_other_languages_and_still_codes_them(
+    english_examples, comments_in_four_languages, tmp_path
+):
+    model = fit_examples(english_examples, tmp_path / "model", "--english-only")
+    assert (model / "manifest.json").is_file() and not (model / "routing.json").exists()
+    applied = chorus(
+        "apply",
+        "--model",
+        model,
+        "--data",
+        comments_in_four_languages,
+        "--text-column",
+        "Comment",
+        "--out",
+        tmp_path / "p.csv",
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert (
+        "9 rows look like another language (ar 3, es 3, pl 3): this model codes English only; "
+        "fit without --english-only to code them"
+    ) in applied.stderr
+    rows = read_csv(tmp_path / "p.csv")
+    assert len(rows) == 12 and list(rows[0]) == ["id", "Comment", *EXAMPLE_THEMES]
+
+
+def test_a_model_folder_saved_before_the_multilingual_heads_still_applies(
+    tmp_path, comments_in_four_languages
+):
+    texts = [text for examples in ENGLISH_EXAMPLES.values() for text in examples]
+    labels = np.array(
+        [
+            [1 if other == theme else 0 for other in EXAMPLE_THEMES]
+            for theme in ENGLISH_EXAMPLES
+            for _ in ENGLISH_EXAMPLES[theme]
+        ]
+    )
+    MultiLabelCoder.fit(texts, labels, EXAMPLE_THEMES).save(tmp_path / "old")
+    applied = chorus(
+        "apply",
+        "--model",
+        tmp_path / "old",
+        "--data",
+        comments_in_four_languages,
+        "--text-column",
+        "Comment",
+        "--out",
+        tmp_path / "p.csv",
+    )
+    assert applied.returncode == 0, applied.stderr
+    coded = {row["id"]: themes_of(row) for row in read_csv(tmp_path / "p.csv")}
+    assert all(theme in coded[f"{theme}-en"] for theme in TRANSLATED_COMMENTS)
+    assert "look like another language" in applied.stderr

@@ -8,48 +8,21 @@ from chorus.coding.classifier import MultiLabelCoder
 from chorus.coding.crosslingual import (
     ENGLISH_DIRECTORY,
     MULTILINGUAL_DIRECTORY,
+    MULTILINGUAL_MAX_EXAMPLES,
     LanguageOffsets,
     LanguageRoutingCoder,
     MultilingualThemeCoder,
+    examples_for_heads,
     shipped_offsets,
 )
 
-from support.theme_examples import ENGLISH_EXAMPLES
+from support.theme_examples import ENGLISH_EXAMPLES, TRANSLATED_COMMENTS, TRANSLATION_LANGUAGES
 
 pytestmark = pytest.mark.slow  # run first (tests/conftest.py)
 
 THEMES = ["waiting", "staff", "parking", "food"]
-# Comments the model has not seen, in English and translated by the project.
-COMMENTS = {
-    "waiting": {
-        "en": "We sat in the waiting room for five hours before anyone saw us.",
-        "es": "Estuvimos cinco horas en la sala de espera antes de que nos atendiera alguien.",
-        "pl": "Siedzieliśmy w poczekalni pięć godzin, zanim ktokolwiek nas przyjął.",
-        "pt": "Ficámos cinco horas na sala de espera até alguém nos atender.",
-        "ro": "Am stat cinci ore în sala de așteptare până să ne vadă cineva.",
-        "tr": "Biri bizimle ilgilenene kadar bekleme salonunda beş saat oturduk.",
-        "ar": "جلسنا في غرفة الانتظار خمس ساعات قبل أن يرانا أحد.",
-    },
-    "staff": {
-        "en": "The nurse who looked after my father was gentle and kind.",
-        "es": "La enfermera que cuidó de mi padre fue delicada y amable.",
-        "pl": "Pielęgniarka, która opiekowała się moim tatą, była delikatna i życzliwa.",
-        "pt": "A enfermeira que cuidou do meu pai foi gentil e carinhosa.",
-        "ro": "Asistenta care l-a îngrijit pe tatăl meu a fost blândă și amabilă.",
-        "tr": "Babamla ilgilenen hemşire çok nazik ve şefkatliydi.",
-        "ar": "كانت الممرضة التي اعتنت بوالدي رقيقة ولطيفة.",
-    },
-    "parking": {
-        "en": "There were no free spaces in the hospital car park.",
-        "es": "No había plazas libres en el aparcamiento del hospital.",
-        "pl": "Na parkingu przy szpitalu nie było wolnych miejsc.",
-        "pt": "Não havia lugares livres no parque de estacionamento do hospital.",
-        "ro": "Nu erau locuri libere în parcarea spitalului.",
-        "tr": "Hastanenin otoparkında hiç boş yer yoktu.",
-        "ar": "لم تكن هناك أماكن شاغرة في موقف سيارات المستشفى.",
-    },
-}
-LANGUAGES = ["es", "pl", "pt", "ro", "tr", "ar"]
+COMMENTS = TRANSLATED_COMMENTS
+LANGUAGES = TRANSLATION_LANGUAGES
 
 
 def training_set():
@@ -152,6 +125,14 @@ def test_loading_from_a_folder_without_a_model_says_so(tmp_path):
         LanguageRoutingCoder.load(tmp_path)
     with pytest.raises(FileNotFoundError, match="manifest"):
         MultilingualThemeCoder.load(tmp_path / MULTILINGUAL_DIRECTORY)
+
+
+def test_the_heads_learn_from_every_example_or_the_same_bounded_sample_of_them():
+    assert examples_for_heads(5, limit=8).tolist() == [0, 1, 2, 3, 4]
+    sample = examples_for_heads(1000, limit=8)
+    assert len(set(sample.tolist())) == 8 and sample.tolist() == sorted(sample.tolist())
+    assert sample.max() < 1000 and np.array_equal(sample, examples_for_heads(1000, limit=8))
+    assert len(examples_for_heads(5000)) == MULTILINGUAL_MAX_EXAMPLES
 
 
 def test_offsets_move_a_language_back_by_its_mean_shift_and_leave_other_rows_alone():

@@ -13,6 +13,7 @@ from chorus.coding.languages import (
     language_name,
     named_languages,
     programme_candidates,
+    routing_languages,
     supported_languages,
 )
 
@@ -72,6 +73,13 @@ def test_too_short_or_empty_text_is_undetermined(text):
 def test_detect_many_matches_detect_one_by_one():
     texts = list(SENTENCES.values()) + ["ok"]
     assert detect_many(texts) == [detect(text) for text in texts]
+
+
+def test_routing_keeps_a_short_english_comment_the_detector_is_unsure_of_with_english():
+    candidates = programme_candidates(COMMUNITY_LANGUAGES)
+    assert detect("Just perfect", candidates).code == "ro"  # at about 0.5
+    texts = ["Just perfect", "ok", SENTENCES["pl"], SENTENCES["ar"], SENTENCES["en"]]
+    assert routing_languages(texts, candidates) == [UNDETERMINED, UNDETERMINED, "pl", "ar", "en"]
 
 
 def test_unknown_candidate_codes_are_refused():

@@ -53,11 +53,6 @@ MIN_REVIEWED_PER_THEME = 5
 # (chorus.coding.fewshot.MANY_EXAMPLES, not imported here: it loads the models on Django's start).
 MANY_EXAMPLES = 60
 BATCH_SIZE = 1000
-# A contribution with no stored language goes to the multilingual coder only when detection is this sure.
-ROUTING_CONFIDENCE = 0.8
-# The multilingual coder learns from at most this many coded examples (a seeded sample): each is embedded by
-# the multilingual model, about 40 a second on one core.
-MULTILINGUAL_MAX_EXAMPLES = 800
 # The most of an error's text a failed run keeps.
 ERROR_MAX_LENGTH = 2000
 
@@ -318,16 +313,13 @@ def _other_language_coder(
     """For contributions not in English: multilingual heads fitted on the coded examples when there are
     some, else zero-shot from the codebook through multilingual embeddings, learning from these texts (each
     moved back towards English by its language's offset, given `language_codes`, one per text)."""
-    from chorus.coding.crosslingual import MultilingualThemeCoder
+    from chorus.coding.crosslingual import MultilingualThemeCoder, examples_for_heads
     from chorus.coding.zeroshot import SECOND_THEME_RATIO, BatchZeroShotCoder, e5_available
 
     ids, coded_texts, labels, _ = reviewed_labels(run.codebook)
     if ids and np.nansum(labels == 1) > 0 and e5_available():
-        if len(ids) > MULTILINGUAL_MAX_EXAMPLES:  # e5 embeds every example: bound the time it takes
-            keep = np.sort(
-                np.random.default_rng(0).choice(len(ids), MULTILINGUAL_MAX_EXAMPLES, replace=False)
-            )
-            coded_texts, labels = [coded_texts[i] for i in keep], labels[keep]
+        keep = examples_for_heads(len(ids))  # e5 embeds every example: a bounded sample bounds the time
+        coded_texts, labels = [coded_texts[i] for i in keep], labels[keep]
         fitted = MultilingualThemeCoder.fit(coded_texts, labels, [str(t.pk) for t in themes])
         return _MultilingualCoder(themes, fitted)
     batch = BatchZeroShotCoder.fit(
@@ -340,8 +332,8 @@ def _languages(
     programme: Programme, contributions: Sequence[tuple[int, str, str]], stored: set[str] | None = None
 ) -> list[str]:
     """Each contribution's language: as stored, else detected among English, the community languages and
-    the languages stored in the programme; a detection less sure than ROUTING_CONFIDENCE counts as not
-    known (short English comments such as "Just perfect" come out Romanian at about 0.5)."""
+    the languages stored in the programme; a detection less sure than languages.ROUTING_CONFIDENCE counts as
+    not known (short English comments such as "Just perfect" come out Romanian at about 0.5)."""
     from chorus.coding import languages
 
     if stored is None:
@@ -353,11 +345,10 @@ def _languages(
         ]
     )
     blank = [index for index, (_, _, code) in enumerate(contributions) if not code]
-    found = languages.detect_many([contributions[i][1] for i in blank], candidates)
+    found = languages.routing_languages([contributions[i][1] for i in blank], candidates)
     codes = [code for _, _, code in contributions]
-    for index, detection in zip(blank, found, strict=True):
-        sure = detection.confidence >= ROUTING_CONFIDENCE
-        codes[index] = detection.code if sure else languages.UNDETERMINED
+    for index, code in zip(blank, found, strict=True):
+        codes[index] = code
     return codes
 
 
