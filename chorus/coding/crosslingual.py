@@ -19,7 +19,7 @@ coding_languages).
 `LanguageRoutingCoder` puts it beside the English coder (`chorus.coding.classifier.MultiLabelCoder`): each
 text's language is detected (`chorus.coding.languages`); English (and undetermined) texts go to the English
 coder, which is faster and better on English, the rest to the multilingual heads. Every coding says which
-model made it.
+model made it. `chorus coding fit` saves one (`save`), `chorus coding apply` loads it.
 
 A saved model holds weights, thresholds and theme names only: no training text and no embedding of one.
 """

@@ -200,11 +200,30 @@ def detect_many(texts: Sequence[str | None], candidates: Iterable[str] | None = 
 
 def routing_languages(texts: Sequence[str | None], candidates: Iterable[str] | None = None) -> list[str]:
     """Each text's language code for choosing its coder: detected among the candidates, "und" (the English
-    coder's) when detection is less sure than ROUTING_CONFIDENCE."""
-    return [
-        detection.code if detection.confidence >= ROUTING_CONFIDENCE else UNDETERMINED
-        for detection in detect_many(texts, candidates)
-    ]
+    coder's) when detection is less sure than ROUTING_CONFIDENCE.
+
+    A text the detector takes for English at least that surely among all its languages is English among
+    fewer candidates too: that is settled with its best guess alone, which costs half of ranking every
+    language, so that coding an English file pays little for detection (bench/README.md, coding_speed).
+    """
+    wanted = _checked_candidates(candidates)
+    identifier = _identifier()
+    codes = [UNDETERMINED] * len(texts)
+    unsettled = []
+    for index, text in enumerate(texts):
+        cleaned = " ".join(str(text or "").split())
+        if wanted is None or ENGLISH in wanted:
+            if _letters(cleaned) >= MIN_LETTERS:
+                label, confidence = identifier.classify(cleaned)
+                if label == ENGLISH and confidence >= ROUTING_CONFIDENCE:
+                    codes[index] = ENGLISH
+                    continue
+        unsettled.append(index)
+    found = detect_many([texts[index] for index in unsettled], wanted)
+    for index, detection in zip(unsettled, found, strict=True):
+        if detection.confidence >= ROUTING_CONFIDENCE:
+            codes[index] = detection.code
+    return codes
 
 
 def programme_candidates(languages: Iterable[str]) -> list[str]:

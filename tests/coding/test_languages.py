@@ -5,6 +5,7 @@ import pytest
 
 from chorus.coding.languages import (
     COMMUNITY_LANGUAGES,
+    ROUTING_CONFIDENCE,
     UNDETERMINED,
     contribution_language,
     contribution_languages,
@@ -113,6 +114,20 @@ def test_every_translated_fft_comment_is_detected_in_its_language():
     assert {row["language"] for row in rows} == {"en", "es", "pl", "pt", "ro", "tr", "ar", "ur", "bn"}
     detections = detect_many([row["text"] for row in rows])
     assert [detection.code for detection in detections] == [row["language"] for row in rows]
+
+
+@pytest.mark.parametrize("candidates", [None, programme_candidates(COMMUNITY_LANGUAGES), ["pl", "ro"]])
+def test_routing_languages_are_the_detections_at_least_as_sure_as_routing_asks(candidates):
+    """routing_languages settles sure English from the detector's best guess alone: the same answers."""
+    texts = [
+        row["text"] for name in ("language_phrases.csv", "fft_translations.csv") for row in read_fixture(name)
+    ]
+    texts += ["Just perfect", "ok", "", None]
+    expected = [
+        detection.code if detection.confidence >= ROUTING_CONFIDENCE else UNDETERMINED
+        for detection in detect_many(texts, candidates)
+    ]
+    assert routing_languages(texts, candidates) == expected
 
 
 # ---------------------------------------------------------------------------------------------- contributions
