@@ -178,7 +178,7 @@ def language_counts(codes: Sequence[str]) -> Counter[str]:
 
 
 def describe_counts(counts: Counter[str]) -> str:
-    """ "pl 60, ro 58": the most frequent language first."""
+    """Each language's code and rows, the language with most rows first: "pl 60, ro 58"."""
     return ", ".join(
         f"{code} {count:,}" for code, count in sorted(counts.items(), key=lambda p: (-p[1], p[0]))
     )
@@ -195,10 +195,10 @@ def apply(args: argparse.Namespace) -> int:
     header, rows = read_csv(args.data)
     texts = column(header, rows, args.text_column, args.data)
     routing = isinstance(coder, LanguageRoutingCoder)
-    candidates = coder.candidates if routing else None
-    codes = languages.routing_languages(
-        texts, candidates or languages.programme_candidates(languages.COMMUNITY_LANGUAGES)
+    candidates = (coder.candidates if routing else None) or languages.programme_candidates(
+        languages.COMMUNITY_LANGUAGES
     )
+    codes = languages.routing_languages(texts, candidates)
     other = language_counts(codes)
     other_rows = sum(other.values())
     if other_rows and not routing:
@@ -213,13 +213,10 @@ def apply(args: argparse.Namespace) -> int:
             f"this model codes English only; {remedy}",
             file=sys.stderr,
         )
-    if routing:
+    if routing or isinstance(coder, MultiLabelCoder):
         predicted_names = list(coder.themes)
-        decided = coder.predict(texts, language_codes=codes)
+        decided = coder.predict(texts, language_codes=codes) if routing else coder.predict(texts)
         predicted = [[str(int(value)) for value in row] for row in decided]
-    elif isinstance(coder, MultiLabelCoder):
-        predicted_names = list(coder.themes)
-        predicted = [[str(int(value)) for value in row] for row in coder.predict(texts)]
     else:
         predicted_names = ["label"]
         predicted = [[label] for label in coder.predict(texts)]

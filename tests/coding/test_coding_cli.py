@@ -14,6 +14,9 @@ from support.theme_examples import ENGLISH_EXAMPLES, TRANSLATED_COMMENTS
 
 REPO = Path(__file__).resolve().parents[2]
 
+# Fits and applies through subprocesses, e5 included: run first (tests/conftest.py).
+pytestmark = pytest.mark.slow
+
 LABELLED = [
     ("I waited four hours for the ambulance", "1", "", "", "5"),
     ("The wait for an appointment was far too long", "1", "0", "", "4"),
@@ -410,3 +413,24 @@ def test_a_model_folder_saved_before_the_multilingual_heads_still_applies(
     coded = {row["id"]: themes_of(row) for row in read_csv(tmp_path / "p.csv")}
     assert all(theme in coded[f"{theme}-en"] for theme in TRANSLATED_COMMENTS)
     assert "look like another language" in applied.stderr
+
+
+def test_sentiment_of_rows_in_other_languages_is_said_to_be_unreliable(
+    multi_model, comments_in_four_languages, tmp_path
+):
+    applied = chorus(
+        "apply",
+        "--model",
+        multi_model,
+        "--data",
+        comments_in_four_languages,
+        "--text-column",
+        "Comment",
+        "--out",
+        tmp_path / "p.csv",
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert "sentiment is read by an English model; it is unreliable for the 9 rows not in English" in (
+        applied.stderr
+    )
+    assert all(row["sentiment"] for row in read_csv(tmp_path / "p.csv"))
