@@ -49,7 +49,8 @@ BEFORE_E5_FEATURES = (
     ">= 0.42 and micro-F1 >= 0.60; all, micro-F1 >= 0.75 and macro-F1 at least 0.10 above the comparator. "
     "The e5 features embed each comment with e5 (about 20-40 a second on one core): coding runs use them "
     "only where they already embed with e5 (programmes with up to `CHORUS_CODING_E5_MAX` English "
-    "contributions); `chorus coding apply` keeps the static model alone, so coding_speed's figures stand."
+    "contributions); `chorus coding apply` codes English rows with the static model alone (coding_speed "
+    "measures it)."
 )
 PER_THEME = [5, 10, 30]
 SINGLE_LABEL_TRAIN = 1000

@@ -160,8 +160,9 @@ def run_emerging(
         if latest is not None:
             recent = recent.filter(activity__date__gte=latest - EMERGING_WINDOW)
         rows = list(
-            recent.order_by("-recorded_at", "-pk")
-            .values_list("pk", "text", "activity__date", "vector__vector")[:max_texts]
+            recent.order_by("-recorded_at", "-pk").values_list(
+                "pk", "text", "activity__date", "vector__vector"
+            )[:max_texts]
         )
         record_progress(run, PHASE, 0, len(rows))
         found = _find(run, rows, min_cluster_size)
