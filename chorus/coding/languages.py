@@ -17,6 +17,7 @@ in BCP 47) when a text is too short or the evidence too thin to say.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,11 @@ MIN_CONFIDENCE_WITH_CANDIDATES = 0.4
 # A text goes to a coder for another language than English only when detection is this sure of it: short
 # English comments such as "Just perfect" come out Romanian at about 0.5 among the community languages.
 ROUTING_CONFIDENCE = 0.8
+
+# Text mostly in another script than Latin (Arabic, Bengali...) cannot be English: for it, detection's usual
+# answer (MIN_CONFIDENCE_WITH_CANDIDATES) is enough to choose a coder. One Arabic word ("ممتاز") comes out
+# Arabic at about 0.76, under ROUTING_CONFIDENCE, and the English coder can make nothing of it.
+NOT_LATIN_SHARE = 0.5
 
 # py3langid labels that are varieties of a language with an ISO 639-1 code: counted as that language.
 VARIETY_OF = {"ary": "ar", "arz": "ar", "uzs": "uz", "gug": "gn", "srl": "sr"}
@@ -161,6 +167,13 @@ def _letters(text: str) -> int:
     return sum(character.isalpha() for character in text)
 
 
+def mostly_not_latin(text: str) -> bool:
+    """Whether most of the text's letters are in another script than Latin (so it is not English)."""
+    letters = [character for character in text if character.isalpha()]
+    latin = sum(unicodedata.name(character, "").startswith("LATIN") for character in letters)
+    return bool(letters) and latin < NOT_LATIN_SHARE * len(letters)
+
+
 def detect(text: str | None, candidates: Iterable[str] | None = None) -> Detection:
     """The language of one text: the most probable of the candidates (all languages if None).
 
@@ -200,7 +213,8 @@ def detect_many(texts: Sequence[str | None], candidates: Iterable[str] | None = 
 
 def routing_languages(texts: Sequence[str | None], candidates: Iterable[str] | None = None) -> list[str]:
     """Each text's language code for choosing its coder: detected among the candidates, "und" (the English
-    coder's) when detection is less sure than ROUTING_CONFIDENCE.
+    coder's) when detection is less sure than ROUTING_CONFIDENCE; for a text mostly in another script than
+    Latin, detection's usual answer (it cannot be English).
 
     A text the detector takes for English at least that surely among all its languages is English among
     fewer candidates too: that is settled with its best guess alone, which costs half of ranking every
@@ -221,7 +235,7 @@ def routing_languages(texts: Sequence[str | None], candidates: Iterable[str] | N
         unsettled.append(index)
     found = detect_many([texts[index] for index in unsettled], wanted)
     for index, detection in zip(unsettled, found, strict=True):
-        if detection.confidence >= ROUTING_CONFIDENCE:
+        if detection.confidence >= ROUTING_CONFIDENCE or mostly_not_latin(str(texts[index] or "")):
             codes[index] = detection.code
     return codes
 

@@ -12,6 +12,7 @@ from chorus.coding.languages import (
     detect,
     detect_many,
     language_name,
+    mostly_not_latin,
     named_languages,
     programme_candidates,
     routing_languages,
@@ -124,10 +125,25 @@ def test_routing_languages_are_the_detections_at_least_as_sure_as_routing_asks(c
     ]
     texts += ["Just perfect", "ok", "", None]
     expected = [
-        detection.code if detection.confidence >= ROUTING_CONFIDENCE else UNDETERMINED
-        for detection in detect_many(texts, candidates)
+        detection.code
+        if detection.confidence >= ROUTING_CONFIDENCE or mostly_not_latin(text or "")
+        else UNDETERMINED
+        for text, detection in zip(texts, detect_many(texts, candidates), strict=True)
     ]
     assert routing_languages(texts, candidates) == expected
+
+
+def test_a_short_comment_in_another_script_goes_to_its_language_even_when_detection_is_unsure():
+    candidates = programme_candidates(COMMUNITY_LANGUAGES)
+    assert detect("ممتاز", candidates).confidence < ROUTING_CONFIDENCE  # "excellent", at about 0.76
+    assert routing_languages(["ممتاز", "Just perfect", "OK 👍"], candidates) == [
+        "ar",
+        UNDETERMINED,
+        UNDETERMINED,
+    ]
+    assert (
+        mostly_not_latin("ممتاز ok") and not mostly_not_latin("Café très bon") and not mostly_not_latin("5/5")
+    )
 
 
 # ---------------------------------------------------------------------------------------------- contributions
