@@ -195,10 +195,16 @@ def apply(args: argparse.Namespace) -> int:
     header, rows = read_csv(args.data)
     texts = column(header, rows, args.text_column, args.data)
     routing = isinstance(coder, LanguageRoutingCoder)
-    candidates = (coder.candidates if routing else None) or languages.programme_candidates(
-        languages.COMMUNITY_LANGUAGES
-    )
-    codes = languages.routing_languages(texts, candidates)
+    if args.languages:
+        candidates = languages.programme_candidates(args.languages)
+    else:
+        candidates = (coder.candidates if routing else None) or languages.programme_candidates(
+            languages.COMMUNITY_LANGUAGES
+        )
+    try:
+        codes = languages.routing_languages(texts, candidates)
+    except ValueError as error:  # a --languages code the detector does not know
+        raise InputError(f"--languages: {error}") from None
     other = language_counts(codes)
     other_rows = sum(other.values())
     if other_rows and not routing:
@@ -349,6 +355,13 @@ def parser() -> argparse.ArgumentParser:
     apply_parser.add_argument("--data", required=True, help="CSV file to code")
     apply_parser.add_argument("--text-column", required=True)
     apply_parser.add_argument("--out", required=True, help="CSV file to write")
+    apply_parser.add_argument(
+        "--languages",
+        nargs="+",
+        metavar="CODE",
+        help="the languages the file may hold besides English, as two-letter codes (e.g. fr de); by default "
+        "the community languages the model was fitted for (ar bn es pl pt ro so tr ur)",
+    )
     apply_parser.set_defaults(run=apply)
     zero_parser = commands.add_parser(
         "zero-shot", help="code a CSV from a codebook alone, learning from the batch (no coded examples)"

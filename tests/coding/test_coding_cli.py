@@ -434,3 +434,31 @@ def test_sentiment_of_rows_in_other_languages_is_said_to_be_unreliable(
         applied.stderr
     )
     assert all(row["sentiment"] for row in read_csv(tmp_path / "p.csv"))
+
+
+def apply_to(model: Path, data: Path, out: Path, *options: str):
+    return chorus(
+        "apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out, *options
+    )
+
+
+def test_languages_named_for_a_file_are_coded_through_multilingual_e5(examples_model, tmp_path):
+    french = "Nous avons attendu cinq heures aux urgences avant de voir un médecin."
+    data = write_csv(tmp_path / "fr.csv", ["Comment"], [(french,)])
+    by_default = apply_to(examples_model, data, tmp_path / "default.csv")
+    assert by_default.returncode == 0, by_default.stderr
+    assert "fr 1" not in by_default.stderr
+    named = apply_to(examples_model, data, tmp_path / "named.csv", "--languages", "fr", "de")
+    assert named.returncode == 0, named.stderr
+    assert "1 not in English, coded through multilingual-e5: fr 1" in named.stderr
+    assert len(read_csv(tmp_path / "named.csv")) == 1
+
+
+def test_a_language_code_the_detector_does_not_know_is_refused_in_one_line(examples_model, tmp_path):
+    data = write_csv(tmp_path / "one.csv", ["Comment"], [("We waited all day",)])
+    applied = apply_to(examples_model, data, tmp_path / "p.csv", "--languages", "xx")
+    assert applied.returncode == 2
+    assert applied.stderr.strip().splitlines() == [
+        "chorus coding apply: --languages: language detection does not know xx"
+    ]
+    assert not (tmp_path / "p.csv").exists()
