@@ -283,6 +283,12 @@ def fit_examples(data: Path, out: Path, *options: str) -> Path:
     return out
 
 
+def apply_to(model: Path, data: Path, out: Path, *options: str):
+    return chorus(
+        "apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out, *options
+    )
+
+
 @pytest.fixture(scope="module")
 def examples_model(english_examples, tmp_path_factory) -> Path:
     return fit_examples(english_examples, tmp_path_factory.mktemp("routing") / "model")
@@ -291,17 +297,7 @@ def examples_model(english_examples, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def coded_in_four_languages(examples_model, comments_in_four_languages, tmp_path_factory):
     out = tmp_path_factory.mktemp("coded") / "coded.csv"
-    applied = chorus(
-        "apply",
-        "--model",
-        examples_model,
-        "--data",
-        comments_in_four_languages,
-        "--text-column",
-        "Comment",
-        "--out",
-        out,
-    )
+    applied = apply_to(examples_model, comments_in_four_languages, out)
     assert applied.returncode == 0, applied.stderr
     return read_csv(out), applied.stderr
 
@@ -345,17 +341,7 @@ def test_the_routing_model_folder_holds_the_english_model_and_the_multilingual_h
 def test_short_english_comments_stay_with_the_english_model(examples_model, tmp_path):
     # "Just perfect" looks Romanian to the detector, but not surely enough to leave the English model.
     data = write_csv(tmp_path / "short.csv", ["Comment"], [("Just perfect",), ("ok",), ("Very good",), ("",)])
-    applied = chorus(
-        "apply",
-        "--model",
-        examples_model,
-        "--data",
-        data,
-        "--text-column",
-        "Comment",
-        "--out",
-        tmp_path / "p.csv",
-    )
+    applied = apply_to(examples_model, data, tmp_path / "p.csv")
     assert applied.returncode == 0, applied.stderr
     assert "not in English" not in applied.stderr and "look like another language" not in applied.stderr
     assert len(read_csv(tmp_path / "p.csv")) == 4
@@ -366,17 +352,7 @@ def test_an_english_only_model_warns_about_rows_in_other_languages_and_still_cod
 ):
     model = fit_examples(english_examples, tmp_path / "model", "--english-only")
     assert (model / "manifest.json").is_file() and not (model / "routing.json").exists()
-    applied = chorus(
-        "apply",
-        "--model",
-        model,
-        "--data",
-        comments_in_four_languages,
-        "--text-column",
-        "Comment",
-        "--out",
-        tmp_path / "p.csv",
-    )
+    applied = apply_to(model, comments_in_four_languages, tmp_path / "p.csv")
     assert applied.returncode == 0, applied.stderr
     assert (
         "9 rows look like another language (ar 3, es 3, pl 3): this model codes English only; "
@@ -398,17 +374,7 @@ def test_a_model_folder_saved_before_the_multilingual_heads_still_applies(
         ]
     )
     MultiLabelCoder.fit(texts, labels, EXAMPLE_THEMES).save(tmp_path / "old")
-    applied = chorus(
-        "apply",
-        "--model",
-        tmp_path / "old",
-        "--data",
-        comments_in_four_languages,
-        "--text-column",
-        "Comment",
-        "--out",
-        tmp_path / "p.csv",
-    )
+    applied = apply_to(tmp_path / "old", comments_in_four_languages, tmp_path / "p.csv")
     assert applied.returncode == 0, applied.stderr
     coded = {row["id"]: themes_of(row) for row in read_csv(tmp_path / "p.csv")}
     assert all(theme in coded[f"{theme}-en"] for theme in TRANSLATED_COMMENTS)
@@ -418,28 +384,12 @@ def test_a_model_folder_saved_before_the_multilingual_heads_still_applies(
 def test_sentiment_of_rows_in_other_languages_is_said_to_be_unreliable(
     multi_model, comments_in_four_languages, tmp_path
 ):
-    applied = chorus(
-        "apply",
-        "--model",
-        multi_model,
-        "--data",
-        comments_in_four_languages,
-        "--text-column",
-        "Comment",
-        "--out",
-        tmp_path / "p.csv",
-    )
+    applied = apply_to(multi_model, comments_in_four_languages, tmp_path / "p.csv")
     assert applied.returncode == 0, applied.stderr
     assert "sentiment is read by an English model; it is unreliable for the 9 rows not in English" in (
         applied.stderr
     )
     assert all(row["sentiment"] for row in read_csv(tmp_path / "p.csv"))
-
-
-def apply_to(model: Path, data: Path, out: Path, *options: str):
-    return chorus(
-        "apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out, *options
-    )
 
 
 def test_languages_named_for_a_file_are_coded_through_multilingual_e5(examples_model, tmp_path):
