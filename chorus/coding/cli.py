@@ -30,6 +30,7 @@ import argparse
 import csv
 import io
 import sys
+import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -184,6 +185,26 @@ def describe_counts(counts: Counter[str]) -> str:
     )
 
 
+# `apply` codes this many rows at a time, and says how far it has got when a file takes a while (e5 codes
+# rows in other languages at about 20-40 a second: 10,000 of them take minutes).
+APPLY_CHUNK_ROWS = 2000
+PROGRESS_EVERY_SECONDS = 10.0
+
+
+class Progress:
+    """Prints "coded N of M rows" to stderr at most every PROGRESS_EVERY_SECONDS: a long run shows life."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.last = time.monotonic()
+
+    def done(self, rows: int) -> None:
+        now = time.monotonic()
+        if rows < self.total and now - self.last >= PROGRESS_EVERY_SECONDS:
+            print(f"  coded {rows:,} of {self.total:,} rows", file=sys.stderr, flush=True)
+            self.last = now
+
+
 def apply(args: argparse.Namespace) -> int:
     from chorus.coding import languages
     from chorus.coding.classifier import MultiLabelCoder
@@ -221,8 +242,17 @@ def apply(args: argparse.Namespace) -> int:
         )
     if routing or isinstance(coder, MultiLabelCoder):
         predicted_names = list(coder.themes)
-        decided = coder.predict(texts, language_codes=codes) if routing else coder.predict(texts)
-        predicted = [[str(int(value)) for value in row] for row in decided]
+        predicted = []
+        progress = Progress(len(texts))
+        for start in range(0, len(texts), APPLY_CHUNK_ROWS):
+            chunk = slice(start, start + APPLY_CHUNK_ROWS)
+            decided = (
+                coder.predict(texts[chunk], language_codes=codes[chunk])
+                if routing
+                else coder.predict(texts[chunk])
+            )
+            predicted += [[str(int(value)) for value in row] for row in decided]
+            progress.done(len(predicted))
     else:
         predicted_names = ["label"]
         predicted = [[label] for label in coder.predict(texts)]

@@ -412,3 +412,18 @@ def test_a_language_code_the_detector_does_not_know_is_refused_in_one_line(examp
         "chorus coding apply: --languages: language detection does not know xx"
     ]
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_a_long_apply_says_how_far_it_has_got_and_codes_every_row_once(
+    examples_model, comments_in_four_languages, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setattr(cli, "APPLY_CHUNK_ROWS", 5)
+    monkeypatch.setattr(cli, "PROGRESS_EVERY_SECONDS", 0.0)
+    argv = ["apply", "--model", str(examples_model), "--data", str(comments_in_four_languages)]
+    assert cli.main([*argv, "--text-column", "Comment", "--out", str(tmp_path / "p.csv")]) == 0
+    progress = [line.strip() for line in capsys.readouterr().err.splitlines() if "rows" in line]
+    assert progress[:2] == ["coded 5 of 12 rows", "coded 10 of 12 rows"]
+    assert progress[-1].startswith("coded 12 rows ->")
+    chunked = read_csv(tmp_path / "p.csv")
+    assert apply_to(examples_model, comments_in_four_languages, tmp_path / "whole.csv").returncode == 0
+    assert chunked == read_csv(tmp_path / "whole.csv")
