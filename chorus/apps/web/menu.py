@@ -32,7 +32,8 @@ MENU = (
     MenuLink("Contributions", "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
     MenuLink("Imports", "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
     MenuLink("Coding", "coding:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
-    MenuLink("Maps", "maps:index", is_administrator | ANY_ROLE),
+    # Connectors and partners may open their programme's maps from its page; the menu stays short for them.
+    MenuLink("Maps", "maps:index", is_administrator | holds_role_anywhere(Role.ANALYST, Role.DECISION_MAKER)),
     MenuLink("Priorities", "accountability:priorities", is_administrator | ANY_ROLE),
     MenuLink("Feedback", "accountability:feedback", is_administrator | holds_role_anywhere(Role.ANALYST)),
     MenuLink("Meetings", "accountability:meetings", is_administrator | ANY_ROLE),
