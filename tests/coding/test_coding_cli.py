@@ -98,8 +98,14 @@ def multi_model(labelled, tmp_path_factory) -> Path:
     return out
 
 
+def apply_to(model: Path, data: Path, out: Path, *options: str):
+    return chorus(
+        "apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out, *options
+    )
+
+
 def apply_model(model: Path, data: Path, out: Path) -> list[dict[str, str]]:
-    applied = chorus("apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out)
+    applied = apply_to(model, data, out)
     assert applied.returncode == 0, applied.stderr
     return read_csv(out)
 
@@ -281,12 +287,6 @@ def fit_examples(data: Path, out: Path, *options: str) -> Path:
     )
     assert fitted.returncode == 0, fitted.stderr
     return out
-
-
-def apply_to(model: Path, data: Path, out: Path, *options: str):
-    return chorus(
-        "apply", "--model", model, "--data", data, "--text-column", "Comment", "--out", out, *options
-    )
 
 
 @pytest.fixture(scope="module")
