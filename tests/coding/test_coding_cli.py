@@ -1,7 +1,8 @@
+import contextlib
 import csv
+import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,6 @@ from chorus.coding import cli
 from chorus.coding.classifier import MultiLabelCoder
 
 from support.theme_examples import ENGLISH_EXAMPLES, TRANSLATED_COMMENTS
-
-REPO = Path(__file__).resolve().parents[2]
-
-# Fits and applies through subprocesses, e5 included: run first (tests/conftest.py).
-pytestmark = pytest.mark.slow
 
 LABELLED = [
     ("I waited four hours for the ambulance", "1", "", "", "5"),
@@ -60,13 +56,16 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def chorus(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "chorus.cli", "coding", *map(str, args)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`chorus coding ARGS` in this process (its models stay loaded between calls; the zero-shot tests run
+    the real command in a subprocess): exit status and what it wrote to stderr."""
+    argv = [str(arg) for arg in args]
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        try:
+            status = cli.main(argv)
+        except SystemExit as exit_:  # argparse refusing the arguments
+            status = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(["chorus", "coding", *argv], status, "", stderr.getvalue())
 
 
 @pytest.fixture(scope="module")
