@@ -473,9 +473,6 @@ class MultiLabelCoder(ThresholdDecisions, _LinearModel):
         super().__init__(features, themes, coef, intercept, manifest)
         self.platt = platt.astype(np.float64)  # shape (k, 2): a, b of sigmoid(a * score + b)
         self.thresholds = thresholds.astype(np.float64)
-        # Per theme, the (confidences, labels) of the calibration folds when just fitted (None for a theme too
-        # small to tune, and for a loaded model): what a blend with another coder tunes its thresholds on.
-        self.out_of_fold: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(themes)
 
     @classmethod
     def fit(
@@ -523,9 +520,7 @@ class MultiLabelCoder(ThresholdDecisions, _LinearModel):
         manifest["positive_examples"] = dict(
             zip(themes, np.nansum(labels, axis=0).astype(int).tolist(), strict=True)
         )
-        coder = cls(features, themes, coef, intercept, manifest, platt, thresholds)
-        coder.out_of_fold = out_of_fold
-        return coder
+        return cls(features, themes, coef, intercept, manifest, platt, thresholds)
 
     def predict_proba(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Calibrated confidence that each theme applies, shape (n, k); `vectors` as in fit."""

@@ -192,8 +192,6 @@ class MultilingualThemeCoder:
         self.intercept = np.asarray(intercept, dtype=np.float32)
         self.thresholds = np.asarray(thresholds, dtype=np.float64)
         self.manifest = manifest
-        # As MultiLabelCoder.out_of_fold: the folds' (confidences, labels) per theme when just fitted.
-        self.out_of_fold: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(self.themes)
 
     @property
     def model_name(self) -> str:
@@ -248,9 +246,7 @@ class MultilingualThemeCoder:
             "at_least_one": bool(fully_known.any() and (labels[fully_known].sum(axis=1) > 0).all()),
             "other_language_threshold_scale": OTHER_LANGUAGE_THRESHOLD_SCALE,
         }
-        coder = cls(themes, coef, intercept, thresholds, manifest)
-        coder.out_of_fold = out_of_fold
-        return coder
+        return cls(themes, coef, intercept, thresholds, manifest)
 
     def predict_proba(
         self,
