@@ -16,7 +16,16 @@ from chorus.apps.audit.log import record as audit
 from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 
-from .models import AudioRetention, Grant, Organisation, OrganisationKind, Partnership, Programme, Topic
+from .models import (
+    AgesHeard,
+    AudioRetention,
+    Grant,
+    Organisation,
+    OrganisationKind,
+    Partnership,
+    Programme,
+    Topic,
+)
 
 FEEDBACK_DAYS_MIN = 1
 FEEDBACK_DAYS_MAX = 90
@@ -31,6 +40,7 @@ SETTINGS_FIELDS = (
     "keep_original_text",
     "audio_retention",
     "focus_areas",
+    "ages_heard",
     "get_involved",
     "contact_email",
     "contact_phone",
@@ -38,6 +48,7 @@ SETTINGS_FIELDS = (
 )
 LOGO_MAX_BYTES = 2_000_000  # as uploaded; stored re-encoded, far smaller
 LOGO_BOX = (480, 160)  # pixels the stored logo fits inside
+AGES_HEARD_REFUSED = "Choose whom the programme sets out to hear: everyone, adults, or not set"
 PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 
@@ -128,6 +139,10 @@ def _validated(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
         if data["audio_retention"] not in AudioRetention.values:
             errors["audio_retention"] = "Choose whether to delete or keep the audio of recorded conversations"
         clean["audio_retention"] = data["audio_retention"]
+    if "ages_heard" in data:
+        if data["ages_heard"] not in AgesHeard.values:
+            errors["ages_heard"] = AGES_HEARD_REFUSED
+        clean["ages_heard"] = data["ages_heard"]
     if "feedback_days" in data:
         clean["feedback_days"] = _feedback_days(data["feedback_days"], errors)
     if "focus_areas" in data:
@@ -260,9 +275,11 @@ def create_programme(
     is_public: bool = False,
     focus_areas: Iterable[Area] = (),
     priority_topics: Iterable[Topic] = (),
+    ages_heard: str = AgesHeard.NOT_SET,
     by,
 ) -> Programme:
-    """A programme, with the wards it focuses on (wards of its local authority) and its priority topics."""
+    """A programme, with the wards it focuses on (wards of its local authority), its priority topics and whom
+    it sets out to hear by age."""
     if not name.strip():
         raise ActionError("Enter the programme's name.", "name")
     if len(name.strip()) > NAME_MAX_LENGTH:
@@ -275,6 +292,8 @@ def create_programme(
         for area in focus_areas
     ):
         raise ActionError("The focus areas must be wards of the programme's local authority.", "focus_areas")
+    if ages_heard not in AgesHeard.values:
+        raise ActionError(AGES_HEARD_REFUSED, "ages_heard")
     programme = Programme.objects.create(
         slug=_new_slug(Programme, slug, "programme"),
         name=name.strip(),
@@ -283,6 +302,7 @@ def create_programme(
         local_authority=local_authority,
         start_date=start_date,
         is_public=is_public,
+        ages_heard=ages_heard,
     )
     programme.focus_areas.set(focus_areas)
     programme.priority_topics.set(list(priority_topics))

@@ -6,8 +6,8 @@ from django import forms
 
 from chorus.apps.core.forms import NhsukForm
 
-from .actions import FEEDBACK_DAYS_MAX, FEEDBACK_DAYS_MIN, NAME_MAX_LENGTH
-from .models import AudioRetention, Programme
+from .actions import AGES_HEARD_REFUSED, FEEDBACK_DAYS_MAX, FEEDBACK_DAYS_MIN, NAME_MAX_LENGTH
+from .models import AgesHeard, AudioRetention, Programme
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": "Enter a real date, for example 21/11/2026"}
@@ -68,6 +68,17 @@ class ProgrammeSettingsForm(NhsukForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose focus areas only from the wards listed"},
     )
+    ages_heard = forms.ChoiceField(
+        label="Ages the programme sets out to hear",
+        choices=AgesHeard.choices,
+        widget=forms.RadioSelect,
+        required=False,  # a post without it (an older page) keeps the current setting
+        help_text="“Who we heard from” compares the ages of the people heard with the ages of the people "
+        "living in the area. Choose “Everyone” if the programme means to hear children too, so the page "
+        "shows when children are not being heard. “Not set” compares children only once someone under 16 "
+        "has been heard.",
+        error_messages={"invalid_choice": AGES_HEARD_REFUSED},
+    )
 
     get_involved = forms.CharField(
         label="How residents can get involved",
@@ -106,6 +117,7 @@ class ProgrammeSettingsForm(NhsukForm):
                     "audio_retention": programme.audio_retention,
                     "is_public": programme.is_public,
                     "focus_areas": list(programme.focus_areas.values_list("pk", flat=True)),
+                    "ages_heard": programme.ages_heard,
                     "get_involved": programme.get_involved,
                     "contact_email": programme.contact_email,
                     "contact_phone": programme.contact_phone,
@@ -117,3 +129,6 @@ class ProgrammeSettingsForm(NhsukForm):
 
     def clean_audio_retention(self) -> str:
         return self.cleaned_data.get("audio_retention") or self.programme.audio_retention
+
+    def clean_ages_heard(self) -> str:
+        return self.cleaned_data.get("ages_heard") or self.programme.ages_heard

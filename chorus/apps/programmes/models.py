@@ -50,6 +50,14 @@ class AudioRetention(models.TextChoices):
     KEEP_ENCRYPTED = "keep-encrypted", "Keep the audio, encrypted, so quotes can be played back"
 
 
+class AgesHeard(models.TextChoices):
+    """Whom a programme sets out to hear by age: decides whether "Who we heard from" compares children."""
+
+    EVERYONE = "everyone", "Everyone, children included"
+    ADULTS = "adults", "Adults (16 and over)"
+    NOT_SET = "not-set", "Not set"
+
+
 class Programme(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
@@ -87,6 +95,13 @@ class Programme(models.Model):
     )
     feedback_days = models.PositiveSmallIntegerField(
         default=10, help_text="Days within which residents hear back after a listening event."
+    )
+    ages_heard = models.CharField(
+        max_length=20,
+        choices=AgesHeard.choices,
+        default=AgesHeard.NOT_SET,
+        help_text="Whom the programme sets out to hear by age. Not set: children are compared with the "
+        "population only once someone under 16 has been heard.",
     )
     # For residents, on the public page: the programme's own logo, how to take part and whom to contact.
     logo = models.BinaryField(

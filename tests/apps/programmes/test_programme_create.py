@@ -9,7 +9,7 @@ from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes import actions
-from chorus.apps.programmes.models import OrganisationKind
+from chorus.apps.programmes.models import AgesHeard, OrganisationKind
 
 from support.world import ward
 
@@ -50,6 +50,19 @@ def test_focus_wards_must_be_in_the_programmes_local_authority(world, southend):
         actions.create_programme(world.programme.slug, name="Again", by=world.admin)
     assert taken.value.field == "name"
     assert not AuditEvent.objects.filter(action="programmes.programme_created").exists()
+
+
+def test_a_programme_says_whom_it_sets_out_to_hear_by_age_or_leaves_it_unset(world, southend):
+    unset = actions.create_programme("unset", name="Unset", local_authority=southend, by=world.admin)
+    assert unset.ages_heard == AgesHeard.NOT_SET
+    adults = actions.create_programme(
+        "adults", name="Adults", local_authority=southend, ages_heard=AgesHeard.ADULTS, by=world.admin
+    )
+    adults.refresh_from_db()
+    assert adults.ages_heard == AgesHeard.ADULTS
+    with pytest.raises(ActionError) as refused:
+        actions.create_programme("babies", name="Babies", ages_heard="babies", by=world.admin)
+    assert refused.value.field == "ages_heard"
 
 
 def test_a_partner_joins_once_serving_some_wards(world):

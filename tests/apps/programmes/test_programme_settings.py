@@ -10,6 +10,7 @@ from chorus.apps.core.errors import ActionError
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes import actions
 from chorus.apps.programmes.actions import change_programme_settings
+from chorus.apps.programmes.models import AgesHeard
 from chorus.site import urls as site_urls
 
 from support.browser import axe_violations, sign_in
@@ -383,3 +384,55 @@ def test_the_analyst_chooses_to_keep_recordings_audio_and_a_page_without_the_cho
     client.post(settings_url(world.programme), filled(world.programme, name="Renamed"))
     world.programme.refresh_from_db()
     assert (world.programme.name, world.programme.audio_retention) == ("Renamed", "keep-encrypted")
+
+
+# Whom the programme sets out to hear by age
+
+
+def test_the_form_offers_whom_the_programme_sets_out_to_hear_with_not_set_chosen(client, world):
+    client.force_login(world.analyst)
+    html = client.get(settings_url(world.programme)).content.decode()
+    assert 'id="ages-heard"' in html
+    assert "Ages the programme sets out to hear" in html
+    for label in ("Everyone, children included", "Adults (16 and over)", "Not set"):
+        assert label in html
+    assert 'name="ages_heard" type="radio" value="not-set" checked' in html
+    assert 'aria-describedby="id_ages_heard-hint"' in html and "Who we heard from" in html
+
+
+def test_the_form_saves_whom_the_programme_sets_out_to_hear_and_the_audit_names_the_field(client, world):
+    client.force_login(world.analyst)
+    response = client.post(settings_url(world.programme), filled(world.programme, ages_heard="everyone"))
+    assert response.status_code == 302
+    world.programme.refresh_from_db()
+    assert world.programme.ages_heard == AgesHeard.EVERYONE
+    event = AuditEvent.objects.get(action="programme.settings_changed")
+    assert event.details["fields"] == ["ages_heard"] and "everyone" not in repr(event.details)
+    html = client.get(settings_url(world.programme)).content.decode()
+    assert 'value="everyone" checked' in html
+
+    client.post(settings_url(world.programme), filled(world.programme, name="Renamed"))  # an older page
+    world.programme.refresh_from_db()
+    assert (world.programme.name, world.programme.ages_heard) == ("Renamed", AgesHeard.EVERYONE)
+    client.post(settings_url(world.programme), filled(world.programme, ages_heard="not-set"))
+    world.programme.refresh_from_db()
+    assert world.programme.ages_heard == AgesHeard.NOT_SET
+
+
+def test_an_unknown_choice_of_ages_comes_back_filled_with_the_problem(client, world):
+    client.force_login(world.analyst)
+    response = client.post(
+        settings_url(world.programme), filled(world.programme, name="Kept as typed", ages_heard="toddlers")
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_ages_heard_0"' in html and "Choose whom the programme sets out to hear" in html
+    assert 'value="Kept as typed"' in html
+    world.programme.refresh_from_db()
+    assert world.programme.ages_heard == AgesHeard.NOT_SET
+    with pytest.raises(ActionError) as refused:
+        change_programme_settings(world.programme, {"ages_heard": "toddlers"}, by=world.analyst)
+    assert set(refused.value.errors) == {"ages_heard"}
+    assert change_programme_settings(world.programme, {"ages_heard": "adults"}, by=world.admin) == [
+        "ages_heard"
+    ]
