@@ -4,9 +4,11 @@ Population figures are the IoD 2019 denominators (mid-2015, File 6) summed over 
 local authority, or of the wards the filters select. What Chorus has offline decides what can be compared:
 - age: contributors' bands fold into File 6's three bands (0–15, 16–59, 60+) where they fit inside one;
   "55 to 64" straddles 16–59 and 60+, so those contributors are set aside, never split by guesswork.
-  Chorus records no eligible ages for a programme or an activity, so a programme none of whose contributors
-  (in any activity, under any filter) was under 16 is taken to hear adults only: its contributors are
-  compared with the population aged 16 and over, and children are never called under-heard there;
+  Whom the programme sets out to hear by age (Programme.ages_heard) decides whether children are compared:
+  "everyone" compares all ages, so children are flagged under-heard even when none was heard; "adults"
+  compares the population aged 16 and over and sets aside any contributor under 16; "not set" infers it
+  from the contributions: a programme none of whose contributors (in any activity, under any filter) was
+  under 16 is taken to hear adults only, and the page and the board report say that this was assumed;
 - IMD quintile and Core20: from each contributor's LSOA, against the population of the area's LSOAs;
   contributors living outside the area are set aside;
 - sex and ethnicity: shares of contributors only; there is no ward or local-authority population figure
@@ -25,7 +27,7 @@ from django.db.models import Count, Sum
 
 from chorus import equality
 from chorus.apps.places.models import Area, Level
-from chorus.apps.programmes.models import Programme
+from chorus.apps.programmes.models import AgesHeard, Programme
 from chorus.stats import representation, wilson_ci
 
 from .aggregates import LEVEL, evidence
@@ -46,6 +48,22 @@ QUINTILE_WORDS = {
 }
 
 CHILDREN = "0-15"  # the population band of children, compared only in a programme that hears them
+# Whom the age comparison covers, and why (HeardFrom.ages).
+EVERYONE = "everyone"  # the programme sets out to hear everyone, children included
+ADULTS = "adults"  # it sets out to hear people aged 16 and over
+ASSUMED_CHILDREN = "assumed-children"  # it does not say; a child has been heard, so children are compared
+ASSUMED_ADULTS = "assumed-adults"  # it does not say; no child has been heard, so adults only are assumed
+AGES_SENTENCES = {
+    EVERYONE: "The programme sets out to hear everyone, children included, so children under 16 are "
+    "compared with their share of the population, whether or not any were heard.",
+    ADULTS: "The programme sets out to hear adults, so contributors are compared with the population aged 16 "
+    "and over, and anyone under 16 who was heard is left out of the age comparison.",
+    ASSUMED_CHILDREN: "The programme does not say whom it sets out to hear by age; someone under 16 has been "
+    "heard, so children under 16 are compared with their share of the population too.",
+    ASSUMED_ADULTS: "No contributor was under 16 and the programme does not say whom it sets out to hear by "
+    "age, so the age comparison assumes it hears adults only (16 and over) and cannot show whether children "
+    "were under-heard.",
+}
 # Contributors' age bands -> the File 6 population band they fall inside (None: straddles two bands).
 POPULATION_AGE_BANDS: list[tuple[str, str, str, str]] = [
     # key, label, Area field, who (for sentences)
@@ -142,6 +160,7 @@ class HeardSection:
 class AgeMapping:
     contributor_band: str
     population_band: str | None  # None: cannot be compared
+    note: str = ""  # why it cannot be compared
 
 
 @dataclass(frozen=True)
@@ -155,6 +174,12 @@ class HeardFrom:
     age_mapping: list[AgeMapping]
     against: str = AREA
     outside_focus: int = 0  # contributions left out because they came from outside the focus wards
+    ages: str = ASSUMED_ADULTS  # whom the age comparison covers, and why: EVERYONE, ADULTS, ASSUMED_...
+
+    @property
+    def ages_sentence(self) -> str:
+        """Whom the age comparison covers and why, in one sentence; '' when there is no age comparison."""
+        return AGES_SENTENCES[self.ages] if self.section("age").compared else ""
 
     def section(self, name: str) -> HeardSection:
         return next(section for section in self.sections if section.name == name)
@@ -264,13 +289,25 @@ def _not_stated(counts: Mapping[str, int]) -> list[SetAside]:
     return [item for item in found if item.count]
 
 
+def age_scope(programme: Programme) -> str:
+    """Whom the age comparison covers: the programme's own setting, or when it is not set, an inference from
+    the contributions: a programme none of whose contributors (in any activity) was under 16 is taken to
+    hear adults only."""
+    if programme.ages_heard == AgesHeard.EVERYONE:
+        return EVERYONE
+    if programme.ages_heard == AgesHeard.ADULTS:
+        return ADULTS
+    heard_a_child = evidence(programme, Filters()).filter(age_band="under-16").exists()
+    return ASSUMED_CHILDREN if heard_a_child else ASSUMED_ADULTS
+
+
 def hears_children(programme: Programme) -> bool:
-    """Whether any contributor to the programme, in any of its activities, was under 16. Chorus holds no
-    eligible ages, so a programme that has heard no child is taken to set out to hear adults only."""
-    return evidence(programme, Filters()).filter(age_band="under-16").exists()
+    """Whether children under 16 are compared with the population on "Who we heard from"."""
+    return age_scope(programme) in (EVERYONE, ASSUMED_CHILDREN)
 
 
-def _age_section(contributions, authority, wards, filtered: bool, place: str, children: bool) -> HeardSection:
+def _age_section(contributions, authority, wards, filtered: bool, place: str, ages: str) -> HeardSection:
+    children = ages in (EVERYONE, ASSUMED_CHILDREN)
     counts = _counts(contributions, "age_band")
     folded: dict[str, int] = {}
     for band, population_band in AGE_BAND_TO_POPULATION.items():
@@ -287,6 +324,10 @@ def _age_section(contributions, authority, wards, filtered: bool, place: str, ch
             population = {key: sums[key] for key, _, _, _ in bands}
     groups = [(key, label, who) for key, label, _, who in bands]
     set_aside = []
+    if not children and counts.get("under-16"):
+        set_aside.append(
+            SetAside("Under 16: not compared, as the programme sets out to hear adults", counts["under-16"])
+        )
     if counts.get("55-64"):
         set_aside.append(
             SetAside("55 to 64: cannot be compared (spans 16 to 59 and 60 and over)", counts["55-64"])
@@ -304,8 +345,7 @@ def _age_section(contributions, authority, wards, filtered: bool, place: str, ch
             if not population
             else f"Population of {place} by age, {POPULATION_SOURCE}."
             if children
-            else f"Population of {place} aged 16 and over, by age, {POPULATION_SOURCE}. No contributor to "
-            "this programme was under 16, so it is taken to hear adults only and children are not compared."
+            else f"Population of {place} aged 16 and over, by age, {POPULATION_SOURCE}."
         ),
         notes=[
             f"Contributors' age bands are folded into the population's {into}"
@@ -431,9 +471,9 @@ def who_we_heard_from(programme: Programme, filters: Filters, against: str = ARE
         ethnicity_counts[group] = ethnicity_counts.get(group, 0) + count
     ethnicity_groups = [(group, group, group) for group, _ in equality.ETHNIC_GROUPS]
 
-    children = hears_children(programme)
+    ages = age_scope(programme)
     sections = [
-        _age_section(contributions, authority, wards, filtered, place, children),
+        _age_section(contributions, authority, wards, filtered, place, ages),
         _uncompared_section("sex", "Sex", _counts(contributions, "sex"), sex_groups, "sex"),
         _uncompared_section("ethnicity", "Ethnic group", ethnicity_counts, ethnicity_groups, "ethnic group"),
         *_deprivation_sections(contributions, authority, wards, place),
@@ -453,12 +493,23 @@ def who_we_heard_from(programme: Programme, filters: Filters, against: str = ARE
         outside_focus=evidence(programme, asked).count() - contributions.count() if focus else 0,
         population=population,
         sections=sections,
-        age_mapping=[
-            AgeMapping(
-                label, next((b[1] for b in POPULATION_AGE_BANDS if b[0] == target), None) if target else None
-            )
-            for key, label in equality.AGE_BANDS
-            if key != equality.PREFER_NOT_TO_SAY and (children or key != "under-16")
-            for target in [AGE_BAND_TO_POPULATION[key]]
-        ],
+        age_mapping=_age_mapping(ages),
+        ages=ages,
     )
+
+
+def _age_mapping(ages: str) -> list[AgeMapping]:
+    """Each contributor age band and the population band it is compared in, or why it is not. Under 16 is
+    left out when adults only are assumed (no contributor was under 16, so there is nothing to map)."""
+    mapping = []
+    for key, label in equality.AGE_BANDS:
+        if key == equality.PREFER_NOT_TO_SAY or (key == "under-16" and ages == ASSUMED_ADULTS):
+            continue
+        target = AGE_BAND_TO_POPULATION[key]
+        if key == "under-16" and ages == ADULTS:
+            mapping.append(AgeMapping(label, None, "Not compared: the programme sets out to hear adults"))
+        elif target is None:
+            mapping.append(AgeMapping(label, None, "Cannot be compared: spans two population bands"))
+        else:
+            mapping.append(AgeMapping(label, next(b[1] for b in POPULATION_AGE_BANDS if b[0] == target)))
+    return mapping

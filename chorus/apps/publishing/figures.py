@@ -200,6 +200,7 @@ def _heard_from(programme: Programme, filters: Filters, release: Release) -> dic
         "outside_focus": release.count(heard.outside_focus),
         # ONS population, not residents' answers; rounded in a public version like every other count.
         "population": None if heard.population is None else release.count(heard.population),
+        "ages": heard.ages_sentence,  # whom the age comparison covers, and why
         "sections": sections,
     }
 

@@ -118,6 +118,7 @@ def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
         **_core20(programme, filters, release),
         "population_area": heard.population_area,
         "under_heard": under_heard,
+        "ages": heard.ages_sentence,  # whom the age comparison covers, and why
     }
 
 
@@ -313,6 +314,8 @@ def _heard_section(story: dict) -> Section:
                 else "."
             )
         )
+    if heard.get("ages"):  # stories frozen before programmes said whom they hear by age have none
+        section.paragraphs.append(heard["ages"])
     if heard["under_heard"]:
         where = f" of {heard['population_area']}" if heard["population_area"] else ""
         section.paragraphs.append(f"Heard less than their share of the population{where}:")

@@ -8,8 +8,15 @@ from django.urls import reverse
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.filters import Filters
-from chorus.apps.insight.heard import who_we_heard_from
+from chorus.apps.insight.heard import (
+    ADULTS,
+    ASSUMED_ADULTS,
+    ASSUMED_CHILDREN,
+    EVERYONE,
+    who_we_heard_from,
+)
 from chorus.apps.places.models import Area, Level
+from chorus.apps.programmes.models import AgesHeard
 from chorus.stats import wilson_ci
 
 from support.world import PASSWORD, voice, ward
@@ -113,12 +120,14 @@ def test_a_group_clearly_below_its_population_share_is_flagged_under_heard(world
     assert ("age", "60-plus") in {(section.name, row.key) for section, row in result.under_heard}
 
 
-def test_a_programme_that_heard_no_child_is_compared_with_the_population_aged_16_and_over(
-    client, world, southend
-):
+def test_unset_programme_infers_from_contributions(client, world, southend):
+    """A programme that does not say whom it hears and has heard no child is compared with the population
+    aged 16 and over, and the page says this was assumed, with a link for those who may edit the programme."""
+    assert world.programme.ages_heard == AgesHeard.NOT_SET  # every programme made before the setting
     heard(world, 25, age_band="35-44")
     heard(world, 10, age_band="65-74")
     result = who_we_heard_from(world.programme, Filters())
+    assert result.ages == ASSUMED_ADULTS
     section = result.section("age")
     by_key = rows(section)
     assert set(by_key) == {"16-59", "60-plus"}  # no "Children under 16" row to flag
@@ -127,11 +136,86 @@ def test_a_programme_that_heard_no_child_is_compared_with_the_population_aged_16
     assert by_key["60-plus"].population_share == pytest.approx(southend.population_60_plus / adults)
     assert "aged 16 and over" in section.population_note
     assert "Under 16" not in {mapping.contributor_band for mapping in result.age_mapping}
+    assert result.ages_sentence.startswith("No contributor was under 16 and the programme does not say")
+
+    settings = reverse("programmes:settings", args=[world.programme.slug]) + "#ages-heard"
+    client.login(username="decision-maker", password=PASSWORD)
+    page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
+    assert "0 to 15" not in page  # no row, and no band, for children
+    assert "Children under 16 were not compared" in page
+    assert "assumes it hears adults only (16 and over)" in page
+    assert settings not in page  # a board member may not edit the programme
+    client.login(username="analyst", password=PASSWORD)
+    page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
+    assert f'href="{settings}"' in page and "Say whom the programme sets out to hear" in page
+
+
+def test_unset_programme_that_heard_a_child_compares_children_too(world, southend):
+    heard(world, 1, age_band="under-16")
+    heard(world, 25, age_band="35-44")
+    result = who_we_heard_from(world.programme, Filters())
+    assert result.ages == ASSUMED_CHILDREN
+    assert rows(result.section("age"))["0-15"].contributors == 1
+    assert "someone under 16 has been heard" in result.ages_sentence
+
+
+def test_programme_for_everyone_flags_children_not_heard(client, world, southend):
+    world.programme.ages_heard = AgesHeard.EVERYONE
+    world.programme.save()
+    heard(world, 40, age_band="35-44")
+    result = who_we_heard_from(world.programme, Filters())
+    assert result.ages == EVERYONE
+    children = rows(result.section("age"))["0-15"]
+    assert children.contributors == 0 and children.under_heard
+    assert children.population_share == pytest.approx(
+        southend.population_0_15
+        / (southend.population_0_15 + southend.population_16_59 + southend.population_60_plus)
+    )
+    assert ("age", "0-15") in {(section.name, row.key) for section, row in result.under_heard}
+    assert "Under 16" in {mapping.contributor_band for mapping in result.age_mapping}
 
     client.login(username="decision-maker", password=PASSWORD)
     page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
-    assert "Children under 16" not in page
-    assert "No contributor to this programme was under 16" in page
+    assert "No children under 16 were heard." in page
+    assert "sets out to hear everyone, children included" in page
+
+
+def test_adults_only_programme_compares_with_16_and_over(client, world, southend):
+    world.programme.ages_heard = AgesHeard.ADULTS
+    world.programme.save()
+    heard(world, 2, age_band="under-16")
+    heard(world, 30, age_band="35-44")
+    heard(world, 6, age_band="65-74")
+    result = who_we_heard_from(world.programme, Filters())
+    assert result.ages == ADULTS
+    section = result.section("age")
+    by_key = rows(section)
+    assert set(by_key) == {"16-59", "60-plus"}
+    assert section.answered == 36  # the two children are left out of the shares...
+    adults = southend.population_16_59 + southend.population_60_plus
+    assert by_key["16-59"].population_share == pytest.approx(southend.population_16_59 / adults)
+    set_aside = {item.label: item.count for item in section.set_aside}
+    assert set_aside["Under 16: not compared, as the programme sets out to hear adults"] == 2  # ...and shown
+    assert "0-15" not in {row.key for _, row in result.under_heard}
+    under_16 = next(m for m in result.age_mapping if m.contributor_band == "Under 16")
+    assert under_16.population_band is None and "sets out to hear adults" in under_16.note
+
+    client.login(username="decision-maker", password=PASSWORD)
+    page = client.get(reverse("insight:heard", args=[world.programme.slug])).content.decode()
+    assert (
+        "The programme sets out to hear adults, so contributors are compared with the population aged 16"
+        in page
+    )
+    assert "Under 16: not compared, as the programme sets out to hear adults: 2" in page
+    assert "Not compared: the programme sets out to hear adults" in page
+
+
+def test_a_programme_without_an_age_population_says_nothing_of_whom_it_compares(world):
+    world.programme.local_authority = None
+    world.programme.ages_heard = AgesHeard.EVERYONE
+    world.programme.save()
+    result = who_we_heard_from(world.programme, Filters())
+    assert not result.section("age").compared and result.ages_sentence == ""
 
 
 def test_children_are_compared_wherever_the_programme_heard_one_even_outside_the_filter(world, southend):

@@ -11,8 +11,10 @@ from django.urls import reverse
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import AgesHeard
 from chorus.apps.publishing import actions
 from chorus.apps.publishing.models import Report, ReportStatus
+from chorus.apps.publishing.render import body_html
 
 from support.world import voice, ward
 
@@ -73,6 +75,24 @@ def test_internal_report_has_exact_figures_intervals_trend_places_and_priorities
     assert warm["residents"] == 17 and warm["decisions"][0]["outcome"] == "Accepted"
     assert warm["actions"][0]["title"] == "Open the hotline"
     assert figures["methods"]["reviewed"] == 30  # every coded contribution was a person's decision
+
+
+def test_the_report_says_whom_the_age_comparison_covers_beside_who_we_heard_from(evidence):
+    evidence.world.programme.ages_heard = AgesHeard.ADULTS
+    evidence.world.programme.save()
+    figures = make(evidence).figures
+    sentence = figures["heard_from"]["ages"]
+    assert sentence.startswith("The programme sets out to hear adults, so contributors are compared with")
+    html = body_html(figures, {}, version=1, made_at="2026-04-01T09:00:00+00:00")
+
+    def heard_from(html: str) -> str:
+        return html[html.index('<h2 id="heard">') : html.index('<h2 id="themes">')]
+
+    assert f"<p>{sentence}</p>" in heard_from(html)
+    assert f"<p>{sentence}</p>" in html[: html.index('<h2 id="summary">')]  # and in the board story
+    del figures["heard_from"]["ages"]  # a version frozen before programmes said whom they hear
+    html = body_html(figures, {}, version=1, made_at="2026-04-01T09:00:00+00:00")
+    assert sentence not in heard_from(html)
 
 
 def test_quotes_need_quote_consent_and_public_ones_open_data_consent_too(evidence):

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import AgesHeard
 from chorus.apps.publishing import actions
 from chorus.apps.publishing.models import Recommendation
 from chorus.apps.publishing.story import previous_period, story_figures, story_sections
@@ -69,6 +70,22 @@ def test_a_public_story_has_no_recommendations_and_only_rounded_counts(evidence)
     assert story["recommendations"] == [] and "Internal advice" not in words(story)
     assert story["coverage"]["contributions"] == 30 and story["coverage"]["coded"] == 20  # rounded to 5
     assert story["coverage"]["coded_percent"] == 66.7  # from the published 20 of 30, not the exact 21 of 29
+
+
+def test_the_story_says_in_one_sentence_whom_the_age_comparison_covers(evidence):
+    programme = evidence.world.programme
+    text = words(story_figures(programme, START, END, public=True))
+    assert (
+        "does not say whom it sets out to hear by age, so the age comparison assumes it hears adults" in text
+    )
+    programme.ages_heard = AgesHeard.EVERYONE
+    programme.save()
+    story = story_figures(programme, START, END, public=True)
+    text = words(story)
+    assert "The programme sets out to hear everyone, children included, so children under 16 are" in text
+    assert "Children under 16" in story["heard"]["under_heard"]  # none was heard, so they are flagged
+    del story["heard"]["ages"]  # a story frozen before programmes said whom they hear
+    assert "children included" not in words(story)
 
 
 def test_only_leads_write_recommendations_and_each_is_audited(evidence):

@@ -102,6 +102,10 @@ def who_we_heard_from_page(request: HttpRequest, slug: str) -> HttpResponse:
             "focus_url": f"{page}{with_filters}against={FOCUS}",
             "area_url": f"{page}{with_filters}against={AREA}",
             "authority": programme.local_authority,
+            # Those who may edit the programme are offered the setting the age comparison depends on.
+            "ages_url": reverse("programmes:settings", args=[programme.slug]) + "#ages-heard"
+            if request.user.has_perm("programmes.change_programme", programme)
+            else "",
         },
     )
 
