@@ -33,7 +33,7 @@ from chorus.apps.programmes.actions import (
     create_programme,
     create_topic,
 )
-from chorus.apps.programmes.models import Organisation, OrganisationKind, Programme, Topic
+from chorus.apps.programmes.models import AgesHeard, Organisation, OrganisationKind, Programme, Topic
 from chorus.demo import generate_voices
 from chorus.demo.fft import fft_path, open_fft
 from chorus.privacy.redaction import redact_many
@@ -68,6 +68,7 @@ class DemoProgramme:
     analyst: str
     connectors: int
     board: str | None = None
+    ages_heard: str = AgesHeard.ADULTS  # whom it sets out to hear by age
 
 
 PROGRAMMES = [
@@ -119,6 +120,8 @@ PROGRAMMES = [
         500,
         "analyst-hackney",
         3,
+        # Left unset, as a programme made before the setting would be: its age comparison is inferred.
+        ages_heard=AgesHeard.NOT_SET,
     ),
     DemoProgramme(
         "church-street",
@@ -133,6 +136,9 @@ PROGRAMMES = [
         350,
         "analyst-westminster",
         2,
+        # It means to hear families, children included; the demo's voices are all 16 or over, so children
+        # show as under-heard.
+        ages_heard=AgesHeard.EVERYONE,
     ),
     DemoProgramme(
         "north-kensington",
@@ -224,6 +230,7 @@ def _create_programme(
         is_public=True,
         focus_areas=focus,
         priority_topics=[_topic(topic, by=by) for topic in spec.topics],
+        ages_heard=spec.ages_heard,
         by=by,
     )
     partners = [_organisation(name, OrganisationKind.VCS, by=by) for name in spec.partners]
@@ -368,6 +375,7 @@ def _load_fft(data_dir: Path, out: Callable[[str], None], limit: int | None = No
         summary="Public Friends and Family Test comments from two NHS trusts (2021-22), labelled by people "
         "with the NHS patient-experience framework. MIT licence, (c) NHS England (pxtextmining).",
         is_public=True,
+        ages_heard=AgesHeard.EVERYONE,  # patients of every age answer the FFT
         by=by,
     )
     path = fft_path(data_dir)
