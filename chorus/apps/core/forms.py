@@ -17,6 +17,8 @@ WIDGET_CLASS = {
     "select": "nhsuk-select",
     "text": "nhsuk-input",
     "email": "nhsuk-input",
+    "tel": "nhsuk-input",
+    "url": "nhsuk-input",
     "password": "nhsuk-input",
     "search": "nhsuk-input",
     "number": "nhsuk-input",

@@ -436,3 +436,9 @@ def test_an_unknown_choice_of_ages_comes_back_filled_with_the_problem(client, wo
     assert change_programme_settings(world.programme, {"ages_heard": "adults"}, by=world.admin) == [
         "ages_heard"
     ]
+
+
+def test_the_contact_phone_box_is_an_nhs_input_like_the_others(client, world):
+    client.force_login(world.analyst)
+    html = client.get(settings_url(world.programme)).content.decode()
+    assert 'type="tel" name="contact_phone" class="nhsuk-input nhsuk-input--width-20"' in html
