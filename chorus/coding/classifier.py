@@ -283,12 +283,20 @@ def best_micro_f1_floor(thresholds: np.ndarray, out_of_fold: Sequence[tuple[np.n
     return best_floor
 
 
-def _binary_estimator(settings: FeatureSettings):
+def _binary_estimator(settings: FeatureSettings, seed: int):
+    """liblinear shuffles the rows it solves over: seeded, so that the same examples give the same model
+    (unseeded it drew from numpy's global generator, and two fits on the same examples differed)."""
     if settings.linear_model == "svm":
         # liblinear's default 1,000 iterations left a theme unconverged now and then with the e5 features.
-        return LinearSVC(C=settings.regularisation_c, class_weight="balanced", max_iter=5000)
+        return LinearSVC(
+            C=settings.regularisation_c, class_weight="balanced", max_iter=5000, random_state=seed
+        )
     return LogisticRegression(
-        C=settings.regularisation_c, class_weight="balanced", solver="liblinear", max_iter=1000
+        C=settings.regularisation_c,
+        class_weight="balanced",
+        solver="liblinear",
+        max_iter=1000,
+        random_state=seed,
     )
 
 
@@ -357,7 +365,7 @@ def _fit_theme(
     if positives == 0 or negatives == 0:
         # Never (or always) seen applied: a constant confidence of ~0 (or ~1).
         return None, 10.0 if positives else -10.0, (1.0, 0.0), 0.5, None
-    estimator = _binary_estimator(settings)
+    estimator = _binary_estimator(settings, seed)
     platt, threshold, calibrated = (1.0, 0.0), 0.5, None
     if min(positives, negatives) >= MIN_EXAMPLES_TO_TUNE:
         out_of_fold = np.zeros(len(rows))

@@ -145,12 +145,13 @@ class HeadSettings:
     balanced: bool = True
 
 
-def _estimator(settings: HeadSettings) -> LogisticRegression:
+def _estimator(settings: HeadSettings, seed: int) -> LogisticRegression:
     return LogisticRegression(
         C=settings.regularisation_c,
         class_weight="balanced" if settings.balanced else None,
         solver="liblinear",
         max_iter=1000,
+        random_state=seed,  # liblinear shuffles rows: the same examples give the same heads
     )
 
 
@@ -161,7 +162,7 @@ def _fit_head(vectors: np.ndarray, labels: np.ndarray, settings: HeadSettings, s
     positives, negatives = int(y.sum()), int(len(y) - y.sum())
     if positives == 0 or negatives == 0:
         return np.zeros(vectors.shape[1]), 10.0 if positives else -10.0, 0.5, None
-    estimator = _estimator(settings)
+    estimator = _estimator(settings, seed)
     threshold, calibrated = 0.5, None
     if min(positives, negatives) >= MIN_EXAMPLES_TO_TUNE:
         out_of_fold = np.zeros(len(rows))

@@ -225,3 +225,13 @@ def test_a_saved_model_holds_no_word_or_ngram_of_its_training_texts(kind, tmp_pa
         assert fragment.encode("utf-16-le") not in held, fragment
         assert fragment.encode("utf-32-le") not in held, fragment
     assert len(load(tmp_path).predict([f"{rare} waited four hours"])) == 1
+
+
+def test_the_same_examples_fit_the_same_model_whatever_numpy_drew_before():
+    texts, labels = labelled_examples()
+    np.random.seed(1)
+    first = MultiLabelCoder.fit(texts, labels, THEMES)
+    np.random.seed(2)
+    second = MultiLabelCoder.fit(texts, labels, THEMES)
+    assert np.array_equal(first.coef, second.coef)
+    assert np.array_equal(first.platt, second.platt)
