@@ -9,7 +9,7 @@ from sklearn.metrics import f1_score
 from chorus.coding import cli
 from chorus.coding.classifier import MultiLabelCoder, SingleLabelCoder
 from chorus.coding.codebook import load_starter
-from chorus.coding.fewshot import FewShotBatchCoder
+from chorus.coding.fewshot import FewShotBatchCoder, drawn_theme_by_theme
 from chorus.coding.zeroshot import ThemeDescription
 
 FFT_SAMPLE = (
@@ -76,3 +76,32 @@ def test_single_label_weighs_a_small_category_as_much_as_a_big_one():
     coder = SingleLabelCoder.fit(texts, categories)
     assert coder.manifest["features"]["class_weight"] == "balanced"
     assert coder.predict(["Could not find a parking space in the car park"]) == ["parking"]
+
+
+def test_examples_drawn_theme_by_theme_are_told_from_examples_coded_as_they_came():
+    by_theme = np.array([[1, 0, 0]] * 12 + [[0, 1, 0]] * 10 + [[0, 0, 1]] * 10)
+    as_they_came = np.array([[1, 0, 0]] * 60 + [[0, 1, 0]] * 4 + [[0, 0, 1]] * 3)
+    unknown_cells = np.array([[1, np.nan, 0]] * 12 + [[np.nan, 1, 0]] * 10 + [[0, 0, 1]] * 10)
+    assert drawn_theme_by_theme(by_theme)
+    assert not drawn_theme_by_theme(as_they_came)
+    assert drawn_theme_by_theme(unknown_cells)
+    assert not drawn_theme_by_theme(np.zeros((5, 3)))
+
+
+def micro_f1(truth: np.ndarray, predicted: np.ndarray) -> float:
+    columns = [j for j in range(truth.shape[1]) if truth[:, j].sum() >= 5]
+    return f1_score(truth[:, columns], predicted[:, columns], average="micro", zero_division=0)
+
+
+def test_examples_coded_as_they_came_are_decided_by_the_trained_thresholds(fft_sample):
+    texts, labels, themes = fft_sample
+    halves = np.arange(len(texts)) % 2
+    train, scored = np.flatnonzero(halves == 0), np.flatnonzero(halves == 1)
+    coded_texts, batch = [texts[i] for i in train], [texts[i] for i in scored]
+    coder = FewShotBatchCoder.fit(themes, coded_texts, labels[train], batch, use_e5=False)
+    assert coder.codebook is not None and not coder.by_theme and coder.uses_thresholds
+    probabilities = coder.predict_proba(batch)
+    decided = coder.predict(batch)
+    assert np.array_equal(decided, coder.trained.decide(probabilities))
+    best_theme_rule = coder.codebook.decide(batch, probabilities)
+    assert micro_f1(labels[scored], decided) > micro_f1(labels[scored], best_theme_rule)

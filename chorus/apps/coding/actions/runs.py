@@ -174,7 +174,9 @@ class _ThresholdCoder(_RunCoder):
 @dataclass
 class _BatchCoder(_RunCoder):
     """Few or no coded examples: a coder that learnt from the batch (BatchZeroShotCoder, FewShotBatchCoder).
-    Each text gets its best theme and any other nearly as good (the coder's second-theme ratio)."""
+    Each text gets its best theme and any other nearly as good (the coder's second-theme ratio), or, when
+    the coded examples came as residents spoke rather than theme by theme, the themes over the trained
+    model's thresholds (FewShotBatchCoder.uses_thresholds)."""
 
     themes: list[Theme]
     coder: object
@@ -189,13 +191,12 @@ class _BatchCoder(_RunCoder):
             probabilities = self.coder.predict_proba(texts, language_codes=language_codes)
         else:
             probabilities = self.coder.predict_proba(texts)
-        if hasattr(self.coder, "trained") and self.coder.codebook is None:  # few-shot with many examples
-            applies = self.coder.trained.decide(probabilities).astype(bool)
+        applies = self.coder.decide(texts, probabilities).astype(bool)
+        if getattr(self.coder, "uses_thresholds", False):  # few-shot, examples coded as they came
+            thresholds = np.broadcast_to(self.coder.trained.thresholds[None, :], probabilities.shape)
         else:
-            decider = getattr(self.coder, "codebook", None) or self.coder
-            applies = decider.decide(texts, probabilities).astype(bool)
-        best = probabilities.max(axis=1, keepdims=True) if probabilities.size else probabilities
-        thresholds = np.broadcast_to(self.ratio * best, probabilities.shape)
+            best = probabilities.max(axis=1, keepdims=True) if probabilities.size else probabilities
+            thresholds = np.broadcast_to(self.ratio * best, probabilities.shape)
         return _Coded(probabilities, applies, thresholds)
 
     def provenance(self, column: int) -> tuple[str, str]:
