@@ -225,8 +225,8 @@ def learning_curve(parts: tuple[str, ...] = ("dev", "test")) -> tuple[str, dict]
         BEFORE_E5_FEATURES,
         "",
         "**More coded examples** (development part only; mean of three seeded 70/30 splits, the coder "
-        "trained on a random part of the 70%, examples as they came, so that below 60 a theme the few-shot coder "
-        "decides by the trained model's thresholds: `fewshot.drawn_theme_by_theme`): "
+        "trained on a random part of the 70%, examples as they came, so that below 60 a theme the few-shot "
+        "coder decides by the trained model's thresholds: `fewshot.drawn_theme_by_theme`): "
         + ", ".join(f"{size:,} comments {macro:.3f} / {micro:.3f}" for size, macro, micro in sizes_curve)
         + f". Each step of about 1.4 times the examples adds {sizes_curve[1][2] - sizes_curve[0][2]:+.3f} "
         f"then {sizes_curve[2][2] - sizes_curve[1][2]:+.3f} micro-F1. The held-out column trains on the "
