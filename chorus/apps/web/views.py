@@ -87,7 +87,8 @@ def _analyst_work(programme: Programme) -> dict:
 
 
 def _connector_home(request):
-    """A connector's own conversations, newest first, each correctable for a while after it was saved."""
+    """A connector's own conversations, newest first, each correctable for a while after it was saved, and a
+    link to each programme they work in."""
     mine = (
         Contribution.objects.filter(recorded_by=request.user)
         .select_related("activity", "programme")
@@ -104,6 +105,8 @@ def _connector_home(request):
             "conversations": conversations,
             "total": mine.count(),
             "window_days": CORRECTION_WINDOW.days,
+            # The menu's "Programmes" comes back here, so the home links their programme's page itself.
+            "programmes": member_programmes(request.user).order_by("name"),
         },
     )
 

@@ -91,3 +91,11 @@ def test_connector_corrects_own_record_within_the_window_and_is_told_who_to_ask_
     assert "Ask your programme's analyst or lead to change it" in page
     with pytest.raises(ActionError, match="7 days"):
         correct_contribution(Contribution.objects.get(pk=world.by_connector.pk), "Late", by=world.connector)
+
+
+def test_connector_home_links_the_programme_they_work_in_which_the_menu_does_not_reach(world):
+    _, response = home(world.connector)
+    page = response.content.decode()
+
+    assert f'href="{world.programme.get_absolute_url()}"' in page
+    assert world.programme.name in page
