@@ -81,7 +81,8 @@ def _analyst_work(programme: Programme) -> dict:
         "programme": programme,
         "to_review": to_review,
         "imports_waiting": imports_waiting,
-        "feedback_due": feedback.filter(due_date__lte=today + FEEDBACK_SOON).count(),
+        # Due soon leaves out the overdue, which are counted on their own: "3 due, 3 overdue" meant 3.
+        "feedback_due": feedback.filter(due_date__gte=today, due_date__lte=today + FEEDBACK_SOON).count(),
         "feedback_overdue": feedback.filter(due_date__lt=today).count(),
     }
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from chorus.apps.accountability.models import Channel, FeedbackItem, FeedbackKind
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution
@@ -99,3 +100,22 @@ def test_connector_home_links_the_programme_they_work_in_which_the_menu_does_not
 
     assert f'href="{world.programme.get_absolute_url()}"' in page
     assert world.programme.name in page
+
+
+def test_analyst_home_counts_overdue_feedback_apart_from_feedback_due_in_the_next_week(world):
+    today = timezone.localdate()
+    activity = world.by_connector.activity
+    for days in (-3, -1, 0, 7, 8):
+        FeedbackItem.objects.create(
+            programme=world.programme,
+            kind=FeedbackKind.WHAT_WE_HEARD,
+            activity=activity,
+            channel=Channel.EMAIL,
+            title=f"Due in {days} days",
+            due_date=today + datetime.timedelta(days=days),
+        )
+    _, response = home(world.analyst)
+    work = response.context["work"][0]
+
+    assert (work["feedback_overdue"], work["feedback_due"]) == (2, 2)
+    assert "2 feedback items overdue, 2 more due in the next 7 days" in response.content.decode()
