@@ -88,12 +88,14 @@ def _analyst_work(programme: Programme) -> dict:
 
 
 def _connector_home(request):
-    """A connector's own conversations, newest first, each correctable for a while after it was saved, and a
-    link to each programme they work in."""
+    """A connector's own conversations, the latest talked first, each correctable for a while after it was
+    saved, and a link to each programme they work in."""
     mine = (
         Contribution.objects.filter(recorded_by=request.user)
         .select_related("activity", "programme")
-        .order_by("-recorded_at")
+        # By the day of the conversation, which each card shows, then by when it was saved: saved order alone
+        # put a January conversation above June ones when they were typed in or imported later.
+        .order_by("-activity__date", "-recorded_at")
     )
     now = timezone.now()
     conversations = [

@@ -15,7 +15,7 @@ from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.corrections import correct_contribution
-from chorus.apps.engagement.models import Contribution
+from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
 from support.world import voice
 
@@ -119,3 +119,18 @@ def test_analyst_home_counts_overdue_feedback_apart_from_feedback_due_in_the_nex
 
     assert (work["feedback_overdue"], work["feedback_due"]) == (2, 2)
     assert "2 feedback items overdue, 2 more due in the next 7 days" in response.content.decode()
+
+
+def test_connector_home_lists_conversations_by_the_day_they_talked_latest_first(world):
+    earlier = Activity.objects.create(
+        programme=world.programme,
+        kind=ActivityKind.CONVERSATION,
+        title="Earlier",
+        date=world.by_connector.activity.date - datetime.timedelta(days=30),
+        recorded_by=world.connector,
+    )
+    create_contribution(earlier, voice("The lifts are broken again"), by=world.connector)  # saved last
+    _, response = home(world.connector)
+    shown = [row["contribution"].text for row in response.context["conversations"]]
+
+    assert shown.index("Since the bus was cut I hardly go out") < shown.index("The lifts are broken again")
