@@ -1,5 +1,6 @@
-"""Demo board reports for Southend: an internal version and a public one for the six months to September
-2026, rendered here (charts, HTML and PDF) so they are ready without the background worker."""
+"""Demo board reports for Southend: the lead's recommendations to the board, then an internal version and a
+public one for the six months to September 2026, rendered here (charts, HTML and PDF) so they are ready
+without the background worker."""
 
 from __future__ import annotations
 
@@ -16,6 +17,14 @@ from . import actions
 PROGRAMME = "southend-connectors"
 ANALYST = "lead-southend"
 PERIOD = (date(2026, 4, 1), date(2026, 9, 30))
+# What the lead asks the board to do: without them the board paper opened on "not written yet".
+RECOMMENDATIONS = (
+    "Ask the carers' strategy group to answer what residents said about caring for someone, the theme "
+    "raised most, by the next meeting.",
+    "Ask the programme to hear more from residents of the most deprived neighbourhoods (Core20) next period.",
+    "Ask the integrated care board's pharmacy lead to look into the closed chemists residents describe, an "
+    "emerging issue not yet in the codebook.",
+)
 
 
 def load(rng: random.Random, out: Callable[[str], None]) -> None:
@@ -26,6 +35,8 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             f"the publishing demo needs {PROGRAMME!r} and {ANALYST!r}: load the core demo first"
         )
     out("Publishing: board reports for Southend")
+    for text in RECOMMENDATIONS:
+        actions.add_recommendation(programme, *PERIOD, text, by=analyst)
     for public in (False, True):
         report = actions.create_report(
             programme, *PERIOD, Filters(), public=public, by=analyst, enqueue=False

@@ -40,8 +40,14 @@ DEFAULT_PERIOD_DAYS = 91  # about a quarter, when no report has set the period
 
 
 def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The period of the same length that ends the day before `start`."""
+    """The period just before: as many whole calendar months when the period is whole months (April to
+    September follows October to March, as a board reads it, not 30 September to 31 March), else the same
+    number of days ending the day before `start`."""
     previous_end = start - datetime.timedelta(days=1)
+    if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = start.year * 12 + start.month - 1 - months
+        return datetime.date(first // 12, first % 12 + 1, 1), previous_end
     return previous_end - (end - start), previous_end
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import rules
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from chorus.apps.accounts.models import Role
 from chorus.apps.core.predicates import holds_role_anywhere, is_administrator
@@ -20,26 +21,28 @@ ANY_ROLE = holds_role_anywhere()
 
 @dataclass(frozen=True)
 class MenuLink:
-    label: str
+    label: str  # translated lazily: a connector who chose Arabic reads the menu in Arabic
     url_name: str
     shown_to: rules.Predicate
 
 
 MENU = (
-    MenuLink("Record a conversation", "record", is_administrator | holds_role_anywhere(*GATHERERS)),
-    MenuLink("Recordings", "recordings:list", is_administrator | holds_role_anywhere(*GATHERERS)),
-    MenuLink("Programmes", "home", rules.always_allow),
-    MenuLink("Contributions", "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
-    MenuLink("Imports", "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
-    MenuLink("Coding", "coding:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink(_("Record a conversation"), "record", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink(_("Recordings"), "recordings:list", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink(_("Programmes"), "home", rules.always_allow),
+    MenuLink(_("Contributions"), "contributions", is_administrator | holds_role_anywhere(*GATHERERS)),
+    MenuLink(_("Imports"), "imports:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink(_("Coding"), "coding:index", is_administrator | holds_role_anywhere(Role.ANALYST)),
     # Connectors and partners may open their programme's maps from its page; the menu stays short for them.
-    MenuLink("Maps", "maps:index", is_administrator | holds_role_anywhere(Role.ANALYST, Role.DECISION_MAKER)),
-    MenuLink("Priorities", "accountability:priorities", is_administrator | ANY_ROLE),
-    MenuLink("Feedback", "accountability:feedback", is_administrator | holds_role_anywhere(Role.ANALYST)),
-    MenuLink("Meetings", "accountability:meetings", is_administrator | ANY_ROLE),
-    MenuLink("Evaluations", "evaluation:interventions", is_administrator | ANY_ROLE),
     MenuLink(
-        "Running programmes",
+        _("Maps"), "maps:index", is_administrator | holds_role_anywhere(Role.ANALYST, Role.DECISION_MAKER)
+    ),
+    MenuLink(_("Priorities"), "accountability:priorities", is_administrator | ANY_ROLE),
+    MenuLink(_("Feedback"), "accountability:feedback", is_administrator | holds_role_anywhere(Role.ANALYST)),
+    MenuLink(_("Meetings"), "accountability:meetings", is_administrator | ANY_ROLE),
+    MenuLink(_("Evaluations"), "evaluation:interventions", is_administrator | ANY_ROLE),
+    MenuLink(
+        _("Running programmes"),
         "delivery:index",
         is_administrator | holds_role_anywhere(Role.ANALYST, Role.DECISION_MAKER, Role.PARTNER),
     ),
@@ -50,7 +53,7 @@ def menu_for(user) -> list[tuple[str, str]]:
     """(label, address) of each menu link this user may use, in menu order."""
     if not user.is_authenticated:
         return []
-    links = [(link.label, reverse(link.url_name)) for link in MENU if link.shown_to.test(user)]
+    links = [(str(link.label), reverse(link.url_name)) for link in MENU if link.shown_to.test(user)]
     if user.is_staff:
         links.append(("Admin", reverse("admin:index")))
     return links

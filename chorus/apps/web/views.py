@@ -81,17 +81,21 @@ def _analyst_work(programme: Programme) -> dict:
         "programme": programme,
         "to_review": to_review,
         "imports_waiting": imports_waiting,
-        "feedback_due": feedback.filter(due_date__lte=today + FEEDBACK_SOON).count(),
+        # Due soon leaves out the overdue, which are counted on their own: "3 due, 3 overdue" meant 3.
+        "feedback_due": feedback.filter(due_date__gte=today, due_date__lte=today + FEEDBACK_SOON).count(),
         "feedback_overdue": feedback.filter(due_date__lt=today).count(),
     }
 
 
 def _connector_home(request):
-    """A connector's own conversations, newest first, each correctable for a while after it was saved."""
+    """A connector's own conversations, the latest talked first, each correctable for a while after it was
+    saved, and a link to each programme they work in."""
     mine = (
         Contribution.objects.filter(recorded_by=request.user)
         .select_related("activity", "programme")
-        .order_by("-recorded_at")
+        # By the day of the conversation, which each card shows, then by when it was saved: saved order alone
+        # put a January conversation above June ones when they were typed in or imported later.
+        .order_by("-activity__date", "-recorded_at")
     )
     now = timezone.now()
     conversations = [
@@ -104,6 +108,8 @@ def _connector_home(request):
             "conversations": conversations,
             "total": mine.count(),
             "window_days": CORRECTION_WINDOW.days,
+            # The menu's "Programmes" comes back here, so the home links their programme's page itself.
+            "programmes": member_programmes(request.user).order_by("name"),
         },
     )
 

@@ -149,3 +149,15 @@ def test_status_form_rejects_leaving_without_a_reason_and_comes_back_filled(worl
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.status == "trained"
+
+
+def test_programme_overview_says_its_connector_counts_are_where_people_are_now_and_how_many_in_all(
+    world, client
+):
+    ada = _recruit(world, "Ada", user=world.connector)
+    _recruit(world, "Ben")
+    actions.change_connector_status(ada, "trained", on=date(2026, 2, 10), by=world.analyst)
+    client.force_login(world.analyst)
+    page = client.get(f"/delivery/{world.programme.slug}/").content.decode()
+
+    assert "Now 1 recruited, 1 trained, 0 available, 0 active; 0 left. 2 recruited in all." in page

@@ -154,6 +154,7 @@ CREATED_BY = {
     "delivery.attendance": {"delivery.sign_in_sheet_imported"},
     "publishing.report": {"publishing.report_created"},
     "publishing.reportquote": {"publishing.report_created"},
+    "publishing.recommendation": {"publishing.recommendation_added"},
 }
 # Not the demo's writes: the audit log itself, and what Django and its add-ons keep for themselves.
 NOT_WRITE_KINDS = {

@@ -30,6 +30,20 @@ def test_the_connector_chooses_arabic_and_the_form_is_in_arabic_right_to_left(co
 
 
 @pytest.mark.django_db
+def test_a_connector_who_chose_arabic_reads_the_header_and_menu_in_arabic_too(connector_client):
+    response = connector_client.post(
+        reverse("set-language"), {"language": "ar", "next": reverse("record")}, follow=True
+    )
+    page = response.content.decode()
+    header = page[page.index('<header class="nhsuk-header"') : page.index("</header>")]
+
+    for arabic in ("تسجيل محادثة", "التسجيلات", "البرامج", "المساهمات", "التحقق بخطوتين", "المزيد"):
+        assert arabic in header
+    for english in ("Record a conversation", "Recordings", "Programmes", "Two-step verification", ">More"):
+        assert english not in header
+
+
+@pytest.mark.django_db
 def test_english_stays_the_default_left_to_right(connector_client):
     page = connector_client.get(reverse("record")).content.decode()
     assert '<html lang="en-GB" dir="ltr">' in page

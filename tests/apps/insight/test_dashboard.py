@@ -316,3 +316,35 @@ def test_page_gives_the_map_its_figures_and_boundary_address(client, coded):
     assert data["geojson"] == reverse("insight:ward_geojson", args=[coded.programme.slug])
     assert data["wards"][ward("Milton").code]["label"] == "22 contributions"
     assert 'id="ward-map-data"' in html
+
+
+def test_what_changed_says_how_many_contributions_each_quarter_holds_and_when_a_running_one_ends(
+    client, coded, monkeypatch
+):
+    from chorus.apps.insight.views import dashboard
+
+    totals = {
+        c.latest.group: (c.previous.total, c.latest.total)
+        for c in aggregates.theme_changes(coded.programme, NO_FILTERS)
+    }
+    assert list(totals) == ["2026-10-01"]  # 2026 Q3 against 2026 Q4
+    previous, latest = totals["2026-10-01"]
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2026, 11, 15))
+    _, html = page(client, coded.analyst, dashboard_url(coded))
+    changed = html[html.index("What changed since the quarter before") :]
+
+    assert f"2026 Q3: {previous} contributions. 2026 Q4: {latest} contributions so far" in changed
+    assert "the quarter ends on 31 December 2026" in changed
+
+    monkeypatch.setattr(dashboard.timezone, "localdate", lambda: date(2027, 1, 4))
+    html = unescape(client.get(dashboard_url(coded)).content.decode())
+    changed = html[html.index("What changed since the quarter before") :]
+    assert f"2026 Q4: {latest} contributions." in changed and "so far" not in changed
+
+
+def test_a_quarter_ends_on_its_last_day(coded):
+    from chorus.apps.insight.views.dashboard import _change_totals
+
+    figures = aggregates.dashboard_figures(coded.programme, NO_FILTERS, sections=["summary"])
+    assert _change_totals(figures, date(2026, 12, 30))["ends"] == date(2026, 12, 31)
+    assert _change_totals(figures, date(2026, 12, 31))["ends"] is None

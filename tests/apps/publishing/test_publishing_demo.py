@@ -1,6 +1,7 @@
 """The publishing demo needs the core demo's Southend programme and its lead."""
 
 import random
+from html import unescape
 
 import pytest
 
@@ -29,3 +30,18 @@ def test_demo_makes_an_internal_and_a_public_version_ready_to_read(world):
     ]
     assert all(r.pdf and r.html for r in reports)
     assert any("/public/southend-connectors/" in line for line in lines)
+
+
+def test_demo_board_paper_asks_the_board_to_do_what_the_lead_recommends(world):
+    from chorus.apps.accounts.models import Membership, Role, User
+    from chorus.apps.publishing.models import Report
+
+    lead = User.objects.create_user(username="lead-southend")
+    Membership.objects.create(user=lead, role=Role.ANALYST, programme=world.programme)
+    demo.load(random.Random(1), print)
+    internal = Report.objects.get(is_public=False)
+    html = unescape(internal.html)
+
+    assert "has not written recommendations" not in html
+    for text in demo.RECOMMENDATIONS:
+        assert text in html

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from chorus.apps.insight.filters import Filters
+from chorus.apps.programmes.models import Organisation, OrganisationKind
 from chorus.apps.publishing import actions, opendata
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +152,23 @@ def test_public_page_shares_are_of_coded_contributions_said_as_the_board_story_s
     story = story_figures(programme, dates[0], dates[-1], public=True)
     raised = next(s for s in story_sections(story) if s.heading == "What residents raised most")
     assert raised.paragraphs[0] == heard.coverage
+
+
+def test_contact_us_without_an_email_or_phone_tells_a_resident_whom_to_ask_not_only_who_runs_it(evidence):
+    programme = evidence.world.programme
+    programme.contact_email = programme.contact_phone = ""
+    programme.lead_organisation = Organisation.objects.create(
+        name="Southend Community Health Voice", slug="southend-voice", kind=OrganisationKind.HEALTHWATCH
+    )
+    programme.save()
+    html = Client().get(reverse("publishing:public", args=[programme.slug])).content.decode()
+    contact = html[html.index(">Contact us</h2>") : html.index(">Reports and figures</h2>")]
+
+    assert f"Run by {programme.lead_organisation.name}" in unescape(re.sub(r"<[^>]+>", "", contact))
+    assert "Ask the community connector or group you spoke to." in contact
+
+    programme.contact_phone = "01702 000000"
+    programme.save()
+    html = Client().get(reverse("publishing:public", args=[programme.slug])).content.decode()
+    contact = html[html.index(">Contact us</h2>") : html.index(">Reports and figures</h2>")]
+    assert 'href="tel:01702000000"' in contact and "Ask the community connector" not in contact

@@ -32,8 +32,16 @@ def words(story: dict) -> str:
     )
 
 
-def test_previous_period_is_the_same_length_just_before():
-    assert previous_period(START, END) == (date(2025, 12, 4), date(2026, 1, 31))
+def test_previous_period_of_other_dates_is_the_same_number_of_days_just_before():
+    assert previous_period(date(2026, 2, 10), date(2026, 3, 20)) == (date(2026, 1, 2), date(2026, 2, 9))
+    assert previous_period(date(2026, 2, 1), date(2026, 3, 20)) == (date(2025, 12, 15), date(2026, 1, 31))
+
+
+def test_previous_period_of_whole_months_is_as_many_whole_months_just_before():
+    assert previous_period(date(2026, 4, 1), date(2026, 9, 30)) == (date(2025, 10, 1), date(2026, 3, 31))
+    assert previous_period(date(2026, 1, 1), date(2026, 3, 31)) == (date(2025, 10, 1), date(2025, 12, 31))
+    assert previous_period(date(2026, 3, 1), date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
+    assert previous_period(date(2026, 1, 1), date(2026, 12, 31)) == (date(2025, 1, 1), date(2025, 12, 31))
 
 
 def test_theme_shares_are_of_coded_contributions_with_coverage_change_decisions_and_overdue(evidence):

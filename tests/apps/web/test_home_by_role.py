@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from chorus.apps.accountability.models import Channel, FeedbackItem, FeedbackKind
 from chorus.apps.audit.models import AuditEvent
 from chorus.apps.core.errors import ActionError
 from chorus.apps.engagement.actions import create_contribution
 from chorus.apps.engagement.corrections import correct_contribution
-from chorus.apps.engagement.models import Contribution
+from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 
 from support.world import voice
 
@@ -91,3 +92,45 @@ def test_connector_corrects_own_record_within_the_window_and_is_told_who_to_ask_
     assert "Ask your programme's analyst or lead to change it" in page
     with pytest.raises(ActionError, match="7 days"):
         correct_contribution(Contribution.objects.get(pk=world.by_connector.pk), "Late", by=world.connector)
+
+
+def test_connector_home_links_the_programme_they_work_in_which_the_menu_does_not_reach(world):
+    _, response = home(world.connector)
+    page = response.content.decode()
+
+    assert f'href="{world.programme.get_absolute_url()}"' in page
+    assert world.programme.name in page
+
+
+def test_analyst_home_counts_overdue_feedback_apart_from_feedback_due_in_the_next_week(world):
+    today = timezone.localdate()
+    activity = world.by_connector.activity
+    for days in (-3, -1, 0, 7, 8):
+        FeedbackItem.objects.create(
+            programme=world.programme,
+            kind=FeedbackKind.WHAT_WE_HEARD,
+            activity=activity,
+            channel=Channel.EMAIL,
+            title=f"Due in {days} days",
+            due_date=today + datetime.timedelta(days=days),
+        )
+    _, response = home(world.analyst)
+    work = response.context["work"][0]
+
+    assert (work["feedback_overdue"], work["feedback_due"]) == (2, 2)
+    assert "2 feedback items overdue, 2 more due in the next 7 days" in response.content.decode()
+
+
+def test_connector_home_lists_conversations_by_the_day_they_talked_latest_first(world):
+    earlier = Activity.objects.create(
+        programme=world.programme,
+        kind=ActivityKind.CONVERSATION,
+        title="Earlier",
+        date=world.by_connector.activity.date - datetime.timedelta(days=30),
+        recorded_by=world.connector,
+    )
+    create_contribution(earlier, voice("The lifts are broken again"), by=world.connector)  # saved last
+    _, response = home(world.connector)
+    shown = [row["contribution"].text for row in response.context["conversations"]]
+
+    assert shown.index("Since the bus was cut I hardly go out") < shown.index("The lifts are broken again")

@@ -60,6 +60,15 @@ def test_programme_overview_counts_by_ward(client, world):
 
 
 @pytest.mark.django_db
+def test_programme_overview_says_its_core20_column_is_of_the_wards_population(client, world):
+    client.login(username="analyst", password=PASSWORD)
+    page = client.get(reverse("programme", args=[world.programme.slug])).content.decode()
+
+    assert "Ward population in Core20 areas" in page
+    assert "Living in Core20 areas" not in page  # read beside the contributions, it seemed a share of them
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "expected"),
     [

@@ -8,6 +8,7 @@ see it. Its queries are a fixed handful, whatever the number of contributions, w
 
 from __future__ import annotations
 
+import datetime
 import functools
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -169,6 +171,24 @@ def _changes(figures: aggregates.DashboardFigures) -> list[dict]:
     ]
 
 
+def _change_totals(figures: aggregates.DashboardFigures, today: datetime.date) -> dict | None:
+    """How many contributions the two compared quarters hold, and when the latest ends if it is not over: a
+    share from a few weeks of a quarter rests on few contributions and can swing a long way."""
+    if not figures.changes:
+        return None
+    change = figures.changes[0]
+    start = datetime.date.fromisoformat(change.latest.group)
+    months = start.year * 12 + start.month - 1 + 3
+    ends = datetime.date(months // 12, months % 12 + 1, 1) - datetime.timedelta(days=1)
+    return {
+        "previous_label": change.previous_period,
+        "previous_total": change.previous.total,
+        "latest_label": change.latest_period,
+        "latest_total": change.latest.total,
+        "ends": ends if today < ends else None,
+    }
+
+
 def _ward_context(programme, filters, figures, wards, shade_by: str, theme_names: dict) -> dict:
     """The ward table and map: every ward of the local authority, contributions and the shaded value."""
     ward_counts = {c.key: c.count for c in figures.by_ward}
@@ -312,6 +332,7 @@ def _dashboard(request: HttpRequest, slug: str, section: str) -> HttpResponse:
             "shares": shares,
             "shares_scale": shares_scale,
             "changes": changes,
+            "change_totals": _change_totals(figures, timezone.localdate()),
             "moved": [row for row in changes if row["change"].direction != "steady"],
         }
     elif section == "wards":
