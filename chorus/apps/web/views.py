@@ -27,7 +27,7 @@ def home(request):
     """Each person's own home: a connector's conversations, a partner's portal, an analyst's work, a board
     member's board story; administrators and people in several roles see their work and their programmes."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return _welcome(request)
     user = request.user
     held = [h for h in user.roles_held() if h.programme_id is not None]
     roles = {h.role for h in held}
@@ -63,6 +63,18 @@ def home(request):
         "web/home.html",
         {"programmes": programmes, "work": work, "board_programmes": board_programmes},
     )
+
+
+def _welcome(request):
+    """For a resident who types the site's address: the public programmes, each with a link to its public
+    page, and a quiet way in for staff. Only what those public pages show already: no private field."""
+    programmes = (
+        Programme.objects.filter(is_public=True)
+        .select_related("local_authority")
+        .only("slug", "name", "summary", "local_authority__name")
+        .order_by("name")
+    )
+    return render(request, "web/welcome.html", {"programmes": programmes})
 
 
 def _analyst_work(programme: Programme) -> dict:

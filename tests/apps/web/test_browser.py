@@ -60,3 +60,29 @@ def test_main_pages_have_no_serious_accessibility_violations(live_server, world,
         sign_in(desktop, live_server.url, "analyst", PASSWORD)
     desktop.goto(live_server.url + path.format(contribution=world.by_partner_a.pk))
     assert axe_violations(desktop) == []
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_welcome_page_fits_a_phone_is_keyboard_usable_and_has_no_serious_violations(
+    live_server, world, phone, public
+):
+    world.programme.is_public = public
+    world.programme.summary = "Listening to residents in Southend's most deprived wards."
+    world.programme.save()
+    phone.goto(f"{live_server.url}/")
+    phone.get_by_role("heading", level=1).wait_for()
+    phone.screenshot(path=f"test-results/welcome-{'public' if public else 'none'}.png", full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert axe_violations(phone) == []
+    assert world.other_programme.name not in phone.content()
+    # By keyboard alone: the tab order reaches the programme's public page, then the way in for staff.
+    reached = []
+    for _ in range(12):
+        phone.keyboard.press("Tab")
+        reached.append(phone.evaluate("document.activeElement.textContent.trim()"))
+        if reached[-1] == "Staff and connectors: sign in":
+            break
+    assert reached[-1] == "Staff and connectors: sign in"
+    assert (world.programme.name in reached) is public
+    phone.keyboard.press("Enter")
+    phone.get_by_role("button", name="Sign in").wait_for()
