@@ -185,6 +185,18 @@ class HeardFrom:
         return next(section for section in self.sections if section.name == name)
 
     @property
+    def core20(self) -> tuple[int, int]:
+        """(contributors from Core20 areas, contributors whose home area is known) among those compared with
+        the population: the focus wards only, or the area's residents only, so not every contribution."""
+        section = self.section("core20")
+        return next((row.contributors for row in section.rows if row.key == "core20"), 0), section.answered
+
+    @property
+    def scope(self) -> str:
+        """Whom the comparison counts, in words that lead a figure: 'focus wards only', 'Southend only'."""
+        return "focus wards only" if self.against == FOCUS else f"{self.population_area} only"
+
+    @property
     def under_heard(self) -> list[tuple[HeardSection, HeardRow]]:
         return [(section, row) for section in self.sections for row in section.under_heard]
 

@@ -26,7 +26,7 @@ from chorus.apps.coding.models import ModelRun, RunStatus
 from chorus.apps.engagement.models import Activity, ActivityKind
 from chorus.apps.insight import aggregates
 from chorus.apps.insight.filters import Filters
-from chorus.apps.insight.heard import POPULATION_SOURCE, usual_comparison, who_we_heard_from
+from chorus.apps.insight.heard import POPULATION_SOURCE, HeardFrom, usual_comparison, who_we_heard_from
 from chorus.apps.insight.profiles import place_profile
 from chorus.apps.places.models import Area, Level
 from chorus.apps.programmes.models import Organisation, Programme
@@ -130,13 +130,40 @@ def describe_filters(filters: Filters) -> list[str]:
 # ------------------------------------------------------------------------------------------------ sections
 
 
+def core20_counts(programme: Programme, filters: Filters) -> tuple[int, int]:
+    """(contributions from Core20 areas, contributions whose home area is known) under `filters`: every ward
+    the filters allow, unlike who we heard from, which counts the focus wards (or the area) only."""
+    contributions = aggregates.evidence(programme, filters)
+    return contributions.filter(core20=True).count(), contributions.exclude(core20=None).count()
+
+
+def core20_scope(filters: Filters) -> str:
+    """The wards a summary's Core20 share counts, in words that lead the figure."""
+    return "the selected wards" if filters.wards else "all wards"
+
+
+def core20_compared(heard: HeardFrom, summary: tuple[int, int], release: Release) -> dict | None:
+    """The Core20 share among the contributions compared with the population (who we heard from), with the
+    words for whom it counts and whether it differs from the summary's share (of `summary`: all wards)."""
+    core20, known = heard.core20
+    if not known:
+        return None
+    return {
+        "scope": heard.scope,
+        "core20": release.count(core20),
+        "known": release.count(known),
+        "percent": release.percent(core20, known),
+        # Compared as released, so a public version's flag says nothing its rounded counts do not.
+        "differs": (release.count(core20), release.count(known)) != tuple(release.count(n) for n in summary),
+    }
+
+
 def _summary(programme: Programme, filters: Filters, release: Release) -> dict:
     contributions = aggregates.evidence(programme, filters)
     total = contributions.count()
     activities = Activity.objects.filter(pk__in=contributions.values("activity_id"))
     people = sum(activities.values_list("participants", flat=True))
-    core20 = contributions.filter(core20=True).count()
-    known = contributions.exclude(core20=None).count()
+    core20, known = core20_counts(programme, filters)
     return {
         "contributions": release.count(total),
         "activities": release.count(activities.count()),
@@ -144,6 +171,7 @@ def _summary(programme: Programme, filters: Filters, release: Release) -> dict:
         "core20": release.count(core20),
         "core20_known": release.count(known),
         "core20_percent": release.percent(core20, known),
+        "core20_scope": core20_scope(filters),  # versions made before it say no scope
     }
 
 
@@ -202,6 +230,8 @@ def _heard_from(programme: Programme, filters: Filters, release: Release) -> dic
         "population": None if heard.population is None else release.count(heard.population),
         "ages": heard.ages_sentence,  # whom the age comparison covers, and why
         "sections": sections,
+        # The Core20 share of the table, with its base (versions made before it have none).
+        "core20": core20_compared(heard, core20_counts(programme, filters), release),
     }
 
 

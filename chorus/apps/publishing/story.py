@@ -30,7 +30,7 @@ from chorus.apps.programmes.models import Programme
 from chorus.privacy.disclosure import display_difference
 from chorus.stats import compare_proportions
 
-from .figures import Release, period_filters
+from .figures import Release, core20_compared, core20_counts, core20_scope, period_filters
 from .models import Recommendation
 
 STORY_THEMES = 5
@@ -102,9 +102,7 @@ def _direction(before: tuple[int, int], now: tuple[int, int], release: Release) 
 
 
 def _core20(programme: Programme, filters: Filters, release: Release) -> dict:
-    contributions = aggregates.evidence(programme, filters)
-    known = contributions.exclude(core20=None).count()
-    core20 = contributions.filter(core20=True).count()
+    core20, known = core20_counts(programme, filters)
     return {
         "core20": release.count(core20),
         "core20_known": release.count(known),
@@ -114,6 +112,7 @@ def _core20(programme: Programme, filters: Filters, release: Release) -> dict:
 
 def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
     heard = who_we_heard_from(programme, filters, usual_comparison(programme))
+    compared = core20_compared(heard, core20_counts(programme, filters), release)
     under_heard = [
         row.who or row.label
         for section in heard.sections
@@ -122,6 +121,10 @@ def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
     ]
     return {
         **_core20(programme, filters, release),
+        # Whom the share counts, and the share among those compared with the population when it differs
+        # (stories frozen before these were added have neither and keep their first wording).
+        "core20_scope": core20_scope(filters),
+        "core20_compared": compared if compared and compared["differs"] else None,
         "population_area": heard.population_area,
         "under_heard": under_heard,
         "ages": heard.ages_sentence,  # whom the age comparison covers, and why
@@ -302,6 +305,35 @@ def _changed(story: dict) -> Section:
     return section
 
 
+def _lead(words: str) -> str:
+    """Words that start a sentence, with a capital (a place name keeps its own)."""
+    return words[:1].upper() + words[1:]
+
+
+def core20_sentences(heard: dict, before: dict) -> list[str]:
+    """The Core20 share, led by whom it counts ('All wards: 108 of the 314 contributions with a known home
+    area…'), and, when who we heard from counts fewer (the focus wards only), that share with its own base,
+    so that the two can never be read as one figure that changed."""
+    sentences = [
+        f"{_lead(heard['core20_scope'])}: {number(heard['core20'])} of the "
+        f"{number(heard['core20_known'])} contributions with a known home area "
+        f"({percent(heard['core20_percent'])}) came from Core20 areas, the most deprived 20% of "
+        "neighbourhoods in England"
+        + (
+            f", against {percent(before['core20_percent'])} in the period before."
+            if before["core20_percent"] is not None
+            else "."
+        )
+    ]
+    compared = heard.get("core20_compared")
+    if compared:
+        sentences.append(
+            f"{_lead(compared['scope'])}, as in the comparison with the population: "
+            f"{number(compared['core20'])} of {number(compared['known'])} ({percent(compared['percent'])})."
+        )
+    return sentences
+
+
 def _heard_section(story: dict) -> Section:
     heard, before = story["heard"], story["previous_heard"]
     section = Section("Who was and was not heard")
@@ -309,7 +341,9 @@ def _heard_section(story: dict) -> Section:
         section.paragraphs.append(
             "We do not know the neighbourhood of anyone who contributed in this period."
         )
-    else:
+    elif "core20_scope" in heard:
+        section.paragraphs += core20_sentences(heard, before)
+    else:  # a story frozen before the Core20 share said whom it counts: its words as they were
         section.paragraphs.append(
             f"{percent(heard['core20_percent'])} of contributions whose neighbourhood we know came from the "
             f"most deprived 20% of neighbourhoods in England (Core20): {number(heard['core20'])} of "
