@@ -150,10 +150,9 @@ def fit(args: argparse.Namespace) -> int:
 def with_multilingual_heads(english, texts: Sequence[str], labels: np.ndarray):
     """The English coder beside multilingual-e5 heads fitted on (a seeded sample of) the same coded rows."""
     from chorus.coding import languages
-    from chorus.coding.crosslingual import LanguageRoutingCoder, MultilingualThemeCoder, examples_for_heads
+    from chorus.coding.crosslingual import LanguageRoutingCoder, fit_heads_on_sample
 
-    keep = examples_for_heads(len(texts))
-    heads = MultilingualThemeCoder.fit([texts[i] for i in keep], labels[keep], english.themes)
+    heads = fit_heads_on_sample(texts, labels, english.themes)
     return LanguageRoutingCoder(english, heads, candidates=languages.COMMUNITY_LANGUAGES)
 
 

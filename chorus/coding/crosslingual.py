@@ -137,6 +137,15 @@ def examples_for_heads(count: int, limit: int = MULTILINGUAL_MAX_EXAMPLES, seed:
     return np.sort(np.random.default_rng(seed).choice(count, limit, replace=False))
 
 
+def fit_heads_on_sample(
+    texts: Sequence[str], labels: np.ndarray, themes: Sequence[str]
+) -> MultilingualThemeCoder:
+    """Multilingual heads fitted on the coded examples, or on a seeded sample of MULTILINGUAL_MAX_EXAMPLES of
+    them (examples_for_heads): e5 embeds each one, so the sample bounds the time."""
+    keep = examples_for_heads(len(texts))
+    return MultilingualThemeCoder.fit([texts[i] for i in keep], np.asarray(labels)[keep], themes)
+
+
 @dataclass(frozen=True)
 class HeadSettings:
     """The logistic regressions' strength (C) and class weighting; defaults measured in bench/."""

@@ -60,7 +60,6 @@ class FewShotBatchCoder:
         self.trained = trained
         self.codebook = codebook
         self.by_theme = by_theme
-        self.codebook_weight = CODEBOOK_WEIGHT if by_theme else AS_THEY_CAME_CODEBOOK_WEIGHT
         self.themes = list(trained.themes)
         if codebook is None:
             self.model_name, self.model_version = trained.model_name, trained.model_version
@@ -113,6 +112,10 @@ class FewShotBatchCoder:
             return trained
         weight = self.codebook_weight
         return (1 - weight) * trained + weight * self.codebook.predict_proba(texts)
+
+    @property
+    def codebook_weight(self) -> float:
+        return CODEBOOK_WEIGHT if self.by_theme else AS_THEY_CAME_CODEBOOK_WEIGHT
 
     @property
     def uses_thresholds(self) -> bool:

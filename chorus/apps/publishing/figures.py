@@ -158,12 +158,13 @@ def core20_compared(heard: HeardFrom, summary: tuple[int, int], release: Release
     }
 
 
-def _summary(programme: Programme, filters: Filters, release: Release) -> dict:
+def _summary(programme: Programme, filters: Filters, release: Release, core20_known: tuple[int, int]) -> dict:
+    """`core20_known`: core20_counts under the same filters."""
     contributions = aggregates.evidence(programme, filters)
     total = contributions.count()
     activities = Activity.objects.filter(pk__in=contributions.values("activity_id"))
     people = sum(activities.values_list("participants", flat=True))
-    core20, known = core20_counts(programme, filters)
+    core20, known = core20_known
     return {
         "contributions": release.count(total),
         "activities": release.count(activities.count()),
@@ -182,9 +183,11 @@ def _over_time(programme: Programme, filters: Filters, release: Release) -> list
     ]
 
 
-def _heard_from(programme: Programme, filters: Filters, release: Release) -> dict:
+def _heard_from(
+    programme: Programme, filters: Filters, release: Release, core20_known: tuple[int, int]
+) -> dict:
     """Who we heard from against the population (chorus.apps.insight.heard) of the focus wards, when the
-    programme has some, else of its local authority; released."""
+    programme has some, else of its local authority; released. `core20_known`: the summary's Core20 counts."""
     heard = who_we_heard_from(programme, filters, usual_comparison(programme))
     sections = []
     for section in heard.sections:
@@ -231,7 +234,7 @@ def _heard_from(programme: Programme, filters: Filters, release: Release) -> dic
         "ages": heard.ages_sentence,  # whom the age comparison covers, and why
         "sections": sections,
         # The Core20 share of the table, with its base (versions made before it have none).
-        "core20": core20_compared(heard, core20_counts(programme, filters), release),
+        "core20": core20_compared(heard, core20_known, release),
     }
 
 
@@ -494,6 +497,7 @@ def report_figures(
     coded = aggregates.coding_summary(programme, filters).coded
     themes = _themes(programme, filters, period, release, coded)
     slugs = [theme["slug"] for theme in themes]
+    core20_known = core20_counts(programme, filters)
     return {
         "schema": SCHEMA,
         "programme": {"slug": programme.slug, "name": programme.name},
@@ -502,9 +506,9 @@ def report_figures(
         "public": public,
         "made_at": timezone.now().isoformat(timespec="seconds"),
         "story": story,
-        "summary": _summary(programme, filters, release),
+        "summary": _summary(programme, filters, release, core20_known),
         "over_time": _over_time(programme, filters, release),
-        "heard_from": _heard_from(programme, filters, release),
+        "heard_from": _heard_from(programme, filters, release, core20_known),
         "themes": themes,
         "trend": _trend(programme, filters, period, slugs, release),
         "by_core20": _by_core20(programme, filters, slugs[:TREND_THEMES], release),

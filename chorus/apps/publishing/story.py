@@ -101,8 +101,9 @@ def _direction(before: tuple[int, int], now: tuple[int, int], release: Release) 
     return "rose" if lower > 0 else "fell" if upper < 0 else "steady"
 
 
-def _core20(programme: Programme, filters: Filters, release: Release) -> dict:
-    core20, known = core20_counts(programme, filters)
+def _core20(counts: tuple[int, int], release: Release) -> dict:
+    """The Core20 share from core20_counts, released."""
+    core20, known = counts
     return {
         "core20": release.count(core20),
         "core20_known": release.count(known),
@@ -112,7 +113,8 @@ def _core20(programme: Programme, filters: Filters, release: Release) -> dict:
 
 def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
     heard = who_we_heard_from(programme, filters, usual_comparison(programme))
-    compared = core20_compared(heard, core20_counts(programme, filters), release)
+    counts = core20_counts(programme, filters)
+    compared = core20_compared(heard, counts, release)
     under_heard = [
         row.who or row.label
         for section in heard.sections
@@ -120,7 +122,7 @@ def _heard(programme: Programme, filters: Filters, release: Release) -> dict:
         if row.under_heard and not release.suppressed(row.contributors, section.answered)
     ]
     return {
-        **_core20(programme, filters, release),
+        **_core20(counts, release),
         # Whom the share counts, and the share among those compared with the population when it differs
         # (stories frozen before these were added have neither and keep their first wording).
         "core20_scope": core20_scope(filters),
@@ -219,7 +221,7 @@ def story_figures(
         },
         "themes": themes,
         "heard": _heard(programme, now_filters, release),
-        "previous_heard": _core20(programme, before_filters, release),
+        "previous_heard": _core20(core20_counts(programme, before_filters), release),
         "decided": _decided(programme, start, end, public),
         "overdue": _overdue(programme, today, public),
         "recommendations": [] if public else [r.text for r in recommendations_for(programme, start, end)],

@@ -314,14 +314,12 @@ def _other_language_coder(
     """For contributions not in English: multilingual heads fitted on the coded examples when there are
     some, else zero-shot from the codebook through multilingual embeddings, learning from these texts (each
     moved back towards English by its language's offset, given `language_codes`, one per text)."""
-    from chorus.coding.crosslingual import MultilingualThemeCoder, examples_for_heads
+    from chorus.coding.crosslingual import fit_heads_on_sample
     from chorus.coding.zeroshot import SECOND_THEME_RATIO, BatchZeroShotCoder, e5_available
 
     ids, coded_texts, labels, _ = reviewed_labels(run.codebook)
     if ids and np.nansum(labels == 1) > 0 and e5_available():
-        keep = examples_for_heads(len(ids))  # e5 embeds every example: a bounded sample bounds the time
-        coded_texts, labels = [coded_texts[i] for i in keep], labels[keep]
-        fitted = MultilingualThemeCoder.fit(coded_texts, labels, [str(t.pk) for t in themes])
+        fitted = fit_heads_on_sample(coded_texts, labels, [str(t.pk) for t in themes])
         return _MultilingualCoder(themes, fitted)
     batch = BatchZeroShotCoder.fit(
         _descriptions(themes), texts, use_e5=e5_available(), language_codes=language_codes
