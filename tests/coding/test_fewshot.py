@@ -1,5 +1,6 @@
 """Few coded examples: the trained model blended with the codebook and the batch."""
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -9,8 +10,15 @@ from sklearn.metrics import f1_score
 from chorus.coding import cli
 from chorus.coding.classifier import MultiLabelCoder, SingleLabelCoder
 from chorus.coding.codebook import load_starter
-from chorus.coding.fewshot import FewShotBatchCoder, drawn_theme_by_theme
+from chorus.coding.fewshot import (
+    SECOND_THEME_RATIO,
+    FewShotBatchCoder,
+    drawn_theme_by_theme,
+    ratio_for,
+    themes_per_text,
+)
 from chorus.coding.zeroshot import ThemeDescription
+from chorus.demo.voices import generate_voices
 
 FFT_SAMPLE = (
     Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "data" / "feedback" / "nhs_fft_dev.csv"
@@ -105,3 +113,60 @@ def test_examples_coded_as_they_came_are_decided_by_the_trained_thresholds(fft_s
     assert np.array_equal(decided, coder.trained.decide(probabilities))
     best_theme_rule = coder.codebook.decide(batch, probabilities)
     assert micro_f1(labels[scored], decided) > micro_f1(labels[scored], best_theme_rule)
+
+
+def test_examples_drawn_theme_by_theme_count_a_text_with_more_themes_less():
+    # Drawn theme by theme, a comment raising two themes was about twice as likely to be drawn.
+    labels = np.array([[1, 0, 0]] * 10 + [[1, 1, 0]] * 10 + [[0, 0, 0]] * 5 + [[np.nan, 1, 0]] * 5)
+    assert themes_per_text(labels, by_theme=True) == pytest.approx(1 / ((15 / 1 + 10 / 2) / 25))
+    assert themes_per_text(labels, by_theme=False) == pytest.approx((15 + 20) / 25)
+    assert themes_per_text(labels[:15], by_theme=True) is None  # too few to say
+
+
+def test_the_ratio_gives_texts_as_many_themes_on_average_as_asked():
+    probabilities = np.array([[0.6, 0.3, 0.1], [0.5, 0.45, 0.05], [0.4, 0.35, 0.25]])
+    assert ratio_for(probabilities, 1.0) > 0.9  # no second theme comes close enough
+    ratio = ratio_for(probabilities, 5 / 3)
+    counts = (probabilities >= ratio * probabilities.max(axis=1, keepdims=True)).sum(axis=1)
+    assert counts.mean() == pytest.approx(5 / 3)
+    assert ratio_for(probabilities, 10) == pytest.approx(0.3)  # never below the zero-shot coder's
+
+
+def demo_voices_with_answers(seed: int):
+    """Demo voices (each with the topics it was written from) and an analyst's answers: two voices a topic,
+    as a teach session drawing across themes gives."""
+    book = load_starter("community_health")
+    themes = [
+        ThemeDescription(t.id, t.name, t.description, tuple(t.examples), parent=book.get(t.parent_id).name)
+        if t.parent_id
+        else ThemeDescription(t.id, t.name, t.description, tuple(t.examples))
+        for t in book.themes
+    ]
+    voices = generate_voices(random.Random(seed), "E06000033", 400)
+    truth = np.array([[theme.theme_id in voice.topics for theme in themes] for voice in voices], dtype=int)
+    rng = np.random.default_rng(seed)
+    answered: list[int] = []
+    for column in range(truth.shape[1]):
+        answered += [row for row in rng.permutation(np.flatnonzero(truth[:, column])) if row not in answered][
+            :2
+        ]
+    rest = np.setdiff1d(np.arange(len(voices)), answered)
+    answered = np.array(sorted(answered))
+    return (
+        themes,
+        [voices[i].text for i in answered],
+        truth[answered],
+        [voices[i].text for i in rest],
+        truth[rest],
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_voices_get_about_as_many_themes_as_residents_spoke_of(seed):
+    # With the fixed ratio the demo's voices got 2.7-3.1 themes each where residents spoke of 1.3-1.4, and
+    # every theme's share in the board summary was two or three times the residents'.
+    themes, answered, answers, batch, spoke_of = demo_voices_with_answers(seed)
+    coder = FewShotBatchCoder.fit(themes, answered, answers, batch, use_e5=False)
+    assert coder.by_theme and coder.second_theme_ratio > SECOND_THEME_RATIO
+    coded = coder.predict(batch)
+    assert abs(coded.sum(axis=1).mean() / spoke_of.sum(axis=1).mean() - 1) < 0.25

@@ -181,7 +181,6 @@ class _BatchCoder(_RunCoder):
     themes: list[Theme]
     coder: object
     method: str
-    ratio: float
 
     def code(self, texts: Sequence[str], language_codes: Sequence[str] | None = None) -> _Coded:
         texts = ["" if text is None else str(text) for text in texts]
@@ -196,7 +195,7 @@ class _BatchCoder(_RunCoder):
             thresholds = np.broadcast_to(self.coder.trained.thresholds[None, :], probabilities.shape)
         else:
             best = probabilities.max(axis=1, keepdims=True) if probabilities.size else probabilities
-            thresholds = np.broadcast_to(self.ratio * best, probabilities.shape)
+            thresholds = np.broadcast_to(self.coder.second_theme_ratio * best, probabilities.shape)
         return _Coded(probabilities, applies, thresholds)
 
     def provenance(self, column: int) -> tuple[str, str]:
@@ -241,9 +240,7 @@ def _build_coder(
     run: ModelRun, min_reviewed: int, many_examples: int, texts: Sequence[str], *, use_e5: bool = False
 ) -> _RunCoder:
     """The coder the programme's coded examples allow (see run_coding), recorded on the run."""
-    from chorus.coding.fewshot import SECOND_THEME_RATIO as FEW_SHOT_RATIO
     from chorus.coding.fewshot import FewShotBatchCoder
-    from chorus.coding.zeroshot import SECOND_THEME_RATIO as BATCH_RATIO
     from chorus.coding.zeroshot import BatchZeroShotCoder
 
     themes = list(run.codebook.themes.order_by("position", "id"))
@@ -256,7 +253,7 @@ def _build_coder(
         coder: _RunCoder = _threshold_coder(run, themes, coded_texts, labels, min_reviewed, use_e5=use_e5)
     elif len(with_examples):
         fitted = FewShotBatchCoder.fit(_descriptions(themes), coded_texts, labels, texts, use_e5=use_e5)
-        coder = _BatchCoder(themes, fitted, CodingMethod.FEW_SHOT, FEW_SHOT_RATIO)
+        coder = _BatchCoder(themes, fitted, CodingMethod.FEW_SHOT)
         run.kind = RunKind.FEW_SHOT
         run.model_name, run.model_version = fitted.model_name, fitted.model_version
         run.metrics = {
@@ -265,7 +262,7 @@ def _build_coder(
         }
     else:
         fitted = BatchZeroShotCoder.fit(_descriptions(themes), texts, use_e5=use_e5)
-        coder = _BatchCoder(themes, fitted, CodingMethod.BATCH, BATCH_RATIO)
+        coder = _BatchCoder(themes, fitted, CodingMethod.BATCH)
         run.kind = RunKind.BATCH
         run.model_name, run.model_version = fitted.model_name, fitted.model_version
         run.metrics = {"themes_without_examples": [t.slug for t in themes]}
@@ -315,7 +312,7 @@ def _other_language_coder(
     some, else zero-shot from the codebook through multilingual embeddings, learning from these texts (each
     moved back towards English by its language's offset, given `language_codes`, one per text)."""
     from chorus.coding.crosslingual import fit_heads_on_sample
-    from chorus.coding.zeroshot import SECOND_THEME_RATIO, BatchZeroShotCoder, e5_available
+    from chorus.coding.zeroshot import BatchZeroShotCoder, e5_available
 
     ids, coded_texts, labels, _ = reviewed_labels(run.codebook)
     if ids and np.nansum(labels == 1) > 0 and e5_available():
@@ -324,7 +321,7 @@ def _other_language_coder(
     batch = BatchZeroShotCoder.fit(
         _descriptions(themes), texts, use_e5=e5_available(), language_codes=language_codes
     )
-    return _BatchCoder(themes, batch, CodingMethod.OTHER_LANGUAGE, SECOND_THEME_RATIO)
+    return _BatchCoder(themes, batch, CodingMethod.OTHER_LANGUAGE)
 
 
 def _languages(
