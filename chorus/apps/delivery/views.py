@@ -11,6 +11,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from chorus.apps.core.forms import render_form, run_action
+from chorus.apps.core.paging import page_of
 from chorus.apps.engagement.models import Activity
 from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.programmes.models import Grant, Organisation, Programme
@@ -83,10 +84,18 @@ def _grants(programme: Programme, organisations) -> list[Grant]:
     )
 
 
+# A partner's staff read their portal on a phone: a screenful or two of activities at a time.
+PORTAL_ACTIVITIES_PER_PAGE = 20
+
+
 @login_required
 def portal(request, programme: str, organisation: str):
     programme, organisation = _portal(request.user, programme, organisation)
-    activities = Activity.objects.filter(programme=programme, partner=organisation).select_related("area")
+    activities = (
+        Activity.objects.filter(programme=programme, partner=organisation)
+        .select_related("area")
+        .order_by("-date", "-pk")
+    )
     contributions = (
         visible_contributions(request.user)
         .filter(programme=programme, activity__partner=organisation)
@@ -100,8 +109,7 @@ def portal(request, programme: str, organisation: str):
             "organisation": organisation,
             "areas_served": organisation.areas_served.all(),
             "grants": _grants(programme, [organisation]),
-            "activities": activities[:50],
-            "activity_count": activities.count(),
+            "activities": page_of(activities, PORTAL_ACTIVITIES_PER_PAGE, request.GET.get("page")),
             "contributions": contributions[:20],
             "contribution_count": contributions.count(),
             "figures": figures.programme_figures(programme),

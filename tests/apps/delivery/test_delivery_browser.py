@@ -1,7 +1,7 @@
 """In Debian's headless Chromium on a phone: a partner member records an activity and sees it, cannot reach
 another partner's portal or activities (404), and axe finds no serious accessibility problem in the portal."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -66,3 +66,44 @@ def test_partner_portal_has_no_serious_accessibility_violations(live_server, wor
     for path in ("", "record/"):
         phone.goto(f"{live_server.url}/delivery/{world.programme.slug}/partners/kursaal-hub/{path}")
         assert axe_violations(phone) == [], path
+
+
+def test_partner_member_reads_their_activities_a_page_at_a_time_on_a_phone_and_a_laptop(
+    live_server, world, phone, browser
+):
+    for n in range(1, 45):  # with the world's own activity: 45, three pages of 20
+        Activity.objects.create(
+            programme=world.programme,
+            partner=world.partner_a,
+            recorded_by=world.partner_a_member,
+            kind=ActivityKind.FOCUS_GROUP,
+            title=f"Walk {n:02d}",
+            date=date(2026, 8, 1) + timedelta(days=n),
+        )
+    portal = f"{live_server.url}/delivery/{world.programme.slug}/partners/kursaal-hub/"
+    sign_in(phone, live_server.url, "partner-a", PASSWORD)
+    phone.goto(portal)
+    pages = phone.get_by_role("navigation", name="Pages of your activities")
+    assert pages.get_by_role("link", name="Page 1").get_attribute("aria-current") == "page"
+    assert phone.get_by_role("link", name="Walk 26").is_visible()  # the 20th
+    assert phone.get_by_role("link", name="Walk 25").count() == 0  # the 21st is on page 2
+
+    pages.get_by_role("link", name="Next page").focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_url("**?page=2#activities")
+    assert phone.get_by_role("link", name="Walk 25").is_visible()
+    assert pages.get_by_role("link", name="Page 2").get_attribute("aria-current") == "page"
+    assert pages.get_by_role("link", name="Previous page").is_visible()
+    assert axe_violations(phone) == []
+    phone.screenshot(path="test-results/delivery-portal-page-2-phone.png", full_page=True)
+
+    phone.goto(f"{portal}?page=999")
+    assert phone.get_by_role("link", name="Walk 01").is_visible()  # the last page
+    assert pages.get_by_role("link", name="Page 3").get_attribute("aria-current") == "page"
+
+    laptop = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    sign_in(laptop, live_server.url, "partner-a", PASSWORD)
+    laptop.goto(f"{portal}?page=2#activities")
+    assert laptop.get_by_role("link", name="Walk 25").is_visible()
+    laptop.screenshot(path="test-results/delivery-portal-page-2-laptop.png", full_page=True)
+    laptop.context.close()

@@ -1,6 +1,7 @@
 """The partner portal: a partner member records activities and sees only their own organisation's data and
 the programme's disclosure-controlled figures; another partner's portal and activities are a 404."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -132,3 +133,77 @@ def test_recording_through_the_form_redirects_to_the_activity_and_errors_come_ba
     activity = Activity.objects.get(title="Chat and chips")
     assert good.status_code == 302 and good.url.endswith(f"/activities/{activity.pk}/")
     assert activity.partner == world.partner_a and activity.area == ward("Kursaal")
+
+
+def _walks(world, count: int) -> None:
+    """`count` more activities for partner A, Walk 01 the oldest; the world's own (1 Oct) is the newest."""
+    for n in range(1, count + 1):
+        Activity.objects.create(
+            programme=world.programme,
+            partner=world.partner_a,
+            recorded_by=world.partner_a_member,
+            kind="focus-group",
+            title=f"Walk {n:02d}",
+            date=date(2026, 8, 1) + timedelta(days=n),
+        )
+
+
+def _activity_titles(html: str) -> list[str]:
+    return re.findall(r'/activities/\d+/">([^<]+)</a>', html)
+
+
+def test_partner_portal_lists_activities_a_page_at_a_time(world, client):
+    _walks(world, 44)  # with the world's own: 45 activities, 3 pages of 20, most recent first
+    client.force_login(world.partner_a_member)
+
+    first = client.get(_portal(world, world.partner_a)).content.decode()
+    second = client.get(_portal(world, world.partner_a) + "?page=2").content.decode()
+    third = client.get(_portal(world, world.partner_a) + "?page=3").content.decode()
+
+    assert _activity_titles(first) == ["Activity"] + [f"Walk {n:02d}" for n in range(44, 25, -1)]
+    assert _activity_titles(second) == [f"Walk {n:02d}" for n in range(25, 5, -1)]  # the 21st to the 40th
+    assert _activity_titles(third) == [f"Walk {n:02d}" for n in range(5, 0, -1)]
+    assert "45 activities recorded by Kursaal Community Hub" in second
+    assert "Showing 21 to 40, page 2 of 3" in second
+    nav = re.search(r'<nav class="nhsuk-pagination[^"]*"[^>]*>.*?</nav>', second, flags=re.S).group(0)
+    assert 'aria-label="Pages of your activities"' in nav
+    assert 'href="?page=1#activities" class="nhsuk-pagination__previous"' in nav
+    assert 'href="?page=3#activities" class="nhsuk-pagination__next"' in nav
+    assert 'Previous<span class="nhsuk-u-visually-hidden"> page</span>' in nav
+    assert 'Next<span class="nhsuk-u-visually-hidden"> page</span>' in nav
+    assert re.findall(r'aria-label="Page (\d)"( aria-current="page")?', nav) == [
+        ("1", ""),
+        ("2", ' aria-current="page"'),
+        ("3", ""),
+    ]
+
+
+def test_a_portal_with_one_page_of_activities_shows_no_page_links(world, client):
+    _walks(world, 19)
+    client.force_login(world.partner_a_member)
+
+    page = client.get(_portal(world, world.partner_a)).content.decode()
+
+    assert len(_activity_titles(page)) == 20 and "nhsuk-pagination" not in page
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("abc", 1), ("0", 1), ("-2", 1), ("", 1), ("3", 3), ("999", 3), ("2.5", 1)]
+)
+def test_a_page_number_that_is_no_page_gives_the_nearest_page(world, client, asked, shown):
+    _walks(world, 44)
+    client.force_login(world.partner_a_member)
+
+    response = client.get(_portal(world, world.partner_a), {"page": asked})
+
+    assert response.status_code == 200
+    assert f"page {shown} of 3" in response.content.decode()
+
+
+def test_page_links_keep_the_other_query_parameters(world, client):
+    _walks(world, 44)
+    client.force_login(world.partner_a_member)
+
+    page = client.get(_portal(world, world.partner_a), {"page": "2", "from": "home"}).content.decode()
+
+    assert 'href="?page=3&amp;from=home#activities" class="nhsuk-pagination__next"' in page
