@@ -338,6 +338,11 @@ class ContributionFilterForm(NhsukForm):
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return cleaned
 
+    @property
+    def filtering(self) -> bool:
+        """Whether any filter is filled in (a page number alone is none), valid or not."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
     def apply(self, contributions):
         if not self.is_valid():
             return contributions

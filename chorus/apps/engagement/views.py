@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chorus.apps.core.forms import render_form, run_action
+from chorus.apps.core.paging import page_of
 from chorus.apps.programmes.rules import member_programmes
 
 from . import actions
@@ -46,13 +46,11 @@ def contribution_list(request):
     form = ContributionFilterForm(request.GET or None, programmes=member_programmes(request.user))
     contributions = visible_contributions(request.user).select_related("activity", "ward", "programme")
     contributions = form.apply(contributions) if form.is_bound else contributions
-    page = Paginator(contributions, settings.CHORUS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(contributions, settings.CHORUS_PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "engagement/contribution_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {"form": form, "page": page, "total": page.paginator.count},
     )
 
 
