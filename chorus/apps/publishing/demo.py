@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from chorus.apps.accounts.models import User
+from chorus.apps.insight.aggregates import Evidence
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 
@@ -17,14 +18,30 @@ from . import actions
 PROGRAMME = "southend-connectors"
 ANALYST = "lead-southend"
 PERIOD = (date(2026, 4, 1), date(2026, 9, 30))
-# What the lead asks the board to do: without them the board paper opened on "not written yet".
-RECOMMENDATIONS = (
-    "Ask the carers' strategy group to answer what residents said about caring for someone, the theme "
-    "raised most, by the next meeting.",
+# What the lead asks the board to do, after the theme raised most (recommendations): without them the board
+# paper opened on "not written yet".
+OTHER_RECOMMENDATIONS = (
     "Ask the programme to hear more from residents of the most deprived neighbourhoods (Core20) next period.",
     "Ask the integrated care board's pharmacy lead to look into the closed chemists residents describe, an "
     "emerging issue not yet in the codebook.",
 )
+
+
+def recommendations(programme: Programme) -> tuple[str, ...]:
+    """The lead's recommendations, the first on the theme the period's contributions raised most, as the
+    lead reads it from the coding (a fixed theme went stale when the coding changed)."""
+    shares = Evidence(programme, Filters(date_from=PERIOD[0], date_to=PERIOD[1])).theme_prevalence()
+    top = max(shares, key=lambda share: share.count, default=None)
+    if top is None or not top.count:
+        return OTHER_RECOMMENDATIONS
+    name = top.theme_name
+    if len(name) > 1 and name[1].islower():
+        name = name[0].lower() + name[1:]
+    return (
+        f"Ask the partners who lead on {name} to answer what residents said about it, the theme raised "
+        "most this period, by the next meeting.",
+        *OTHER_RECOMMENDATIONS,
+    )
 
 
 def load(rng: random.Random, out: Callable[[str], None]) -> None:
@@ -35,7 +52,7 @@ def load(rng: random.Random, out: Callable[[str], None]) -> None:
             f"the publishing demo needs {PROGRAMME!r} and {ANALYST!r}: load the core demo first"
         )
     out("Publishing: board reports for Southend")
-    for text in RECOMMENDATIONS:
+    for text in recommendations(programme):
         actions.add_recommendation(programme, *PERIOD, text, by=analyst)
     for public in (False, True):
         report = actions.create_report(
