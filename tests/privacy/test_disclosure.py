@@ -9,6 +9,7 @@ from chorus.privacy.disclosure import (
     display_percentage,
     display_proportion,
     display_table,
+    display_whole_percentage,
 )
 from chorus.stats import reconstruct_counts
 
@@ -38,6 +39,17 @@ def test_percentages_come_from_the_published_counts():
     assert display_percentage(57, 116) == 47.8
     assert display_percentage(0, 40) == 0.0
     assert display_percentage(57, 116, national=True) == 49.1
+
+
+def test_whole_percentages_round_half_up_from_the_published_counts_and_never_read_as_none_or_all():
+    assert display_whole_percentage(57, 116) == 48  # 55/115 = 47.8%
+    assert display_whole_percentage(10, 80) == 13  # 12.5% rounds up, as the board report's figures do
+    assert display_whole_percentage(0, 40) == 0
+    assert display_whole_percentage(40, 40) == 100
+    assert display_whole_percentage(10, 2500) == "<1"  # 0.4%: some, not nobody
+    assert display_whole_percentage(2490, 2500) == ">99"  # 99.6%: nearly all, not everyone
+    assert display_whole_percentage(3, 40) == display_whole_percentage(5, 5) == "*"
+    assert display_whole_percentage(0, 0) == "-"
 
 
 def test_every_derived_figure_depends_only_on_the_published_counts():

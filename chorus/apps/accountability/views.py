@@ -23,7 +23,7 @@ from chorus.apps.engagement.rules import visible_contributions
 from chorus.apps.imports.models import Participant
 from chorus.apps.programmes.models import Programme
 from chorus.apps.programmes.rules import member_programmes
-from chorus.privacy.disclosure import display_count, display_percentage
+from chorus.privacy.disclosure import display_count, display_whole_percentage
 
 from . import boardpack, deadlines, messaging, queries, reporting, tokens
 from .actions.action_items import change_action, create_action, record_progress
@@ -1149,15 +1149,17 @@ def you_said_we_did(request, slug: str):
             "programme": programme,
             "priorities": priorities,
             "answered": display_count(answered),
-            "listened_percent": display_percentage(
+            "listened_percent": display_whole_percentage(
                 assessments.filter(listened=Listened.YES).count(), answered
             ),
-            "empowered_percent": display_percentage(assessments.filter(difference__gte=1).count(), answered),
+            "empowered_percent": display_whole_percentage(
+                assessments.filter(difference__gte=1).count(), answered
+            ),
             "open_answered": display_count(open_answered),
-            "open_listened_percent": display_percentage(
+            "open_listened_percent": display_whole_percentage(
                 open_answers.filter(listened=Listened.YES).count(), open_answered
             ),
-            "open_empowered_percent": display_percentage(
+            "open_empowered_percent": display_whole_percentage(
                 open_answers.filter(difference__gte=1).count(), open_answered
             ),
             "feedback_sent": display_count(

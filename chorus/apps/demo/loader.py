@@ -69,6 +69,7 @@ class DemoProgramme:
     connectors: int
     board: str | None = None
     ages_heard: str = AgesHeard.ADULTS  # whom it sets out to hear by age
+    analyst_title: str = "analyst"  # as people see the analyst named: "Plymouth analyst"
 
 
 PROGRAMMES = [
@@ -92,6 +93,7 @@ PROGRAMMES = [
         "lead-southend",
         6,
         "board-southend",
+        analyst_title="programme lead",
     ),
     DemoProgramme(
         "plymouth-connected",
@@ -243,7 +245,9 @@ def _create_programme(
             by=by,
         )
     place = spec.slug.split("-")[0]
-    analyst = _user(spec.analyst, f"{authority.name} programme lead", (Role.ANALYST, programme, None), by=by)
+    analyst = _user(
+        spec.analyst, f"{authority.name} {spec.analyst_title}", (Role.ANALYST, programme, None), by=by
+    )
     partner_members = [
         _user(
             f"partner-{slugify_name(p.name).split('-')[0]}",

@@ -17,7 +17,7 @@ from chorus.apps.insight import aggregates
 from chorus.apps.insight.coverage import coverage_sentence, released_coverage
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
-from chorus.privacy.disclosure import display_count, published_counts
+from chorus.privacy.disclosure import display_count, display_whole_percentage, published_counts
 
 TOP_THEMES = 5
 PRIORITIES = 3
@@ -28,7 +28,7 @@ QUOTE_MAX_CHARS = 240
 class HeardTheme:
     name: str
     in_words: str  # "about 1 in 4"
-    percent: int  # of the published counts
+    percent: int | str  # of the published counts, whole (disclosure.display_whole_percentage)
     quote: str
 
 
@@ -89,7 +89,7 @@ def what_we_heard(programme: Programme) -> WhatWeHeard:
             HeardTheme(
                 row.theme_name,
                 in_words(share),
-                round(100 * share),
+                display_whole_percentage(row.count, coverage.coded),
                 _quote(evidence.codebook, row.theme, used),
             )
         )

@@ -62,7 +62,7 @@ def public_figures(programme) -> dict:
 def test_fifty_quick_answers_from_the_open_link_do_not_move_the_published_figure(answered):
     programme = answered.programme
     before = public_figures(programme)
-    assert (before["answered"], before["listened_percent"]) == (15, 66.7)  # 10 of 15 published (of 16)
+    assert (before["answered"], before["listened_percent"]) == (15, 67)  # 10 of 15 published (of 16)
     statuses = []
     for _ in range(50):  # a new client each time: no cookie, as a script would
         response = Client().post(open_link(answered), {"listened": "no", "difference": "-2"})
@@ -80,6 +80,14 @@ def test_fifty_quick_answers_from_the_open_link_do_not_move_the_published_figure
     # Shown apart and labelled: 3 answers is a count of 1-7, so it is shown as *.
     assert after["open_answered"] == "*"
     assert "answers from the open link, not checked to be one per person" in after["html"]
+
+
+def test_you_said_we_did_shows_whole_percentages_as_the_public_page_does(answered):
+    """A resident reading both pages sees "67%" on each, not "66.7%" on one of them."""
+    html = public_figures(answered.programme)["html"]
+    assert "Felt listened to: <strong>67%</strong>" in html
+    assert "Felt it made a difference: <strong>67%</strong>" in html
+    assert "66.7" not in html
 
 
 def test_the_open_link_is_limited_per_link_across_addresses(answered, settings):
@@ -115,7 +123,7 @@ def test_open_link_answers_are_reported_apart_from_residents_answers(answered, w
     [open_answers] = report[OPEN_LINK_TABLE]
     assert (open_answers.answered, open_answers.listened) == (9, 0)
     figures = public_figures(world.programme)
-    assert (figures["answered"], figures["listened_percent"], figures["open_answered"]) == (15, 66.7, 10)
+    assert (figures["answered"], figures["listened_percent"], figures["open_answered"]) == (15, 67, 10)
     with pytest.raises(ActionError, match="Unknown source"):
         record_assessment(
             feedback=answered,

@@ -55,6 +55,14 @@ def test_demo_programmes_say_whom_they_set_out_to_hear_and_one_leaves_it_unset(s
     assert children.contributors == 0 and children.population_share > 0.1
 
 
+def test_demo_people_are_named_by_the_job_they_do(small_demo):
+    names = dict(User.objects.values_list("username", "display_name"))
+    assert names["lead-southend"] == "Southend-on-Sea programme lead"
+    assert names["analyst-plymouth"] == "Plymouth analyst"  # an analyst, not the programme's lead
+    analysts = [spec.analyst for spec in PROGRAMMES if not spec.analyst.startswith("lead-")]
+    assert analysts and not [name for name in analysts if "lead" in names[name]]
+
+
 def test_demo_voices_are_stored_redacted(small_demo):
     texts = list(Contribution.objects.values_list("text", flat=True))
     assert not [t for t in texts if re.search(r"07700 ?900\d{3}|@example\.com", t)]

@@ -122,11 +122,44 @@ def test_public_page_leads_a_resident_with_what_we_heard_and_did_and_never_to_si
     assert "Fund a damp hotline run with tenants." in html[places[1] : places[2]]  # we did
     assert "tenants&#x27; forum" in html and "mailto:listen@example.org" in html
     header = html[html.index('<header class="nhsuk-header"') : html.index("</header>")]
-    assert f'href="{reverse("publishing:public", args=[programme.slug])}"' in header
-    assert "/accounts/" not in header and f'href="{reverse("home")}"' not in header
+    assert "/accounts/" not in header
     lead = html[: places[4]]
     for word in ("Frictionless", "Wilson", "CSV", "JSON", "LSOA"):
         assert word not in lead
+
+
+def header_logo_link(html: str) -> str:
+    header = html[html.index('<header class="nhsuk-header"') : html.index("</header>")]
+    return re.search(r'class="nhsuk-header__service-logo" href="([^"]*)"', header).group(1)
+
+
+def test_public_pages_logo_leads_a_visitor_to_the_welcome_page_of_public_programmes(evidence):
+    world = evidence.world
+    slug = world.programme.slug
+    report = actions.create_report(
+        world.programme,
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        Filters(),
+        public=True,
+        by=world.analyst,
+        enqueue=False,
+    )
+    visitor = Client()
+    pages = [
+        (reverse("publishing:public", args=[slug]), 200),
+        (reverse("publishing:public-report", args=[slug, report.pk]), 200),
+        (reverse("accountability:you-said-we-did", args=[slug]), 200),
+        (reverse("accountability:short-code"), 200),
+        (reverse("accountability:have-your-say", args=["not-a-real-link"]), 404),
+        (reverse("accountability:have-your-say-thanks"), 200),
+    ]
+    for page, status in pages:
+        response = visitor.get(page)
+        assert response.status_code == status, page
+        assert header_logo_link(response.content.decode()) == "/", page
+    welcome = visitor.get("/").content.decode()
+    assert f'href="{reverse("publishing:public", args=[slug])}"' in welcome
 
 
 def test_public_page_shares_are_of_coded_contributions_said_as_the_board_story_says_them(evidence):

@@ -59,7 +59,10 @@ def test_a_resident_reads_what_was_heard_and_done_on_a_phone(live_server, eviden
     phone.get_by_role("heading", name="Who we heard from", level=2).wait_for()
     fits_the_phone(phone, "public-report")
     assert phone.locator(".publishing-table-scroll[role=region]").count() >= 2
-    phone.locator("header a.nhsuk-header__service-logo").click()  # back to the programme, not to sign in
+    phone.locator("header a.nhsuk-header__service-logo").click()  # to the welcome page, not to sign in
+    phone.get_by_role("heading", name="Programmes", level=2).wait_for()
+    fits_the_phone(phone, "welcome")
+    phone.get_by_role("link", name=programme.name, exact=True).click()
     phone.get_by_role("heading", name="What we heard", level=2).wait_for()
 
     phone.get_by_role("link", name="Everything you said, what was decided and where things stand").click()
