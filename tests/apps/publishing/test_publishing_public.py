@@ -19,29 +19,25 @@ pytestmark = pytest.mark.django_db
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 
+def first_quarter_report(world, *, public: bool):
+    return actions.create_report(
+        world.programme,
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        Filters(),
+        public=public,
+        by=world.analyst,
+        enqueue=False,
+    )
+
+
 def test_public_page_lists_open_data_public_reports_and_you_said_we_did(evidence):
     world = evidence.world
     slug = world.programme.slug
     world.analyst.display_name = "Priya Makepeace"
     world.analyst.save()
-    public = actions.create_report(
-        world.programme,
-        date(2026, 1, 1),
-        date(2026, 3, 31),
-        Filters(),
-        public=True,
-        by=world.analyst,
-        enqueue=False,
-    )
-    internal = actions.create_report(
-        world.programme,
-        date(2026, 1, 1),
-        date(2026, 3, 31),
-        Filters(),
-        public=False,
-        by=world.analyst,
-        enqueue=False,
-    )
+    public = first_quarter_report(world, public=True)
+    internal = first_quarter_report(world, public=False)
     client = Client()
     response = client.get(reverse("publishing:public", args=[slug]))
     assert response.status_code == 200
@@ -136,15 +132,7 @@ def header_logo_link(html: str) -> str:
 def test_public_pages_logo_leads_a_visitor_to_the_welcome_page_of_public_programmes(evidence):
     world = evidence.world
     slug = world.programme.slug
-    report = actions.create_report(
-        world.programme,
-        date(2026, 1, 1),
-        date(2026, 3, 31),
-        Filters(),
-        public=True,
-        by=world.analyst,
-        enqueue=False,
-    )
+    report = first_quarter_report(world, public=True)
     visitor = Client()
     pages = [
         (reverse("publishing:public", args=[slug]), 200),
