@@ -21,5 +21,6 @@ urlpatterns = [
     path("record/token/", views.send_token, name="record-token"),
     path("record/service-worker.js", views.service_worker, name="record-service-worker"),
     path("record/manifest.webmanifest", views.web_manifest, name="record-manifest"),
+    path("offline/", views.offline_page, name="offline"),
     path("record/language/", set_language, name="set-language"),
 ]

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi
@@ -250,26 +251,50 @@ OFFLINE_FILES = (
     "nhsuk/assets/images/favicon.svg",
     "engagement/offline.mjs",
     "engagement/offline.css",
+    "engagement/register-worker.js",
 )
 
 
 def service_worker(request):
-    """The service worker that keeps the connector's form working with no signal (scope: /record/).
+    """The service worker that keeps the connector's form working with no signal, at scope "/".
 
+    At /record/ it keeps the form and the conversations saved offline; any other page that cannot be reached
+    with no signal gets the offline page instead of the browser's own, and nothing else is cached. Served
+    here (not at the root) so that phones whose worker was registered for /record/ keep updating it.
     A template, so that it names the static files by their deployed (hashed) addresses; no-cache, so that a
     new release reaches phones at their next visit.
     """
     files = [static(name) for name in OFFLINE_FILES]
-    version = hashlib.sha256("\n".join(files).encode()).hexdigest()[:12]
+    offline_url = reverse("offline")
+    # The offline page's words are part of the version: a new wording, or another language, is kept anew.
+    version = hashlib.sha256("\n".join([*files, offline_url, _offline_page()]).encode()).hexdigest()[:12]
     response = render(
         request,
         "engagement/service-worker.js",
-        {"files_json": json.dumps(files), "version": version, "record_url": reverse("record")},
+        {
+            "files_json": json.dumps(files),
+            "version": version,
+            "record_url": reverse("record"),
+            "offline_url": offline_url,
+        },
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"
-    response["Service-Worker-Allowed"] = reverse("record")
+    response["Service-Worker-Allowed"] = "/"
     return response
+
+
+def offline_page(request):
+    """The page a connector's phone shows for a page it cannot reach with no signal (kept by the worker).
+
+    The same for everyone and rendered without the request, so it cannot carry the person's name, menu,
+    messages or anything they recorded: it is kept on the phone.
+    """
+    return HttpResponse(_offline_page())
+
+
+def _offline_page() -> str:
+    return render_to_string("engagement/offline.html", {"SITE_NAME": settings.SITE_NAME})
 
 
 def web_manifest(request):

@@ -115,3 +115,58 @@ def test_connector_switches_the_form_to_arabic_laid_out_right_to_left(live_serve
     phone.get_by_role("button", name="English").click()
     expect(html).to_have_attribute("dir", "ltr")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Record a conversation")
+
+
+def test_with_no_signal_other_pages_show_the_offline_page_that_leads_to_the_form(live_server, world, phone):
+    sign_in(phone, live_server.url, "connector", PASSWORD)
+    phone.goto(f"{live_server.url}/contributions/")  # any page: the worker installs for the whole site
+    assert (
+        phone.evaluate("navigator.serviceWorker.ready.then((registration) => registration.scope)")
+        == f"{live_server.url}/"
+    )
+    phone.reload()  # now the worker controls the page
+    assert phone.evaluate("!!navigator.serviceWorker.controller")
+
+    phone.context.set_offline(True)
+    for address in ("/", "/contributions/"):
+        phone.goto(f"{live_server.url}{address}")
+        expect(phone.get_by_role("heading", level=1)).to_have_text("No internet connection")
+        assert phone.url == f"{live_server.url}{address}"
+    kept_here = "What you record at Record a conversation is kept on this phone. It is sent when you are back"
+    expect(phone.get_by_role("main")).to_contain_text(kept_here)
+    phone.screenshot(path="test-results/offline-fallback.png", full_page=True)
+    assert axe_violations(phone) == []
+
+    phone.get_by_role("link", name="Record a conversation").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Record a conversation")
+    assert phone.url == f"{live_server.url}/record/"
+    expect(phone.get_by_label("What matters to them about their health and wellbeing?")).to_be_visible()
+
+
+def test_the_phone_keeps_no_page_with_contributions_outside_the_form(live_server, world, phone):
+    said = world.by_connector.text[:30]
+    sign_in(phone, live_server.url, "connector", PASSWORD)
+    for address in ("/contributions/", "/", "/record/", f"/contributions/{world.by_connector.pk}/"):
+        phone.goto(f"{live_server.url}{address}")
+        phone.evaluate("navigator.serviceWorker.ready")
+    expect(phone.locator("main")).to_contain_text(said)  # the pages visited did show it
+    kept = phone.evaluate(
+        """async () => {
+          const kept = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+              const body = await (await cache.match(request)).text();
+              kept.push({ cache: name, path: new URL(request.url).pathname, body });
+            }
+          }
+          return kept;
+        }"""
+    )
+    assert {item["cache"][: len("chorus-record-")] for item in kept} == {"chorus-record-"}
+    paths = {item["path"] for item in kept}
+    assert {"/offline/", "/record/"} <= paths
+    assert all(path in ("/offline/", "/record/") or path.startswith("/static/") for path in paths), paths
+    assert all(said not in item["body"] for item in kept)
+    offline_page = next(item["body"] for item in kept if item["path"] == "/offline/")
+    assert "connector" not in offline_page and "Sign out" not in offline_page

@@ -115,14 +115,15 @@ def test_the_language_is_detected_when_the_connector_is_not_sure(phone, world):
     assert Contribution.objects.get(submission_key=data["submission_key"]).language == "pl"
 
 
-def test_the_service_worker_is_served_at_the_forms_scope_as_javascript(client):
+def test_the_service_worker_is_served_as_javascript_allowed_the_whole_site(client):
     response = client.get(reverse("record-service-worker"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Cache-Control"] == "no-cache"
-    assert response["Service-Worker-Allowed"] == reverse("record") == "/record/"
+    assert response["Service-Worker-Allowed"] == "/"
     body = response.content.decode()
     assert '"/static/engagement/offline.mjs"' in body and '"/static/chorus/chorus.css"' in body
+    assert 'const OFFLINE_URL = "/offline/";' in body and 'const RECORD_URL = "/record/";' in body
 
 
 def test_the_manifest_makes_the_form_installable(client):
@@ -143,5 +144,32 @@ def test_the_manifest_makes_the_form_installable(client):
 def test_the_form_page_links_the_manifest_and_loads_no_inline_script(phone, world):
     page = phone.get(reverse("record")).content.decode()
     assert f'<link rel="manifest" href="{reverse("record-manifest")}">' in page
-    assert 'data-worker-url="/record/service-worker.js"' in page
+    assert 'data-worker-url="/record/service-worker.js" data-worker-scope="/"' in page
     assert "<script>" not in page and '<script type="module">' not in page
+
+
+@pytest.mark.django_db
+def test_the_offline_page_is_the_same_for_everyone_and_names_no_one(phone, world):
+    signed_in = phone.get(reverse("offline"))
+    signed_out = Client().get(reverse("offline"))
+    assert signed_in.status_code == signed_out.status_code == 200
+    assert signed_in.content == signed_out.content
+    page = signed_in.content.decode()
+    assert "No internet connection" in page and f'href="{reverse("record")}"' in page
+    assert world.connector.username not in page and "Sign out" not in page
+    assert "csrfmiddlewaretoken" not in page
+    assert "<script>" not in page and "register-worker.js" not in page
+
+
+@pytest.mark.django_db
+def test_only_people_who_record_conversations_get_the_offline_worker(world):
+    def pages_register_worker(user) -> bool:
+        client = Client()
+        client.force_login(user)
+        response = client.get(reverse("home"), follow=True)
+        assert response.status_code == 200
+        return "register-worker.js" in response.content.decode()
+
+    assert pages_register_worker(world.connector)
+    assert not pages_register_worker(world.decision_maker)
+    assert "register-worker.js" not in Client().get(reverse("offline")).content.decode()

@@ -49,9 +49,6 @@ if (form && box) {
   };
   const counted = (one, many, n) => (n === 1 ? one : many.replace("{count}", n.toLocaleString("en-GB")));
 
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(form.dataset.workerUrl, { scope: form.dataset.workerScope }).catch(() => {});
-  }
   // A page kept for use offline may carry a key already sent: a form not restored from a draft gets its own.
   if (!localStorage.getItem(draftKey) && form.elements.text.value.trim() === "") {
     form.elements.submission_key.value = newKey();

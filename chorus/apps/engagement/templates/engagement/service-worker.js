@@ -1,9 +1,12 @@
-// Chorus service worker: the connector's form opens with no signal. Scope: {{ record_url }}
-// Pages in scope: network first, the last copy when there is no signal. Static files: the cached copy.
+// Chorus service worker: the connector's form opens with no signal. Scope: the whole site.
+// Pages under {{ record_url }}: network first, the last copy when there is no signal. Static files: the cached copy.
+// Any other page: the network, untouched; only when a page cannot be reached at all, the offline page (kept at
+// install, the same for everyone). No other page is kept: pages outside {{ record_url }} carry personal data.
 // A form posted while the signal drops is kept in the same outbox the page uses, never lost; it is marked
 // with the owner the page names (the form's data-owner travels as the field "owner"), so only they send it.
 const CACHE = "chorus-record-{{ version }}";
 const RECORD_URL = "{{ record_url }}";
+const OFFLINE_URL = "{{ offline_url }}";
 const FILES = {{ files_json|safe }};
 const DB_NAME = "chorus-offline";
 const STORE = "outbox";
@@ -12,7 +15,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll([...FILES, RECORD_URL]))
+      .then((cache) => cache.addAll([...FILES, RECORD_URL, OFFLINE_URL]))
       .then(() => self.skipWaiting()),
   );
 });
@@ -85,5 +88,9 @@ self.addEventListener("fetch", (event) => {
         })
         .catch(() => caches.match(url.pathname).then((hit) => hit || caches.match(RECORD_URL))),
     );
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL).then((hit) => hit || Response.error())));
   }
 });
