@@ -53,6 +53,9 @@ def test_a_report_whose_worker_is_killed_is_rendered_by_another(evidence, databa
                 180,
                 "the report to be rendered",
             )
+            # The task clears its heartbeat just after it saves its result: stopping the worker in between
+            # would leave the row for the next sweep, not for this test.
+            wait_for(lambda: not Heartbeat.objects.exists(), 60, "the task's heartbeat to be cleared")
         finally:
             stop_workers([second])
     finally:

@@ -55,6 +55,9 @@ def test_a_recording_whose_worker_is_killed_is_transcribed_by_another(
                 240,
                 "the recording to be transcribed",
             )
+            # The task clears its heartbeat just after it saves its result: stopping the worker in between
+            # would leave the row for the next sweep, not for this test.
+            wait_for(lambda: not Heartbeat.objects.exists(), 60, "the task's heartbeat to be cleared")
         finally:
             stop_workers([second])
     finally:
