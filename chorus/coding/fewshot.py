@@ -76,12 +76,16 @@ def ratio_for(probabilities: np.ndarray, themes_per_text: float) -> float:
     if not len(probabilities):
         return SECOND_THEME_RATIO
     best = probabilities.max(axis=1, keepdims=True)
+
+    def mean_themes(ratio: float) -> float:
+        return float((probabilities >= ratio * best).sum(axis=1).mean())
+
     low, high = LOWEST_RATIO, 1.0
-    if (probabilities >= low * best).sum(axis=1).mean() <= themes_per_text:
+    if mean_themes(low) <= themes_per_text:
         return low
     for _ in range(30):  # bisection: fewer themes as the ratio rises
         middle = (low + high) / 2
-        if (probabilities >= middle * best).sum(axis=1).mean() > themes_per_text:
+        if mean_themes(middle) > themes_per_text:
             low = middle
         else:
             high = middle

@@ -96,11 +96,11 @@ def display_whole_percentage(numerator: int, denominator: int) -> int | str:
     """The percentage as residents read it on the public pages: a whole number, rounded half up, from the
     published counts. "<1" when some but under half a percent, ">99" when all but under half a percent, so
     that neither reads as nobody or everyone; "*" and "-" as display_percentage."""
-    counts = published_counts(numerator, denominator)
-    if counts is None or counts[1] == 0:
-        return display_percentage(numerator, denominator)  # "*" or "-"
-    shown_numerator, shown_denominator = counts
-    percentage = int(_half_up(Decimal(100 * shown_numerator) / Decimal(shown_denominator), 0))
+    percentage = display_percentage(numerator, denominator, decimals=0)
+    if isinstance(percentage, str):
+        return percentage  # "*" or "-"
+    percentage = int(percentage)
+    shown_numerator, shown_denominator = published_counts(numerator, denominator)
     if percentage == 0 and shown_numerator > 0:
         return "<1"
     if percentage == 100 and shown_numerator < shown_denominator:

@@ -268,6 +268,12 @@ class YearMonth(Func):
         raise NotImplementedError(f"YearMonth needs SQLite or PostgreSQL, not {connection.vendor}")
 
 
+def add_months(first_of_month: datetime.date, months: int) -> datetime.date:
+    """The first day of the month `months` after the month of `first_of_month` (before it when negative)."""
+    index = first_of_month.year * 12 + first_of_month.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
 def _period_start(year_month: str, period: str) -> datetime.date:
     year, month = int(year_month[:4]), int(year_month[5:7])
     if period == "quarter":
@@ -293,8 +299,7 @@ def _period_starts(found: Iterable[datetime.date], period: str) -> list[datetime
     result, current = [], starts[0]
     while current <= starts[-1]:
         result.append(current)
-        month = current.month - 1 + step
-        current = datetime.date(current.year + month // 12, month % 12 + 1, 1)
+        current = add_months(current, step)
     return result
 
 

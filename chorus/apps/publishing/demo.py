@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from chorus.apps.accounts.models import User
-from chorus.apps.insight.aggregates import Evidence
+from chorus.apps.insight.aggregates import top_themes
 from chorus.apps.insight.filters import Filters
 from chorus.apps.programmes.models import Programme
 
@@ -30,11 +30,10 @@ OTHER_RECOMMENDATIONS = (
 def recommendations(programme: Programme) -> tuple[str, ...]:
     """The lead's recommendations, the first on the theme the period's contributions raised most, as the
     lead reads it from the coding (a fixed theme went stale when the coding changed)."""
-    shares = Evidence(programme, Filters(date_from=PERIOD[0], date_to=PERIOD[1])).theme_prevalence()
-    top = max(shares, key=lambda share: share.count, default=None)
-    if top is None or not top.count:
+    top = top_themes(programme, Filters(date_from=PERIOD[0], date_to=PERIOD[1]), limit=1)
+    if not top:
         return OTHER_RECOMMENDATIONS
-    name = top.theme_name
+    name = top[0].theme_name
     if len(name) > 1 and name[1].islower():
         name = name[0].lower() + name[1:]
     return (

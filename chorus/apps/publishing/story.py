@@ -46,8 +46,7 @@ def previous_period(start: datetime.date, end: datetime.date) -> tuple[datetime.
     previous_end = start - datetime.timedelta(days=1)
     if start.day == 1 and (end + datetime.timedelta(days=1)).day == 1:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        first = start.year * 12 + start.month - 1 - months
-        return datetime.date(first // 12, first % 12 + 1, 1), previous_end
+        return aggregates.add_months(start, -months), previous_end
     return previous_end - (end - start), previous_end
 
 

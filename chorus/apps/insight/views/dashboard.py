@@ -177,9 +177,9 @@ def _change_totals(figures: aggregates.DashboardFigures, today: datetime.date) -
     if not figures.changes:
         return None
     change = figures.changes[0]
-    start = datetime.date.fromisoformat(change.latest.group)
-    months = start.year * 12 + start.month - 1 + 3
-    ends = datetime.date(months // 12, months % 12 + 1, 1) - datetime.timedelta(days=1)
+    ends = aggregates.add_months(datetime.date.fromisoformat(change.latest.group), 3) - datetime.timedelta(
+        days=1
+    )
     return {
         "previous_label": change.previous_period,
         "previous_total": change.previous.total,
