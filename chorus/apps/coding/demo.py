@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from chorus.apps.accounts.models import Role, User
 from chorus.apps.engagement.actions import ChunkRow, ContributionInput, create_contributions
-from chorus.apps.engagement.models import Activity, ActivityKind
+from chorus.apps.engagement.models import Activity, ActivityKind, Contribution
 from chorus.apps.programmes.models import Programme
 from chorus.demo.fft import default_data_dir, fft_path, open_fft
 
@@ -114,6 +114,11 @@ def _code(
     return run_coding(run.pk, by=by, use_e5=use_e5, sentiment=sentiment)
 
 
+def _spoken_of(contribution: Contribution, themes: dict[str, Theme]) -> list[Theme]:
+    """The codebook's themes (by slug) the resident spoke of: the demo knows each voice's topics."""
+    return [themes[topic] for topic in (contribution.answers or {}).get("demo_topics", []) if topic in themes]
+
+
 def _teach(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun | None:
     """The analyst teaches Chorus: answers the questions it asks with the topics the resident spoke of (the
     demo knows them), and the model learns again after each round. The last round codes as Chorus does
@@ -128,8 +133,7 @@ def _teach(programme: Programme, codebook: Codebook, *, by: User) -> ModelRun | 
         if count <= 0:
             break
         for contribution in questions_to_teach(codebook, programme.contributions.all(), count=count):
-            topics = (contribution.answers or {}).get("demo_topics", [])
-            answer(contribution, codebook, [themes[t] for t in topics if t in themes], by=by, retrain=False)
+            answer(contribution, codebook, _spoken_of(contribution, themes), by=by, retrain=False)
         last = round_number == TEACH_ROUNDS
         run = _code(programme, codebook, by=by, sentiment=False, use_e5=None if last else False)
     return run
@@ -216,8 +220,7 @@ def _review_some(programme: Programme, codebook: Codebook, reviewer: User) -> in
     count = min(REVIEWS, programme.contributions.count() // 10)
     queue = list(review_queue(codebook, programme.contributions.all())[:count])
     for contribution in queue:
-        topics = (contribution.answers or {}).get("demo_topics", [])
-        review(contribution, codebook, [themes[t] for t in topics if t in themes], by=reviewer)
+        review(contribution, codebook, _spoken_of(contribution, themes), by=reviewer)
     return len(queue)
 
 
